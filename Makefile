@@ -1,0 +1,48 @@
+# nrlib — the two commands: `make demo` and `make test`.
+# Needs only python3 (>= 3.11) and make; everything else installs into .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SEED   ?= 2021
+DISTRICT ?= 738
+JOBS   ?= 2
+
+.PHONY: demo test lab bench clean help
+
+help:
+	@echo "make demo   - build sample workbooks, ingest them, render the reports"
+	@echo "make test   - run the whole test suite"
+	@echo "make lab    - open JupyterLab on notebooks/"
+	@echo "make bench  - run the benchmarks and print a table of ratios"
+	@echo "make clean  - remove generated outputs (never data/reference or received files)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/nrlib sample --district $(DISTRICT) --seed $(SEED) --out data/sample
+	$(BIN)/nrlib demo-steps --district $(DISTRICT) --sample data/sample --jobs $(JOBS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+lab: $(VENV)/.installed
+	cd notebooks && ../$(BIN)/jupyter lab
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf data/sample data/nrlib.duckdb data/nrlib.duckdb.wal data/submissions/raw reports/*.html reports/units reports/district reports/failed
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,99 @@
+"""The ``nrlib`` command: one entry point, one subcommand per job.
+
+Each subcommand's arguments are declared here; its work is done by the module
+named for it, imported only when the subcommand runs so ``nrlib --help`` is fast.
+Exit codes: 0 success, 1 the job ran and found a problem (e.g. a rejected
+workbook, a failed report), 2 usage or setup errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .exceptions import NrlibError
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=None,
+                   help="the store (default: $NRLIB_DB or data/nrlib.duckdb)")
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .workbook import write_templates
+
+    paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
+    for p in paths:
+        print(p)
+    print(f"{len(paths)} workbook(s) written to {args.out}")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    result = write_sample(args.out, district_code=args.district, seed=args.seed)
+    print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}) and "
+          f"{result.manifest.name} written to {args.out}")
+    return 0
+
+
+def _cmd_demo_steps(args: argparse.Namespace) -> int:
+    from .demo import run_demo_steps
+
+    return run_demo_steps(sample_dir=args.sample, district_code=args.district, jobs=args.jobs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nrlib",
+        description="Communes' 5-year review workbooks: templates, ingest, analysis, reports.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("template", help="write blank submission workbooks, one per unit")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--district", help="GSO district code: one workbook per unit of the district")
+    target.add_argument("--unit", action="append", metavar="CODE", help="GSO unit code (repeatable)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("sample", help="write filled sample workbooks (synthetic, marked DỮ LIỆU MẪU)")
+    p.add_argument("--district", required=True, help="GSO district code")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--seed", type=int, default=2021, help="random seed (same seed, same workbooks)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("demo-steps", help="the main job on the sample data (used by `make demo`)")
+    p.add_argument("--district", required=True)
+    p.add_argument("--sample", type=Path, required=True)
+    p.add_argument("--jobs", type=int, default=2)
+    p.set_defaults(func=_cmd_demo_steps)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except NrlibError as exc:
+        print(f"nrlib: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nrlib: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Vietnamese presentation of numbers, money, percentages and dates — the one place for it.
+
+Conventions (Nghị định 30/2020/NĐ-CP and common administrative practice):
+decimal comma and thousands dot (``1.234.567,5``), a space before the percent
+sign (``89,96 %``), dates ``dd/mm/yyyy`` and the formal date line
+``ngày 18 tháng 02 năm 2021``. Missing values print as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+MISSING = "–"
+
+# Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# tone marks, in the order dictionaries use: none, huyền, hỏi, ngã, sắc, nặng
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_VOWEL_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn (on a/e/o/u)
+
+
+def _is_missing(x: object) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(math.isnan(x))  # type: ignore[arg-type]
+    except TypeError:
+        return x is getattr(__import__("pandas"), "NA", object())
+
+
+def _round(x: float, digits: int) -> Decimal:
+    q = Decimal(1).scaleb(-digits)
+    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) -> str:
+    """``1234567.5`` → ``"1.234.567,5"`` (``digits`` decimals, rounded half up).
+
+    With ``trim=True`` trailing zero decimals are dropped (``12,50`` → ``12,5``).
+    """
+    if _is_missing(x):
+        return MISSING
+    d = _round(x, digits)
+    sign = "-" if d < 0 else ""
+    d = abs(d)
+    text = f"{d:.{digits}f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = ".".join(groups)
+    if trim:
+        frac = frac.rstrip("0")
+    if frac:
+        out += "," + frac
+    if out in ("0", "0," + "0" * digits):
+        sign = ""
+    return sign + out
+
+
+def fmt_percent(x: float | None, digits: int = 2, *, trim: bool = True) -> str:
+    """A percentage already scaled to 0-100: ``89.96`` → ``"89,96 %"``."""
+    if _is_missing(x):
+        return MISSING
+    return fmt_number(x, digits, trim=trim) + " %"
+
+
+def fmt_money_million(x: float | None, *, digits: int = 1) -> str:
+    """Money given in triệu đồng, shown in the unit a reader expects.
+
+    Below 1.000 triệu: ``"850,5 triệu đồng"``; from 1.000 triệu: in tỷ đồng
+    (``12.300`` → ``"12,3 tỷ đồng"``).
+    """
+    if _is_missing(x):
+        return MISSING
+    if abs(x) >= 1000:
+        return fmt_number(x / 1000, digits, trim=True) + " tỷ đồng"
+    return fmt_number(x, digits, trim=True) + " triệu đồng"
+
+
+def fmt_dong(x: float | None) -> str:
+    """Money in đồng, whole: ``19365884000`` → ``"19.365.884.000 đồng"``."""
+    if _is_missing(x):
+        return MISSING
+    return fmt_number(x, 0) + " đồng"
+
+
+def fmt_date(d: dt.date | dt.datetime | str | None) -> str:
+    """``2021-02-18`` → ``"18/02/2021"``."""
+    if d is None or (not isinstance(d, (str, dt.date)) and _is_missing(d)):
+        return MISSING
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def fmt_date_long(d: dt.date | dt.datetime | str, place: str | None = None) -> str:
+    """The formal date line: ``"ngày 18 tháng 02 năm 2021"``, or ``"Thống Nhất, ngày …"`` with ``place``."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    text = f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year:04d}"
+    return f"{place}, {text}" if place else text
+
+
+def fmt_datetime(t: dt.datetime) -> str:
+    """``"18/02/2021 14:05"``."""
+    return f"{fmt_date(t)} {t.hour:02d}:{t.minute:02d}"
+
+
+def _letter_key(ch: str) -> tuple[int, int]:
+    """(base letter rank, tone) of one character."""
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    base, marks = decomposed[0], decomposed[1:]
+    tone = 0
+    for m in marks:
+        if m in _TONES:
+            tone = _TONES[m]
+        elif m in _VOWEL_MARKS:
+            base = {"a\u0306": "ă", "a\u0302": "â", "e\u0302": "ê", "o\u0302": "ô", "o\u031b": "ơ", "u\u031b": "ư"}.get(base + m, base)
+    if base in _LETTER_RANK:
+        return (_LETTER_RANK[base] + 1000, tone)
+    if base.isdigit():
+        return (ord(base), 0)
+    if base.isspace():
+        return (0, 0)
+    return (ord(base) + 2000, tone)
+
+
+def sort_key(text: str) -> tuple:
+    """Key that orders Vietnamese text as a dictionary does.
+
+    Method: compare letter by letter on the base letter of the Vietnamese
+    alphabet (``a ă â b c d đ e ê …``, so ``Đ`` comes right after ``D``, not
+    after ``Z`` as in code-point order), with the tone as a secondary key
+    taken only after all base letters (``ca`` < ``cà`` < ``cả`` < ``cá`` …
+    and ``ba`` < ``bà`` < ``bác``). Case is ignored. Digits sort before letters
+    by numeric value, so ``Gia Tân 2`` < ``Gia Tân 10``.
+    """
+    text = unicodedata.normalize("NFC", str(text)).strip()
+    primary: list[tuple[int, ...]] = []
+    tones: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isdigit():
+            j = i
+            while j < len(text) and text[j].isdigit():
+                j += 1
+            primary.append((500, int(text[i:j])))
+            i = j
+            continue
+        rank, tone = _letter_key(ch)
+        primary.append((rank,))
+        tones.append(tone)
+        i += 1
+    return (tuple(primary), tuple(tones))
+
+
+def sort_vietnamese(items, key=None) -> list:
+    """``sorted`` with :func:`sort_key`; ``key`` extracts the text from each item."""
+    return sorted(items, key=lambda x: sort_key(key(x) if key else x))
