@@ -1,0 +1,123 @@
+"""The tidy tables every analysis reads: the contract between the store and the analyses.
+
+The store (``nrlib.store``) produces a :class:`Dataset` from the latest accepted
+version of each unit's submission; tests build one by hand from small frames.
+Analyses are pure functions of a ``Dataset`` (or of its frames) and never touch
+the store, files or the network.
+
+Codes are strings (``unit_code`` ``"26308"``, ``indicator_code`` ``"17.1"``,
+metric codes ``"VD11"``); years are ints; criterion status values are
+``reached``, ``not_reached``, ``not_applicable`` (labels Đạt / Chưa đạt /
+Không áp dụng live in the outline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .reference import Outline
+
+#: required columns of each table (more columns are allowed)
+COLUMNS: dict[str, list[str]] = {
+    "units": ["unit_code", "name", "unit_type", "district_code", "district_name", "province_code",
+              "province_name", "region_code"],
+    "unit_years": ["unit_code", "year", "name", "unit_type", "ntm_applies"],
+    "submissions": ["submission_id", "unit_code", "version", "file_name", "sha256", "size_bytes",
+                    "received_date", "status", "n_errors", "n_warnings", "is_sample", "outline_version"],
+    # one row per unit x year x data element; data_element is a VanDong metric
+    # code (VD01..) or a typed ChiTieu indicator code ("10", "15.1", ...)
+    "values": ["unit_code", "year", "data_element", "value", "submission_id"],
+    # status is None where the cell was left blank
+    "criteria_status": ["unit_code", "year", "criterion_no", "status", "submission_id"],
+    "problems": ["submission_id", "unit_code", "sheet", "cell", "rule", "severity", "message", "value"],
+    "proposals": ["submission_id", "unit_code", "seq", "kind", "name", "address", "achievement", "award_form"],
+    "narratives": ["submission_id", "unit_code", "section_code", "text"],
+    "info": ["submission_id", "unit_code", "key", "value"],
+}
+
+STATUS_VALUES = ("reached", "not_reached", "not_applicable")
+
+
+@dataclass
+class Dataset:
+    """Everything known about one set of units (a district, a province) for the period.
+
+    Attributes
+    ----------
+    outline : Outline
+        The submission outline (years, metrics, rates, derived indicators).
+    criteria : DataFrame
+        The criteria set (:func:`nrlib.load_criteria`).
+    levels : DataFrame
+        Levels that apply to these units (:func:`nrlib.resolve_levels`),
+        one row per indicator and year with a known numeric level.
+    units, unit_years : DataFrame
+        The expected units (every unit of the scope, whether it submitted or
+        not) and their name/type per year.
+    submissions : DataFrame
+        Every received version (accepted or rejected), with ``is_latest``
+        (the latest version of its unit) and ``is_current`` (the latest
+        *accepted* version, the one analyses use).
+    values, criteria_status, proposals, narratives, info : DataFrame
+        Content of the current (latest accepted) submission of each unit.
+    problems : DataFrame
+        Problems of each unit's latest version (accepted or rejected).
+    deadline : date
+        Submission deadline for timeliness.
+    data_version : str
+        Identifies the data an output was computed from (the store's last
+        change), recorded with every report.
+    """
+
+    outline: Outline
+    criteria: pd.DataFrame
+    levels: pd.DataFrame
+    units: pd.DataFrame
+    unit_years: pd.DataFrame
+    submissions: pd.DataFrame
+    values: pd.DataFrame
+    criteria_status: pd.DataFrame
+    problems: pd.DataFrame
+    proposals: pd.DataFrame
+    narratives: pd.DataFrame
+    info: pd.DataFrame
+    deadline: dt.date
+    data_version: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, cols in COLUMNS.items():
+            df = getattr(self, name)
+            missing = [c for c in cols if c not in df.columns]
+            if missing:
+                raise ValueError(f"Dataset.{name} lacks columns {missing}")
+
+    @property
+    def years(self) -> list[int]:
+        return self.outline.years
+
+    @property
+    def is_sample(self) -> bool:
+        """True when any current submission is marked as sample data (DỮ LIỆU MẪU)."""
+        cur = self.submissions
+        if "is_current" in cur.columns:
+            cur = cur[cur["is_current"]]
+        return bool(cur["is_sample"].any()) if len(cur) else False
+
+    def for_units(self, unit_codes) -> "Dataset":
+        """A copy restricted to some units (expected units included)."""
+        codes = set(unit_codes)
+        kw = {name: getattr(self, name) for name in ("outline", "criteria", "levels", "deadline", "data_version")}
+        kw["meta"] = dict(self.meta)
+        for name in COLUMNS:
+            df = getattr(self, name)
+            kw[name] = df[df["unit_code"].isin(codes)].reset_index(drop=True)
+        return Dataset(**kw)
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    """An empty table with the columns of ``name`` (for tests and empty stores)."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[name]})
