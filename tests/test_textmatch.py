@@ -1,0 +1,30 @@
+"""Tolerant matching of typed labels and ASCII slugs."""
+
+import unicodedata
+
+import pytest
+
+from nrlib.textmatch import build_lookup, match_key, slugify
+
+
+@pytest.mark.parametrize("typed", ["Đạt", "Dat", "đạt", " ĐẠT ", "dạt", unicodedata.normalize("NFD", "Đạt"), "Đạt\u00a0"])
+def test_choice_variants_match(typed):
+    lookup = build_lookup({"Đạt": "reached", "Chưa đạt": "not_reached", "Không áp dụng": "not_applicable"})
+    assert lookup[match_key(typed)] == "reached"
+
+
+def test_inner_spaces_collapse():
+    assert match_key("Chưa   đạt") == match_key("chua dat")
+
+
+def test_colliding_labels_are_refused():
+    with pytest.raises(ValueError):
+        build_lookup({"Đạt": 1, "Dat": 2})
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Gia Kiệm", "gia-kiem"), ("Dầu Giây", "dau-giay"), ("Lộ 25", "lo-25"),
+    ("../../etc/passwd", "etc-passwd"), ("-rf", "rf"), ("", "x"),
+])
+def test_slugify_is_ascii_and_safe(name, slug):
+    assert slugify(name) == slug

@@ -1,0 +1,75 @@
+"""Vietnamese numbers, money, percentages, dates and sorting."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from nrlib import vnformat as vf
+
+
+@pytest.mark.parametrize("x, digits, expected", [
+    (1234567.5, 1, "1.234.567,5"),
+    (1234567, 0, "1.234.567"),
+    (999, 0, "999"),
+    (1000, 0, "1.000"),
+    (0.5, 0, "1"),        # half up, not banker's rounding
+    (2.5, 0, "3"),
+    (-1234.56, 2, "-1.234,56"),
+    (-0.01, 1, "0,0"),    # no negative zero
+    (522.3, 1, "522,3"),
+])
+def test_fmt_number(x, digits, expected):
+    assert vf.fmt_number(x, digits) == expected
+
+
+def test_missing_values_print_as_dash():
+    assert vf.fmt_number(None) == vf.MISSING
+    assert vf.fmt_number(math.nan) == vf.MISSING
+    assert vf.fmt_percent(float("nan")) == vf.MISSING
+
+
+def test_percent_and_trim():
+    assert vf.fmt_percent(89.96) == "89,96 %"
+    assert vf.fmt_percent(90.0) == "90 %"
+    assert vf.fmt_percent(12.5, 2, trim=False) == "12,50 %"
+
+
+def test_money():
+    assert vf.fmt_money_million(12300) == "12,3 tỷ đồng"
+    assert vf.fmt_money_million(850.5) == "850,5 triệu đồng"
+    assert vf.fmt_money_million(19365.884, digits=2) == "19,37 tỷ đồng"
+    assert vf.fmt_dong(19_365_884_000) == "19.365.884.000 đồng"
+
+
+def test_dates():
+    d = dt.date(2021, 2, 18)
+    assert vf.fmt_date(d) == "18/02/2021"
+    assert vf.fmt_date("2021-02-08") == "08/02/2021"
+    assert vf.fmt_date_long(d) == "ngày 18 tháng 02 năm 2021"
+    assert vf.fmt_date_long(d, place="Thống Nhất") == "Thống Nhất, ngày 18 tháng 02 năm 2021"
+    assert vf.fmt_datetime(dt.datetime(2021, 2, 18, 9, 5)) == "18/02/2021 09:05"
+
+
+def test_vietnamese_sort_puts_d_stroke_after_d_and_base_letters_before_tones():
+    words = ["Đồng Nai", "Dương", "Zalo", "An", "Ăn", "Ấn", "Bình"]
+    assert vf.sort_vietnamese(words) == ["An", "Ăn", "Ấn", "Bình", "Dương", "Đồng Nai", "Zalo"]
+    # Python's default puts Đ after Z
+    assert sorted(words).index("Đồng Nai") > sorted(words).index("Zalo")
+    # base letters first, tone only breaks ties: ba < bà < bác
+    assert vf.sort_vietnamese(["bác", "bà", "ba"]) == ["ba", "bà", "bác"]
+    assert vf.sort_vietnamese(["cá", "ca", "cả", "cà", "cạ", "cã"]) == ["ca", "cà", "cả", "cã", "cá", "cạ"]
+
+
+def test_sort_is_case_and_normalisation_insensitive_and_numeric():
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Đạt")
+    assert vf.sort_key(nfd) == vf.sort_key("đạt")
+    assert vf.sort_vietnamese(["Xã Gia Tân 10", "Xã Gia Tân 2", "Xã Gia Kiệm"]) == \
+        ["Xã Gia Kiệm", "Xã Gia Tân 2", "Xã Gia Tân 10"]
+
+
+def test_sort_vietnamese_with_key():
+    rows = [{"n": "Đông"}, {"n": "Dung"}]
+    assert [r["n"] for r in vf.sort_vietnamese(rows, key=lambda r: r["n"])] == ["Dung", "Đông"]
