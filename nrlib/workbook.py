@@ -475,12 +475,14 @@ def _write_grid(ws, layout: SheetLayout, cells: dict[tuple[str, str], object], o
             c = ws.cell(r, col.index)
             if value is not None:
                 c.value = value
-            if kind.type in ("text", "choice"):
+            if kind.type == "choice" and layout.layout == "criteria_grid":
+                align = "center"
+            elif kind.type in ("text", "choice"):
                 align = "wrap"
                 if isinstance(value, str):
                     height = max(height, _lines(value, col.width))
             else:
-                align = "center" if kind.type == "code" and col.index == 1 else "top"
+                align = "center" if kind.type in ("code", "integer") and col.index == 1 else "top"
             skey = (kind.locked, kind.type, align)
             if skey in style_cache:
                 c._style = copy(style_cache[skey])
