@@ -163,16 +163,18 @@ class SampleResult:
 # --------------------------------------------------------------------------- plan
 
 
-def sample_roles(units: pd.DataFrame, outline: Outline | None = None) -> dict[str, str | None]:
+def sample_roles(units: pd.DataFrame, outline: Outline | None = None,
+                 years_table: pd.DataFrame | None = None) -> dict[str, str | None]:
     """Which unit plays which deliberate imperfection (see the module docstring).
 
+    ``years_table`` is :func:`nrlib.unit_years` of ``units`` when already at hand.
     Returns ``{"missing": code | None, "late": code, "declared_below_level": code,
     "lost_and_regained": code, "lost": code, "gained": code}``.
     """
     outline = outline or load_outline()
     codes = sorted(units["unit_code"])
     missing = codes[-2] if len(codes) >= 3 else None
-    uy = unit_years(units, outline.years)
+    uy = unit_years(units, outline.years) if years_table is None else years_table
     always = set(uy.groupby("unit_code")["ntm_applies"].all().loc[lambda s: s].index)
     eligible = [c for c in codes if c in always and c != missing] or [c for c in codes if c != missing]
     roles: dict[str, str | None] = {"missing": missing}
@@ -246,9 +248,9 @@ def _miss(rng, value: float, comp: str, level: float, gap: tuple[float, float] =
     return round(float(max(0.0, min(value, level - rng.uniform(*gap)))), 1)
 
 
-def _metric_values(rng, outline: Outline) -> dict[str, list[float]]:
-    """VanDong values, one list per metric over the outline's years (rules applied later)."""
-    n = len(outline.years)
+def _metric_values(rng, years: list[int], metrics: list[dict]) -> dict[str, list[float]]:
+    """VanDong values, one list per metric over the years (rules applied later)."""
+    n = len(years)
     hh = [rng.uniform(3000, 6000)]
     for _ in range(n - 1):
         hh.append(hh[-1] * (1 + rng.uniform(0.01, 0.03)))
@@ -285,60 +287,83 @@ def _metric_values(rng, outline: Outline) -> dict[str, list[float]]:
         "VD21": uni(500, 5000, 0), "VD22": uni(4, 15, 0),
         "VD23": np.cumsum([int(rng.integers(2, 6))] + [int(rng.integers(0, 3)) for _ in range(n - 1)]).tolist(),
     }
-    for m in outline.metrics.itertuples():  # metrics this model does not know: plausible small counts
-        if m.code not in v:
-            v[m.code] = [float(rng.integers(1, 100))] * n if m.kind == "stock" else uni(1, 100, 0)
+    for m in metrics:  # metrics this model does not know: plausible small counts
+        if m["code"] not in v:
+            v[m["code"]] = [float(rng.integers(1, 100))] * n if m["kind"] == "stock" else uni(1, 100, 0)
     return v
 
 
-def _apply_rules(values: dict[str, list[float]], outline: Outline) -> None:
-    metrics = outline.metrics
-    for m in metrics.itertuples():
-        vals = values[m.code]
-        if m.integer:
+def _apply_rules(values: dict[str, list[float]], metrics: list[dict]) -> None:
+    """Integers, lower bounds, then ``le_metric`` relations (after every metric is an integer)."""
+    def given(x) -> bool:
+        return x is not None and not pd.isna(x)
+
+    for m in metrics:
+        vals = values[m["code"]]
+        if m["integer"]:
             vals[:] = [int(round(x)) for x in vals]
-        lo = m.gt if m.gt is not None and not pd.isna(m.gt) else m.ge
-        if lo is not None and not pd.isna(lo):
-            floor = lo + 1 if (m.gt is not None and not pd.isna(m.gt)) else lo
-            vals[:] = [max(x, floor) for x in vals]
-    for m in metrics.itertuples():  # relations after every metric is an integer
-        if isinstance(m.le_metric, str):
-            values[m.code] = [min(a, b) for a, b in zip(values[m.code], values[m.le_metric])]
+        if given(m["gt"]):
+            vals[:] = [max(x, m["gt"] + 1) for x in vals]
+        elif given(m["ge"]):
+            vals[:] = [max(x, m["ge"]) for x in vals]
+    for m in metrics:
+        if isinstance(m["le_metric"], str):
+            values[m["code"]] = [min(a, b) for a, b in zip(values[m["code"]], values[m["le_metric"]])]
 
 
-def _unit_content(unit: dict, seed: int, outline: Outline, criteria: pd.DataFrame, ntm: dict[int, bool],
-                  roles_here: list[str], received: dt.date | None, measured: dict, generating: dict) -> dict:
+@dataclass
+class _Model:
+    """What every unit's generator needs from the reference data, read once."""
+
+    outline: Outline
+    criteria: pd.DataFrame
+    crit_of: dict[str, int]
+    typed: list[dict]
+    derived: list[dict]
+    metrics: list[dict]
+    unmeasured: list[int]
+
+    @classmethod
+    def build(cls, outline: Outline) -> "_Model":
+        criteria = load_criteria()
+        crit_of = {k: int(v) for k, v in zip(criteria["indicator_code"], criteria["criterion_no"])}
+        typed = outline.typed_indicators.to_dict("records")
+        derived = outline.derived_indicators.to_dict("records")
+        measured = {r["indicator_code"] for r in typed + derived}
+        unmeasured = sorted({int(c) for c in criteria["criterion_no"]} - {crit_of[c] for c in measured})
+        return cls(outline, criteria, crit_of, typed, derived, outline.metrics.to_dict("records"), unmeasured)
+
+
+def _unit_content(unit: dict, seed: int, model: _Model, ntm: dict[int, bool], roles_here: list[str],
+                  received: dt.date | None, measured: dict, generating: dict) -> dict:
     rng = np.random.default_rng([seed, int(unit["unit_code"])])
+    outline, crit_of = model.outline, model.crit_of
     years = outline.years
     n = len(years)
-    crit_of = dict(zip(criteria["indicator_code"], criteria["criterion_no"]))
-    typed = outline.typed_indicators
-    derived = outline.derived_indicators
-    measured_codes = set(typed["indicator_code"]) | set(derived["indicator_code"])
-    unmeasured = sorted(set(criteria["criterion_no"]) - {crit_of[c] for c in measured_codes})
-    status = _statuses(rng, outline, criteria, ntm, roles_here, unmeasured)
+    typed_codes = [r["indicator_code"] for r in model.typed]
+    status = _statuses(rng, outline, model.criteria, ntm, roles_here, model.unmeasured)
 
     # the indicator that explains each criterion not reached (preferred, else the first with a level)
     def cause(c: int, y: int) -> str | None:
-        options = [CAUSE.get(c)] + [k for k in list(typed["indicator_code"]) + list(derived["indicator_code"])
-                                    if crit_of[k] == c]
+        options = [CAUSE.get(c)] + [r["indicator_code"] for r in model.typed + model.derived
+                                    if crit_of[r["indicator_code"]] == c]
         return next((k for k in options if k and (k, y) in generating), None)
 
     below = None
     if "declared_below_level" in roles_here:
         y = years[n // 2]
-        options = [ROLE_CRITERIA["declared_below_level"]] + list(typed["indicator_code"])
-        code = next((k for k in options if k in set(typed["indicator_code"]) and (k, y) in measured
+        options = [ROLE_CRITERIA["declared_below_level"]] + typed_codes
+        code = next((k for k in options if k in typed_codes and (k, y) in measured
                      and status.get((crit_of[k], y)) == REACHED), None)
         if code:
             below = (code, y)
 
     values: dict[tuple[str, int], object] = {}
-    for row in typed.itertuples():
-        code = row.indicator_code
-        model = _INDICATOR_MODEL.get(code) or (_MODEL_DOWN if row.comparison == "≤" else _MODEL_UP)
-        hi = None if pd.isna(row.max) else float(row.max)
-        traj = [min(x, hi) if hi is not None else x for x in _trajectory(rng, model, n, 1)]
+    for row in model.typed:
+        code = row["indicator_code"]
+        model_range = _INDICATOR_MODEL.get(code) or (_MODEL_DOWN if row["comparison"] == "≤" else _MODEL_UP)
+        hi = None if pd.isna(row.get("max")) else float(row["max"])
+        traj = [min(x, hi) if hi is not None else x for x in _trajectory(rng, model_range, n, 1)]
         for i, y in enumerate(years):
             st = status[(crit_of[code], y)]
             if st == NOT_APPLICABLE:
@@ -352,27 +377,26 @@ def _unit_content(unit: dict, seed: int, outline: Outline, criteria: pd.DataFram
                 v = _miss(rng, v, *generating[(code, y)])
             values[(code, y)] = v
 
-    metric = _metric_values(rng, outline)
-    _apply_rules(metric, outline)
-    for d in derived.itertuples():  # numerators on the right side of known levels
-        if getattr(d, "bound", None) == "lower":
+    metric = _metric_values(rng, outline.years, model.metrics)
+    _apply_rules(metric, model.metrics)
+    for d in model.derived:  # numerators on the right side of known levels
+        if d.get("bound") == "lower":
             continue  # a lower-bound rate can only show a level met: nothing to keep consistent
+        code, num_code = d["indicator_code"], d["numerator"]
         for i, y in enumerate(years):
-            if (d.indicator_code, y) not in generating:
+            if (code, y) not in generating:
                 continue
-            comp, level = generating[(d.indicator_code, y)]
-            den = metric[d.denominator][i]
-            need = level * den / d.scale
-            st = status[(crit_of[d.indicator_code], y)]
-            missing_it = st == NOT_REACHED and cause(crit_of[d.indicator_code], y) == d.indicator_code
-            num = metric[d.numerator][i]
+            comp, level = generating[(code, y)]
+            need = level * metric[d["denominator"]][i] / d["scale"]
+            missing_it = status[(crit_of[code], y)] == NOT_REACHED and cause(crit_of[code], y) == code
+            num = metric[num_code][i]
             if (comp == "≥") != missing_it:
-                metric[d.numerator][i] = max(num, math.ceil(need + 1e-9)) if comp == "≥" else min(num, math.floor(need))
+                metric[num_code][i] = max(num, math.ceil(need + 1e-9)) if comp == "≥" else min(num, math.floor(need))
             else:
-                metric[d.numerator][i] = min(num, math.ceil(need) - 1) if comp == "≥" else max(num, math.floor(need) + 1)
-    _apply_rules(metric, outline)
-    for code, vals in metric.items():
-        for y, v in zip(years, vals):
+                metric[num_code][i] = min(num, math.ceil(need) - 1) if comp == "≥" else max(num, math.floor(need) + 1)
+    _apply_rules(metric, model.metrics)
+    for code in (m["code"] for m in model.metrics):  # the model may know metrics an outline dropped
+        for y, v in zip(years, metric[code]):
             values[(code, y)] = v
 
     return {
@@ -483,24 +507,31 @@ def sample_content(units: pd.DataFrame, seed: int, outline: Outline | None = Non
     The missing unit (see :func:`sample_roles`) has content too; it is simply
     not written by :func:`write_sample`.
     """
-    outline = outline or load_outline()
-    criteria = load_criteria()
-    roles = sample_roles(units, outline)
-    received = _received_dates(units, seed, roles, outline.deadline)
+    return _generate(units, seed, outline or load_outline())[0]
+
+
+def _generate(units: pd.DataFrame, seed: int, outline: Outline) -> tuple[dict, dict, dict, dict]:
+    """Contents, received dates, and the levels that apply, per scope (for the writer)."""
+    model = _Model.build(outline)
     uy = unit_years(units, outline.years)
-    levels_cache: dict[tuple, tuple[dict, dict]] = {}
+    roles = sample_roles(units, outline, uy)
+    received = _received_dates(units, seed, roles, outline.deadline)
+    levels: dict[tuple, pd.DataFrame] = {}
+    maps: dict[tuple, tuple[dict, dict]] = {}
     out = {}
     for unit in units.sort_values("unit_code").to_dict("records"):
         code = unit["unit_code"]
         scopes = tuple(unit_scopes(unit))
-        if scopes not in levels_cache:
-            levels_cache[scopes] = (_level_map(resolve_levels(list(scopes), outline.years)),
-                                    _level_map(resolve_levels(list(scopes) + ["national"], outline.years)))
-        measured, generating = levels_cache[scopes]
-        ntm = dict(zip(uy.loc[uy["unit_code"] == code, "year"], uy.loc[uy["unit_code"] == code, "ntm_applies"]))
+        if scopes not in maps:
+            # national levels are the last resort: rows resolved to them are not levels "that apply"
+            every = resolve_levels(list(scopes) + ["national"], outline.years)
+            levels[scopes] = every[every["scope"] != "national"].reset_index(drop=True)
+            maps[scopes] = (_level_map(levels[scopes]), _level_map(every))
+        mine = uy[uy["unit_code"] == code]
+        ntm = dict(zip(mine["year"], mine["ntm_applies"]))
         here = [r for r, c in roles.items() if c == code and r != "missing"]
-        out[code] = _unit_content(unit, seed, outline, criteria, ntm, here, received.get(code), measured, generating)
-    return out
+        out[code] = _unit_content(unit, seed, model, ntm, here, received.get(code), *maps[scopes])
+    return out, received, {u["unit_code"]: levels[tuple(unit_scopes(u))] for u in units.to_dict("records")}, roles
 
 
 def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021) -> SampleResult:
@@ -523,21 +554,15 @@ def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021
                 old = out_dir / Path(row.get("file_name") or "").name
                 if old.suffix == ".xlsx" and old.is_file():
                     old.unlink()
-    contents = sample_content(units, seed, outline)
-    roles = sample_roles(units, outline)
-    received = _received_dates(units, seed, roles, outline.deadline)
+    contents, received, levels, _ = _generate(units, seed, outline)
     banner = _data_note(outline)
-    levels_cache: dict[tuple, pd.DataFrame] = {}
     paths, rows = [], []
     for unit in units.to_dict("records"):
         code = unit["unit_code"]
         if code not in received:
             continue
-        scopes = tuple(unit_scopes(unit))
-        if scopes not in levels_cache:
-            levels_cache[scopes] = resolve_levels(list(scopes), outline.years)
         path = write_workbook(out_dir / template_filename(unit), unit, outline=outline, content=contents[code],
-                              levels=levels_cache[scopes], banner=banner)
+                              levels=levels[code], banner=banner)
         paths.append(path)
         rows.append({"file_name": path.name, "unit_code": code, "received_date": received[code].isoformat()})
     with open(manifest, "w", encoding="utf-8", newline="") as fh:
