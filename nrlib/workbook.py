@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from copy import copy
 import os
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile
