@@ -75,7 +75,7 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_COLUMN_DUPLICATE", "Cột “{label}” xuất hiện hai lần", "a header label appears twice"),
     _r("E_ROW_MISSING", "Thiếu dòng {what} “{code}”", "a row of the outline is missing"),
     _r("E_ROW_DUPLICATE", "Dòng {what} “{code}” bị lặp (đã có ở dòng {first_row})", "a code appears twice"),
-    _r("E_ROW_UNKNOWN", "Dòng có mã “{code}” không có trong đề cương", "a row with an unknown code"),
+    _r("E_ROW_UNKNOWN", "Dòng có số liệu với mã “{code}” không có trong đề cương", "a row with an unknown code"),
     _r("E_REQUIRED", "Ô bắt buộc đang để trống: {what}", "a required cell is blank"),
     _r("E_TYPE_NUMBER", "{what}: cần nhập một số, không phải “{value}”", "not a number"),
     _r("E_TYPE_DATE", "{what}: cần một ngày dạng ngày/tháng/năm (ví dụ 15/02/2021), không phải “{value}”",
@@ -124,7 +124,7 @@ LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-
 #: range bounds, in E_RANGE messages
 BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
 
-NO_CODE = "(trống)"
+NO_CODE = "(để trống)"
 DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 
 # ----------------------------------------------------------------------------- outcomes and statuses

@@ -372,9 +372,8 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
     Versions are numbered per unit in batch order after those already
     stored. Rows of all files go in with one INSERT per table (DuckDB is
     fast on whole frames, slow row by row), and everything commits or
-    nothing does. The environment variable ``NRLIB_TEST_PAUSE_IN_TRANSACTION``
-    (seconds) makes the writer sleep just before committing; tests use it to
-    kill an ingest in the middle of a transaction.
+    nothing does. Tests pause the writer just before it commits
+    (:func:`_test_pause`) to kill it or race it there.
     """
     if not batch:
         return []
@@ -416,15 +415,25 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
             if parts:
                 _insert_frame(con, name, pd.concat(parts, ignore_index=True))
         _insert_frame(con, "audit", pd.DataFrame(audits))
-        pause = os.environ.get("NRLIB_TEST_PAUSE_IN_TRANSACTION")
-        if pause:
-            print(f"nrlib: pausing {pause} s inside the transaction", file=sys.stderr, flush=True)
-            time.sleep(float(pause))
+        _test_pause()
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return ids
+
+
+def _test_pause() -> None:
+    """Test hook: ``NRLIB_TEST_PAUSE_IN_TRANSACTION=SECONDS`` sleeps inside the transaction, ending
+    early once the file named by ``NRLIB_TEST_PAUSE_RELEASE`` exists. Unset in normal use."""
+    pause = os.environ.get("NRLIB_TEST_PAUSE_IN_TRANSACTION")
+    if not pause:
+        return
+    print(f"nrlib: pausing {pause} s inside the transaction", file=sys.stderr, flush=True)
+    release = os.environ.get("NRLIB_TEST_PAUSE_RELEASE")
+    end = time.monotonic() + float(pause)
+    while time.monotonic() < end and not (release and os.path.exists(release)):
+        time.sleep(0.05)
 
 
 def add_submission(con, record: dict, tables: dict[str, pd.DataFrame], problems: pd.DataFrame) -> dict:

@@ -302,7 +302,7 @@ class _Run:
         self.res = Result()
 
     # -- problems
-    def add(self, rule: str, sheet: str, cell: str = "", raw=None, **params) -> None:
+    def add(self, rule: str, sheet: str, cell: str = "", raw=None, /, **params) -> None:
         """Record a problem; ``raw`` is the cell's value as read, ``params`` fill the message."""
         r = labels.rule(rule)
         self.res.problems.append(Problem(sheet=sheet, cell=cell, rule=rule, severity=r.severity,
