@@ -16,6 +16,10 @@ from .reference import (
     unit_years,
 )
 from .sample import sample_content, write_sample
+from .export import export_tables, register_export
+from .ingest import ingest_files, ingest_sample_folder
+from .store import load_dataset, open_store
+from .validate import validate_workbook
 from .workbook import cell_address, template_filename, write_templates, write_workbook
 
 __version__ = "0.1.0"
@@ -25,4 +29,6 @@ __all__ = [
     "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
     "load_unit_history", "load_units", "resolve_levels", "unit_years",
     "cell_address", "template_filename", "write_templates", "write_workbook", "sample_content", "write_sample",
+    "export_tables", "register_export", "ingest_files", "ingest_sample_folder", "load_dataset", "open_store",
+    "validate_workbook",
 ]

@@ -19,10 +19,12 @@ The whole run holds the store's writer lock (:func:`nrlib.store.store_lock`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -35,7 +37,7 @@ import pandas as pd
 from . import labels, store
 from .exceptions import NrlibError
 from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
-from .validate import Peers, Problem, Result, Schema, compile_schema, validate_workbook
+from .validate import Peers, Problem, Result, Schema, check_outliers, compile_schema, validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")
@@ -210,15 +212,18 @@ def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date
 # ----------------------------------------------------------------------------- ingest
 
 
-def _tables(res: Result) -> dict[str, pd.DataFrame]:
+def _tables(res: Result) -> dict[str, dict[str, list]]:
+    """The analysis-table columns of a validated workbook (see :data:`nrlib.store.ANALYSIS_TABLES`)."""
+    vals = res.values
+    props = ("seq", "kind", "name", "address", "achievement", "award_form")
     return {
-        "data_values": pd.DataFrame(res.values, columns=["year", "data_element", "value"]).astype({"value": float}),
-        "criteria_status": pd.DataFrame(res.criteria_status, columns=["year", "criterion_no", "status"]),
-        "proposals": pd.DataFrame(res.proposals, columns=["seq", "kind", "name", "address", "achievement",
-                                                          "award_form"]),
-        "narratives": pd.DataFrame(res.narratives, columns=["section_code", "text"]),
-        "info": pd.DataFrame(list(res.info.items()), columns=["key", "value"]),
-        "notes": pd.DataFrame(res.notes, columns=["sheet", "row_code", "text"]),
+        "data_values": {"year": [v["year"] for v in vals], "data_element": [v["data_element"] for v in vals],
+                        "value": [float("nan") if v["value"] is None else float(v["value"]) for v in vals]},
+        "criteria_status": {k: [c[k] for c in res.criteria_status] for k in ("year", "criterion_no", "status")},
+        "proposals": {k: [p.get(k) for p in res.proposals] for k in props},
+        "narratives": {k: [n[k] for n in res.narratives] for k in ("section_code", "text")},
+        "info": {"key": list(res.info), "value": list(res.info.values())},
+        "notes": {k: [n[k] for n in res.notes] for k in ("sheet", "row_code", "text")},
     }
 
 
@@ -247,10 +252,21 @@ class _PeerCache:
 #: files stored per transaction: one commit costs several milliseconds, so batching keeps ingest fast;
 #: a batch commits entirely or not at all
 BATCH_SIZE = 50
+#: below this many files, reading and validating in worker processes costs more than it saves
+PARALLEL_MIN_FILES = 16
+
+
+def default_workers() -> int:
+    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS`` or the CPU count (at most 4)."""
+    env = os.environ.get("NRLIB_INGEST_WORKERS")
+    if env:
+        return max(1, int(env))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, manifest: str | Path | None = None,
-                 timeout: float | None = None, on_file=None, batch_size: int = BATCH_SIZE) -> list[FileOutcome]:
+                 timeout: float | None = None, on_file=None, batch_size: int = BATCH_SIZE,
+                 workers: int | None = None) -> list[FileOutcome]:
     """Ingest workbooks into the store.
 
     Parameters
@@ -270,6 +286,11 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         Called with each :class:`FileOutcome` once it is committed.
     batch_size : int
         Files per transaction (each file's content is always within one).
+    workers : int, optional
+        Processes reading and validating files (default :func:`default_workers`;
+        used from :data:`PARALLEL_MIN_FILES` files on). Checks that depend on
+        the store (duplicates, outliers, versions) always run in this
+        process, in order, so the result does not depend on ``workers``.
 
     Returns
     -------
@@ -295,68 +316,117 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         plan.append((entry["received_date"] if entry else default_date, f.name, f, entry))
     plan.sort(key=lambda t: (t[0], t[1]))
     schema = compile_schema()
+    tasks = [(f, _claims(f, entry)) for _, _, f, entry in plan]
+    workers = default_workers() if workers is None else workers
+    if len(tasks) >= PARALLEL_MIN_FILES and workers > 1:
+        schema.prepare_units({code for _, claims in tasks for _, code in claims})
     outcomes: list[FileOutcome] = []
-    with store.store_lock(db_path, timeout):
-        with store.open_store(db_path, read_only=False, timeout=timeout) as con:
-            peers = _PeerCache(con, schema)
-            pending: list[tuple[FileOutcome, tuple]] = []
+    # the pool is forked before the store is opened: a child must never inherit a DuckDB connection
+    with _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed:
+        with store.store_lock(db_path, timeout):
+            with store.open_store(db_path, read_only=False, timeout=timeout) as con:
+                peers = _PeerCache(con, schema)
+                known = store.known_checksums(con)
+                pending: list[tuple[FileOutcome, tuple]] = []
 
-            def flush() -> None:
-                ids = store.add_submissions(con, [item for _, item in pending])
-                for (outcome, _), got in zip(pending, ids):
-                    outcome.submission_id, outcome.version = got["submission_id"], got["version"]
-                    outcomes.append(outcome)
-                    if on_file:
-                        on_file(outcome)
-                pending.clear()
+                def flush() -> None:
+                    ids = store.add_submissions(con, [item for _, item in pending])
+                    for (outcome, (record, _, _)), got in zip(pending, ids):
+                        outcome.submission_id, outcome.version = got["submission_id"], got["version"]
+                        known[record["sha256"]] = dict(record, **got)
+                        outcomes.append(outcome)
+                        if on_file:
+                            on_file(outcome)
+                    pending.clear()
 
-            for received_date, _, f, entry in plan:
-                sha, size = sha256_file(f)
-                if any(o.sha256 == sha for o, _ in pending):
-                    flush()  # the same file twice in one run: the second is a no-op against the first
-                previous = store.find_sha256(con, sha)
-                if previous is not None:
-                    outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
-                                          received_date=received_date, unit_code=previous["unit_code"],
-                                          version=_int(previous["version"]),
-                                          submission_id=int(previous["submission_id"]),
-                                          stored_as=previous["raw_path"], previous=previous)
-                    flush()
-                    outcomes.append(outcome)
-                    if on_file:
-                        on_file(outcome)
-                    continue
-                pending.append(_prepare(db_path, f, sha, size, received_date, entry, schema, peers))
-                if len(pending) >= batch_size:
-                    flush()
-            flush()
+                for (received_date, _, f, entry), (sha, size, res) in zip(plan, analysed):
+                    if any(o.sha256 == sha for o, _ in pending):
+                        flush()  # the same file twice in one run: the second is a no-op against the first
+                    previous = known.get(sha)
+                    if previous is not None:
+                        outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
+                                              received_date=received_date, unit_code=previous["unit_code"],
+                                              version=_int(previous["version"]),
+                                              submission_id=int(previous["submission_id"]),
+                                              stored_as=previous["raw_path"], previous=previous)
+                        flush()
+                        outcomes.append(outcome)
+                        if on_file:
+                            on_file(outcome)
+                        continue
+                    pending.append(_prepare(db_path, f, sha, size, received_date, entry, res, schema, peers))
+                    if len(pending) >= batch_size:
+                        flush()
+                flush()
     return outcomes
 
 
-def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
-             schema: Schema, peers: _PeerCache) -> tuple[FileOutcome, tuple]:
-    """Read, validate and keep the raw copy of one file; returns its outcome and what to store."""
+def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:
+    """Units a file is said to come from: its name's leading 5-digit code, the manifest's unit."""
     claims = []
     m = _LEADING_CODE.match(path.name)
     if m:
         claims.append(("file_name", m.group(1)))
     if entry and entry.get("unit_code"):
         claims.append(("manifest", entry["unit_code"]))
+    return claims
+
+
+def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> tuple[str, int, Result]:
+    """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``."""
+    sha, size = sha256_file(path)
     try:
-        book = read_workbook(path)
+        book = read_workbook(path, keep=schema.reads_sheet)
     except WorkbookReadError as exc:
-        book = None
         res = Result()
         res.problems.append(Problem(sheet="", cell="", rule="E_FILE_UNREADABLE", severity="error",
                                     message=labels.problem_message("E_FILE_UNREADABLE", reason=str(exc))))
-    if book is not None:
-        own = _unit_row(_claimed_unit(book, schema))
-        district = own["district_code"] if own else None
-        res = validate_workbook(book, schema, claims=claims, peers=peers.get(district) if district else None)
+        return sha, size, res
+    return sha, size, validate_workbook(book, schema, claims=claims)
+
+
+_WORKER_SCHEMA: Schema | None = None
+
+
+def _worker_init() -> None:
+    global _WORKER_SCHEMA
+    _WORKER_SCHEMA = compile_schema()
+
+
+def _worker(task):
+    path, claims = task
+    return analyse_file(path, claims, _WORKER_SCHEMA)
+
+
+@contextlib.contextmanager
+def _analyser(tasks: list, schema: Schema, workers: int):
+    """Iterate ``analyse_file`` results in task order, in worker processes when ``workers > 1``."""
+    if workers <= 1:
+        yield (analyse_file(path, claims, schema) for path, claims in tasks)
+        return
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
+        else multiprocessing.get_context()
+    pool = ctx.Pool(workers, initializer=_worker_init)
+    try:
+        yield pool.imap(_worker, tasks, chunksize=4)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
+             res: Result, schema: Schema, peers: _PeerCache) -> tuple[FileOutcome, tuple]:
+    """Check outliers against the units stored so far, keep the raw copy; returns the outcome and what to store."""
+    claims = _claims(path, entry)
     unit_code = res.unit_code or _first_known(claims)
     unit = _unit_row(unit_code)
+    own = _unit_row(res.unit_code)
+    if own:
+        check_outliers(res, schema, peers.get(own["district_code"]))
     stored_as = _keep_raw(path, db_path, res.unit_code, received, sha)
     status = "accepted" if res.accepted and res.unit_code else "rejected"
+    m = _LEADING_CODE.match(path.name)
     record = {
         "unit_code": unit_code, "district_code": unit["district_code"] if unit else None,
         "file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
@@ -370,27 +440,9 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
             unit_code, {(v["data_element"], v["year"]): v["value"] for v in res.values})
     outcome = FileOutcome(path=path, outcome=status, status=status, sha256=sha, received_date=received,
                           unit_code=unit_code, stored_as=stored_as, problems=res.problems)
-    return outcome, (record, _tables(res), res.problems_frame())
-
-
-def _claimed_unit(book, schema: Schema) -> str | None:
-    """The workbook's own unit code, read quickly for choosing its peers (validation re-reads it)."""
-    from .textmatch import match_key
-
-    field = schema.fields.get("unit_code")
-    sheet = next((s for n, s in book.sheets.items() if schema.sheet_lookup.get(match_key(n)) == "ThongTin"), None)
-    if sheet is None or field is None:
-        return None
-    key = match_key(field["label"])
-    for row in sheet.rows:
-        for c, v in enumerate(row):
-            if isinstance(v, str) and match_key(v) == key:
-                for w in row[c + 1:]:
-                    if w is not None:
-                        t = str(int(w)) if isinstance(w, float) and w.is_integer() else str(w).strip()
-                        return t.zfill(5) if t.isdigit() else None
-                return None
-    return None
+    problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
+                                                                  "value")}
+    return outcome, (record, _tables(res), problems)
 
 
 def _first_known(claims) -> str | None:

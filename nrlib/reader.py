@@ -113,7 +113,7 @@ def _clean(v):
     return v
 
 
-def read_workbook(path: str | Path) -> Workbook:
+def read_workbook(path: str | Path, keep=None) -> Workbook:
     """Read every sheet of a workbook into memory.
 
     Parameters
@@ -121,6 +121,9 @@ def read_workbook(path: str | Path) -> Workbook:
     path : str or Path
         An ``.xlsx``, ``.xlsm``, ``.xls`` or ``.ods`` file. The file is only
         read, never modified.
+    keep : callable, optional
+        ``keep(sheet_name) -> bool``: sheets for which it is false are listed
+        (with no rows) but not parsed, which saves time on sheets nobody reads.
 
     Returns
     -------
@@ -146,6 +149,9 @@ def read_workbook(path: str | Path) -> Workbook:
         sheets: dict[str, Sheet] = {}
         with CalamineWorkbook.from_path(str(path)) as wb:
             for name in wb.sheet_names:
+                if keep is not None and not keep(name):
+                    sheets[name] = Sheet(name=name, rows=[])
+                    continue
                 sh = wb.get_sheet_by_name(name)
                 rows = [[_clean(v) for v in row] for row in sh.to_python(skip_empty_area=False)]
                 while rows and all(_blank(v) for v in rows[-1]):

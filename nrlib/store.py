@@ -63,7 +63,12 @@ ANALYSIS_TABLES = ("data_values", "criteria_status", "proposals", "narratives", 
 
 
 def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
-    """Initial schema."""
+    """Initial schema.
+
+    Content tables carry no primary key: validation yields one row per cell,
+    and DuckDB's per-row indexes would make the bulk inserts several times
+    slower (tests check the uniqueness instead).
+    """
     con.execute("""
         CREATE TABLE submissions (
             submission_id INTEGER PRIMARY KEY,
@@ -88,14 +93,12 @@ def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE TABLE data_values (
             submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
-            data_element VARCHAR NOT NULL, value DOUBLE,
-            PRIMARY KEY (submission_id, year, data_element))""")
+            data_element VARCHAR NOT NULL, value DOUBLE)""")
     con.execute("""
         CREATE TABLE criteria_status (
             submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
             criterion_no INTEGER NOT NULL,
-            status VARCHAR CHECK (status IN ('reached', 'not_reached', 'not_applicable')),
-            PRIMARY KEY (submission_id, year, criterion_no))""")
+            status VARCHAR CHECK (status IN ('reached', 'not_reached', 'not_applicable')))""")
     con.execute("""
         CREATE TABLE proposals (
             submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, seq INTEGER NOT NULL,
@@ -115,8 +118,7 @@ def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TABLE problems (
             submission_id INTEGER NOT NULL, seq INTEGER NOT NULL, unit_code VARCHAR,
             sheet VARCHAR, cell VARCHAR, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL,
-            message VARCHAR NOT NULL, value VARCHAR,
-            PRIMARY KEY (submission_id, seq))""")
+            message VARCHAR NOT NULL, value VARCHAR)""")
     con.execute("""
         CREATE TABLE audit (
             audit_id INTEGER PRIMARY KEY, changed_at TIMESTAMP NOT NULL, action VARCHAR NOT NULL,
@@ -337,8 +339,39 @@ def _has_table(con, name: str) -> bool:
 
 def find_sha256(con, sha256: str) -> dict | None:
     """The submission already stored with this checksum, if any."""
-    df = con.execute("SELECT * FROM submissions WHERE sha256 = ?", [sha256]).df()
-    return None if df.empty else df.iloc[0].to_dict()
+    return known_checksums(con, sha256).get(sha256)
+
+
+def known_checksums(con, sha256: str | None = None) -> dict[str, dict]:
+    """``{sha256: submission row}`` of every stored file (or of one checksum)."""
+    sql = "SELECT * FROM submissions" + (" WHERE sha256 = ?" if sha256 else "")
+    cur = con.execute(sql, [sha256] if sha256 else [])
+    cols = [d[0] for d in cur.description]
+    return {row[cols.index("sha256")]: dict(zip(cols, row)) for row in cur.fetchall()}
+
+
+def _columns(table) -> dict[str, list]:
+    """Rows as ``{column: values}``, from a DataFrame, a list of dicts or such a dict already."""
+    if table is None:
+        return {}
+    if isinstance(table, pd.DataFrame):
+        return {c: table[c].tolist() for c in table.columns}
+    if isinstance(table, dict):
+        return table
+    rows = list(table)
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    return {c: [r.get(c) for r in rows] for c in cols}
+
+
+def _extend(acc: dict[str, list], cols: dict[str, list], **const) -> None:
+    n = len(next(iter(cols.values()))) if cols else 0
+    if not n:
+        return
+    filled = sum(len(v) for v in acc.values()) and len(next(iter(acc.values())))
+    for c in set(acc) | set(cols) | set(const):
+        acc.setdefault(c, [None] * filled)
+    for c, v in acc.items():
+        v.extend(cols[c] if c in cols else [const[c]] * n if c in const else [None] * n)
 
 
 def _insert_frame(con, table: str, df: pd.DataFrame) -> None:
@@ -362,17 +395,17 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
         ``raw_path``, ``file_format``, ``size_bytes``, ``sha256``,
         ``received_date``, ``status``, ``n_errors``, ``n_warnings``,
         ``is_sample``, ``outline_version``, ``claimed_unit_code``.
-        ``tables``: DataFrames for the :data:`ANALYSIS_TABLES` (without
-        ``submission_id`` and ``unit_code``, which are added), stored only
-        when the status is ``accepted``. ``problems``: ``sheet, cell, rule,
-        severity, message, value``.
+        ``tables``: rows (DataFrames, lists of dicts or dicts of columns) for the
+        :data:`ANALYSIS_TABLES`, without ``submission_id`` and ``unit_code``,
+        which are added; stored only when the status is ``accepted``.
+        ``problems``: rows of ``sheet, cell, rule, severity, message, value``.
 
     Notes
     -----
     Versions are numbered per unit in batch order after those already
-    stored. Rows of all files go in with one INSERT per table (DuckDB is
-    fast on whole frames, slow row by row), and everything commits or
-    nothing does. Tests pause the writer just before it commits
+    stored. Rows of all files go in with one INSERT of one DataFrame per
+    table (DuckDB is fast on whole frames, slow row by row), and everything
+    commits or nothing does. Tests pause the writer just before it commits
     (:func:`_test_pause`) to kill it or race it there.
     """
     if not batch:
@@ -387,7 +420,7 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
                                     [units]).fetchall()) if units else {}
         now = _now()
         subs, audits, ids = [], [], []
-        frames: dict[str, list[pd.DataFrame]] = {name: [] for name in ANALYSIS_TABLES + ("problems",)}
+        columns: dict[str, dict[str, list]] = {name: {} for name in ANALYSIS_TABLES + ("problems",)}
         for record, tables, problems in batch:
             sid += 1
             audit_id += 1
@@ -397,23 +430,22 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
                 version = versions.get(unit, 0) + 1
                 versions[unit] = version
             subs.append(dict(record, submission_id=sid, version=version, ingested_at=now))
-            if len(problems):
-                frames["problems"].append(problems.assign(submission_id=sid, seq=range(1, len(problems) + 1),
-                                                          unit_code=unit))
+            p = _columns(problems)
+            if p:
+                p = dict(p, seq=list(range(1, len(next(iter(p.values()))) + 1)))
+            _extend(columns["problems"], p, submission_id=sid, unit_code=unit)
             if record["status"] == "accepted":
                 for name in ANALYSIS_TABLES:
-                    df = tables.get(name)
-                    if df is not None and len(df):
-                        frames[name].append(df.assign(submission_id=sid, unit_code=unit))
+                    _extend(columns[name], _columns(tables.get(name)), submission_id=sid, unit_code=unit)
             audits.append({"audit_id": audit_id, "changed_at": now, "action": f"submission_{record['status']}",
                            "submission_id": sid, "unit_code": unit, "file_name": record["file_name"],
                            "sha256": record["sha256"],
                            "detail": f"version {version}; {record['n_errors']} errors, {record['n_warnings']} warnings"})
             ids.append({"submission_id": int(sid), "version": None if version is None else int(version)})
         _insert_frame(con, "submissions", pd.DataFrame(subs))
-        for name, parts in frames.items():
-            if parts:
-                _insert_frame(con, name, pd.concat(parts, ignore_index=True))
+        for name, cols in columns.items():
+            if cols and len(next(iter(cols.values()))):
+                _insert_frame(con, name, pd.DataFrame(cols))
         _insert_frame(con, "audit", pd.DataFrame(audits))
         _test_pause()
         con.commit()

@@ -38,9 +38,10 @@ import datetime as dt
 import functools
 import math
 import re
-import statistics
+import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import labels
@@ -168,6 +169,19 @@ class Schema:
         self._headers: dict = {}
         self._rows: dict = {}
         self._ntm: dict = {}
+
+    def prepare_units(self, codes) -> None:
+        """Load the registry rows, unit years and levels of these units now (ingest does it before
+        starting worker processes, which then inherit them instead of each loading them again)."""
+        for code in codes:
+            unit = _unit(str(code).strip().zfill(5)) if str(code).strip().isdigit() else None
+            if unit is not None:
+                self.ntm_applies(unit)
+                self.levels_for(unit)
+
+    def reads_sheet(self, name: str) -> bool:
+        """Whether a workbook sheet of this name is one of the outline's (and must be parsed)."""
+        return _key(name) in self.sheet_lookup
 
     def header_lookup(self, spec: dict) -> dict:
         """Match key of each column label of a sheet → column key (cached)."""
@@ -687,9 +701,23 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     if unit is not None:
         _check_declared_vs_measured(run, unit)
     _check_yoy(run)
-    if peers is not None and unit is not None:
-        _check_outliers(run, peers)
+    if peers is not None:
+        check_outliers(run.res, schema, peers)
     return run.res
+
+
+def check_outliers(result: Result, schema: Schema, peers: Peers) -> Result:
+    """Add ``W_OUTLIER`` warnings to a validated workbook's result (see :class:`Peers`).
+
+    Separate from :func:`validate_workbook` because it depends on what is
+    already stored: ingest validates workbooks in parallel, then checks
+    outliers in order against the units accepted so far.
+    """
+    if result.unit_code is not None and _unit(result.unit_code) is not None:
+        run = _Run(None, schema)
+        run.res = result
+        _check_outliers(run, peers)
+    return result
 
 
 def _match_sheets(run: _Run) -> dict[str, Sheet]:
@@ -883,15 +911,18 @@ def comparable(values: dict, schema: Schema) -> dict:
 class Peers:
     """Other units' latest accepted values, indexed for the outlier check.
 
-    ``by_key[(data_element, year)][unit_code]`` is the comparable value
-    (:func:`comparable`). Ingest builds one per district from the store and
-    updates it as workbooks are accepted.
+    Each unit is one row of comparable values (:func:`comparable`) over the
+    outline's data elements and years, so the medians and MADs of all cells
+    are computed at once (numpy) rather than cell by cell. Ingest builds one
+    per district from the store and updates it as workbooks are accepted.
     """
 
     def __init__(self, schema: Schema):
         self.schema = schema
-        self.by_key: dict = {}
-        self.units: set = set()
+        self.keys = [(code, y) for code in [*schema.metrics, *schema.indicators] for y in schema.years]
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self._pos: dict[str, int] = {}
+        self._m = np.empty((16, len(self.keys)))
 
     @classmethod
     def from_frame(cls, values: pd.DataFrame, schema: Schema) -> "Peers":
@@ -901,13 +932,51 @@ class Peers:
             peers.set_unit(code, dict(zip(zip(g["data_element"], g["year"].astype(int)), g["value"])))
         return peers
 
+    @property
+    def units(self) -> set:
+        return set(self._pos)
+
+    def vector(self, values: dict) -> np.ndarray:
+        """Comparable values of one unit (``{(data_element, year): value}``) as a row."""
+        row = np.full(len(self.keys), np.nan)
+        for k, x in comparable(values, self.schema).items():
+            i = self.index.get(k)
+            if i is not None:
+                row[i] = x
+        return row
+
     def set_unit(self, unit_code: str, values: dict) -> None:
         """Replace a unit's values (``{(data_element, year): value}``)."""
-        for d in self.by_key.values():
-            d.pop(unit_code, None)
-        for k, x in comparable(values, self.schema).items():
-            self.by_key.setdefault(k, {})[unit_code] = x
-        self.units.add(unit_code)
+        i = self._pos.get(unit_code)
+        if i is None:
+            i = self._pos[unit_code] = len(self._pos)
+            if i >= len(self._m):
+                self._m = np.vstack([self._m, np.empty_like(self._m)])
+        self._m[i] = self.vector(values)
+
+    def matrix(self, exclude: str | None = None) -> np.ndarray:
+        """One row per unit (except ``exclude``), one column per ``keys`` item."""
+        m = self._m[:len(self._pos)]
+        i = self._pos.get(exclude)
+        return m if i is None else np.delete(m, i, axis=0)
+
+
+def _column_medians(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median of each column ignoring NaN, and the count of non-NaN values (NaN median when none).
+
+    Sorting once puts NaN last in every column, so the median sits at
+    positions ``(n-1)//2`` and ``n//2`` — much faster than ``np.nanmedian``.
+    """
+    n = np.sum(~np.isnan(m), axis=0)
+    if m.shape[0] == 0:
+        return np.full(m.shape[1], np.nan), n
+    srt = np.sort(m, axis=0)
+    cols = np.arange(m.shape[1])
+    last = m.shape[0] - 1
+    lo = srt[np.clip((n - 1) // 2, 0, last), cols]
+    hi = srt[np.clip(n // 2, 0, last), cols]
+    med = np.where(n % 2 == 1, lo, (lo + hi) / 2)
+    return np.where(n > 0, med, np.nan), n
 
 
 def _check_outliers(run: _Run, peers: Peers) -> None:
@@ -915,32 +984,32 @@ def _check_outliers(run: _Run, peers: Peers) -> None:
     z_max = s.outlier_z
     code = run.res.unit_code
     n_min = s.outlier_min_units
-    if z_max is None or len(peers.units - {code}) < n_min:
+    if z_max is None:
         return
-    wholes = s.whole_of
+    m = peers.matrix(exclude=code)
+    if m.shape[0] < n_min:
+        return
     values = _values_map(run.res)
-    for (element, year), x in comparable(values, s).items():
-        xs = [v for u, v in peers.by_key.get((element, year), {}).items() if u != code]
-        if len(xs) < n_min:
-            continue
-        med = statistics.median(xs)
-        mad = max(statistics.median(abs(v - med) for v in xs), s.outlier_mad_floor * abs(med))
-        if mad == 0:
-            continue
-        z = 0.6745 * (x - med) / mad
-        if abs(z) <= float(z_max):
-            continue
-        whole = wholes.get(element)
+    x = peers.vector(values)
+    med, n = _column_medians(m)
+    mad = np.maximum(_column_medians(np.abs(m - med))[0], s.outlier_mad_floor * np.abs(med))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # columns without peers: NaN, never flagged
+        z = 0.6745 * (x - med) / np.where(mad > 0, mad, np.nan)
+    flagged = np.flatnonzero((n >= n_min) & ~np.isnan(z) & (np.abs(np.nan_to_num(z)) > float(z_max)))
+    for i in flagged:
+        element, year = peers.keys[i]
+        whole = s.whole_of.get(element)
         if whole and (s.metrics[element].get("rules") or {}).get("le_metric"):
-            shown, med_shown, per = 100 * x, 100 * med, f" % của {whole}"
+            shown, med_shown, per = 100 * x[i], 100 * med[i], f" % của {whole}"
         elif whole:
-            shown, med_shown = 1000 * x, 1000 * med
+            shown, med_shown = 1000 * x[i], 1000 * med[i]
             per = f" {s.metrics[element]['unit']} / 1.000 {s.metrics[whole]['unit']}"
         else:
-            shown, med_shown = x, med
+            shown, med_shown = x[i], med[i]
             unit = (s.metrics.get(element) or {}).get("unit") or s.indicator_info.get(element, {}).get("unit")
             per = f" {unit}" if unit else ""
         sheet, ref = _split(run.res.cells.get((element, year), ""))
         run.add("W_OUTLIER", sheet, ref, values[(element, year)], what=_label(s, element), year=year,
-                value=fmt_number(shown, 2, trim=True), per=per, median=fmt_number(med_shown, 2, trim=True),
-                n=len(xs), z=fmt_number(z, 1, trim=True))
+                value=fmt_number(float(shown), 2, trim=True), per=per,
+                median=fmt_number(float(med_shown), 2, trim=True), n=int(n[i]), z=fmt_number(float(z[i]), 1, trim=True))

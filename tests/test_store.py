@@ -184,3 +184,21 @@ def test_load_dataset_needs_a_district_when_the_store_is_empty(tmp_path):
         st.load_dataset(db)
     ds = st.load_dataset(db, district_code="738")       # every unit expected, none received
     assert len(ds.units) == 10 and ds.submissions.empty and ds.values.empty
+
+
+def test_content_tables_hold_one_row_per_cell(tmp_path, books):
+    """No primary keys on the content tables (bulk inserts): the uniqueness is checked here instead."""
+    db = tmp_path / "s.duckdb"
+    ingest_files([books.good, books.messy, books.other, books.town], db, received="2021-02-15")
+    keys = {"data_values": "submission_id, year, data_element", "criteria_status": "submission_id, year, criterion_no",
+            "problems": "submission_id, seq", "info": "submission_id, key",
+            "narratives": "submission_id, section_code", "proposals": "submission_id, seq"}
+    with st.open_store(db) as con:
+        for table, key in keys.items():
+            dup = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+                              ).fetchall()[0][0]
+            assert dup == 0, table
+        n_values = con.execute("SELECT count(*) FROM data_values").fetchall()[0][0]
+    outline = st.load_outline()
+    per_book = (len(outline.sheet("VanDong")["metrics"]) + len(outline.sheet("ChiTieu")["rows"])) * 5
+    assert n_values == 4 * per_book
