@@ -25,11 +25,16 @@ for the unit's district, province and region), year-over-year jumps beyond
 ``checks.yoy_band``, and values far from the other units' (robust z-score,
 ``checks.outlier_robust_z``; metrics with a ``le_metric`` whole are compared
 as shares of that whole, e.g. poor households per household). The robust z
-is ``0.6745 (x - median) / MAD`` over the other units of the district (at
-least ``checks.outlier_min_units``, default 5); the MAD is floored at
-``checks.outlier_mad_floor`` (default 10 %) of the median, because with ten
-communes whose rates agree within a point the raw MAD is tiny and every
-ordinary difference would be called an outlier.
+is ``0.6745 (ln x - median) / MAD`` of the logarithms over the other units
+of the district (at least ``checks.outlier_min_units``, default 5): amounts
+are positive and skewed, and what matters is how many times larger or
+smaller a value is (an extra zero is ×10), not by how much. Zeros are left
+out (a year without a new house is ordinary). The MAD is floored at
+``ln(1 + checks.outlier_mad_floor)`` (default 0,5, i.e. 50 %): with five to
+ten communes the raw MAD is unstable and often tiny, and every ordinary
+difference would be called an outlier. At the floor a value is flagged when
+it is about 8 times above or below the median — an extra zero (×10) is,
+the ×2-×5 differences between real communes are not.
 """
 
 from __future__ import annotations
@@ -53,8 +58,8 @@ from .vnformat import fmt_date, fmt_number
 
 #: fewer peer units than this and the outlier check is skipped (outline ``checks.outlier_min_units``)
 MIN_PEERS = 5
-#: the MAD is floored at this share of the median's magnitude (outline ``checks.outlier_mad_floor``)
-MAD_FLOOR = 0.10
+#: the MAD of the logarithms is floored at ln(1 + this) (outline ``checks.outlier_mad_floor``)
+MAD_FLOOR = 0.5
 #: how far below the outline's header_row the header may have moved
 HEADER_SEARCH_ROWS = 12
 _YEAR_HEADER = re.compile(r"(?:nam\s*)?(\d{4})")
@@ -991,11 +996,13 @@ def _check_outliers(run: _Run, peers: Peers) -> None:
         return
     values = _values_map(run.res)
     x = peers.vector(values)
-    med, n = _column_medians(m)
-    mad = np.maximum(_column_medians(np.abs(m - med))[0], s.outlier_mad_floor * np.abs(med))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # columns without peers: NaN, never flagged
-        z = 0.6745 * (x - med) / np.where(mad > 0, mad, np.nan)
+        warnings.simplefilter("ignore", RuntimeWarning)  # log of 0, columns without peers: NaN, never flagged
+        lm, lx = np.log(np.where(m > 0, m, np.nan)), np.log(np.where(x > 0, x, np.nan))
+        lmed, n = _column_medians(lm)
+        lmad = np.maximum(_column_medians(np.abs(lm - lmed))[0], np.log1p(s.outlier_mad_floor))
+        z = 0.6745 * (lx - lmed) / lmad
+    med = _column_medians(m)[0]
     flagged = np.flatnonzero((n >= n_min) & ~np.isnan(z) & (np.abs(np.nan_to_num(z)) > float(z_max)))
     for i in flagged:
         element, year = peers.keys[i]

@@ -177,6 +177,14 @@ def test_outlier_against_other_units_is_a_warning(tmp_path, schema):
     assert res.problems[0].value == "150000"
 
 
+def test_ordinary_differences_between_units_are_not_outliers(tmp_path, schema):
+    content = good_content(UNIT)
+    content["values"][("VD01", 2017)] *= 3          # three times the others: communes differ that much
+    content["values"][("VD08", 2018)] = 0          # no house built that year: ordinary
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    assert _validate(path, schema, peers=_peer_values(6)).problems == []
+
+
 def test_outlier_check_needs_enough_other_units(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] = 150000.0
