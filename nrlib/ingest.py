@@ -36,8 +36,9 @@ import pandas as pd
 
 from . import labels, store
 from .exceptions import NrlibError
+from .plausibility import Peers, check_outliers
 from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
-from .validate import Peers, Problem, Result, Schema, check_outliers, compile_schema, validate_workbook
+from .validate import Problem, Result, Schema, compile_schema, validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")

@@ -82,7 +82,8 @@ def format_table(table: pd.DataFrame, totals: dict, unassigned: pd.DataFrame | N
         return "  ".join(str(v).rjust(w) if i in right else str(v).ljust(w)
                          for i, (v, w) in enumerate(zip(values, widths))).rstrip()
 
-    title = labels.STATUS_TITLE.format(district=totals.get("district_name") or "", deadline=fmt_date(totals["deadline"]))
+    title = labels.STATUS_TITLE.format(district=totals.get("district_name") or "",
+                                       deadline=fmt_date(totals["deadline"]))
     out = [title, "", line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out += ["", labels.STATUS_TOTALS.format(
         expected=totals["expected"], received=totals["received"], on_time=totals["on_time"], late=totals["late"],

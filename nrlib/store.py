@@ -440,7 +440,8 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
             audits.append({"audit_id": audit_id, "changed_at": now, "action": f"submission_{record['status']}",
                            "submission_id": sid, "unit_code": unit, "file_name": record["file_name"],
                            "sha256": record["sha256"],
-                           "detail": f"version {version}; {record['n_errors']} errors, {record['n_warnings']} warnings"})
+                           "detail": f"version {version}; {record['n_errors']} errors, "
+                                     f"{record['n_warnings']} warnings"})
             ids.append({"submission_id": int(sid), "version": None if version is None else int(version)})
         _insert_frame(con, "submissions", pd.DataFrame(subs))
         for name, cols in columns.items():

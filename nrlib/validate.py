@@ -19,22 +19,9 @@ How cells are found (people insert rows and columns, retype labels):
   without a known code but with values in the year columns is an error
   (``E_ROW_UNKNOWN``); one without values (a heading, a signature) is ignored.
 
-Plausibility checks are warnings: a criterion declared "Đạt" while a measured
-indicator misses its known level (levels from :func:`nrlib.resolve_levels`
-for the unit's district, province and region), year-over-year jumps beyond
-``checks.yoy_band``, and values far from the other units' (robust z-score,
-``checks.outlier_robust_z``; metrics with a ``le_metric`` whole are compared
-as shares of that whole, e.g. poor households per household). The robust z
-is ``0.6745 (ln x - median) / MAD`` of the logarithms over the other units
-of the district (at least ``checks.outlier_min_units``, default 5): amounts
-are positive and skewed, and what matters is how many times larger or
-smaller a value is (an extra zero is ×10), not by how much. Zeros are left
-out (a year without a new house is ordinary). The MAD is floored at
-``ln(1 + checks.outlier_mad_floor)`` (default 0,5, i.e. 50 %): with five to
-ten communes the raw MAD is unstable and often tiny, and every ordinary
-difference would be called an outlier. At the floor a value is flagged when
-it is about 8 times above or below the median — an extra zero (×10) is,
-the ×2-×5 differences between real communes are not.
+Plausibility checks (warnings that compare the values with known levels,
+with earlier years and with other units) are in :mod:`nrlib.plausibility`;
+:func:`validate_workbook` runs them too.
 """
 
 from __future__ import annotations
@@ -43,10 +30,8 @@ import datetime as dt
 import functools
 import math
 import re
-import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from . import labels
@@ -56,10 +41,6 @@ from .reference import Outline, find_unit, load_criteria, load_outline, load_uni
 from .textmatch import build_lookup, match_key
 from .vnformat import fmt_date, fmt_number
 
-#: fewer peer units than this and the outlier check is skipped (outline ``checks.outlier_min_units``)
-MIN_PEERS = 5
-#: the MAD of the logarithms is floored at ln(1 + this) (outline ``checks.outlier_mad_floor``)
-MAD_FLOOR = 0.5
 #: how far below the outline's header_row the header may have moved
 HEADER_SEARCH_ROWS = 12
 _YEAR_HEADER = re.compile(r"(?:nam\s*)?(\d{4})")
@@ -146,7 +127,8 @@ class Schema:
         self.sheets = {s["name"]: s for s in raw["sheets"]}
         self.sheet_lookup = build_lookup(list(self.sheets))
         self.instructions_sheet = (raw.get("instructions") or {}).get("sheet")
-        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items} | {c["value"]: c["value"] for c in items})
+        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items}
+                                                 | {c["value"]: c["value"] for c in items})
                               for name, items in raw["choices"].items()}
         self.choice_labels = {name: {c["value"]: c["label"] for c in items} for name, items in raw["choices"].items()}
         criteria = load_criteria()
@@ -160,14 +142,13 @@ class Schema:
         self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
         self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
         self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
-        self.whole_of = _wholes(self.metrics)
         checks = outline.checks
         band = dict(checks.get("yoy_band") or {})
         self.yoy_default = band.pop("default", None)
         self.yoy_band = band
         self.outlier_z = checks.get("outlier_robust_z")
-        self.outlier_min_units = int(checks.get("outlier_min_units", MIN_PEERS))
-        self.outlier_mad_floor = float(checks.get("outlier_mad_floor", MAD_FLOOR))
+        self.outlier_min_units = checks.get("outlier_min_units")
+        self.outlier_mad_floor = checks.get("outlier_mad_floor")
         self.declared_vs_measured = bool(checks.get("declared_vs_measured", True))
         self.sample_key = match_key(outline.sample_marker)
         self._levels: dict = {}
@@ -221,22 +202,6 @@ class Schema:
             for u, g in uy.groupby("unit_code"):
                 self._ntm[u] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
         return self._ntm[code]
-
-
-def _wholes(metrics: dict) -> dict:
-    """For the outlier check: the metric each metric is divided by (see :func:`comparable`)."""
-    parts = {c: (m.get("rules") or {}).get("le_metric") for c, m in metrics.items()}
-    targets = [w for w in parts.values() if w]
-    if not targets:
-        return {}
-    households = max(set(targets), key=targets.count)  # the whole most metrics refer to
-    out = {}
-    for code, whole in parts.items():
-        if whole:
-            out[code] = whole
-        elif code not in targets:
-            out[code] = households
-    return out
 
 
 def compile_schema(outline: Outline | None = None) -> Schema:
@@ -312,8 +277,9 @@ class _Header:
     years: dict         # year -> col index
 
 
-class _Run:
-    """State of one validation: the workbook, the schema and the problems found so far."""
+class Run:
+    """State of one validation: the workbook, the schema, the result and problems found so far
+    (:mod:`nrlib.plausibility` adds its warnings through :meth:`add`)."""
 
     def __init__(self, book: Workbook, schema: Schema):
         self.book = book
@@ -453,7 +419,7 @@ class _Run:
 # ----------------------------------------------------------------------------- sheets
 
 
-def _read_info(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     label_col = hdr.cols.get("label", 0) if hdr else 0
@@ -486,7 +452,7 @@ def _read_info(run: _Run, sheet: Sheet, spec: dict) -> None:
             run.res.info[key] = _text(raw)
 
 
-def _read_criteria(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -528,7 +494,7 @@ def spec_years_col(spec: dict) -> dict:
     return next(c for c in spec["columns"] if c["key"] == "years")
 
 
-def _read_indicators(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -556,7 +522,7 @@ def _read_indicators(run: _Run, sheet: Sheet, spec: dict) -> None:
             run.res.values.append({"year": y, "data_element": code, "value": v})
 
 
-def _read_metrics(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -596,7 +562,7 @@ def _read_metrics(run: _Run, sheet: Sheet, spec: dict) -> None:
                         other_what=s.metrics[whole]["label"], other_value=_num(w[0]))
 
 
-def _read_proposals(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -644,7 +610,7 @@ def _read_proposals(run: _Run, sheet: Sheet, spec: dict) -> None:
         run.res.proposals.append(rec)
 
 
-def _read_sections(run: _Run, sheet: Sheet, spec: dict) -> None:
+def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -671,7 +637,7 @@ _READERS = {"key_value": _read_info, "criteria_grid": _read_criteria, "indicator
 
 
 def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: list[tuple[str, str]] | None = None,
-                      peers: Peers | None = None) -> Result:
+                      peers=None) -> Result:
     """Read and check a workbook against the outline, collecting every problem.
 
     Parameters
@@ -684,9 +650,9 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
         Units the file is said to come from: ``("file_name", "26308")``,
         ``("manifest", "26308")``. Each must equal the workbook's own unit
         code (``E_UNIT_MISMATCH``).
-    peers : Peers, optional
+    peers : nrlib.plausibility.Peers, optional
         Latest accepted values of the other units of the district, for the
-        outlier check (skipped when fewer than :data:`MIN_PEERS` units).
+        outlier check (see :func:`nrlib.plausibility.check_outliers`).
 
     Returns
     -------
@@ -694,7 +660,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
         Content and problems; ``accepted`` when no problem is an error.
     """
     schema = schema or compile_schema()
-    run = _Run(book, schema)
+    run = Run(book, schema)
     sheets = _match_sheets(run)
     _check_encoding(run, sheets.values())
     for name, spec in schema.sheets.items():
@@ -702,30 +668,18 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
         if sheet is not None:
             _READERS[spec["layout"]](run, sheet, spec)
     run.res.is_sample = _is_sample(run, sheets)
-    unit = _check_unit_and_version(run, claims or [], "ThongTin" in sheets)
+    unit = _check_unit_and_version(run, claims or [])
+    from .plausibility import check_declared_vs_measured, check_outliers, check_yoy
+
     if unit is not None:
-        _check_declared_vs_measured(run, unit)
-    _check_yoy(run)
+        check_declared_vs_measured(run, unit)
+    check_yoy(run)
     if peers is not None:
         check_outliers(run.res, schema, peers)
     return run.res
 
 
-def check_outliers(result: Result, schema: Schema, peers: Peers) -> Result:
-    """Add ``W_OUTLIER`` warnings to a validated workbook's result (see :class:`Peers`).
-
-    Separate from :func:`validate_workbook` because it depends on what is
-    already stored: ingest validates workbooks in parallel, then checks
-    outliers in order against the units accepted so far.
-    """
-    if result.unit_code is not None and _unit(result.unit_code) is not None:
-        run = _Run(None, schema)
-        run.res = result
-        _check_outliers(run, peers)
-    return result
-
-
-def _match_sheets(run: _Run) -> dict[str, Sheet]:
+def _match_sheets(run: Run) -> dict[str, Sheet]:
     s = run.s
     matched: dict[str, list[Sheet]] = {}
     instr = match_key(s.instructions_sheet) if s.instructions_sheet else None
@@ -748,7 +702,7 @@ def _match_sheets(run: _Run) -> dict[str, Sheet]:
     return out
 
 
-def _check_encoding(run: _Run, sheets) -> None:
+def _check_encoding(run: Run, sheets) -> None:
     for sheet in sheets:
         for r, row in enumerate(sheet.rows):
             for c, v in enumerate(row):
@@ -759,7 +713,7 @@ def _check_encoding(run: _Run, sheets) -> None:
                                 encoding=labels.LEGACY_ENCODINGS[enc], text=_show(v))
 
 
-def _is_sample(run: _Run, sheets: dict[str, Sheet]) -> bool:
+def _is_sample(run: Run, sheets: dict[str, Sheet]) -> bool:
     key = run.s.sample_key
     if any(key in match_key(v) for v in run.res.info.values() if v):
         return True
@@ -770,7 +724,7 @@ def _is_sample(run: _Run, sheets: dict[str, Sheet]) -> bool:
     return False
 
 
-def _check_unit_and_version(run: _Run, claims: list[tuple[str, str]], have_info: bool) -> dict | None:
+def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | None:
     info = run.res.info
     version = info.get("outline_version")
     if version is not None:
@@ -804,219 +758,3 @@ def _same_number(a: str, b: str) -> bool:
         return float(a) == float(b)
     except ValueError:
         return False
-
-
-def _values_map(res: Result) -> dict:
-    return {(v["data_element"], v["year"]): v["value"] for v in res.values if v["value"] is not None}
-
-
-def _check_declared_vs_measured(run: _Run, unit: dict) -> None:
-    s = run.s
-    if not s.declared_vs_measured:
-        return
-    levels = s.levels_for(unit)
-    if not levels:
-        return
-    applies = s.ntm_applies(unit)
-    values = _values_map(run.res)
-    reached_label = s.choice_labels["criterion_status"]["reached"]
-    by_criterion: dict = {}
-    for (code, year), lv in levels.items():
-        no = s.indicator_info.get(code, {}).get("criterion_no")
-        if no is not None:
-            by_criterion.setdefault((int(no), year), []).append((code, lv))
-    for st in run.res.criteria_status:
-        if st["status"] != "reached" or not applies.get(st["year"], True):
-            continue
-        for code, (comparison, level) in by_criterion.get((st["criterion_no"], st["year"]), []):
-            derived = s.derived.get(code)
-            if derived:
-                num, den = values.get((derived["numerator"], st["year"])), values.get((derived["denominator"], st["year"]))
-                if num is None or not den:
-                    continue
-                value = num / den * float(derived.get("scale", 1))
-            elif code in s.indicators:
-                value = values.get((code, st["year"]))
-                if value is None:
-                    continue
-            else:
-                continue
-            missed = (comparison == "≥" and value < level) or (comparison == "≤" and value > level)
-            if not missed:
-                continue
-            if derived and derived.get("bound") == "lower" and comparison == "≥":
-                continue  # a lower bound below the level proves nothing
-            unit_text = s.indicator_info.get(code, {}).get("unit") or ""
-            run.add("W_DECLARED_VS_MEASURED", "TieuChi", run.res.cells.get(("criterion", st["criterion_no"],
-                                                                            st["year"]), ""),
-                    criterion_no=st["criterion_no"], year=st["year"], declared=reached_label,
-                    indicator_code=code, value=fmt_number(value, 2, trim=True),
-                    unit=(" " + unit_text) if unit_text and unit_text != "%" else (" %" if unit_text == "%" else ""),
-                    comparison=comparison, level=fmt_number(level, 2, trim=True),
-                    bound_note=labels.DERIVED_BOUND_NOTE if derived else "")
-
-
-def _split(cell: str) -> tuple[str, str]:
-    sheet, _, ref = cell.partition("!")
-    return sheet, ref
-
-
-def _label(s: Schema, code: str) -> str:
-    if code in s.metrics:
-        return f"{code} ({s.metrics[code]['label']})"
-    return f"chỉ tiêu {code}"
-
-
-def _check_yoy(run: _Run) -> None:
-    s = run.s
-    values = _values_map(run.res)
-    codes = set(s.yoy_band) | (set(s.metrics) | set(s.indicators) if s.yoy_default is not None else set())
-    for code in sorted(codes):
-        band = s.yoy_band.get(code, s.yoy_default)
-        if band is None:
-            continue
-        for prev_y, y in zip(s.years, s.years[1:]):
-            prev, v = values.get((code, prev_y)), values.get((code, y))
-            if prev is None or v is None or prev <= 0:
-                continue
-            change = (v - prev) / prev
-            if abs(change) > float(band):
-                sheet, ref = _split(run.res.cells.get((code, y), ""))
-                run.add("W_YOY_JUMP", sheet, ref, v, what=_label(s, code), year=y, prev_year=prev_y,
-                        change=("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + " %",
-                        prev=_num(prev), value=_num(v), band=fmt_number(100 * float(band), 0) + " %")
-
-
-def comparable(values: dict, schema: Schema) -> dict:
-    """Values made comparable across units of different sizes, for the outlier check.
-
-    Method: a metric with a ``le_metric`` rule (a part of a whole) becomes a
-    share of that whole in the same year (poor households / households,
-    cultural hamlets / hamlets); any other VanDong metric except the size
-    metrics themselves (the wholes: households, hamlets) is counted per
-    household — the whole most metrics refer to — as the outline's
-    ``checks`` comment asks; size metrics and ChiTieu indicators (already
-    rates) are kept as they are. ``values`` and the result map
-    ``(data_element, year)`` to a number; blanks and zero wholes are dropped.
-    """
-    out = {}
-    for (code, year), v in values.items():
-        if v is None or v != v:
-            continue
-        whole = schema.whole_of.get(code)
-        if whole:
-            w = values.get((whole, year))
-            if not w or w != w:
-                continue
-            v = v / w
-        out[(code, year)] = v
-    return out
-
-
-class Peers:
-    """Other units' latest accepted values, indexed for the outlier check.
-
-    Each unit is one row of comparable values (:func:`comparable`) over the
-    outline's data elements and years, so the medians and MADs of all cells
-    are computed at once (numpy) rather than cell by cell. Ingest builds one
-    per district from the store and updates it as workbooks are accepted.
-    """
-
-    def __init__(self, schema: Schema):
-        self.schema = schema
-        self.keys = [(code, y) for code in [*schema.metrics, *schema.indicators] for y in schema.years]
-        self.index = {k: i for i, k in enumerate(self.keys)}
-        self._pos: dict[str, int] = {}
-        self._m = np.empty((16, len(self.keys)))
-
-    @classmethod
-    def from_frame(cls, values: pd.DataFrame, schema: Schema) -> "Peers":
-        """From ``unit_code, year, data_element, value`` rows."""
-        peers = cls(schema)
-        for code, g in values.groupby("unit_code"):
-            peers.set_unit(code, dict(zip(zip(g["data_element"], g["year"].astype(int)), g["value"])))
-        return peers
-
-    @property
-    def units(self) -> set:
-        return set(self._pos)
-
-    def vector(self, values: dict) -> np.ndarray:
-        """Comparable values of one unit (``{(data_element, year): value}``) as a row."""
-        row = np.full(len(self.keys), np.nan)
-        for k, x in comparable(values, self.schema).items():
-            i = self.index.get(k)
-            if i is not None:
-                row[i] = x
-        return row
-
-    def set_unit(self, unit_code: str, values: dict) -> None:
-        """Replace a unit's values (``{(data_element, year): value}``)."""
-        i = self._pos.get(unit_code)
-        if i is None:
-            i = self._pos[unit_code] = len(self._pos)
-            if i >= len(self._m):
-                self._m = np.vstack([self._m, np.empty_like(self._m)])
-        self._m[i] = self.vector(values)
-
-    def matrix(self, exclude: str | None = None) -> np.ndarray:
-        """One row per unit (except ``exclude``), one column per ``keys`` item."""
-        m = self._m[:len(self._pos)]
-        i = self._pos.get(exclude)
-        return m if i is None else np.delete(m, i, axis=0)
-
-
-def _column_medians(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Median of each column ignoring NaN, and the count of non-NaN values (NaN median when none).
-
-    Sorting once puts NaN last in every column, so the median sits at
-    positions ``(n-1)//2`` and ``n//2`` — much faster than ``np.nanmedian``.
-    """
-    n = np.sum(~np.isnan(m), axis=0)
-    if m.shape[0] == 0:
-        return np.full(m.shape[1], np.nan), n
-    srt = np.sort(m, axis=0)
-    cols = np.arange(m.shape[1])
-    last = m.shape[0] - 1
-    lo = srt[np.clip((n - 1) // 2, 0, last), cols]
-    hi = srt[np.clip(n // 2, 0, last), cols]
-    med = np.where(n % 2 == 1, lo, (lo + hi) / 2)
-    return np.where(n > 0, med, np.nan), n
-
-
-def _check_outliers(run: _Run, peers: Peers) -> None:
-    s = run.s
-    z_max = s.outlier_z
-    code = run.res.unit_code
-    n_min = s.outlier_min_units
-    if z_max is None:
-        return
-    m = peers.matrix(exclude=code)
-    if m.shape[0] < n_min:
-        return
-    values = _values_map(run.res)
-    x = peers.vector(values)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # log of 0, columns without peers: NaN, never flagged
-        lm, lx = np.log(np.where(m > 0, m, np.nan)), np.log(np.where(x > 0, x, np.nan))
-        lmed, n = _column_medians(lm)
-        lmad = np.maximum(_column_medians(np.abs(lm - lmed))[0], np.log1p(s.outlier_mad_floor))
-        z = 0.6745 * (lx - lmed) / lmad
-    med = _column_medians(m)[0]
-    flagged = np.flatnonzero((n >= n_min) & ~np.isnan(z) & (np.abs(np.nan_to_num(z)) > float(z_max)))
-    for i in flagged:
-        element, year = peers.keys[i]
-        whole = s.whole_of.get(element)
-        if whole and (s.metrics[element].get("rules") or {}).get("le_metric"):
-            shown, med_shown, per = 100 * x[i], 100 * med[i], f" % của {whole}"
-        elif whole:
-            shown, med_shown = 1000 * x[i], 1000 * med[i]
-            per = f" {s.metrics[element]['unit']} / 1.000 {s.metrics[whole]['unit']}"
-        else:
-            shown, med_shown = x[i], med[i]
-            unit = (s.metrics.get(element) or {}).get("unit") or s.indicator_info.get(element, {}).get("unit")
-            per = f" {unit}" if unit else ""
-        sheet, ref = _split(run.res.cells.get((element, year), ""))
-        run.add("W_OUTLIER", sheet, ref, values[(element, year)], what=_label(s, element), year=year,
-                value=fmt_number(float(shown), 2, trim=True), per=per,
-                median=fmt_number(float(med_shown), 2, trim=True), n=int(n[i]), z=fmt_number(float(z[i]), 1, trim=True))

@@ -126,7 +126,8 @@ def write_messy(path: Path) -> Path:
     # ChiTieu: a two-row header, "Năm" merged above the year columns and "Mã chỉ tiêu" merged down
     ct = wb["ChiTieu"]
     ct.insert_rows(4)
-    year_cols = [c for c in range(1, ct.max_column + 1) if str(ct.cell(3, c).value) in {"2016", "2017", "2018", "2019", "2020"}]
+    years = {str(y) for y in load_outline().years}
+    year_cols = [c for c in range(1, ct.max_column + 1) if str(ct.cell(3, c).value) in years]
     for c in year_cols:
         ct.cell(4, c).value = ct.cell(3, c).value
         ct.cell(3, c).value = None
