@@ -193,10 +193,11 @@ def comparable(values: dict, schema: Schema) -> dict:
     ``(data_element, year)`` to a number; blanks and zero wholes are dropped.
     """
     out = {}
+    wholes = _whole_of(schema)
     for (code, year), v in values.items():
         if v is None or v != v:
             continue
-        whole = _whole_of(schema).get(code)
+        whole = wholes.get(code)
         if whole:
             w = values.get((whole, year))
             if not w or w != w:

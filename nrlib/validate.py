@@ -154,7 +154,6 @@ class Schema:
         self._levels: dict = {}
         self._headers: dict = {}
         self._rows: dict = {}
-        self._ntm: dict = {}
 
     def prepare_units(self, codes) -> None:
         """Load the registry rows, unit years and levels of these units now (ingest does it before
@@ -192,16 +191,8 @@ class Schema:
         return self._levels[scopes]
 
     def ntm_applies(self, unit: dict) -> dict:
-        """``{year: bool}``: whether the NTM criteria apply to the unit that year (computed per district)."""
-        code = unit["unit_code"]
-        if code not in self._ntm:
-            units = _district_units(unit["district_code"])
-            if code not in set(units["unit_code"]):
-                units = pd.DataFrame([unit])
-            uy = unit_years(units, self.years)
-            for u, g in uy.groupby("unit_code"):
-                self._ntm[u] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
-        return self._ntm[code]
+        """``{year: bool}``: whether the NTM criteria apply to the unit that year (see :func:`_ntm_applies`)."""
+        return _ntm_applies(unit["unit_code"], unit["district_code"], tuple(self.years))
 
 
 def compile_schema(outline: Outline | None = None) -> Schema:
@@ -231,6 +222,22 @@ def _unit(code: str) -> dict | None:
     return _UNITS[code]
 
 
+_NTM: dict[tuple, dict] = {}
+
+
+def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
+    """Per year, whether the NTM criteria apply to a unit; computed for its whole district at once
+    (:func:`nrlib.unit_years`) and kept for the process, as the registry and unit history are."""
+    if (unit_code, years) not in _NTM:
+        units = _district_units(district_code)
+        if unit_code not in set(units["unit_code"]):
+            units = pd.DataFrame([_unit(unit_code)])
+        uy = unit_years(units, list(years))
+        for u, g in uy.groupby("unit_code"):
+            _NTM[(u, years)] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
+    return _NTM[(unit_code, years)]
+
+
 @functools.lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     return match_key(text)
@@ -253,6 +260,11 @@ def _text(v) -> str | None:
         return v.isoformat()
     s = unicodedata.normalize("NFC", str(v)).strip()
     return s or None
+
+
+def _bounds(rules: dict) -> list[tuple[str, float]]:
+    """The range rules that apply (``ge``, ``min``, ``gt``, ``max``) as ``(name, bound)`` pairs."""
+    return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max") if rules.get(name) is not None]
 
 
 def _show(v) -> str:
@@ -405,15 +417,14 @@ class Run:
             self.add("E_INTEGER", sheet.name, ref, raw, what=what, value=_num(v))
         return v
 
-    def bounds(self, sheet: str, ref: str, v: float | None, rules: dict, what: str, raw=None) -> None:
+    def bounds(self, sheet: str, ref: str, v: float | None, bounds: list, what: str, raw=None) -> None:
+        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`_bounds`)."""
         if v is None:
             return
-        for name, ok in (("ge", lambda x, b: x >= b), ("min", lambda x, b: x >= b), ("gt", lambda x, b: x > b),
-                         ("max", lambda x, b: x <= b)):
-            b = rules.get(name)
-            if b is not None and not ok(v, float(b)):
+        for name, b in bounds:
+            if not (v > b if name == "gt" else v <= b if name == "max" else v >= b):
                 self.add("E_RANGE", sheet, ref, raw if raw is not None else v, what=what, value=_num(v),
-                         bound=labels.BOUNDS[name].format(x=_num(float(b))))
+                         bound=labels.BOUNDS[name].format(x=_num(b)))
 
 
 # ----------------------------------------------------------------------------- sheets
@@ -510,7 +521,7 @@ def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
             continue
         run.note(sheet, hdr, r, code)
         info = s.indicator_info.get(code, {})
-        rules = {"min": ycol.get("min"), "max": row.get("max")}
+        rules = _bounds({"min": ycol.get("min"), "max": row.get("max")})
         for y in s.years:
             c = hdr.years.get(y)
             if c is None:
@@ -539,6 +550,7 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
             continue
         run.note(sheet, hdr, r, code)
         rules = m.get("rules", {})
+        bounds = _bounds(rules)
         for y in s.years:
             c = hdr.years.get(y)
             if c is None:
@@ -546,7 +558,7 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
             what = f"{code} ({m['label']}) năm {y}"
             v = run.number(sheet, r, c, what, integer=bool(rules.get("integer")),
                            required=bool(ycol.get("required")))
-            run.bounds(sheet.name, cell_ref(r, c), v, rules, what, sheet.value(r, c))
+            run.bounds(sheet.name, cell_ref(r, c), v, bounds, what, sheet.value(r, c))
             run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
             got[(code, y)] = (v, r, c)
             run.res.values.append({"year": y, "data_element": code, "value": v})
@@ -704,6 +716,9 @@ def _match_sheets(run: Run) -> dict[str, Sheet]:
 
 def _check_encoding(run: Run, sheets) -> None:
     for sheet in sheets:
+        # one search over the whole sheet first: almost every sheet is clean
+        if not LEGACY_SUSPECT.search("\x00".join(v for row in sheet.rows for v in row if isinstance(v, str))):
+            continue
         for r, row in enumerate(sheet.rows):
             for c, v in enumerate(row):
                 if isinstance(v, str) and not v.isascii() and LEGACY_SUSPECT.search(v):
