@@ -258,11 +258,18 @@ PARALLEL_MIN_FILES = 16
 
 
 def default_workers() -> int:
-    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS`` or the CPU count (at most 4)."""
+    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS``, else the idle CPUs (at most 4).
+
+    Idle CPUs are the CPUs this process may use minus the 1-minute load
+    average: on a machine already busy, extra processes only compete with
+    each other, and one process is faster (measured in ``benchmarks/bench_ingest.py``).
+    """
     env = os.environ.get("NRLIB_INGEST_WORKERS")
     if env:
         return max(1, int(env))
-    return max(1, min(os.cpu_count() or 1, 4))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(4, int(cpus - load + 0.5)))
 
 
 def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, manifest: str | Path | None = None,
