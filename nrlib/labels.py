@@ -146,7 +146,7 @@ INGEST_SUMMARY = ("{n_files} tệp: {n_accepted} chấp nhận, {n_rejected} b�
 
 #: column headers of ``nrlib status`` (table output)
 STATUS_COLUMNS = {
-    "unit_code": "Mã", "name": "Đơn vị", "latest_version": "Phiên bản", "latest_received_date": "Ngày nhận",
+    "unit_code": "Mã", "name": "Đơn vị", "latest_version": "Phiên bản", "first_received_date": "Nhận lần đầu",
     "timeliness": "Thời hạn", "latest_status": "Kết quả kiểm tra", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
 }
 STATUS_LATE_DAYS = "trễ hạn {days} ngày"

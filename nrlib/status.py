@@ -73,7 +73,7 @@ def format_table(table: pd.DataFrame, totals: dict, unassigned: pd.DataFrame | N
             labels.SUBMISSION_STATUS.get(r["latest_status"], MISSING) if r["latest_status"] else MISSING,
             _cell(r["n_errors"]), _cell(r["n_warnings"]),
         ])
-    header = [cols[k] for k in ("unit_code", "name", "latest_version", "latest_received_date", "timeliness",
+    header = [cols[k] for k in ("unit_code", "name", "latest_version", "first_received_date", "timeliness",
                                 "latest_status", "n_errors", "n_warnings")]
     widths = [max([len(h)] + [len(str(row[i])) for row in rows]) for i, h in enumerate(header)]
     right = {2, 6, 7}
