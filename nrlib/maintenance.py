@@ -30,13 +30,16 @@ On the remaining sequence (first to last known year):
 ==================== ==========================================================
 
 A *loss* is a year not reached right after a known year reached.
+Rows are in unit (``ds.units``) and criterion order.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .results import criteria_list, criteria_matrix
+from ._memo import memo
+from .results import MISSING, NOT_APPLICABLE, NOT_REACHED, REACHED, CriteriaGrid, criteria_grid, criteria_list
 
 CLASSES = ("kept", "gained", "lost", "lost_and_regained", "never", "not_applicable", "no_data")
 
@@ -44,63 +47,85 @@ CLASS_COLUMNS = ["unit_code", "criterion_no", "maintenance_class", "first_reache
                  "regained_year", "n_years_applicable", "n_years_known", "n_years_missing"]
 
 
-def _classify(matrix: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The class table and the loss events (unit_code, criterion_no, year) of a criteria matrix."""
-    keys = ["unit_code", "criterion_no"]
-    m = matrix[keys + ["year", "status"]].sort_values(keys + ["year"])
-    base = m.assign(_app=m["status"].ne("not_applicable"), _miss=m["status"].eq("missing"))
-    g0 = base.groupby(keys, sort=True)
-    out = pd.DataFrame({"n_years_applicable": g0["_app"].sum(), "n_years_missing": g0["_miss"].sum()})
+def _classify(g: CriteriaGrid) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The class table and the loss events (unit_code, criterion_no, year) of a criteria grid.
 
-    known = m[m["status"].isin(("reached", "not_reached"))].copy()
-    known["r"] = known["status"].eq("reached")
-    g = known.groupby(keys, sort=False)
-    prev = g["r"].shift()
-    known["loss"] = (~known["r"]) & prev.eq(True)
-    gk = known.groupby(keys, sort=True)
-    agg = pd.DataFrame({
-        "n_years_known": gk.size(),
-        "_first": gk["r"].first(),
-        "_last": gk["r"].last(),
-        "_any": gk["r"].any(),
-        "_any_loss": gk["loss"].any(),
+    Vectorised over all units and criteria at once: the statuses are an
+    array (units, criteria, years) and each step below works on the year
+    axis; the only Python loop is over the (five) years.
+    """
+    s = np.transpose(g.status, (0, 2, 1))            # units, criteria, years
+    nu, nc, ny = s.shape
+    years = g.years
+    reached = s == REACHED
+    known = reached | (s == NOT_REACHED)
+
+    # a loss: not reached in a year whose previous *known* year was reached
+    loss = np.zeros_like(known)
+    prev = np.zeros((nu, nc), dtype=np.int8)          # 0 nothing known yet, 1 reached, 2 not reached
+    for y in range(ny):
+        loss[:, :, y] = known[:, :, y] & ~reached[:, :, y] & (prev == 1)
+        prev = np.where(known[:, :, y], np.where(reached[:, :, y], 1, 2), prev).astype(np.int8)
+
+    n_known = known.sum(axis=2)
+    has = n_known > 0
+    first_idx = np.argmax(known, axis=2)
+    last_idx = ny - 1 - np.argmax(known[:, :, ::-1], axis=2)
+    first = np.take_along_axis(reached, first_idx[:, :, None], axis=2)[:, :, 0] & has
+    last = np.take_along_axis(reached, last_idx[:, :, None], axis=2)[:, :, 0] & has
+    any_r = reached.any(axis=2)
+    any_loss = loss.any(axis=2)
+
+    lost_idx = np.where(any_loss, np.argmax(loss, axis=2), ny)
+    after = reached & (np.arange(ny)[None, None, :] > lost_idx[:, :, None])
+
+    cls = np.full((nu, nc), "no_data", dtype=object)
+    cls[has & last & any_loss] = "lost_and_regained"
+    cls[has & last & ~any_loss & ~first] = "gained"
+    cls[has & last & ~any_loss & first] = "kept"
+    cls[has & ~last & any_r] = "lost"
+    cls[has & ~last & ~any_r] = "never"
+    n_app = (s != NOT_APPLICABLE).sum(axis=2)
+    cls[n_app == 0] = "not_applicable"
+
+    out = pd.DataFrame({
+        "unit_code": np.repeat(g.unit_codes, nc),
+        "criterion_no": np.tile(g.criteria["criterion_no"].to_numpy(), nu),
+        "maintenance_class": cls.ravel(),
+        "first_reached_year": _year_of_first(reached, years),
+        "lost_year": _year_of_first(loss, years),
+        "regained_year": _year_of_first(after, years),
+        "n_years_applicable": n_app.ravel(),
+        "n_years_known": n_known.ravel(),
+        "n_years_missing": (s == MISSING).sum(axis=2).ravel(),
     })
-    agg["first_reached_year"] = known[known["r"]].groupby(keys)["year"].min()
-    agg["lost_year"] = known[known["loss"]].groupby(keys)["year"].min()
-    after = known.merge(agg["lost_year"].dropna().rename("_ly").reset_index(), on=keys)
-    agg["regained_year"] = after[after["r"] & (after["year"] > after["_ly"])].groupby(keys)["year"].min()
-
-    out = out.join(agg, how="left")
-    cls = pd.Series("no_data", index=out.index, dtype=object)
-    has = out["n_years_known"].notna() & (out["n_years_known"] > 0)
-    last = out["_last"].astype("boolean").fillna(False).astype(bool)
-    first = out["_first"].astype("boolean").fillna(False).astype(bool)
-    anyr = out["_any"].astype("boolean").fillna(False).astype(bool)
-    anyloss = out["_any_loss"].astype("boolean").fillna(False).astype(bool)
-    cls[has & last & anyloss] = "lost_and_regained"
-    cls[has & last & ~anyloss & ~first] = "gained"
-    cls[has & last & ~anyloss & first] = "kept"
-    cls[has & ~last & anyr] = "lost"
-    cls[has & ~last & ~anyr] = "never"
-    cls[out["n_years_applicable"] == 0] = "not_applicable"
-    out["maintenance_class"] = cls
-    for col in ("first_reached_year", "lost_year", "regained_year"):
-        out[col] = out[col].astype("Int64")
-    for col in ("n_years_applicable", "n_years_known", "n_years_missing"):
-        out[col] = out[col].fillna(0).astype(int)
-    out = out.reset_index()[CLASS_COLUMNS]
-    events = known.loc[known["loss"], keys + ["year"]].reset_index(drop=True)
-    return out, events
+    ui, ci, yi = np.nonzero(loss)
+    events = pd.DataFrame({"unit_code": g.unit_codes[ui], "criterion_no": g.criteria["criterion_no"].to_numpy()[ci],
+                           "year": years[yi]})
+    return out[CLASS_COLUMNS], events
 
 
-def classify_maintenance(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+def _year_of_first(mask: np.ndarray, years: np.ndarray) -> pd.array:
+    """Year of the first True along the last axis, NA where there is none (flattened)."""
+    idx = np.argmax(mask, axis=2).ravel()
+    found = mask.any(axis=2).ravel()
+    out = pd.array(years[idx] if len(years) else np.zeros(len(idx), int), dtype="Int64")
+    out[~found] = pd.NA
+    return out
+
+
+def _classified(ds, cache: dict | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return memo(cache, ds, "maintenance", lambda: _classify(criteria_grid(ds, cache)))
+
+
+def classify_maintenance(ds, cache: dict | None = None) -> pd.DataFrame:
     """Classify how each unit maintained each criterion over the period.
 
     Parameters
     ----------
     ds : Dataset
-    matrix : DataFrame, optional
-        A precomputed :func:`nrlib.results.criteria_matrix`.
+    cache : dict, optional
+        Shares intermediate tables between calls (:mod:`nrlib._memo`).
 
     Returns
     -------
@@ -112,11 +137,10 @@ def classify_maintenance(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame
         after it. Classes and the handling of not-applicable and missing
         years: see the module docstring.
     """
-    matrix = criteria_matrix(ds) if matrix is None else matrix
-    return _classify(matrix)[0]
+    return _classified(ds, cache)[0]
 
 
-def maintenance_summary(ds, classes: pd.DataFrame | None = None) -> pd.DataFrame:
+def maintenance_summary(ds, cache: dict | None = None) -> pd.DataFrame:
     """Number of criteria of each maintenance class, per unit.
 
     Returns
@@ -126,14 +150,14 @@ def maintenance_summary(ds, classes: pd.DataFrame | None = None) -> pd.DataFrame
         not_applicable, no_data`` (counts of criteria; they add up to the
         number of criteria).
     """
-    classes = classify_maintenance(ds) if classes is None else classes
+    classes = classify_maintenance(ds, cache)
     counts = classes.groupby(["unit_code", "maintenance_class"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(CLASSES), fill_value=0).astype(int)
     counts.columns.name = None
     return counts.reset_index()
 
 
-def criteria_at_risk(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+def criteria_at_risk(ds, cache: dict | None = None) -> pd.DataFrame:
     """Criteria that units lost during the period, most at risk first.
 
     Method: per criterion, count units whose class is ``lost`` (not reached
@@ -151,8 +175,7 @@ def criteria_at_risk(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
         n_units_lost_and_regained, n_units_at_risk, years_lost`` (str, empty
         when never lost), ``n_loss_events``.
     """
-    matrix = criteria_matrix(ds) if matrix is None else matrix
-    classes, events = _classify(matrix)
+    classes, events = _classified(ds, cache)
     crit = criteria_list(ds)[["criterion_no", "criterion_name"]]
     c = classes.assign(_lost=classes["maintenance_class"].eq("lost"),
                        _lr=classes["maintenance_class"].eq("lost_and_regained"))
@@ -165,7 +188,7 @@ def criteria_at_risk(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     out["n_units_at_risk"] = out["n_units_lost"] + out["n_units_lost_and_regained"]
     years = (events.drop_duplicates(["criterion_no", "year"]).sort_values("year")
              .groupby("criterion_no")["year"].agg(lambda s: ", ".join(str(int(y)) for y in s)))
-    out["years_lost"] = out["criterion_no"].map(years).fillna("")
+    out["years_lost"] = [years.get(c, "") for c in out["criterion_no"]]
     out["n_loss_events"] = out["criterion_no"].map(events.groupby("criterion_no").size()).fillna(0).astype(int)
     out = out.sort_values(["n_units_lost", "n_units_at_risk", "criterion_no"], ascending=[False, False, True],
                           ignore_index=True)

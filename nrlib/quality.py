@@ -6,11 +6,14 @@ rejects or changes data. Thresholds come from ``ds.outline.checks``.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from .campaign import campaign_values, household_metric
-from .results import criteria_matrix
+from ._memo import memo, outline_table
+from .campaign import household_code, metric_cube
+from .results import criteria_grid, unit_positions
 from .thresholds import declared_vs_measured
 from .timeliness import timeliness
 from .vnformat import fmt_number, fmt_percent
@@ -20,7 +23,7 @@ MIN_UNITS_FOR_OUTLIERS = 5
 _MAD_TO_SD = 0.6745
 
 
-def completeness(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
+def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
     """How many of the cells the outline expects each unit filled, per sheet.
 
     Method: expected cells come from the outline, for every expected unit
@@ -37,51 +40,48 @@ def completeness(ds, matrix: pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     DataFrame
         ``unit_code, sheet, expected_cells, filled_cells, completeness``
-        (percent 0-100; NA when nothing is expected).
+        (percent 0-100; NA when nothing is expected), by unit (``ds.units``
+        order) and sheet.
     """
-    years = ds.outline.years
-    units = ds.units[["unit_code"]]
-    uy = ds.unit_years[["unit_code", "year", "ntm_applies"]].astype({"year": int})
-    uy = uy[uy["year"].isin(years)]
-    n_app_years = uy[uy["ntm_applies"].astype(bool)].groupby("unit_code").size()
+    g = criteria_grid(ds, cache)
+    cube = metric_cube(ds, cache)
+    units = g.unit_codes
+    nu = len(units)
+    n_app_years = g.ntm.sum(axis=1)
 
-    metrics = set(ds.outline.metrics["code"])
-    cv = campaign_values(ds)
-    cv = cv[cv["year"].isin(years) & cv["code"].isin(metrics)]
-    vd = units.assign(sheet="VanDong", expected_cells=len(metrics) * len(years),
-                      filled_cells=units["unit_code"].map(cv.groupby("unit_code").size()))
+    vd_filled = (~np.isnan(cube.data)).sum(axis=(1, 2))
 
-    typed = set(ds.outline.typed_indicators["indicator_code"])
-    v = ds.values[ds.values["data_element"].astype(str).isin(typed)]
-    v = v[pd.to_numeric(v["value"], errors="coerce").notna()][["unit_code", "year", "data_element"]]
-    v = v.astype({"year": int}).drop_duplicates()
-    v = v.merge(uy[uy["ntm_applies"].astype(bool)][["unit_code", "year"]], on=["unit_code", "year"])
-    ct = units.assign(sheet="ChiTieu",
-                      expected_cells=units["unit_code"].map(n_app_years).fillna(0).astype(int) * len(typed),
-                      filled_cells=units["unit_code"].map(v.groupby("unit_code").size()))
+    typed = outline_table(ds, cache, "typed_indicators")["indicator_code"].unique()
+    v = ds.values[ds.values["data_element"].isin(typed)]
+    v = v[pd.to_numeric(v["value"], errors="coerce").notna()]
+    ui = unit_positions(ds, v["unit_code"])
+    yi = pd.Index(g.years).get_indexer(v["year"].astype(int))
+    ok = (ui >= 0) & (yi >= 0)
+    ok[ok] = g.ntm[ui[ok], yi[ok]]
+    ct_filled = np.bincount(ui[ok], minlength=nu)
 
-    matrix = criteria_matrix(ds) if matrix is None else matrix
-    app = matrix[matrix["ntm_applies"]]
-    tc = app.assign(_f=app["declared_status"].notna()).groupby("unit_code").agg(
-        expected_cells=("_f", "size"), filled_cells=("_f", "sum"))
-    tcu = units.assign(sheet="TieuChi",
-                       expected_cells=units["unit_code"].map(tc["expected_cells"]).fillna(0).astype(int),
-                       filled_cells=units["unit_code"].map(tc["filled_cells"]))
+    nc = g.status.shape[2]
+    tc_filled = (pd.notna(g.declared) & g.ntm[:, :, None]).sum(axis=(1, 2))
 
-    out = pd.concat([vd, ct, tcu], ignore_index=True)
-    out["filled_cells"] = out["filled_cells"].fillna(0).astype(int)
-    out["expected_cells"] = out["expected_cells"].astype(int)
+    out = pd.DataFrame({
+        "unit_code": np.tile(units, 3),
+        "sheet": np.repeat(np.array(["ChiTieu", "TieuChi", "VanDong"], dtype=object), nu),
+        "expected_cells": np.concatenate([n_app_years * len(typed), n_app_years * nc,
+                                          np.full(nu, cube.data.shape[1] * cube.data.shape[2])]).astype(int),
+        "filled_cells": np.concatenate([ct_filled, tc_filled, vd_filled]).astype(int),
+    })
     exp = out["expected_cells"].where(out["expected_cells"] > 0)
     out["completeness"] = 100.0 * out["filled_cells"] / exp
-    return out.sort_values(["unit_code", "sheet"], ignore_index=True)
+    order = np.lexsort((np.repeat(np.arange(3), nu), np.tile(np.arange(nu), 3)))
+    return out.iloc[order].reset_index(drop=True)
 
 
-def timeliness_table(ds) -> pd.DataFrame:
+def timeliness_table(ds, cache: dict | None = None) -> pd.DataFrame:
     """Timeliness of each expected unit (:func:`nrlib.timeliness.timeliness` on the dataset)."""
-    return timeliness(ds.units, ds.submissions, ds.deadline)
+    return memo(cache, ds, "timeliness", lambda: timeliness(ds.units, ds.submissions, ds.deadline))
 
 
-def normalised_values(ds, values: pd.DataFrame | None = None) -> pd.DataFrame:
+def normalised_values(ds, cache: dict | None = None) -> pd.DataFrame:
     """Campaign values put on a scale comparable across units of different size.
 
     Method: a metric bounded by another (``le_metric``, e.g. poor households
@@ -96,23 +96,47 @@ def normalised_values(ds, values: pd.DataFrame | None = None) -> pd.DataFrame:
         ``unit_code, year, code, value, basis, normalised`` (NA where the
         divisor is missing or zero).
     """
-    v = campaign_values(ds) if values is None else values
-    m = ds.outline.metrics[["code", "le_metric"]]
-    hh = household_metric(ds.outline)
-    m = m.assign(divisor=m["le_metric"].where(m["le_metric"].notna(), hh))
-    m.loc[m["code"] == hh, "divisor"] = None
-    out = v.merge(m[["code", "divisor"]], on="code", how="left")
-    div = v.rename(columns={"code": "divisor", "value": "_div"})
-    out = out.merge(div, on=["unit_code", "year", "divisor"], how="left")
-    out["basis"] = np.where(out["divisor"].isna(), "raw",
-                            np.where(out["divisor"] == hh, "per_household", "share_of_" + out["divisor"].astype(str)))
-    d = out["_div"].where(out["_div"] > 0)
-    out["normalised"] = np.where(out["divisor"].isna(), out["value"], out["value"] / d)
-    return out[["unit_code", "year", "code", "value", "basis", "normalised"]]
+    cube = normalised_cube(ds, cache)
+    nu, ny, nm = cube["normalised"].shape
+    values = metric_cube(ds, cache).data
+    keep = ~np.isnan(values).ravel()
+    out = pd.DataFrame({
+        "unit_code": np.repeat(cube["unit_codes"], ny * nm),
+        "year": np.tile(np.repeat(cube["years"], nm), nu),
+        "code": np.tile(cube["codes"], nu * ny),
+        "value": values.ravel(),
+        "basis": np.tile(cube["basis"], nu * ny),
+        "normalised": cube["normalised"].ravel(),
+    })
+    return out[keep].reset_index(drop=True)
 
 
-def outliers(ds, z: float | None = None, values: pd.DataFrame | None = None,
-             min_units: int = MIN_UNITS_FOR_OUTLIERS) -> pd.DataFrame:
+def normalised_cube(ds, cache: dict | None = None) -> dict:
+    """The arrays behind :func:`normalised_values`: ``normalised`` (units, years, metrics), ``basis`` per metric."""
+    return memo(cache, ds, "normalised_cube", lambda: _normalised(metric_cube(ds, cache), household_code(ds, cache)))
+
+
+def _normalised(cube, hh: str) -> dict:
+    m = cube.metrics
+    divisor = m["le_metric"].where(m["le_metric"].notna(), hh).to_numpy(dtype=object)
+    divisor[(m["code"] == hh).to_numpy()] = None
+    basis = np.array(["raw" if d is None else "per_household" if d == hh else f"share_of_{d}" for d in divisor],
+                     dtype=object)
+    norm = np.full(cube.data.shape, np.nan)
+    for k, d in enumerate(divisor):
+        x = cube.data[:, :, k]
+        if d is None:
+            norm[:, :, k] = x
+        else:
+            den = cube.get(d)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                norm[:, :, k] = np.where(den > 0, x / den, np.nan)
+    return {"unit_codes": cube.unit_codes, "years": cube.years, "codes": m["code"].to_numpy(dtype=object),
+            "basis": basis, "normalised": norm}
+
+
+def outliers(ds, z: float | None = None, min_units: int = MIN_UNITS_FOR_OUTLIERS,
+             cache: dict | None = None) -> pd.DataFrame:
     """Values far from those of the other units, by a robust z-score.
 
     Method: per metric and year, across all units of the dataset with a
@@ -133,24 +157,31 @@ def outliers(ds, z: float | None = None, values: pd.DataFrame | None = None,
         ``|robust_z|`` first.
     """
     z = float(ds.outline.checks.get("outlier_robust_z", 3.5)) if z is None else float(z)
-    nv = normalised_values(ds, values)
+    cube = normalised_cube(ds, cache)
+    x = cube["normalised"].copy()
     # the household total is the unit's size, not a figure that can be "far from the others"
-    nv = nv[nv["normalised"].notna() & (nv["basis"] != "raw")].copy()
-    g = nv.groupby(["code", "year"])["normalised"]
-    nv["median"] = g.transform("median")
-    nv["_dev"] = (nv["normalised"] - nv["median"]).abs()
-    nv["mad"] = nv.groupby(["code", "year"])["_dev"].transform("median")
-    nv["n_units"] = g.transform("size")
-    mad = nv["mad"].where(nv["mad"] > 0)
-    nv["robust_z"] = _MAD_TO_SD * (nv["normalised"] - nv["median"]) / mad
-    flag = (nv["robust_z"].abs() > z) & (nv["n_units"] >= min_units)
-    out = nv[flag].rename(columns={"code": "data_element"})
-    out = out.assign(z_threshold=z, _a=out["robust_z"].abs()).sort_values(["_a", "unit_code"], ascending=[False, True])
-    return out[["unit_code", "year", "data_element", "value", "basis", "normalised", "median", "mad", "robust_z",
-                "n_units", "z_threshold"]].reset_index(drop=True)
+    x[:, :, cube["basis"] == "raw"] = np.nan
+    n_units = (~np.isnan(x)).sum(axis=0)                                   # years, metrics
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)                   # all-NaN slices
+        median = np.nanmedian(x, axis=0)
+        mad = np.nanmedian(np.abs(x - median[None]), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rz = np.where(mad[None] > 0, _MAD_TO_SD * (x - median[None]) / mad[None], np.nan)
+    flag = (np.abs(rz) > z) & (n_units[None] >= min_units)
+    ui, yi, ci = np.nonzero(flag)
+    values = metric_cube(ds, cache).data
+    out = pd.DataFrame({
+        "unit_code": cube["unit_codes"][ui], "year": cube["years"][yi], "data_element": cube["codes"][ci],
+        "value": values[ui, yi, ci], "basis": cube["basis"][ci], "normalised": x[ui, yi, ci],
+        "median": median[yi, ci], "mad": mad[yi, ci], "robust_z": rz[ui, yi, ci], "n_units": n_units[yi, ci],
+        "z_threshold": z,
+    })
+    order = np.lexsort((out["unit_code"].to_numpy(dtype=str), -np.abs(out["robust_z"].to_numpy())))
+    return out.iloc[order].reset_index(drop=True)
 
 
-def yoy_flags(ds, values: pd.DataFrame | None = None) -> pd.DataFrame:
+def yoy_flags(ds, cache: dict | None = None) -> pd.DataFrame:
     """Year-over-year jumps of a unit's own values beyond the outline's band.
 
     Method: for each metric with a band in ``outline.checks['yoy_band']``
@@ -163,25 +194,40 @@ def yoy_flags(ds, values: pd.DataFrame | None = None) -> pd.DataFrame:
     -------
     DataFrame
         Flagged values only: ``unit_code, year, data_element, value,
-        previous_year, previous_value, change, band``.
+        previous_year, previous_value, change, band``, by metric, unit and
+        year.
     """
     bands = dict(ds.outline.checks.get("yoy_band") or {})
     default = bands.pop("default", None)
-    codes = ds.outline.metrics["code"]
-    band = codes.map(lambda c: bands.get(c, default))
-    band = pd.Series(pd.to_numeric(band, errors="coerce").to_numpy(), index=codes.to_numpy()).dropna()
+    cube = metric_cube(ds, cache)
+    frames = []
+    for code in cube.metrics["code"]:
+        band = pd.to_numeric(pd.Series([bands.get(code, default)]), errors="coerce").iloc[0]
+        if pd.isna(band):
+            continue
+        x = cube.get(code)
+        prev_v = np.full(x.shape[0], np.nan)
+        prev_y = np.full(x.shape[0], -1)
+        for y in range(x.shape[1]):
+            cur = x[:, y]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                change = np.where(prev_v != 0, cur / prev_v - 1, np.nan)
+            hit = np.flatnonzero(np.abs(change) > band)
+            if len(hit):
+                frames.append(pd.DataFrame({
+                    "unit_code": cube.unit_codes[hit], "year": int(cube.years[y]), "data_element": code,
+                    "value": cur[hit], "previous_year": cube.years[prev_y[hit]], "previous_value": prev_v[hit],
+                    "change": change[hit], "band": float(band)}))
+            has = ~np.isnan(cur)
+            prev_v = np.where(has, cur, prev_v)
+            prev_y = np.where(has, y, prev_y)
     cols = ["unit_code", "year", "data_element", "value", "previous_year", "previous_value", "change", "band"]
-    if band.empty:
-        return pd.DataFrame(columns=cols)
-    v = campaign_values(ds) if values is None else values
-    v = v[v["code"].isin(band.index)].sort_values(["unit_code", "code", "year"])
-    g = v.groupby(["unit_code", "code"], sort=False)
-    v = v.assign(previous_year=g["year"].shift(), previous_value=g["value"].shift(), band=v["code"].map(band))
-    prev = v["previous_value"].where(v["previous_value"] != 0)
-    v["change"] = v["value"] / prev - 1
-    out = v[v["change"].abs() > v["band"]].rename(columns={"code": "data_element"})
-    out = out.assign(previous_year=out["previous_year"].astype(int))
-    return out[cols].reset_index(drop=True)
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.concat(frames, ignore_index=True)
+    pos = pd.Index(cube.unit_codes).get_indexer(out["unit_code"])
+    order = np.lexsort((out["year"].to_numpy(), pos, out["data_element"].to_numpy(dtype=str)))
+    return out.iloc[order][cols].reset_index(drop=True)
 
 
 FLAG_COLUMNS = ["unit_code", "year", "data_element", "value", "flag", "reason", "score"]
@@ -191,8 +237,7 @@ def _unit_text(unit: str) -> str:
     return "" if unit in (None, "") or pd.isna(unit) else f" {unit}"
 
 
-def quality_flags(ds, z: float | None = None, values: pd.DataFrame | None = None,
-                  dvm: pd.DataFrame | None = None) -> pd.DataFrame:
+def quality_flags(ds, z: float | None = None, cache: dict | None = None) -> pd.DataFrame:
     """All flagged values in one table, each with its reason in Vietnamese.
 
     Method: the union of :func:`outliers` (flag ``outlier``), :func:`yoy_flags`
@@ -208,11 +253,15 @@ def quality_flags(ds, z: float | None = None, values: pd.DataFrame | None = None
         ``unit_code, year, data_element, value, flag, reason, score``,
         highest score first.
     """
-    values = campaign_values(ds) if values is None else values
-    labels = ds.outline.metrics.set_index("code")[["label", "unit"]]
+    z = float(ds.outline.checks.get("outlier_robust_z", 3.5)) if z is None else float(z)
+    return memo(cache, ds, ("quality_flags", z), lambda: _flags(ds, z, cache))
+
+
+def _flags(ds, z: float, cache: dict | None) -> pd.DataFrame:
+    labels = outline_table(ds, cache, "metrics").set_index("code")[["label", "unit"]]
     frames = []
 
-    o = outliers(ds, z=z, values=values)
+    o = outliers(ds, z=z, cache=cache)
     if len(o):
         lab = o["data_element"].map(labels["label"])
         unit = o["data_element"].map(labels["unit"])
@@ -229,7 +278,7 @@ def quality_flags(ds, z: float | None = None, values: pd.DataFrame | None = None
                                     "value": o["value"], "flag": "outlier", "reason": reasons,
                                     "score": o["robust_z"].abs() / o["z_threshold"]}))
 
-    y = yoy_flags(ds, values=values)
+    y = yoy_flags(ds, cache)
     if len(y):
         lab = y["data_element"].map(labels["label"])
         unit = y["data_element"].map(labels["unit"])
@@ -244,7 +293,7 @@ def quality_flags(ds, z: float | None = None, values: pd.DataFrame | None = None
                                     "score": y["change"].abs() / y["band"]}))
 
     if ds.outline.checks.get("declared_vs_measured", True):
-        d = declared_vs_measured(ds) if dvm is None else dvm
+        d = declared_vs_measured(ds, cache)
         if len(d):
             ind = ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
             unit = d["indicator_code"].map(ind["unit"])

@@ -1,5 +1,7 @@
 """Maintenance classes on the hand-made dataset: see the table in tests/fixtures_analysis.py."""
 
+import dataclasses
+
 import pandas as pd
 
 from fixtures_analysis import A, B, C, D, make_dataset
@@ -77,3 +79,56 @@ def test_criteria_at_risk_by_hand():
     assert r.iloc[1].years_lost == "2018" and r.iloc[1].n_units_at_risk == 1
     assert r.iloc[2].n_units_at_risk == 0 and r.iloc[2].years_lost == ""
     assert top.criterion_name == "Môi trường và an toàn thực phẩm"
+
+
+# --------------------------------------------------------------------------- property test
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SYMBOLS = {"R": "reached", "N": "not_reached", "a": "not_applicable", "-": None}
+
+
+def _reference_class(seq):
+    """The module docstring's definition, written the plain way: seq of 'R', 'N', 'a', '-', 'T' (town year)."""
+    if all(s in "aT" for s in seq):
+        return "not_applicable", None, None
+    known = [(i, s) for i, s in enumerate(seq) if s in "RN"]
+    if not known:
+        return "no_data", None, None
+    losses = [i for (i, s), (_, p) in zip(known[1:], known[:-1]) if s == "N" and p == "R"]
+    lost = losses[0] if losses else None
+    regained = next((i for i, s in known if s == "R" and lost is not None and i > lost), None)
+    first, last = known[0][1], known[-1][1]
+    if last == "R":
+        cls = "lost_and_regained" if losses else ("gained" if first == "N" else "kept")
+    else:
+        cls = "lost" if any(s == "R" for _, s in known) else "never"
+    return cls, lost, regained
+
+
+_BASE = make_dataset()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="RNa-T", min_size=5, max_size=5), min_size=1, max_size=6))
+def test_classes_match_the_plain_definition(seqs):
+    """Random status sequences (T: a town year, whatever was declared) against the definition."""
+    years = [2016, 2017, 2018, 2019, 2020]
+    codes = [f"9{i:04d}" for i in range(len(seqs))]
+    units = _BASE.units.iloc[[0] * len(seqs)].assign(unit_code=codes).reset_index(drop=True)
+    unit_years = pd.DataFrame([{"unit_code": c, "year": y, "name": "x", "unit_type": "xa", "ntm_applies": s[i] != "T"}
+                               for c, s in zip(codes, seqs) for i, y in enumerate(years)])
+    # a town year declares "reached": it must be ignored, not counted
+    status = pd.DataFrame([{"unit_code": c, "year": y, "criterion_no": 10, "submission_id": 1,
+                            "status": _SYMBOLS.get(s[i], "reached")}
+                           for c, s in zip(codes, seqs) for i, y in enumerate(years)])
+    ds = dataclasses.replace(_BASE, units=units, unit_years=unit_years, criteria_status=status)
+    cls = maintenance.classify_maintenance(ds)
+    cls = cls[cls["criterion_no"] == 10].set_index("unit_code")
+    for c, s in zip(codes, seqs):
+        expected, lost, regained = _reference_class(s)
+        row = cls.loc[c]
+        assert row.maintenance_class == expected, s
+        assert (None if pd.isna(row.lost_year) else row.lost_year) == (None if lost is None else years[lost]), s
+        assert (None if pd.isna(row.regained_year) else row.regained_year) == (
+            None if regained is None else years[regained]), s

@@ -108,3 +108,32 @@ def test_quality_flags_outlier_reason_and_switch():
     ds = make_dataset()
     ds.outline.raw["checks"]["declared_vs_measured"] = False
     assert set(quality.quality_flags(ds)["flag"]) == {"yoy"}
+
+
+def _timeliness_by_loop(units, submissions, deadline):
+    """The straightforward per-unit definition, to check the vectorised nrlib.timeliness against."""
+    rows = []
+    for u in units.itertuples():
+        s = submissions[submissions["unit_code"] == u.unit_code].sort_values("version", kind="stable")
+        if s.empty:
+            rows.append((u.unit_code, 0, None, None, None, "missing", None, False))
+            continue
+        first, last = s.iloc[0], s.iloc[-1]
+        late = (pd.Timestamp(first["received_date"]) - pd.Timestamp(deadline)).days
+        rows.append((u.unit_code, len(s), int(last["version"]), pd.Timestamp(first["received_date"]).date(),
+                     last["status"], "late" if late > 0 else "on_time", max(late, 0),
+                     bool((s["status"] == "accepted").any())))
+    return rows
+
+
+def test_vectorised_timeliness_equals_the_per_unit_definition():
+    from nrlib.synthetic import synthetic_dataset
+
+    for ds in (make_dataset(with_missing_unit=True), synthetic_dataset(n_units=80, seed=3)):
+        t = quality.timeliness_table(ds)
+        got = [(r.unit_code, r.n_versions, None if pd.isna(r.latest_version) else int(r.latest_version),
+                r.first_received_date, r.latest_status, r.timeliness,
+                None if pd.isna(r.days_late) else int(r.days_late), r.has_accepted) for r in t.itertuples()]
+        assert got == _timeliness_by_loop(ds.units, ds.submissions, ds.deadline)
+    assert {"late", "on_time", "missing"} <= set(t["timeliness"])
+    assert str(t["days_late"].dtype) == "Int64" and str(t["n_errors"].dtype) == "Int64"

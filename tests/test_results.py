@@ -20,7 +20,7 @@ def test_matrix_grid_and_effective_status():
     assert _status(m, C, 2020, 10) == "not_applicable"
     assert _status(m, C, 2018, 10) == "reached"
     # blank cell -> declared None, effective "missing"
-    assert _status(m, B, 2017, 15, "declared_status") is None
+    assert pd.isna(_status(m, B, 2017, 15, "declared_status"))
     assert _status(m, B, 2017, 15) == "missing"
     assert _status(m, A, 2018, 15) == "not_reached"
     assert _status(m, A, 2016, 10, "group_code") == "III"
