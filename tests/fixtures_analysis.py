@@ -140,6 +140,7 @@ def make_outlier_dataset() -> Dataset:
         + [{"unit_code": c, "year": 2020, "data_element": "VD01", "value": float(v), "submission_id": i}
            for i, (c, v) in enumerate(zip(codes, vd01), 1)])
     return Dataset(outline=ds.outline, criteria=ds.criteria, levels=ds.levels, units=units, unit_years=uy,
-                   submissions=empty_frame("submissions"), values=values, criteria_status=empty_frame("criteria_status"),
+                   submissions=empty_frame("submissions"), values=values,
+                   criteria_status=empty_frame("criteria_status"),
                    problems=empty_frame("problems"), proposals=empty_frame("proposals"),
                    narratives=empty_frame("narratives"), info=empty_frame("info"), deadline=ds.deadline)
