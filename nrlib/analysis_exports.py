@@ -24,6 +24,7 @@ def _totals_table(ds, level: str, cache: dict) -> pd.DataFrame:
         "level": level, "code": t[key[0]], "name": t[key[1]], "data_element": t["code"], "label": t["label"],
         "unit": t["unit"], "kind": t["kind"], "value": value,
         "value_basis": t["kind"].map({"flow": "sum_of_years", "stock": "last_year"}),
+        "value_2016_2020": t["value_2016_2020"], "value_2020": t["value_2020"],
     })
     last = ds.outline.years[-1]
     r = rates(ds, by=level, years=[last], cache=cache)
@@ -54,7 +55,8 @@ def analysis_tables(ds, cache: dict | None = None) -> dict[str, pd.DataFrame]:
             ``level`` (``unit``/``district``), ``code`` and ``name`` of the
             unit or district, ``data_element`` (metric code), ``label, unit,
             kind``, ``value`` (flows: the period total; stocks: the last
-            year), ``value_basis``, and where the metric is the numerator of
+            year), ``value_basis``, ``value_2016_2020`` (flows) and
+            ``value_2020`` (the last year), and where the metric is the numerator of
             a rate: ``rate_code, rate_label, rate`` in ``rate_year`` (the last
             year; for a district recomputed from summed numerators and
             denominators).

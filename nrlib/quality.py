@@ -266,9 +266,10 @@ def _flags(ds, z: float, cache: dict | None) -> pd.DataFrame:
         lab = o["data_element"].map(labels["label"])
         unit = o["data_element"].map(labels["unit"])
         basis = {"per_household": "tính trên mỗi hộ", "raw": "giá trị"}
+        basis.update({f"share_of_{c}": f"tỷ lệ so với {lb[0].lower() + lb[1:]}" for c, lb in labels["label"].items()})
         reasons = [
             f"Năm {yr} – {lb}: {fmt_number(val, 2, trim=True)}{_unit_text(un)}"
-            f" ({basis.get(b, 'tỷ lệ so với ' + b.removeprefix('share_of_'))}: {fmt_number(x, 4, trim=True)})"
+            f" ({basis.get(b, b)}: {fmt_number(x, 4, trim=True)})"
             f" khác xa mức chung của {n} đơn vị (trung vị {fmt_number(md, 4, trim=True)});"
             f" điểm z bền vững {fmt_number(zz, 1)}, vượt ngưỡng {fmt_number(t, 1, trim=True)}"
             for lb, yr, val, un, b, x, n, md, zz, t in zip(lab, o["year"], o["value"], unit, o["basis"],

@@ -61,7 +61,7 @@ def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date
     out["timeliness"] = pd.Series("missing", index=out.index, dtype=object).mask(received & (late > 0), "late").mask(
         received & (late <= 0), "on_time")
     out["days_late"] = late.clip(lower=0).astype("Int64")
-    out["has_accepted"] = code.map(accepted).fillna(False).astype(bool)
+    out["has_accepted"] = code.isin(accepted.index[accepted.to_numpy()])
     return out
 
 
