@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 TIMELINESS_VALUES = ("on_time", "late", "missing")
@@ -49,14 +50,16 @@ def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date
     out = units[["unit_code", "name"]].reset_index(drop=True)
     code = out["unit_code"]
     received = code.isin(first.index)
-    out["n_versions"] = code.map(subs.groupby("unit_code").size()).fillna(0).astype(int)
-    out["latest_version"] = code.map(last["version"]).astype("Int64")
-    first_dt = code.map(first["received_date"])
+    out["n_versions"] = subs.groupby("unit_code").size().reindex(code, fill_value=0).to_numpy().astype(int)
+    out["latest_version"] = pd.array(last["version"].reindex(code).to_numpy(), dtype="Int64")
+    first_dt = pd.Series(pd.to_datetime(first["received_date"].reindex(code).to_numpy()), index=out.index)
     out["first_received_date"] = _dates(first_dt)
-    out["latest_received_date"] = _dates(code.map(last["received_date"]))
-    out["latest_status"] = code.map(last["status"]).astype(object).where(received, None)
-    out["n_errors"] = code.map(last["n_errors"]).astype("Int64")
-    out["n_warnings"] = code.map(last["n_warnings"]).astype("Int64")
+    out["latest_received_date"] = _dates(pd.Series(pd.to_datetime(last["received_date"].reindex(code).to_numpy()),
+                                                   index=out.index))
+    status = last["status"].reindex(code).to_numpy(dtype=object)
+    out["latest_status"] = pd.Series(np.where(received.to_numpy(), status, None), index=out.index, dtype=object)
+    out["n_errors"] = pd.array(last["n_errors"].reindex(code).to_numpy(), dtype="Int64")
+    out["n_warnings"] = pd.array(last["n_warnings"].reindex(code).to_numpy(), dtype="Int64")
     late = (first_dt - pd.Timestamp(deadline)).dt.days
     out["timeliness"] = pd.Series("missing", index=out.index, dtype=object).mask(received & (late > 0), "late").mask(
         received & (late <= 0), "on_time")

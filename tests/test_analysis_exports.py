@@ -45,3 +45,23 @@ def test_campaign_totals_table(tables):
 def test_flags_and_ranking_tables(tables):
     pd.testing.assert_frame_equal(tables["quality_flags"], quality.quality_flags(make_dataset()))
     assert tables["ranking"]["unit_code"].tolist() == [B, C, A]
+
+
+def test_nothing_received_yet_and_no_units_at_all():
+    """Before the first workbook arrives every analysis still runs, and says so."""
+    import dataclasses
+
+    from nrlib import narrative, rollup
+    from nrlib.dataset import empty_frame
+
+    base = make_dataset()
+    blank = {n: empty_frame(n) for n in ("submissions", "values", "criteria_status", "proposals")}
+    nothing = dataclasses.replace(base, **blank)
+    t = analysis_exports.analysis_tables(nothing)
+    assert set(t["maintenance"]["class"]) <= {"no_data", "not_applicable"}
+    assert t["campaign_totals"]["value"].isna().all() and t["ranking"].empty and t["quality_flags"].empty
+    assert narrative.district_sentences(nothing)[0].figures == {"expected": 3, "received": 0, "on_time": 0,
+                                                                 "late": 0, "missing": 3}
+    no_units = dataclasses.replace(nothing, units=base.units.iloc[:0], unit_years=empty_frame("unit_years"))
+    assert all(len(v) == 0 for v in analysis_exports.analysis_tables(no_units).values())
+    assert rollup.rollup(no_units, "province")["criteria"].empty
