@@ -13,7 +13,8 @@ Method:
   table holds several scopes for one indicator and year, the most specific
   scope that matches the unit wins (district code, then province code, then
   region code, then ``national``); a row whose scope matches none of the
-  unit's is not used for it.
+  unit's is not used for it, and a row with no scope (a table already
+  resolved for this dataset) holds for every unit, after all of those.
 * **Checks**: ``meets`` is True/False when a numeric level is known, and NA
   when it is not (``level_known`` False): no level is ever guessed. A
   lower-bound value below a ``≥`` level cannot prove a miss, so ``meets`` is
@@ -84,6 +85,7 @@ def _indicator_cube(ds, cube, typed: pd.DataFrame, der: pd.DataFrame) -> dict:
 
 
 _SCOPE_COLUMNS = ("district_code", "province_code", "region_code")
+_ANY_SCOPE = "\x00any"
 
 
 def unit_levels(ds, cache: dict | None = None) -> pd.DataFrame:
@@ -134,15 +136,18 @@ def _resolve_profiles(ds) -> tuple[pd.Series, pd.DataFrame]:
     for c in ("scope", "confidence"):
         if c not in lv.columns:
             lv[c] = None
-    lv["scope"] = lv["scope"].astype(str)
+    # a level with no scope was resolved for this dataset already: it holds for every unit, last in rank
+    lv["scope"] = lv["scope"].where(lv["scope"].notna() & (lv["scope"].astype(str) != ""), _ANY_SCOPE).astype(str)
     firsts = scope_codes.assign(_profile=profile_id.to_numpy()).drop_duplicates("_profile")
     scopes = [firsts[["_profile", c]].rename(columns={c: "scope"}).dropna().assign(_rank=rank)
               for rank, c in enumerate(cols)]
     scopes.append(firsts[["_profile"]].assign(scope="national", _rank=len(cols)))
+    scopes.append(firsts[["_profile"]].assign(scope=_ANY_SCOPE, _rank=len(cols) + 1))
     ps = pd.concat(scopes, ignore_index=True)
     ps["scope"] = ps["scope"].astype(str)
     m = ps.merge(lv, on="scope")
     m = m.sort_values(["_rank", "_any_year"]).drop_duplicates(["_profile", "indicator_code", "year"], keep="first")
+    m["scope"] = m["scope"].astype(object).where(m["scope"] != _ANY_SCOPE, None)
     return profile, m[out_cols].reset_index(drop=True)
 
 

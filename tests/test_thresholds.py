@@ -97,3 +97,10 @@ def test_unknown_levels_lists_what_cannot_be_checked():
     ten = u.iloc[0]
     assert (ten.years_with_level, ten.years_without_level) == ("2020", "2016, 2017, 2018, 2019")
     assert u.set_index("indicator_code").loc["11", "origin"] == "derived"
+
+
+def test_levels_without_scope_hold_for_every_unit():
+    ds = make_dataset()
+    ds.levels = ds.levels.drop(columns=["scope"])
+    r = _one(thresholds.threshold_checks(ds), A, 2020, "10")
+    assert (r.level, r.meets) == (59.0, False) and pd.isna(r.scope)
