@@ -1,13 +1,17 @@
 """``nrlib export``: tidy CSV files of the latest accepted data, safe to open in Excel.
 
-Each exported table is a function ``Dataset -> DataFrame`` registered under its
-file name with :func:`register_export`; other modules add theirs (the analysis
-adds e.g. ``maintenance.csv``) without touching this one:
+Each exported table is a function ``(dataset, cache) -> DataFrame`` registered
+under its file name with :func:`register_export` (``cache`` is a dict shared
+by the tables of one export, for work they have in common). The store's
+tables (values, criteria status, problems, submissions) and the analysis
+tables (:func:`nrlib.analysis_exports.analysis_tables`: maintenance, campaign
+totals, quality flags, ranking) are registered here; more can be added from
+anywhere without touching this module:
 
 >>> from nrlib.export import register_export
->>> @register_export("maintenance.csv")
-... def maintenance_table(ds):
-...     ...
+>>> @register_export("units.csv")
+... def units_table(ds, cache):
+...     return ds.units
 
 Files are UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly)
 and every text cell that a spreadsheet would take for a formula (starting
@@ -27,12 +31,12 @@ import pandas as pd
 
 from .dataset import Dataset
 
-EXPORTS: dict[str, Callable[[Dataset], pd.DataFrame]] = {}
+EXPORTS: dict[str, Callable[[Dataset, dict], pd.DataFrame]] = {}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register_export(file_name: str):
-    """Decorator: export ``func(dataset) -> DataFrame`` as ``file_name`` (a plain ``*.csv`` name)."""
+    """Decorator: export ``func(dataset, cache) -> DataFrame`` as ``file_name`` (a plain ``*.csv`` name)."""
     if "/" in file_name or "\\" in file_name or not file_name.endswith(".csv"):
         raise ValueError(f"export file name must be a plain *.csv name, not {file_name!r}")
 
@@ -47,31 +51,48 @@ def _versions(ds: Dataset) -> pd.DataFrame:
 
 
 @register_export("values.csv")
-def values_table(ds: Dataset) -> pd.DataFrame:
+def values_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
     """``unit_code, year, data_element, value, submission_version`` of each unit's current submission."""
     df = ds.values.merge(_versions(ds), on="submission_id", how="left")
     return df[["unit_code", "year", "data_element", "value", "submission_version"]]
 
 
 @register_export("criteria_status.csv")
-def criteria_status_table(ds: Dataset) -> pd.DataFrame:
+def criteria_status_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
     """``unit_code, year, criterion_no, status`` as declared in each unit's current submission."""
     return ds.criteria_status[["unit_code", "year", "criterion_no", "status"]]
 
 
 @register_export("problems.csv")
-def problems_table(ds: Dataset) -> pd.DataFrame:
+def problems_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
     """Problems of each unit's latest version: where, which rule, how bad, the message, the value read."""
     df = ds.problems.merge(_versions(ds), on="submission_id", how="left")
     return df[["unit_code", "submission_version", "sheet", "cell", "rule", "severity", "message", "value"]]
 
 
 @register_export("submissions.csv")
-def submissions_table(ds: Dataset) -> pd.DataFrame:
+def submissions_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
     """Every received version: file, checksum, received date, result, latest/current flags."""
     cols = ["unit_code", "version", "file_name", "received_date", "status", "n_errors", "n_warnings", "is_latest",
             "is_current", "is_sample", "outline_version", "size_bytes", "sha256", "submission_id"]
     return ds.submissions[[c for c in cols if c in ds.submissions.columns]]
+
+
+def _analysis(name: str):
+    """An analysis table, all of them computed once per export (they share intermediate tables)."""
+    def table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+        cache = {} if cache is None else cache
+        if "analysis_tables" not in cache:
+            from .analysis_exports import analysis_tables
+
+            cache["analysis_tables"] = analysis_tables(ds, cache={})
+        return cache["analysis_tables"][name]
+    table.__doc__ = f"The ``{name}`` table of :func:`nrlib.analysis_exports.analysis_tables`."
+    return table
+
+
+for _name in ("maintenance", "campaign_totals", "quality_flags", "ranking"):
+    register_export(f"{_name}.csv")(_analysis(_name))
 
 
 def export_tables(dataset: Dataset, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -80,7 +101,8 @@ def export_tables(dataset: Dataset, names: list[str] | None = None) -> dict[str,
     unknown = [n for n in chosen if n not in EXPORTS]
     if unknown:
         raise KeyError(f"unknown export(s) {unknown}; known: {sorted(EXPORTS)}")
-    return {name: EXPORTS[name](dataset) for name in chosen}
+    cache: dict = {}
+    return {name: EXPORTS[name](dataset, cache) for name in chosen}
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:

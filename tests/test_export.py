@@ -29,7 +29,9 @@ def db(tmp_path_factory, books):
 def test_export_tables_hold_the_latest_accepted_data(db):
     ds = store.load_dataset(db)
     tables = export_tables(ds)
-    assert list(tables) == ["values.csv", "criteria_status.csv", "problems.csv", "submissions.csv"]
+    assert list(tables) == ["values.csv", "criteria_status.csv", "problems.csv", "submissions.csv",
+                            "maintenance.csv", "campaign_totals.csv", "quality_flags.csv", "ranking.csv"]
+    assert set(tables["maintenance.csv"]["unit_code"]) == set(ds.units["unit_code"])   # every expected unit
     values = tables["values.csv"]
     assert list(values.columns) == ["unit_code", "year", "data_element", "value", "submission_version"]
     assert set(zip(values["unit_code"], values["submission_version"])) == {(UNIT, 2), (OTHER, 1), ("26326", 1)}
@@ -71,7 +73,7 @@ def test_cli_export_writes_utf8_bom_csvs_and_metadata(db, tmp_path, capsys):
 
 def test_more_tables_can_be_registered(db, tmp_path):
     @register_export("units_test.csv")
-    def units_table(ds):
+    def units_table(ds, cache):
         return ds.units[["unit_code", "name"]]
 
     try:
