@@ -118,7 +118,7 @@ def _parse(name: str, raw, source: str):
     if not value > 0 or value == float("inf"):
         raise LimitsConfigError(f"{source}: “{name}” cần một số dương, không phải {raw!r} / "
                                 f"{name} must be a positive number")
-    return int(value) if isinstance(default, int) else value
+    return int(value) if field.type in ("int", int) else value
 
 
 def load_limits(path: str | Path | None = None) -> Limits:
