@@ -354,7 +354,7 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
             pending: list[tuple[FileOutcome, tuple]] = []
 
             def flush() -> None:
-                ids = store.add_submissions(con, [item for _, item in pending])
+                ids = _add(con, pending)
                 for (outcome, (record, _, _)), got in zip(pending, ids):
                     outcome.submission_id, outcome.version = got["submission_id"], got["version"]
                     known[record["sha256"]] = dict(record, **got)
@@ -386,6 +386,37 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
 
 
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_WRITE_FAILED = ("Could not write", "No space left", "File too large", "Disk quota", "Read-only file system")
+
+
+def _write_failure(exc: BaseException) -> bool:
+    """A failed write (disk, permissions), as opposed to content the store refuses."""
+    return isinstance(exc, (OSError, duckdb.IOException)) or any(k in str(exc) for k in _WRITE_FAILED)
+
+
+def _add(con, pending: list) -> list[dict]:
+    """Store a batch; if the store refuses one file's content (a bug: validation let through what a
+    constraint forbids), store the others and that one as rejected (``E_INTERNAL``) instead of losing
+    the batch. A failed write is not retried: :func:`_write_failures` reports it."""
+    items = [item for _, item in pending]
+    try:
+        return store.add_submissions(con, items)
+    except duckdb.Error as exc:
+        if _write_failure(exc):
+            raise
+        if len(items) > 1:
+            return [got for one in pending for got in _add(con, [one])]
+        outcome, (record, tables, problems) = pending[0]
+        reason = _printable(f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+        print(f"nrlib: lỗi nội bộ khi lưu {_printable(str(outcome.path))} / internal error: {reason}", file=sys.stderr)
+        internal = Problem(sheet="", cell="", rule="E_INTERNAL", severity="error",
+                           message=labels.problem_message("E_INTERNAL", reason=reason))
+        outcome.problems = [*outcome.problems, internal]
+        outcome.outcome = outcome.status = "rejected"
+        for k, values in problems.items():      # in place: the caller holds these objects
+            values.append(getattr(internal, k))
+        record.update(status="rejected", n_errors=record["n_errors"] + 1)
+        return store.add_submissions(con, [(record, tables, problems)])
 
 
 @contextlib.contextmanager

@@ -404,7 +404,8 @@ def _insert_frame(con, table: str, df: pd.DataFrame) -> None:
         cols = ", ".join(df.columns)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nrlib_frame")  # names are ours, not data
     finally:
-        con.unregister("_nrlib_frame")
+        with contextlib.suppress(duckdb.Error):     # fails in an aborted transaction; keep the first error
+            con.unregister("_nrlib_frame")
 
 
 def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[dict]:

@@ -73,3 +73,13 @@ def test_sort_is_case_and_normalisation_insensitive_and_numeric():
 def test_sort_vietnamese_with_key():
     rows = [{"n": "Đông"}, {"n": "Dung"}]
     assert [r["n"] for r in vf.sort_vietnamese(rows, key=lambda r: r["n"])] == ["Dung", "Đông"]
+
+
+def test_infinite_and_huge_numbers_still_print():
+    """A hostile or mistyped cell can hold 1e308 or inf; messages quoting it must not fail."""
+    fmt_number = vf.fmt_number
+    assert fmt_number(float("inf")) == "∞" and fmt_number(float("-inf"), 2) == "-∞"
+    assert fmt_number(1e308, 6, trim=True) == "1 × 10^308"
+    assert fmt_number(-1.5e20) == "-1,5 × 10^20"
+    assert fmt_number(9.99996e20) == "1 × 10^21"
+    assert fmt_number(999_999_999_999_999.9, 1) == "999.999.999.999.999,9"
