@@ -429,13 +429,15 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
     except NrlibError:
         raise
     except (OSError, duckdb.Error) as exc:
-        text = str(exc)
+        # the path written to tells which disk is full: a copy's target, else the store's file
+        text = f"{exc.strerror}: {exc.filename2 or exc.filename}" if isinstance(exc, OSError) and exc.strerror \
+            else str(exc).splitlines()[0]
         full = getattr(exc, "errno", None) in _DISK_FULL or any(
             k in text for k in ("No space left", "File too large", "Disk quota"))
         what = "ổ đĩa đã đầy" if full else "không ghi được"
         stored = sum(o.outcome in ("accepted", "rejected") for o in outcomes)
         raise store.StoreError(
-            f"{what} ({_printable(text)[:200]}). Đã lưu {stored} tệp của lần chạy này trước khi lỗi; "
+            f"{what} ({_printable(text)[:400]}). Đã lưu {stored} tệp của lần chạy này trước khi lỗi; "
             f"{n_files - len(outcomes)} tệp chưa được lưu. Dữ liệu đã lưu vẫn nguyên vẹn. "
             f"{'Hãy giải phóng chỗ trống trên ổ đĩa' if full else 'Hãy khắc phục lỗi trên'} rồi chạy lại đúng lệnh "
             "này: các tệp đã lưu sẽ được bỏ qua / "
