@@ -4,8 +4,8 @@ Method: each report is a run of a parameterised notebook
 (``notebooks/report_unit.ipynb``, ``notebooks/report_district.ipynb``) with
 papermill, then an in-process export to one self-contained HTML file
 (:mod:`nrlib.html_export`). Reports run in parallel worker processes
-(``concurrent.futures.ProcessPoolExecutor``, ``spawn`` start method: the
-parent may hold a DuckDB connection, which must not be forked); the parent
+(``concurrent.futures.ProcessPoolExecutor``, started from a fork server,
+never a fork of the parent, which may hold DuckDB's threads); the parent
 prints one line per finished report, carries on past a failing report,
 keeps the failed notebook under ``failed/`` and finally writes ``index.html``
 (each report's link, status, duration and size).
@@ -287,8 +287,7 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
         for i, job in enumerate(jobs):
             _report(i, render_report(job, cwd=cwd))
     else:
-        ctx = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=min(n_jobs, total), mp_context=ctx) as pool:
+        with cf.ProcessPoolExecutor(max_workers=min(n_jobs, total), mp_context=_pool_context()) as pool:
             futures = {pool.submit(_render_in_worker, job, cwd): i for i, job in enumerate(jobs)}
             for fut in cf.as_completed(futures):
                 i = futures[fut]
@@ -301,6 +300,21 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
                                      error_value=_one_line(str(exc)))
                 _report(i, r)
     return [results[i] for i in range(total)]
+
+
+def _pool_context():
+    """Start method of the workers: a clean process, never a fork of this one.
+
+    The parent may hold DuckDB's threads and connections, which must not be
+    forked. ``forkserver`` (Unix) forks workers from a small server process
+    that imported papermill and nbconvert once (their import alone takes
+    seconds); elsewhere ``spawn``.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["nrlib.reports", "nrlib.html_export", "papermill", "nbformat", "nbconvert"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | None = None,
