@@ -59,7 +59,7 @@ FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
 # into every figure, and plotly_white (defaults for ~40 trace types) would add
 # ~7 KB per chart to a report with a 2 MB budget.
 _AXIS = {"gridcolor": "#e3e8ee", "linecolor": "#c8d0d9", "zerolinecolor": "#c8d0d9", "automargin": True,
-         "ticks": "", "title": {"standoff": 8}}
+         "ticks": "", "title": {"standoff": 8}, "separatethousands": True}
 TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"color": "#1d2327"},
                        "xaxis": _AXIS, "yaxis": _AXIS, "hoverlabel": {"align": "left"},
                        "hovermode": "closest"}}

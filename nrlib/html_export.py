@@ -239,7 +239,7 @@ def insert_toc(page: str) -> str:
     lis = "\n".join(
         f'<li class="h{level}"><a href="#{html.escape(ident, quote=True)}">{html.escape(text)}</a></li>'
         for level, ident, text in items)
-    nav = f'<nav class="toc" aria-label="Mục lục"><details open><summary>Mục lục</summary><ol>\n{lis}\n</ol></details></nav>'
+    nav = f'<nav class="toc" aria-label="Mục lục"><details open><summary>Mục lục</summary><ul>\n{lis}\n</ul></details></nav>'
     return page.replace(TOC_MARKER, nav, 1)
 
 

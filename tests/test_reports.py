@@ -12,35 +12,9 @@ import pytest
 from nrlib import cli, reports
 from nrlib.html_export import offline_violations
 from nrlib.reports import ReportJob, ReportResult, slugify, write_index
+from report_fixtures import fixture_notebook
 
 MAX_REPORT_BYTES = 2_000_000
-
-FIXTURE_CODE = '''
-import plotly.graph_objects as go
-from IPython.display import display
-from nrlib import figures, present
-from nrlib.html_export import record_output
-
-display(record_output({"kind": kind, "code": code, "title": "Báo cáo thử " + code,
-                       "parameters": {"code": code, "fail": fail}, "data_version": "dv-fixture",
-                       "is_sample": True, "generated_at": "2021-02-18T14:05:00"}), raw=True)
-present.show(present.heading("2. Biểu đồ"))
-figures.show(figures.base_layout(go.Figure(go.Bar(x=[2016, 2017], y=[1, 2])), "Biểu đồ cột"))
-figures.show(figures.base_layout(go.Figure(go.Scatter(x=[2016, 2017], y=[3, 1])), "Biểu đồ đường"))
-if fail:
-    raise RuntimeError("lỗi thử / deliberate failure")
-'''
-
-
-def fixture_notebook(path: Path) -> Path:
-    """A small report-like notebook: parameters, a record, two charts, an optional failure."""
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('kind = "unit"\ncode = "26308"\nfail = False')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_markdown_cell("## 1. Mở đầu"), nbformat.v4.new_code_cell(FIXTURE_CODE)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
 
 
 def test_slugify_ascii_from_vietnamese_names():
