@@ -59,7 +59,8 @@ FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
 # into every figure, and plotly_white (defaults for ~40 trace types) would add
 # ~7 KB per chart to a report with a 2 MB budget.
 _AXIS = {"gridcolor": "#e3e8ee", "linecolor": "#c8d0d9", "zerolinecolor": "#c8d0d9", "automargin": True,
-         "ticks": "", "title": {"standoff": 8}, "separatethousands": True}
+         "ticks": "", "title": {"standoff": 8}, "separatethousands": True,
+         "exponentformat": "none"}  # 30.000, not the English "30k"
 TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"color": "#1d2327"},
                        "xaxis": _AXIS, "yaxis": _AXIS, "hoverlabel": {"align": "left"},
                        "hovermode": "closest"}}
@@ -77,7 +78,7 @@ def base_layout(fig: go.Figure, title: str, *, y_title: str | None = None, x_tit
         margin={"l": 56, "r": 16, "t": 56, "b": 40},
         colorway=SEQUENCE,
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT}},
     )
     if y_title is not None:
@@ -134,6 +135,16 @@ def show(fig: go.Figure, *, note: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- figures
+
+
+def wrap(text: str, width: int = 40) -> str:
+    """Break a long label into lines for plotly (``<br>``): legends and axis labels do not wrap by themselves.
+
+    Only for trusted labels (outline, registry): plotly reads a few tags in texts.
+    """
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
 def year_axis(fig: go.Figure, years: Iterable[int]) -> go.Figure:

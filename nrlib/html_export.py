@@ -230,10 +230,18 @@ def headings(page: str) -> list[tuple[int, str, str]]:
 
 
 def insert_toc(page: str) -> str:
-    """Replace the template's TOC marker by a "Mục lục" list linking every h2/h3."""
+    """Put a "Mục lục" list linking every h2/h3 at the last TOC marker; drop the other markers.
+
+    The template puts a marker at the top of the page; a report's title
+    block (:func:`nrlib.present.title_block`) ends with one, so the table
+    of contents comes right after the title. Markers cannot come from
+    submission text, which is escaped.
+    """
     if TOC_MARKER not in page:
         return page
     items = headings(page)
+    head, _, tail = page.rpartition(TOC_MARKER)
+    page = head.replace(TOC_MARKER, "") + TOC_MARKER + tail
     if not items:
         return page.replace(TOC_MARKER, "", 1)
     lis = "\n".join(

@@ -85,7 +85,8 @@ def title_block(*, org: str, title: str, subtitle: str, facts: Sequence[tuple[st
     return (f'<div class="title-block"><div class="org">{e(org)}</div>'
             f"<h1>{e(title)}</h1><div>{e(subtitle)}</div>"
             f'<dl class="meta-list">{rows}</dl>'
-            f'<div class="date-line">{e(fmt_date_long(date, place))}</div></div>')
+            f'<div class="date-line">{e(fmt_date_long(date, place))}</div></div>'
+            "<!-- nrlib:toc -->")
 
 
 def cards(items: Iterable[tuple[str, str] | tuple[str, str, str]]) -> str:
@@ -94,6 +95,7 @@ def cards(items: Iterable[tuple[str, str] | tuple[str, str, str]]) -> str:
     for item in items:
         label, value, *rest = item
         sub = f'<div class="sub">{e(rest[0])}</div>' if rest and rest[0] else ""
+        value = str(value).replace(" %", "\u00a0%")  # keep "0,43 %" on one line
         out.append(f'<div class="card"><div class="value">{e(value)}</div><div class="label">{e(label)}</div>{sub}</div>')
     return f'<div class="cards">{"".join(out)}</div>'
 
@@ -132,7 +134,7 @@ def table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, *, caption
     numeric = set(numeric)
     cell_class = dict(cell_class or {})
     num_cls = ' class="num"'
-    head = "".join(f'<th scope="col"{num_cls if c in numeric else ""}>{e(str(lbl))}</th>'
+    head = "".join(f'<th scope="col"{num_cls if c in numeric else ""}><span class="h">{e(str(lbl))}</span></th>'
                    for c, lbl in columns.items())
     body = []
     for row in df.itertuples(index=False):
@@ -152,7 +154,9 @@ def table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, *, caption
             tds.append(f"<td{cls}>{e(s)}</td>")
         body.append(f"<tr>{''.join(tds)}</tr>")
     cap = f"<caption>{e(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+    # many columns: keep a readable width and let the box scroll sideways on a phone
+    cls = ' class="wide"' if len(columns) >= 5 else ""
+    return (f'<div class="table-wrap"><table{cls}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -264,6 +268,19 @@ def short(text_value: Any, limit: int = 160) -> str:
         return MISSING
     s = _WS.sub(" ", str(text_value)).strip()
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def year_ranges(years: Iterable[Any]) -> str:
+    """``[2016, 2017, 2018, 2020]`` → ``"2016–2018, 2020"``."""
+    ys = sorted({int(y) for y in years})
+    parts, i = [], 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(parts)
 
 
 def date_text(d: Any) -> str:
