@@ -124,10 +124,15 @@ def _no_latex(fig: go.Figure) -> None:
         raise ValueError("figure text contains '$': plotly.js would load MathJax; use plain text")
 
 
-def show(fig: go.Figure, *, note: str | None = None) -> None:
-    """Display ``fig`` in the notebook: ``text/html`` for the report, plotly's own MIME for JupyterLab."""
+def show(fig: go.Figure | None, *, note: str | None = None) -> None:
+    """Display ``fig`` in the notebook: ``text/html`` for the report, plotly's own MIME for JupyterLab.
+
+    ``None`` (a section with no data to chart) displays nothing.
+    """
     from IPython.display import display
 
+    if fig is None:
+        return
     bundle = {"text/html": figure_html(fig, note=note),
               "application/vnd.plotly.v1+json": fig.to_plotly_json(),
               "text/plain": f"<biểu đồ: {fig.layout.title.text or ''}>"}

@@ -254,9 +254,11 @@ def load_report_dataset(params: ReportParameters):
     """The dataset a report is computed from: the store's district, checked against the parameters.
 
     Method: :func:`nrlib.store.load_dataset` for the parameters' district;
-    the deadline parameter, when given, replaces the outline's. A unit that
-    is in the registry but not among the store's units is an error
-    (:class:`~nrlib.UnknownUnitError`), not an empty report.
+    the deadline parameter, when given, replaces the outline's. A unit or
+    district that is in the registry but of which the store holds no
+    submission at all is an error (:class:`~nrlib.UnknownUnitError`,
+    :class:`~nrlib.UnknownDistrictError`), not an empty report; a unit of a
+    district that is in the store but sent nothing gets its report (saying so).
     """
     import dataclasses
 
@@ -264,14 +266,16 @@ def load_report_dataset(params: ReportParameters):
 
     ds = load_dataset(params.db_path, district_code=params.district_code)
     codes = set(ds.units["unit_code"])
+    if ds.submissions.empty:  # the registry knows the district, the store has nothing from it
+        where = f"đơn vị {params.unit_code}" if params.kind == "unit" else f"huyện {params.district_code}"
+        what = f"unit {params.unit_code}" if params.kind == "unit" else f"district {params.district_code}"
+        error = UnknownUnitError if params.kind == "unit" else UnknownDistrictError
+        raise error(f"{where}: kho dữ liệu {params.db_path} không có biểu mẫu nào của huyện {params.district_code} / "
+                    f"{what} is not in the store {params.db_path}: no submission from district {params.district_code}")
     if params.kind == "unit" and params.unit_code not in codes:
         raise UnknownUnitError(
             f"đơn vị {params.unit_code} không có trong kho dữ liệu {params.db_path} / "
             f"unit {params.unit_code} is not in the store {params.db_path}")
-    if params.kind == "district" and not codes:
-        raise UnknownDistrictError(
-            f"huyện {params.district_code} không có trong kho dữ liệu {params.db_path} / "
-            f"district {params.district_code} is not in the store {params.db_path}")
     if params.deadline is not None:
         ds = dataclasses.replace(ds, deadline=params.deadline)
     return ds

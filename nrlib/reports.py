@@ -122,6 +122,7 @@ class ReportResult:
     cell_index: int | None = None
     exec_count: int | None = None
     cell_source: str | None = None
+    error_line: str | None = None
     failed_notebook: str | None = None
 
     @property
@@ -132,8 +133,8 @@ class ReportResult:
         """One paragraph saying where and why the report failed."""
         where = (f"ô (cell) số {self.cell_index}" + (f" [In {self.exec_count}]" if self.exec_count else "")
                  if self.cell_index is not None else "ngoài notebook (outside the notebook)")
-        first = (self.cell_source or "").strip().splitlines()
-        src = f" — `{first[0][:100]}`" if first else ""
+        line = self.error_line or next(iter((self.cell_source or "").strip().splitlines()), "")
+        src = f" — `{line[:120]}`" if line else ""
         return f"{where}{src}: {self.error_name}: {self.error_value}"
 
 
@@ -205,7 +206,8 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None) -> ReportRes
         return ReportResult(**base, status="failed", html=None, size_bytes=None,
                             duration_s=time.perf_counter() - t0, error_name=exc.ename,
                             error_value=_one_line(exc.evalue), cell_index=exc.cell_index,
-                            exec_count=exc.exec_count, cell_source=exc.source, failed_notebook=failed)
+                            exec_count=exc.exec_count, cell_source=exc.source,
+                            error_line=_failing_line(exc.traceback), failed_notebook=failed)
     except Exception as exc:  # kernel died, export failed, disk full: still one failed report, not a crash
         failed = _keep_failed(tmp, job)
         return ReportResult(**base, status="failed", html=None, size_bytes=None,
@@ -230,6 +232,18 @@ def _kernel_manager_logging_to(log_path: Path):
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return _LoggingKernelManager
+
+
+def _failing_line(traceback: list[str] | None) -> str | None:
+    """The cell's line that raised, from IPython's traceback (``----> 3 ds = ...``)."""
+    from papermill.exceptions import strip_color
+
+    for block in traceback or []:
+        for line in strip_color(block).splitlines():
+            m = re.match(r"^-+>\s*\d+\s(.*)$", line)
+            if m:
+                return m.group(1).strip()
+    return None
 
 
 def _one_line(text: str, limit: int = 500) -> str:

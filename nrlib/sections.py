@@ -74,12 +74,41 @@ def _status_labels(outline) -> dict[str, str]:
     return labels
 
 
+ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals", "district_totals", "unit_rates",
+            "district_rates", "per_household", "checks", "dvm", "timeliness_df", "completeness", "flags")
+
+
+def run_analyses(ds) -> dict:
+    """Every analysis table the reports use, computed once for ``ds`` (names: :data:`ANALYSES`)."""
+    a: dict = {}
+    a["matrix"] = results.criteria_matrix(ds)
+    a["reached"] = results.criteria_reached(ds, a["matrix"])
+    a["criteria"] = results.criteria_list(ds)
+    a["classes"] = maintenance.classify_maintenance(ds, a["matrix"])
+    a["values"] = campaign.campaign_values(ds)
+    a["unit_totals"] = campaign.campaign_totals(ds, "unit", values=a["values"])
+    a["district_totals"] = campaign.campaign_totals(ds, "district", values=a["values"])
+    a["unit_rates"] = campaign.rates(ds, "unit", values=a["values"])
+    a["district_rates"] = campaign.rates(ds, "district", values=a["values"])
+    a["per_household"] = campaign.per_household(ds, values=a["values"])
+    a["checks"] = thresholds.threshold_checks(ds)
+    a["dvm"] = thresholds.declared_vs_measured(ds, a["checks"], a["matrix"])
+    a["timeliness_df"] = quality.timeliness_table(ds)
+    a["completeness"] = quality.completeness(ds, a["matrix"])
+    a["flags"] = quality.quality_flags(ds, values=a["values"], dvm=a["dvm"])
+    return a
+
+
 class _Report:
-    """Shared by the unit and the district report: analyses run once, common sections."""
+    """Shared by the unit and the district report: analyses run once, common sections.
+
+    ``analyses`` (from :func:`run_analyses`) may be passed when several
+    reports are built from one dataset in one process.
+    """
 
     kind = ""
 
-    def __init__(self, ds, params) -> None:
+    def __init__(self, ds, params, analyses: dict | None = None) -> None:
         self.ds = ds
         self.params = params
         self.outline = ds.outline
@@ -88,21 +117,8 @@ class _Report:
         self.today = dt.date.today()
         self.status_labels = _status_labels(ds.outline)
         self.metrics = ds.outline.metrics.set_index("code")
-        self.matrix = results.criteria_matrix(ds)
-        self.reached = results.criteria_reached(ds, self.matrix)
-        self.criteria = results.criteria_list(ds)
-        self.classes = maintenance.classify_maintenance(ds, self.matrix)
-        self.values = campaign.campaign_values(ds)
-        self.unit_totals = campaign.campaign_totals(ds, "unit", values=self.values)
-        self.district_totals = campaign.campaign_totals(ds, "district", values=self.values)
-        self.unit_rates = campaign.rates(ds, "unit", values=self.values)
-        self.district_rates = campaign.rates(ds, "district", values=self.values)
-        self.per_household = campaign.per_household(ds, values=self.values)
-        self.checks = thresholds.threshold_checks(ds)
-        self.dvm = thresholds.declared_vs_measured(ds, self.checks, self.matrix)
-        self.timeliness_df = quality.timeliness_table(ds)
-        self.completeness = quality.completeness(ds, self.matrix)
-        self.flags = quality.quality_flags(ds, values=self.values, dvm=self.dvm)
+        for name, table in (analyses or run_analyses(ds)).items():
+            setattr(self, name, table)
         first = ds.units.iloc[0]
         self.district_name = str(first["district_name"])
         self.province_name = str(first["province_name"])
@@ -232,8 +248,8 @@ class UnitReport(_Report):
 
     kind = "unit"
 
-    def __init__(self, ds, params) -> None:
-        super().__init__(ds, params)
+    def __init__(self, ds, params, analyses: dict | None = None) -> None:
+        super().__init__(ds, params, analyses)
         self.code = params.unit_code
         row = ds.units[ds.units["unit_code"] == self.code]
         if row.empty:
@@ -329,9 +345,12 @@ class UnitReport(_Report):
                                    items, kind="warn")
         return out
 
-    def criteria_trend_figure(self) -> go.Figure:
+    def criteria_trend_figure(self) -> go.Figure | None:
+        """Criteria reached per year against the district mean; ``None`` when the unit declared nothing."""
         mine = self._mine(self.reached)
-        mine = mine[mine["n_applicable"] > 0]
+        mine = mine[(mine["n_applicable"] > 0) & (mine["n_missing"] < mine["n_applicable"])]
+        if mine.empty:
+            return None
         others = self.reached[self.reached["n_applicable"] > 0]
         avg = others.groupby("year")["n_reached"].mean()
         fig = go.Figure()
@@ -459,8 +478,10 @@ class UnitReport(_Report):
                              caption=f"Bình quân trên một hộ (tổng {self.first}–{self.last} ÷ số hộ năm {self.last})",
                              empty="Không tính được: đơn vị chưa có số hộ hoặc số liệu Cuộc vận động.")
 
-    def per_household_figure(self) -> go.Figure:
+    def per_household_figure(self) -> go.Figure | None:
         t = self._per_household_compare().dropna(subset=["index"]).iloc[::-1]
+        if t.empty:
+            return None
         colors = [COLORS["reached"] if x >= 100 else COLORS["late"] for x in t["index"]]
         fig = go.Figure(go.Bar(x=t["index"], y=[wrap(x, 32) for x in t["label"]], orientation="h", marker_color=colors,
                                hovertemplate="%{y}: %{x:.0f} % mức bình quân toàn huyện<extra></extra>"))
@@ -522,8 +543,8 @@ class DistrictReport(_Report):
 
     kind = "district"
 
-    def __init__(self, ds, params) -> None:
-        super().__init__(ds, params)
+    def __init__(self, ds, params, analyses: dict | None = None) -> None:
+        super().__init__(ds, params, analyses)
         self.code = params.district_code
         self.title = f"{self.outline.raw.get('short_title', self.outline.raw['title'])} — {self.district_name}"
         self.rates_summary = reporting_rates(self.timeliness_df)

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from conftest import external_required, require_program
-from report_fixtures import XSS_PAYLOADS, fixture_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -102,20 +101,6 @@ def assert_report_ok(browser, path: Path) -> dict:
         ctx.close()
 
 
-def test_fixture_report_offline_charts_drawn_payloads_inert(browser, tmp_path):
-    from nrlib.reports import ReportJob, render_report
-
-    nb = fixture_notebook(tmp_path / "fixture.ipynb")
-    r = render_report(ReportJob("unit", "26308", "Xã Gia Kiệm", {"code": "26308"}, tmp_path / "out", notebook=nb))
-    assert r.ok, r.failure_text()
-    facts = assert_report_ok(browser, tmp_path / "out" / r.html)
-    assert facts["charts"] == 2
-    assert facts["scripts_in_narrative"] == 0
-    shown = "\n".join(facts["narrative"])
-    for payload in XSS_PAYLOADS:
-        assert payload in shown  # visible as the text the commune typed
-
-
 def test_browser_check_catches_a_network_request(browser, tmp_path):
     """The harness itself: a page that tries to load from the network is caught."""
     page = tmp_path / "bad.html"
@@ -126,3 +111,24 @@ def test_browser_check_catches_a_network_request(browser, tmp_path):
     _, ctx, log = open_report(browser, page)
     ctx.close()
     assert log["requests"] == ["https://cdn.plot.ly/plotly-2.0.0.min.js"]
+
+
+def test_sample_reports_in_the_browser(browser, sample_dir, tmp_path_factory):
+    """The real reports: every chart drawn, nothing from the network, no console error, payloads inert."""
+    import report_fixtures as rf
+
+    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    rendered = rf.sample_reports(db, tmp_path_factory.mktemp("sample-reports"))
+    out = rendered["out"]
+    ok = [r for r in rendered["results"] if r["status"] == "ok"]
+    assert len(ok) == 3
+    for r in ok:
+        facts = assert_report_ok(browser, out / r["html"])
+        assert facts["charts"] >= (0 if r["code"] == rendered["missing"] else 3), r["html"]
+        assert facts["scripts_in_narrative"] == 0
+        if r["code"] == rf.XSS_UNIT:
+            shown = "\n".join(facts["narrative"])
+            for payload in rf.XSS_PAYLOADS:
+                assert payload in shown
+    facts = assert_report_ok(browser, out / "index.html")
+    assert facts["charts"] == 0

@@ -12,7 +12,6 @@ import pytest
 from nrlib import cli, reports
 from nrlib.html_export import offline_violations
 from nrlib.reports import ReportJob, ReportResult, slugify, write_index
-from report_fixtures import fixture_notebook
 
 MAX_REPORT_BYTES = 2_000_000
 
@@ -57,45 +56,86 @@ def test_index_page_escapes_everything(tmp_path):
     assert [r["code"] for r in rec["reports"]] == ["26308", "26311"]
 
 
+# --- the real notebooks on the ingested sample (three kernel runs, shared with the browser test)
+
+@pytest.fixture(scope="module")
+def sample(sample_dir, tmp_path_factory):
+    import report_fixtures as rf
+
+    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    rendered = rf.sample_reports(db, tmp_path_factory.mktemp("sample-reports"))
+    return {"db": db, **rendered, "ds": rf.load_sample_dataset(db)}
+
+
 @pytest.mark.slow
-def test_batch_carries_on_past_a_failure_and_exits_non_zero(tmp_path, monkeypatch, capsys):
-    nb = fixture_notebook(tmp_path / "fixture.ipynb")
-    out = tmp_path / "out"
-    stale = out / "units" / "26311_xa-quang-trung.html"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old report", encoding="utf-8")
-    jobs = [
-        ReportJob("unit", "26311", "Xã Quang Trung", {"code": "26311", "fail": True}, out, notebook=nb),
-        ReportJob("unit", "26308", "Xã Gia Kiệm", {"code": "26308"}, out, notebook=nb),
-        ReportJob("district", "738", "Huyện Thống Nhất", {"code": "738", "kind": "district"}, out, notebook=nb),
-    ]
-    monkeypatch.setattr(reports, "plan_reports", lambda *a, **k: jobs)
-    code = cli.main(["reports", "--jobs", "2", "--out", str(out)])
-    captured = capsys.readouterr()
-    assert code == 1
+def test_batch_carries_on_past_a_failure_and_exits_non_zero(sample):
+    out, foreign = sample["out"], sample["foreign"]
+    assert sample["exit"] == 1
     # one progress line per report, with count/total
-    progress = [line for line in captured.out.splitlines() if re.match(r"\[\d/3\]", line)]
-    assert len(progress) == 3 and {p[:5] for p in progress} == {"[1/3]", "[2/3]", "[3/3]"}
-    # the failure is listed with its failing cell, and its notebook kept
-    assert "26311 Xã Quang Trung" in captured.err and "RuntimeError: lỗi thử / deliberate failure" in captured.err
-    assert "ô (cell) số 3" in captured.err and "import plotly.graph_objects as go" in captured.err
-    failed_nb = out / "failed" / "26311_xa-quang-trung.ipynb"
-    assert failed_nb.exists() and not stale.exists()  # no old HTML left looking current
-    assert any(o.get("ename") == "RuntimeError" for c in nbformat.read(failed_nb, 4).cells for o in c.get("outputs", []))
-    # the others were rendered
-    for rel in ("units/26308_xa-gia-kiem.html", "district/738_huyen-thong-nhat.html"):
-        page = (out / rel).read_text(encoding="utf-8")
-        assert (out / rel).stat().st_size <= MAX_REPORT_BYTES
-        assert offline_violations(page) == []
-        assert page.count("Plotly.newPlot(") == 2 and page.count("plotly.js (basic - minified)") == 1
-        assert 'name="nrlib-data-version"' in page and "dv-fixture" in page
-    # executed notebook keeps the record and the job in its metadata
-    ex = nbformat.read(out / "notebooks" / "units" / "26308_xa-gia-kiem.ipynb", 4)
-    assert ex.metadata["nrlib"]["data_version"] == "dv-fixture"
-    assert ex.metadata["nrlib"]["job"]["html"] == "units/26308_xa-gia-kiem.html"
-    assert ex.metadata["papermill"]["parameters"]["code"] == "26308"
-    # the index lists all three
+    progress = [line for line in sample["stdout"].splitlines() if re.match(r"\[\d/4\]", line)]
+    assert sorted(p[:5] for p in progress) == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    # the failure is listed with its failing cell and the reason, and its notebook kept
+    err = sample["stderr"]
+    assert f"units/{foreign}" in err and "UnknownUnitError" in err and "không có biểu mẫu nào của huyện" in err
+    assert "ô (cell) số" in err and "params.load_report_dataset(P)" in err
+    failed = [r for r in sample["results"] if r["status"] == "failed"]
+    assert [r["code"] for r in failed] == [foreign]
+    nb = nbformat.read(out / failed[0]["failed_notebook"], 4)
+    assert any(o.get("ename") == "UnknownUnitError" for c in nb.cells for o in c.get("outputs", []))
+    assert not sample["stale"].exists()  # no old HTML of a failed report left looking current
+    # the others were rendered and the index lists every report
+    ok = [r for r in sample["results"] if r["status"] == "ok"]
+    assert len(ok) == 3 and {r["kind"] for r in ok} == {"unit", "district"}
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="units/26308_xa-gia-kiem.html"' in index and 'href="district/738_huyen-thong-nhat.html"' in index
-    assert "Xã Quang Trung" in index and "Lỗi" in index and "2/3 báo cáo hoàn thành" in index
+    for r in ok:
+        assert f'href="{r["html"]}"' in index
+    assert "Lỗi" in index and "3/4 báo cáo hoàn thành" in index
     assert not (out / ".work").exists()
+
+
+@pytest.mark.slow
+def test_sample_reports_render_within_budget_offline_with_record(sample):
+    out, ds = sample["out"], sample["ds"]
+    for r in (r for r in sample["results"] if r["status"] == "ok"):
+        path = out / r["html"]
+        page = path.read_text(encoding="utf-8")
+        assert path.stat().st_size <= MAX_REPORT_BYTES, (r["html"], path.stat().st_size)
+        assert offline_violations(page) == []
+        n_charts = page.count("Plotly.newPlot(")
+        assert n_charts >= (0 if r["code"] == sample["missing"] else 3)
+        assert page.count("plotly.js (basic - minified)") == (1 if n_charts else 0)
+        assert f'content="{ds.data_version}"' in page and "Phiên bản dữ liệu" in page
+        assert "DỮ LIỆU MẪU" in page  # sample data is labelled
+        rec = json.loads(re.search(r'id="nrlib-report"[^>]*>(.*?)</script>', page, re.S).group(1))
+        assert rec["data_version"] == ds.data_version and rec["parameters"]["db_path"] == str(sample["db"])
+        nb = nbformat.read(out / "notebooks" / Path(r["html"]).with_suffix(".ipynb"), 4)
+        assert nb.metadata["nrlib"]["data_version"] == ds.data_version
+        assert nb.metadata["nrlib"]["parameters"]["include_personal_data"] is False
+        assert "params.check" not in page and "load_report_dataset" not in page  # no code in the report
+    import report_fixtures as rf
+
+    xss = next(r for r in sample["results"] if r["code"] == rf.XSS_UNIT)
+    unit_page = (out / xss["html"]).read_text(encoding="utf-8")
+    for heading in ("Số liệu chính", "Kết quả thực hiện 19 tiêu chí", "Duy trì tiêu chí", "Cuộc vận động",
+                    "Tiến độ nộp báo cáo", "Đánh giá của đơn vị", "Đề xuất khen thưởng", "Phương pháp"):
+        assert heading in unit_page
+    assert "<script>window.__xss" not in unit_page and "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in unit_page
+
+
+@pytest.mark.slow
+def test_plain_papermill_renders_a_unit(sample, tmp_path):
+    """`papermill notebooks/report_unit.ipynb out.ipynb -p unit_code 26308` with no nrlib around it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    nb_path = Path(__file__).resolve().parents[1] / "notebooks" / "report_unit.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(nb_path), str(out), "--no-progress-bar",
+                           "-p", "unit_code", "26308", "-p", "db_path", str(sample["db"])],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    nb = nbformat.read(out, 4)
+    assert nb.metadata["papermill"]["parameters"]["unit_code"] == 26308  # what papermill passed ...
+    html_out = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert any("Xã Gia Kiệm (mã 26308)" in h for h in html_out)  # ... read back as the string "26308"
+    assert any("plotly-graph-div" in h for h in html_out)
