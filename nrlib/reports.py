@@ -42,7 +42,7 @@ from .exceptions import NrlibError
 
 NOTEBOOKS = {"unit": "report_unit.ipynb", "district": "report_district.ipynb"}
 KIND_DIR = {"unit": "units", "district": "district"}
-KIND_LABEL = {"unit": "Báo cáo đơn vị", "district": "Báo cáo huyện"}
+KIND_LABEL = {"unit": "Đơn vị", "district": "Toàn huyện"}
 
 
 def notebooks_dir() -> Path:
@@ -446,22 +446,23 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
     versions = sorted({r.data_version for r in results if r.data_version})
     sample = any(r.is_sample for r in results)
     order = sorted(results, key=lambda r: (r.kind != "district", r.code))
-    rows = []
+    rows, failures = [], []
     for r in order:
         if r.ok:
-            link = f'<a href="{e(r.html, quote=True)}">{e(r.title or r.name)}</a>'
+            link = f'<a href="{e(r.html, quote=True)}">{e(r.name)}</a>'
             status = '<span class="status-ok">Hoàn thành</span>'
-            note = ""
         else:
             link = e(r.name)
-            status = '<span class="status-failed">Lỗi</span>'
-            note = e(r.failure_text())
-            if r.failed_notebook:
-                note += f' (<a href="{e(r.failed_notebook, quote=True)}">notebook lỗi</a>)'
+            status = f'<a class="status-failed" href="#loi-{e(r.kind, quote=True)}-{e(r.code, quote=True)}">Lỗi</a>'
+            nb = (f' <a href="{e(r.failed_notebook, quote=True)}">Notebook lỗi</a>.' if r.failed_notebook else "")
+            failures.append(f'<li id="loi-{e(r.kind, quote=True)}-{e(r.code, quote=True)}"><strong>{e(r.name)} '
+                            f"({e(r.code)})</strong>: {e(r.failure_text())}.{nb}</li>")
         size = f"{fmt_number((r.size_bytes or 0) / 1e6, 2)} MB" if r.size_bytes else "–"
-        rows.append(f"<tr><td>{link}</td><td>{e(KIND_LABEL[r.kind])}</td><td class=\"num\">{e(r.code)}</td>"
+        rows.append(f"<tr><td class=\"num\">{e(r.code)}</td><td>{link}</td><td>{e(KIND_LABEL[r.kind])}</td>"
                     f"<td>{status}</td><td class=\"num\">{fmt_number(r.duration_s, 1)} giây</td>"
-                    f"<td class=\"num\">{size}</td><td>{note}</td></tr>")
+                    f"<td class=\"num\">{size}</td></tr>")
+    failure_block = (f'<div class="callout bad" role="note"><strong>Báo cáo lỗi</strong><ul>{"".join(failures)}</ul>'
+                     "</div>") if failures else ""
     banner = ('<div class="sample-banner" role="note">DỮ LIỆU MẪU — số liệu giả lập để minh họa, '
               'không phải số liệu thật</div>') if sample else ""
     summary = f"{n_ok}/{len(results)} báo cáo hoàn thành"
@@ -487,11 +488,12 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
 <h1>Danh sách báo cáo</h1>
 <p>{e(summary)}. Phiên bản dữ liệu: {e(", ".join(versions) or "–")}. Lập lúc {e(fmt_datetime(now))}.</p>
 <div class="table-wrap"><table>
-<thead><tr><th>Báo cáo</th><th>Loại</th><th class="num">Mã</th><th>Trạng thái</th><th class="num">Thời gian chạy</th><th class="num">Dung lượng</th><th>Ghi chú</th></tr></thead>
+<thead><tr><th class="num">Mã</th><th>Báo cáo</th><th>Loại</th><th>Trạng thái</th><th class="num">Thời gian chạy</th><th class="num">Dung lượng</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table></div>
+{failure_block}
 </main>
 </body>
 </html>

@@ -16,9 +16,11 @@ Method notes that belong to the presentation:
 * a value per household of a group of units is recomputed from sums,
   ``Σ value_2016_2020 / Σ households_2020`` over units having both, like
   every rate (:mod:`nrlib.campaign`), never the mean of the units' ratios;
-* the key figures and trend charts use the metrics named in
-  :data:`KEY_METRICS` and :data:`TREND_METRICS` (report design, not data);
-  codes absent from the outline are skipped.
+* the money mobilised and the poverty rate shown first are those of the
+  commendation ranking's configuration (``data/reference/ranking.yaml``);
+  the other key figures and trends use :data:`KEY_METRICS` and
+  :data:`TREND_RATES` (report design, not data); codes absent from the
+  outline are skipped.
 """
 
 from __future__ import annotations
@@ -35,12 +37,25 @@ from .present import e
 from .timeliness import reporting_rates
 from .vnformat import MISSING, fmt_date, fmt_money_million, fmt_number, fmt_percent
 
-#: flow metrics shown as key figures (outline codes; skipped if absent)
-KEY_METRICS = ("VD01", "VD02", "VD05", "VD08", "VD09")
-#: money flows charted per year, stacked
-TREND_METRICS = ("VD01", "VD02")
-#: rates charted per year, unit against district
-TREND_RATES = ("R_POOR", "R_CULTURAL_FAMILY")
+#: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
+KEY_METRICS = ("VD05", "VD08", "VD09")
+#: rates charted per year, unit against district, after the ranking's poverty rate
+TREND_RATES = ("R_CULTURAL_FAMILY",)
+
+
+def money_metrics() -> list[str]:
+    """The money mobilised: the metrics of the ranking's mobilisation component (``ranking.yaml``)."""
+    from .ranking import load_ranking_config
+
+    return list(load_ranking_config()["components"]["mobilisation_per_household"].get("metrics", []))
+
+
+def trend_rates() -> list[str]:
+    """Rates charted per year: the ranking's poverty rate (``ranking.yaml``), then :data:`TREND_RATES`."""
+    from .ranking import load_ranking_config
+
+    first = load_ranking_config()["components"]["poverty_reduction"].get("rate")
+    return [first] + [r for r in TREND_RATES if r != first] if first else list(TREND_RATES)
 
 #: user-facing labels of the reports (Vietnamese), beside the outline's own labels
 MAINTENANCE_LABELS = {
@@ -78,25 +93,31 @@ ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals",
             "district_rates", "per_household", "checks", "dvm", "timeliness_df", "completeness", "flags")
 
 
-def run_analyses(ds) -> dict:
-    """Every analysis table the reports use, computed once for ``ds`` (names: :data:`ANALYSES`)."""
-    a: dict = {}
-    a["matrix"] = results.criteria_matrix(ds)
-    a["reached"] = results.criteria_reached(ds, a["matrix"])
-    a["criteria"] = results.criteria_list(ds)
-    a["classes"] = maintenance.classify_maintenance(ds, a["matrix"])
-    a["values"] = campaign.campaign_values(ds)
-    a["unit_totals"] = campaign.campaign_totals(ds, "unit", values=a["values"])
-    a["district_totals"] = campaign.campaign_totals(ds, "district", values=a["values"])
-    a["unit_rates"] = campaign.rates(ds, "unit", values=a["values"])
-    a["district_rates"] = campaign.rates(ds, "district", values=a["values"])
-    a["per_household"] = campaign.per_household(ds, values=a["values"])
-    a["checks"] = thresholds.threshold_checks(ds)
-    a["dvm"] = thresholds.declared_vs_measured(ds, a["checks"], a["matrix"])
-    a["timeliness_df"] = quality.timeliness_table(ds)
-    a["completeness"] = quality.completeness(ds, a["matrix"])
-    a["flags"] = quality.quality_flags(ds, values=a["values"], dvm=a["dvm"])
-    return a
+def run_analyses(ds, cache: dict | None = None) -> dict:
+    """Every analysis table the reports use, for ``ds`` (names: :data:`ANALYSES`).
+
+    ``cache`` is the analyses' shared cache (:mod:`nrlib._memo`): pass the
+    same dict to build several reports from one dataset in one process.
+    """
+    cache = {} if cache is None else cache
+    return {
+        "cache": cache,
+        "matrix": results.criteria_matrix(ds, cache=cache),
+        "reached": results.criteria_reached(ds, cache=cache),
+        "criteria": results.criteria_list(ds),
+        "classes": maintenance.classify_maintenance(ds, cache=cache),
+        "values": campaign.campaign_values(ds, cache=cache),
+        "unit_totals": campaign.campaign_totals(ds, "unit", cache=cache),
+        "district_totals": campaign.campaign_totals(ds, "district", cache=cache),
+        "unit_rates": campaign.rates(ds, "unit", cache=cache),
+        "district_rates": campaign.rates(ds, "district", cache=cache),
+        "per_household": campaign.per_household(ds, cache=cache),
+        "checks": thresholds.threshold_checks(ds, cache=cache),
+        "dvm": thresholds.declared_vs_measured(ds, cache=cache),
+        "timeliness_df": quality.timeliness_table(ds, cache=cache),
+        "completeness": quality.completeness(ds, cache=cache),
+        "flags": quality.quality_flags(ds, cache=cache),
+    }
 
 
 class _Report:
@@ -175,7 +196,7 @@ class _Report:
 
     def levels_section(self, unit_codes: list[str] | None = None) -> str:
         """Levels used (with source confidence) and indicators without a known level."""
-        lv = thresholds.unit_levels(self.ds)
+        lv = thresholds.unit_levels(self.ds, cache=self.cache)
         if unit_codes is not None:
             lv = lv[lv["unit_code"].isin(unit_codes)]
         crit = self.ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
@@ -192,7 +213,7 @@ class _Report:
                                   caption="Mức đạt chuẩn dùng để đối chiếu số liệu")
         else:
             known = present.paragraph("Không có mức đạt chuẩn định lượng nào được biết cho các đơn vị này.", "muted")
-        unk = thresholds.unknown_levels(self.ds)
+        unk = thresholds.unknown_levels(self.ds, cache=self.cache)
         unk = unk.assign(origin=unk["origin"].map(ORIGIN_LABELS).fillna(unk["origin"]),
                          years=unk["years_without_level"].map(
                              lambda s: present.year_ranges(y for y in str(s).split(", ") if y)))
@@ -310,12 +331,12 @@ class UnitReport(_Report):
         cards.append(("Tiêu chí bị mất trong kỳ", str(int(cl.get("lost", 0) + cl.get("lost_and_regained", 0))),
                       f"{int(cl.get('lost_and_regained', 0))} đã đạt lại" if cl.get("lost_and_regained", 0) else ""))
         tot = self._mine(self.unit_totals).set_index("code")
-        for code in self._metric_order(KEY_METRICS):
+        for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
             cards.append((m["label"], _metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
                           f"cả giai đoạn {self.first}–{self.last}"))
         rt = self._mine(self.unit_rates)
-        for code in TREND_RATES[:1]:
+        for code in trend_rates()[:1]:
             x = rt[rt["code"] == code].set_index("year")["rate"]
             if len(x):
                 lab = rt.loc[rt["code"] == code, "label"].iloc[0]
@@ -326,7 +347,10 @@ class UnitReport(_Report):
         if tl["timeliness"] == "late":
             when += f" {int(tl['days_late'])} ngày"
         cards.append(("Nộp báo cáo", when, fmt_date(tl["first_received_date"]) if tl["n_versions"] else ""))
-        return present.cards(cards)
+        from .narrative import unit_sentences
+
+        said = [x.text for x in unit_sentences(self.ds, self.code, cache=self.cache)]
+        return present.cards(cards) + present.callout("Nhận định chính", said)
 
     def criteria_scorecard(self) -> str:
         m = self._mine(self.matrix)
@@ -435,7 +459,7 @@ class UnitReport(_Report):
     def campaign_figures(self) -> list[go.Figure]:
         figs = []
         v = self.values[self.values["unit_code"] == self.code]
-        codes = self._metric_order(TREND_METRICS)
+        codes = self._metric_order(money_metrics())
         if len(v) and codes:
             fig = go.Figure()
             for code in codes:
@@ -444,7 +468,7 @@ class UnitReport(_Report):
                             hovertemplate="%{x}: %{y:,.1f} triệu đồng<extra></extra>")
             fig.update_layout(barmode="stack")
             figs.append(year_axis(base_layout(fig, "Kinh phí huy động theo năm", y_title="triệu đồng"), self.years))
-        for code in TREND_RATES:
+        for code in trend_rates():
             mine = self._mine(self.unit_rates)
             mine = mine[mine["code"] == code]
             if mine.empty:
@@ -564,32 +588,35 @@ class DistrictReport(_Report):
         r = self.rates_summary
         cards = [("Đơn vị đã nộp báo cáo", f"{r['received']}/{r['expected']}", f"tỷ lệ {fmt_percent(r['reporting_rate'], 1)}"),
                  ("Nộp đúng hạn", f"{r['on_time']}/{r['expected']}", f"trễ hạn {r['late']}, chưa nộp {r['missing']}")]
-        ua = results.units_all_reached(self.ds, self.reached).set_index("year")
+        ua = results.units_all_reached(self.ds, cache=self.cache).set_index("year")
         if self.last in ua.index:
             x = ua.loc[self.last]
             cards.append((f"Đơn vị đạt đủ tiêu chí năm {self.last}",
                           f"{int(x['n_units_all_reached'])}/{int(x['n_units_applicable'])}",
                           f"{int(x['n_units_reporting'])} đơn vị có khai kết quả"))
-        at_risk = maintenance.criteria_at_risk(self.ds, self.matrix)
+        at_risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
         cards.append(("Tiêu chí bị mất ở ít nhất một đơn vị", str(int((at_risk["n_units_at_risk"] > 0).sum())), ""))
         tot = self.district_totals.set_index("code")
-        for code in self._metric_order(KEY_METRICS):
+        for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
             cards.append((m["label"], _metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
                           f"{int(tot.loc[code, 'n_units'])} đơn vị, {self.first}–{self.last}"))
-        for code in TREND_RATES[:1]:
+        for code in trend_rates()[:1]:
             x = self.district_rates[self.district_rates["code"] == code].set_index("year")["rate"]
             if len(x):
                 lab = self.district_rates.loc[self.district_rates["code"] == code, "label"].iloc[0]
                 cards.append((lab, f"{fmt_percent(x.get(self.first), 2)} → {fmt_percent(x.get(self.last), 2)}",
                               f"{self.first} → {self.last}"))
-        return present.cards(cards)
+        from .narrative import district_sentences
+
+        said = [x.text for x in district_sentences(self.ds, self.code, cache=self.cache)]
+        return present.cards(cards) + present.callout("Nhận định chính", said)
 
     def units_frame(self) -> pd.DataFrame:
         """One row per unit: submission, criteria, maintenance, money, rates, per household."""
         t = self.timeliness_df.set_index("unit_code")
         r = self.reached[self.reached["year"] == self.last].set_index("unit_code")
-        ms = maintenance.maintenance_summary(self.ds, self.classes).set_index("unit_code")
+        ms = maintenance.maintenance_summary(self.ds, cache=self.cache).set_index("unit_code")
         tot = self.unit_totals
         rt = self.unit_rates[self.unit_rates["year"] == self.last]
         ph = self.per_household
@@ -608,13 +635,13 @@ class DistrictReport(_Report):
                 row["criteria"] = "Không áp dụng" if code in r.index else MISSING
             row["kept"] = int(ms.loc[code, "kept"]) if known else None
             row["lost"] = int(ms.loc[code, "lost"] + ms.loc[code, "lost_and_regained"]) if known else None
-            for mc in self._metric_order(TREND_METRICS):
+            for mc in self._metric_order(money_metrics()):
                 v = tot[(tot["unit_code"] == code) & (tot["code"] == mc)]["value_2016_2020"]
                 row[mc] = v.iloc[0] if len(v) else None
-            for rc in TREND_RATES[:1]:
+            for rc in trend_rates()[:1]:
                 v = rt[(rt["unit_code"] == code) & (rt["code"] == rc)]["rate"]
                 row[rc] = v.iloc[0] if len(v) else None
-            money = ph[(ph["unit_code"] == code) & ph["code"].isin(self._metric_order(TREND_METRICS))]
+            money = ph[(ph["unit_code"] == code) & ph["code"].isin(self._metric_order(money_metrics()))]
             row["money_per_household"] = money["per_household"].sum(min_count=1)
             rows.append(row)
         return pd.DataFrame(rows)
@@ -624,10 +651,10 @@ class DistrictReport(_Report):
         cols = {"unit_code": "Mã", "name": "Đơn vị", "timeliness": "Nộp báo cáo", "criteria": f"Tiêu chí đạt {self.last}",
                 "kept": "Giữ vững", "lost": "Bị mất"}
         fmts = {"kept": present.number(0), "lost": present.number(0)}
-        for mc in self._metric_order(TREND_METRICS):
+        for mc in self._metric_order(money_metrics()):
             cols[mc] = f"{self.metrics.loc[mc, 'label']} (triệu đồng)"
             fmts[mc] = lambda v: fmt_number(v, 1, trim=True)
-        for rc in TREND_RATES[:1]:
+        for rc in trend_rates()[:1]:
             lab = self.outline.rates.set_index("code")["label"].get(rc, rc)
             cols[rc] = f"{lab} {self.last} (%)"
             fmts[rc] = lambda v: fmt_number(v, 2, trim=True)
@@ -651,7 +678,7 @@ class DistrictReport(_Report):
         fig.update_xaxes(range=[0, len(self.criteria) + 0.5], dtick=2)
         figs.append(base_layout(fig, f"Số tiêu chí đạt năm {self.last} theo đơn vị (xanh: đạt đủ)", x_title="số tiêu chí",
                                 legend=False, height=max(300, 80 + 30 * len(r))))
-        codes = self._metric_order(TREND_METRICS)
+        codes = self._metric_order(money_metrics())
         if codes:
             fig = go.Figure()
             tot = self.unit_totals
@@ -692,7 +719,7 @@ class DistrictReport(_Report):
 
     def campaign_figures(self) -> list[go.Figure]:
         figs = []
-        codes = self._metric_order(TREND_METRICS)
+        codes = self._metric_order(money_metrics())
         if codes:
             v = self.values[self.values["code"].isin(codes)].groupby(["code", "year"])["value"].sum().reset_index()
             fig = go.Figure()
@@ -703,7 +730,7 @@ class DistrictReport(_Report):
             fig.update_layout(barmode="stack")
             figs.append(year_axis(base_layout(fig, "Kinh phí huy động toàn huyện theo năm", y_title="triệu đồng"),
                                   self.years))
-        rt = self.district_rates[self.district_rates["code"].isin(TREND_RATES)]
+        rt = self.district_rates[self.district_rates["code"].isin(trend_rates())]
         if len(rt):
             fig = go.Figure()
             for code, s in rt.groupby("code", sort=False):
@@ -714,7 +741,7 @@ class DistrictReport(_Report):
         return figs
 
     def criteria_at_risk(self) -> str:
-        risk = maintenance.criteria_at_risk(self.ds, self.matrix)
+        risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
         risk = risk[risk["n_units_at_risk"] > 0].copy()
         cl = self.classes[self.classes["maintenance_class"].isin(["lost", "lost_and_regained"])]
         who = cl.groupby("criterion_no")["unit_code"].agg(
@@ -727,7 +754,7 @@ class DistrictReport(_Report):
                             numeric=["n_units_lost", "n_units_lost_and_regained"],
                             caption="Tiêu chí có nguy cơ: đã bị mất ở ít nhất một đơn vị trong giai đoạn",
                             empty="Không đơn vị nào bị mất tiêu chí trong giai đoạn.")
-        ms = maintenance.maintenance_summary(self.ds, self.classes)
+        ms = maintenance.maintenance_summary(self.ds, cache=self.cache)
         ms = ms.assign(name=ms["unit_code"].map(self.unit_names)).sort_values(
             "unit_code", key=lambda s: s.map(self.order.index))
         cols = {"name": "Đơn vị"} | {c: MAINTENANCE_LABELS[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
@@ -736,14 +763,19 @@ class DistrictReport(_Report):
         return out
 
     def ranking(self) -> str:
-        from .ranking import commendation_ranking, ranking_method_text
+        from .ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
 
-        rk = commendation_ranking(self.ds)
-        cols = {c: lbl for c, lbl in RANKING_COLUMNS.items() if c in rk.columns}
-        out = present.table(rk, cols, numeric=[c for c in cols if c not in ("name", "unit_code")],
-                            formats={c: (lambda v: fmt_number(v, 1, trim=True)) for c in ("score",)},
-                            caption="Xếp hạng thi đua các đơn vị")
-        return out + present.callout("Cách xếp hạng", body=ranking_method_text(None))
+        rk = commendation_ranking(self.ds, cache=self.cache)
+        cfg = load_ranking_config()["components"]
+        cols = {"rank": "Hạng", "unit_code": "Mã", "name": "Đơn vị", "score": "Điểm (thang 100)"}
+        fmts = {"rank": present.number(0), "score": lambda v: fmt_number(v, 1)}
+        for c in COMPONENTS:
+            cols[f"{c}_raw"] = cfg[c]["label"]
+            fmts[f"{c}_raw"] = RANKING_RAW_FORMATS.get(c, lambda v: fmt_number(v, 2, trim=True))
+        out = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
+                            caption="Bảng điểm thi đua (gợi ý): điểm và giá trị gốc của từng thành phần",
+                            empty="Chưa có đơn vị nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
+        return out + present.callout("Cách tính điểm", body=ranking_method_text(None))
 
     def timeliness(self) -> str:
         t = self.timeliness_df.copy()
@@ -796,5 +828,10 @@ class DistrictReport(_Report):
         return self.methodology_common() + self.levels_section(None)
 
 
-#: columns of :func:`nrlib.ranking.commendation_ranking` shown, with their headers
-RANKING_COLUMNS = {"rank": "Hạng", "unit_code": "Mã", "name": "Đơn vị", "score": "Điểm"}
+#: how the raw value of each ranking component is shown (nrlib.ranking.COMPONENTS)
+RANKING_RAW_FORMATS = {
+    "maintenance": lambda v: fmt_percent(100 * v, 1),
+    "mobilisation_per_household": lambda v: f"{fmt_number(v, 2, trim=True)} triệu đồng/hộ",
+    "poverty_reduction": lambda v: f"{fmt_number(v, 2, trim=True)} điểm %",
+    "timeliness": lambda v: f"{fmt_number(v, 0)} ngày trễ",
+}

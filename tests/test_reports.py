@@ -46,7 +46,7 @@ def test_index_page_escapes_everything(tmp_path):
     ]
     page = write_index(results, tmp_path).read_text(encoding="utf-8")
     assert "<script>window.__x" not in page.replace('<script type="application/json" id="nrlib-report">', "")
-    assert page.count("&lt;script&gt;window.__x=1&lt;/script&gt;") >= 3
+    assert page.count("&lt;script&gt;window.__x=1&lt;/script&gt;") >= 3  # name, data version, failure
     assert 'href="units/26308_x.html"' in page and 'href="failed/26311_x.ipynb"' in page
     assert "1/2 báo cáo hoàn thành" in page and "1,23 MB" in page and "4,3 giây" in page
     assert "ô (cell) số 4 [In 3]" in page and "R.narrative()" in page
