@@ -18,7 +18,6 @@ import hashlib
 import json
 from typing import Iterable
 
-import pandas as pd
 import plotly.graph_objects as go
 
 #: trace types the vendored plotly.js basic bundle can draw

@@ -12,8 +12,6 @@ Chromium is Debian's ``/usr/bin/chromium`` driven by playwright
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest

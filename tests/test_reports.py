@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nrlib import cli, reports
+
 from nrlib.html_export import offline_violations
 from nrlib.reports import ReportJob, ReportResult, slugify, write_index
 

@@ -1,17 +1,15 @@
-"""Report sections on the real sample (ingested), without a kernel: content, escaping, edge units."""
+"""What both reports share: analyses run once, methodology and levels, ratios of sums."""
 
 from __future__ import annotations
-
-import re
 
 import pandas as pd
 import pytest
 
 import report_fixtures as rf
-from nrlib import figures, sections
+from nrlib import sections
 from nrlib.params import ReportParameters
-from nrlib.reference import load_units
-from nrlib.sample import sample_roles
+from nrlib.report_district import DistrictReport
+from nrlib.report_unit import UnitReport
 
 
 @pytest.fixture(scope="module")
@@ -20,122 +18,30 @@ def ds(sample_dir, tmp_path_factory):
     return rf.load_sample_dataset(db)
 
 
-@pytest.fixture(scope="module")
-def analyses(ds):
-    return sections.run_analyses(ds)
-
-
-@pytest.fixture(scope="module")
-def roles():
-    return sample_roles(load_units(rf.DISTRICT))
-
-
-def _params(kind: str, code: str, personal: bool = False) -> ReportParameters:
+def _params(kind: str, code: str) -> ReportParameters:
     return ReportParameters(kind=kind, code=code, district_code=rf.DISTRICT, unit_code=code if kind == "unit" else None,
-                            db_path="unused", deadline=None, include_personal_data=personal)
+                            db_path="unused", deadline=None, include_personal_data=False)
 
 
-UNIT_SECTIONS = ["header", "key_figures", "criteria_scorecard", "maintenance", "campaign_table",
-                 "per_household_table", "data_quality", "narrative", "proposals", "methodology"]
-DISTRICT_SECTIONS = ["header", "key_figures", "units_table", "campaign_table", "criteria_at_risk", "ranking",
-                     "timeliness", "proposals", "methodology"]
+def test_run_analyses_once_shared_by_reports(ds):
+    a = sections.run_analyses(ds)
+    assert set(sections.ANALYSES) <= set(a)
+    u = UnitReport(ds, _params("unit", rf.XSS_UNIT), a)
+    d = DistrictReport(ds, _params("district", rf.DISTRICT), a)
+    assert u.matrix is d.matrix is a["matrix"]  # computed once, not per report
 
 
-def _all_html(report, names) -> str:
-    return "\n".join(getattr(report, n)() for n in names)
-
-
-def _all_figures(report) -> list:
-    if isinstance(report, sections.UnitReport):
-        figs = [report.criteria_trend_figure(), *report.campaign_figures(), report.per_household_figure()]
-    else:
-        figs = [*report.units_figures(), *report.campaign_figures(), report.timeliness_figure()]
-    return [f for f in figs if f is not None]
-
-
-def test_untrusted_text_is_escaped_everywhere(ds):
-    r = sections.UnitReport(ds, _params("unit", rf.XSS_UNIT))
-    page = _all_html(r, UNIT_SECTIONS)
-    assert "<script" not in page and "<img" not in page and "javascript:" not in page.replace("javascript:window", "")
-    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in r.narrative()
-    assert "Dòng 1\nDòng 2 &amp; &lt;b&gt;không đậm&lt;/b&gt;" in r.narrative()  # line breaks kept, markup shown
-    assert "&lt;img src=x onerror=&quot;window.__xss = 2&quot;&gt;" in r.proposals()
-    d = sections.DistrictReport(ds, _params("district", rf.DISTRICT))
-    dpage = _all_html(d, DISTRICT_SECTIONS)
-    assert "<script" not in dpage and "<img" not in dpage
-
-
-def test_every_unit_renders_including_edge_units(ds, roles, analyses):
-    for code in sorted(ds.units["unit_code"]):
-        r = sections.UnitReport(ds, _params("unit", code), analyses)
-        assert _all_html(r, UNIT_SECTIONS)
-        if code != roles["missing"]:
-            assert len(_all_figures(r)) >= 4
-        for fig in _all_figures(r):
-            figures.check_trace_types(fig)
-            assert fig.layout.separators == ",." and fig.layout.title.text
-
-
-def test_unit_that_sent_nothing(ds, roles):
-    r = sections.UnitReport(ds, _params("unit", roles["missing"]))
-    assert "chưa gửi biểu mẫu" in r.header()
-    assert "Chưa nộp" in r.key_figures()
-    assert "chưa gửi phần đánh giá" in r.narrative()
-    assert r.criteria_scorecard().count("st-missing") == 19 * 5
-    assert _all_figures(r) == []  # no empty charts
-
-
-def test_scorecard_and_maintenance_of_a_lost_criterion(ds, roles):
-    r = sections.UnitReport(ds, _params("unit", roles["lost"]))
-    card = r.criteria_scorecard()
-    row10 = re.search(r"<tr><th scope=\"row\">10\. .*?</tr>", card).group(0)
-    assert row10.count("st-not_reached") == 1 and row10.endswith("Chưa đạt</td></tr>")
-    m = r.maintenance()
-    assert "Bị mất (chưa lấy lại)" in m and "Tiêu chí 10 (Thu nhập) bị mất từ năm 2020" in m
-
-
-def test_declared_reached_below_level_is_flagged(ds, roles):
-    r = sections.UnitReport(ds, _params("unit", roles["declared_below_level"]))
-    assert "⚠" in r.criteria_scorecard()
-    assert "cần xác minh" in r.maintenance()
-
-
-def test_town_years_not_applicable(ds):
-    uy = ds.unit_years
-    code = uy.loc[~uy["ntm_applies"].astype(bool), "unit_code"].iloc[0]
-    r = sections.UnitReport(ds, _params("unit", code))
-    na_years = sorted(uy.loc[(uy["unit_code"] == code) & ~uy["ntm_applies"].astype(bool), "year"])
-    assert r.criteria_scorecard().count("st st-not_applicable") == 19 * len(na_years)
-    assert "không áp dụng" in r.header()
-    assert "Bị mất" not in r.maintenance()  # town years are never losses
-
-
-def test_personal_names_only_when_asked(ds):
-    ind = ds.proposals[(ds.proposals["kind"] == "individual")]
-    assert len(ind), "the sample has individual proposals"
-    name = ind.iloc[0]["name"]
-    code = ind.iloc[0]["unit_code"]
-    assert name not in sections.UnitReport(ds, _params("unit", code)).proposals()
-    assert name not in sections.DistrictReport(ds, _params("district", rf.DISTRICT)).proposals()
-    assert name in sections.UnitReport(ds, _params("unit", code, personal=True)).proposals()
-
-
-def test_district_sections(ds, roles):
-    d = sections.DistrictReport(ds, _params("district", rf.DISTRICT))
-    units = d.units_table()
-    for name in ds.units["name"]:
-        assert name in units
-    assert "Chưa nộp" in units  # the missing unit is listed, not dropped
-    risk = d.criteria_at_risk()
-    assert "10. Thu nhập" in risk and "17. " in risk
-    t = d.timeliness()
-    assert "10 đơn vị phải nộp, đã nộp 9" in t and "trễ hạn 1, chưa nộp 1" in t
-    for fig in _all_figures(d):
-        figures.check_trace_types(fig)
+def test_levels_and_methodology(ds):
+    r = UnitReport(ds, _params("unit", rf.XSS_UNIT))
+    m = r.methodology()
+    assert "Mức đạt chuẩn dùng để đối chiếu số liệu" in m and "Đông Nam Bộ" in m  # scope shown by name
+    assert "≥ 59 triệu đồng/người" in m  # indicator 10's level in 2020 (Đông Nam Bộ)
+    assert "Chỉ tiêu chưa biết mức đạt chuẩn" in m and "2016–2020" in m  # years as ranges
+    assert "tổng tử số và tổng mẫu số" in m and ds.data_version in m
 
 
 def test_district_per_household_is_a_ratio_of_sums(ds):
-    d = sections.DistrictReport(ds, _params("district", rf.DISTRICT))
+    d = DistrictReport(ds, _params("district", rf.DISTRICT))
     got = d._district_per_household().set_index("code")["per_household"]
     v = ds.values.assign(value=pd.to_numeric(ds.values["value"]))
     hh = v[(v["data_element"] == "VD11") & (v["year"] == 2020)].set_index("unit_code")["value"]
