@@ -15,6 +15,7 @@ from .reference import (
     resolve_levels,
     unit_years,
 )
+from .reports import build_demo_reports, build_reports
 from .sample import sample_content, write_sample
 from .workbook import cell_address, template_filename, write_templates, write_workbook
 
@@ -25,4 +26,5 @@ __all__ = [
     "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
     "load_unit_history", "load_units", "resolve_levels", "unit_years",
     "cell_address", "template_filename", "write_templates", "write_workbook", "sample_content", "write_sample",
+    "build_reports", "build_demo_reports",
 ]
