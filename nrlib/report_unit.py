@@ -129,7 +129,8 @@ class UnitReport(_Report):
         mine = mine[(mine["n_applicable"] > 0) & (mine["n_missing"] < mine["n_applicable"])]
         if mine.empty:
             return None
-        others = self.reached[self.reached["n_applicable"] > 0]
+        r = self.reached
+        others = r[(r["n_applicable"] > 0) & (r["n_missing"] < r["n_applicable"])]  # applies, and declared
         avg = others.groupby("year")["n_reached"].mean()
         fig = go.Figure()
         fig.add_bar(x=mine["year"], y=mine["n_reached"], name=self.name, marker_color=COLORS["unit"],

@@ -12,8 +12,9 @@ the reports' content is tested without a kernel.
 Method notes that belong to the presentation:
 
 * the district comparison of a unit's criteria count is the **mean over the
-  district's units to which the criteria apply that year** (a town is not
-  counted as a unit with 0 criteria);
+  district's units to which the criteria apply that year and that declared
+  their results** (a town is not counted as a unit with 0 criteria, nor a
+  unit that sent nothing);
 * a value per household of a group of units is recomputed from sums,
   ``Σ value_2016_2020 / Σ households_2020`` over units having both, like
   every rate (:mod:`nrlib.campaign`), never the mean of the units' ratios;

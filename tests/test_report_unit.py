@@ -119,3 +119,14 @@ def test_personal_names_only_when_asked(ds):
     assert name not in UnitReport(ds, _params("unit", code)).proposals()
     assert name not in DistrictReport(ds, _params("district", rf.DISTRICT)).proposals()
     assert name in UnitReport(ds, _params("unit", code, personal=True)).proposals()
+
+
+def test_criteria_trend_compares_with_the_mean_of_reporting_units(ds, roles, analyses):
+    r = UnitReport(ds, _params("unit", rf.XSS_UNIT), analyses)
+    fig = r.criteria_trend_figure()
+    mean_line = dict(zip(fig.data[1].x, fig.data[1].y))
+    reached = analyses["reached"]
+    last = reached[(reached["year"] == 2020) & (reached["n_applicable"] > 0)]
+    reporting = last[last["unit_code"] != roles["missing"]]  # the unit that sent nothing is not a zero
+    assert mean_line[2020] == pytest.approx(reporting["n_reached"].mean())
+    assert mean_line[2020] != pytest.approx(last["n_reached"].mean())
