@@ -101,19 +101,27 @@ def _div_id(fig: go.Figure) -> str:
 
 
 def figure_html(fig: go.Figure, *, note: str | None = None) -> str:
-    """The chart as an HTML fragment: a ``<div class="chart">`` holding plotly's div and call.
+    """The chart as an HTML fragment: a ``<div class="chart">`` holding its title, plotly's div and call.
 
-    plotly.js itself is not included (``include_plotlyjs=False``); ``note``
-    (plain text, escaped) is printed under the chart.
+    plotly.js itself is not included (``include_plotlyjs=False``). The
+    title is taken out of the figure and written as HTML above it, so it
+    wraps on a narrow phone (plotly never wraps titles); ``note`` (plain
+    text) is printed under the chart. Both are escaped.
     """
     import html
 
     check_trace_types(fig)
     _no_latex(fig)
+    title = fig.layout.title.text or ""
+    div_id = _div_id(fig)
+    if title:
+        fig = go.Figure(fig)  # a copy: the caller's figure keeps its title
+        fig.update_layout(title_text=None, margin_t=16)
     inner = fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
-                        config=PLOT_CONFIG, div_id=_div_id(fig), default_height=f"{fig.layout.height or 380}px")
+                        config=PLOT_CONFIG, div_id=div_id, default_height=f"{fig.layout.height or 380}px")
+    title_html = f'<div class="chart-title">{html.escape(title)}</div>' if title else ""
     note_html = f'<div class="chart-note">{html.escape(note)}</div>' if note else ""
-    return f'<div class="chart">{inner}{note_html}</div>'
+    return f'<div class="chart">{title_html}{inner}{note_html}</div>'
 
 
 def _no_latex(fig: go.Figure) -> None:

@@ -155,7 +155,7 @@ def table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, *, caption
         body.append(f"<tr>{''.join(tds)}</tr>")
     cap = f"<caption>{e(caption)}</caption>" if caption else ""
     # many columns: keep a readable width and let the box scroll sideways on a phone
-    cls = ' class="wide"' if len(columns) >= 5 else ""
+    cls = ' class="wide xwide"' if len(columns) >= 8 else ' class="wide"' if len(columns) >= 5 else ""
     return (f'<div class="table-wrap"><table{cls}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
