@@ -108,7 +108,7 @@ class DistrictReport(_Report):
                 "kept": "Giữ vững", "lost": "Bị mất"}
         fmts = {"kept": present.number(0), "lost": present.number(0)}
         for mc in self._metric_order(money_metrics()):
-            cols[mc] = f"{self.metrics.loc[mc, 'label']} (triệu đồng)"
+            cols[mc] = f"{_short(self.metrics.loc[mc, 'label'])} (triệu đồng)"
             fmts[mc] = lambda v: fmt_number(v, 1, trim=True)
         for rc in trend_rates()[:1]:
             lab = self.outline.rates.set_index("code")["label"].get(rc, rc)
@@ -282,6 +282,11 @@ class DistrictReport(_Report):
 
     def methodology(self) -> str:
         return self.methodology_common() + self.levels_section(None)
+
+
+def _short(label: str) -> str:
+    """A label without its parenthesised details, for a column header: "Kinh phí xã hội hóa (doanh …)" → "Kinh phí xã hội hóa"."""
+    return str(label).split(" (")[0]
 
 
 #: how the raw value of each ranking component is shown (nrlib.ranking.COMPONENTS)
