@@ -77,7 +77,8 @@ def run() -> list[dict]:
         t_naive = _naive(db, plan, work)
         rows.append({"name": f"render {n} reports (nrlib reports --jobs {JOBS})", "value": round(t_batch, 1),
                      "unit": "s", "ratio": round(t_naive / t_batch, 2),
-                     "note": f"naive loop (papermill CLI + jupyter nbconvert --no-input, sequential): {t_naive:.1f} s"})
+                     "note": f"naive loop (papermill CLI + jupyter nbconvert --no-input, one after the other): "
+                             f"{t_naive:.1f} s; the ratio includes the {JOBS} worker processes"})
         units = [r for r in batch.results if r.kind == "unit" and r.ok]
         sizes = sorted(r.size_bytes for r in units)
         ours = sizes[len(sizes) // 2]
