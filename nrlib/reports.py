@@ -253,6 +253,7 @@ def _one_line(text: str, limit: int = 500) -> str:
 
 def _keep_failed(tmp: Path, job: ReportJob) -> str | None:
     job.html_path.unlink(missing_ok=True)  # never leave an old report looking current
+    job.ipynb_path.unlink(missing_ok=True)
     job.failed_path.parent.mkdir(parents=True, exist_ok=True)
     log = tmp.with_suffix(".kernel.log")
     if log.exists():
@@ -410,7 +411,7 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
         progress(f"nrlib reports: {len(plan)} báo cáo, {max(1, jobs)} tiến trình song song → {out}")
     results = run_reports(plan, jobs, progress=progress)
     duration = time.perf_counter() - t0
-    index = write_index(results, out, duration_s=duration)
+    index = write_index(results + earlier_results(out, exclude=results), out, duration_s=duration)
     shutil.rmtree(out / ".work", ignore_errors=True)
     return BatchResult(results=results, index=index, duration_s=duration, out_dir=out)
 
@@ -430,6 +431,42 @@ def build_demo_reports(district_code: str, jobs: int = 2) -> Path:
 
 
 # --------------------------------------------------------------------------- index page
+
+
+_HTML_PATH = re.compile(r"^(units|district)/[0-9]{2,6}_[a-z0-9-]+\.html$")
+
+
+def earlier_results(out_dir: str | Path, exclude: Iterable[ReportResult] = ()) -> list[ReportResult]:
+    """Reports of an earlier run still in ``out_dir``, from the old ``index.html`` (so a partial run keeps them listed).
+
+    Method: read the JSON record of the previous index page; keep the
+    successful reports whose HTML file is still there and that this run did
+    not render again (``exclude``: same kind and code). The record is our
+    own file but is read as data: a malformed one is ignored, and a path
+    that is not a report path of this layout is dropped.
+    """
+    out = Path(out_dir)
+    index = out / "index.html"
+    if not index.is_file():
+        return []
+    m = re.search(r'<script type="application/json" id="nrlib-report">(.*?)</script>',
+                  index.read_text(encoding="utf-8"), re.S)
+    try:
+        rows = json.loads(m.group(1))["reports"] if m else []
+    except (ValueError, KeyError, TypeError):
+        return []
+    seen = {(r.kind, r.code) for r in exclude}
+    fields = set(ReportResult.__dataclass_fields__)
+    kept = []
+    for row in rows if isinstance(rows, list) else []:
+        try:
+            r = ReportResult(**{k: v for k, v in row.items() if k in fields})
+        except TypeError:
+            continue
+        if (r.ok and r.kind in NOTEBOOKS and (r.kind, r.code) not in seen and isinstance(r.html, str)
+                and _HTML_PATH.match(r.html) and (out / r.html).is_file()):
+            kept.append(r)
+    return kept
 
 
 def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s: float | None = None,

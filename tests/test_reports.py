@@ -56,6 +56,26 @@ def test_index_page_escapes_everything(tmp_path):
     assert [r["code"] for r in rec["reports"]] == ["26308", "26311"]
 
 
+def test_a_partial_run_keeps_earlier_reports_listed(tmp_path):
+    from nrlib.reports import earlier_results
+
+    (tmp_path / "units").mkdir()
+    (tmp_path / "units" / "26308_xa-gia-kiem.html").write_text("x", encoding="utf-8")
+    (tmp_path / "evil.html").write_text("x", encoding="utf-8")
+
+    def ok(code, html):
+        return ReportResult(kind="unit", code=code, name=f"Xã {code}", status="ok", html=html, size_bytes=1,
+                            duration_s=1.0)
+
+    write_index([ok("26308", "units/26308_xa-gia-kiem.html"), ok("26311", "units/26311_gone.html"),
+                 ok("26314", "../evil.html")], tmp_path)
+    kept = earlier_results(tmp_path)
+    assert [r.code for r in kept] == ["26308"]  # file gone, or not a report path: dropped
+    assert earlier_results(tmp_path, exclude=kept) == []  # rendered again: the new result wins
+    (tmp_path / "index.html").write_text('<script type="application/json" id="nrlib-report">{oops', encoding="utf-8")
+    assert earlier_results(tmp_path) == []
+
+
 # --- the real notebooks on the ingested sample (three kernel runs, shared with the browser test)
 
 @pytest.fixture(scope="module")
