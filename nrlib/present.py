@@ -60,13 +60,18 @@ def heading(label: str, level: int = 2, ident: str | None = None) -> str:
     return f'<h{level} id="{e(ident, quote=True)}">{e(label)}</h{level}>'
 
 
+def keep_units(text: str) -> str:
+    """No line break between a number and its percent sign (``"90,5 %"``): a no-break space."""
+    return str(text).replace(" %", "\u00a0%")
+
+
 def paragraph(content: str, cls: str | None = None) -> str:
     c = f' class="{e(cls, quote=True)}"' if cls else ""
-    return f"<p{c}>{e(content)}</p>"
+    return f"<p{c}>{e(keep_units(content))}</p>"
 
 
 def bullet_list(items: Iterable[str]) -> str:
-    lis = "".join(f"<li>{e(str(i))}</li>" for i in items)
+    lis = "".join(f"<li>{e(keep_units(i))}</li>" for i in items)
     return f"<ul>{lis}</ul>" if lis else ""
 
 
@@ -74,7 +79,7 @@ def callout(title: str | None, items: Iterable[str] = (), kind: str = "info", bo
     """A boxed note: ``kind`` ``info``, ``warn`` or ``bad``; ``items`` become a bullet list."""
     cls = {"info": "callout", "warn": "callout warn", "bad": "callout bad"}[kind]
     head = f"<strong>{e(title)}</strong>" if title else ""
-    para = f"<div>{e(body)}</div>" if body else ""
+    para = f"<div>{e(keep_units(body))}</div>" if body else ""
     return f'<div class="{cls}" role="note">{head}{para}{bullet_list(items)}</div>'
 
 
@@ -95,7 +100,7 @@ def cards(items: Iterable[tuple[str, str] | tuple[str, str, str]]) -> str:
     for item in items:
         label, value, *rest = item
         sub = f'<div class="sub">{e(rest[0])}</div>' if rest and rest[0] else ""
-        value = str(value).replace(" %", "\u00a0%")  # keep "0,43 %" on one line
+        value = keep_units(value)
         out.append(f'<div class="card"><div class="value">{e(value)}</div><div class="label">{e(label)}</div>{sub}</div>')
     return f'<div class="cards">{"".join(out)}</div>'
 
