@@ -72,3 +72,7 @@ def sample_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample-738-2021")
     write_sample(out, "738", seed=2021)
     return out
+
+
+# the ingest tests' workbooks: good, messy-but-valid, broken, LibreOffice copies (tests/ingest_fixtures.py)
+from ingest_fixtures import books, lo_copies  # noqa: E402,F401
