@@ -32,7 +32,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import campaign, maintenance, present, quality, results, thresholds
+from . import campaign, labels, maintenance, present, quality, results, thresholds
 from .vnformat import MISSING, fmt_date, fmt_money_million, fmt_number
 
 #: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
@@ -55,15 +55,22 @@ def trend_rates() -> list[str]:
     first = load_ranking_config()["components"]["poverty_reduction"].get("rate")
     return [first] + [r for r in TREND_RATES if r != first] if first else list(TREND_RATES)
 
-#: user-facing labels of the reports (Vietnamese), beside the outline's own labels
+#: user-facing labels of the reports (Vietnamese) not in the outline or nrlib.labels
 MAINTENANCE_LABELS = {
     "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất (chưa lấy lại)", "lost_and_regained": "Mất rồi đạt lại",
     "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
 }
 MISSING_STATUS_LABEL = "Chưa khai"
-TIMELINESS_LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa nộp"}
-SUBMISSION_LABELS = {"accepted": "Đã chấp nhận", "rejected": "Bị từ chối"}
-SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# statuses as :mod:`nrlib.labels` words them, capitalised to open a table cell
+TIMELINESS_LABELS = {k: _cap(v) for k, v in labels.TIMELINESS.items()}
+SUBMISSION_LABELS = {k: _cap(v) for k, v in labels.SUBMISSION_STATUS.items()}
+SEVERITY_LABELS = {k: _cap(v) for k, v in labels.SEVERITY_LABELS.items()}
 FLAG_LABELS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
                "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt"}
 ORIGIN_LABELS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
