@@ -15,7 +15,7 @@ from .figures import COLORS, base_layout, wrap, year_axis
 from .present import e
 from .sections import (KEY_METRICS, MAINTENANCE_LABELS, SEVERITY_LABELS, SUBMISSION_LABELS, TIMELINESS_LABELS,
                        FLAG_LABELS, _metric_value, _num, _Report, money_metrics, trend_rates)
-from .vnformat import fmt_date, fmt_number, fmt_percent
+from .vnformat import MISSING, fmt_date, fmt_number, fmt_percent
 
 
 class UnitReport(_Report):
@@ -70,20 +70,30 @@ class UnitReport(_Report):
 
     # ------------------------------------------------------------------ sections
 
+    def _declared_nothing(self) -> bool:
+        """True when the unit declared no criterion status at all (sent nothing, or left TieuChi blank)."""
+        m = self._mine(self.matrix)
+        return bool((m["status"] == "missing").sum() == (m["status"] != "not_applicable").sum())
+
     def key_figures(self) -> str:
         r = self._mine(self.reached).set_index("year")
         cards = []
-        if self.last in r.index and r.loc[self.last, "n_applicable"] > 0:
+        if self._declared_nothing():
+            cards += [(f"Tiêu chí đạt năm {self.last}", MISSING, "chưa có số liệu"),
+                      ("Số năm đạt đủ mọi tiêu chí", MISSING, ""), ("Tiêu chí bị mất trong kỳ", MISSING, "")]
+        elif self.last in r.index and r.loc[self.last, "n_applicable"] > 0:
             cards.append((f"Tiêu chí đạt năm {self.last}",
                           f"{int(r.loc[self.last, 'n_reached'])}/{int(r.loc[self.last, 'n_applicable'])}",
                           f"{int(r.loc[self.last, 'n_missing'])} tiêu chí chưa khai" if r.loc[self.last, "n_missing"] else ""))
         else:
             cards.append((f"Tiêu chí năm {self.last}", "Không áp dụng", ""))
-        n_all = int(r["all_reached"].fillna(False).astype(bool).sum())
-        cards.append(("Số năm đạt đủ mọi tiêu chí", f"{n_all}/{len(self.years)}", ""))
-        cl = self._mine(self.classes)["maintenance_class"].value_counts()
-        cards.append(("Tiêu chí bị mất trong kỳ", str(int(cl.get("lost", 0) + cl.get("lost_and_regained", 0))),
-                      f"{int(cl.get('lost_and_regained', 0))} đã đạt lại" if cl.get("lost_and_regained", 0) else ""))
+        if not self._declared_nothing():
+            n_all = int(r["all_reached"].fillna(False).astype(bool).sum())
+            cards.append(("Số năm đạt đủ mọi tiêu chí", f"{n_all}/{len(self.years)}", ""))
+            cl = self._mine(self.classes)["maintenance_class"].value_counts()
+            n_regained = int(cl.get("lost_and_regained", 0))
+            cards.append(("Tiêu chí bị mất trong kỳ", str(int(cl.get("lost", 0)) + n_regained),
+                          f"{n_regained} đã đạt lại" if n_regained else ""))
         tot = self._mine(self.unit_totals).set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
@@ -107,6 +117,8 @@ class UnitReport(_Report):
         return present.cards(cards) + present.callout("Nhận định chính", said)
 
     def criteria_scorecard(self) -> str:
+        if self._declared_nothing():
+            return present.paragraph("Đơn vị chưa khai kết quả thực hiện các tiêu chí (trang TieuChi).", "muted")
         m = self._mine(self.matrix)
         names = dict(zip(self.criteria["criterion_no"].astype(int), self.criteria["criterion_name"]))
         d = self._mine(self.dvm)
