@@ -411,7 +411,7 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
         progress(f"nrlib reports: {len(plan)} báo cáo, {max(1, jobs)} tiến trình song song → {out}")
     results = run_reports(plan, jobs, progress=progress)
     duration = time.perf_counter() - t0
-    index = write_index(results + earlier_results(out, exclude=results), out, duration_s=duration)
+    index = write_index(results, out, duration_s=duration, earlier=earlier_results(out, exclude=results))
     shutil.rmtree(out / ".work", ignore_errors=True)
     return BatchResult(results=results, index=index, duration_s=duration, out_dir=out)
 
@@ -470,8 +470,11 @@ def earlier_results(out_dir: str | Path, exclude: Iterable[ReportResult] = ()) -
 
 
 def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s: float | None = None,
-                now: dt.datetime | None = None) -> Path:
-    """Write ``index.html``: every report with its link, status, duration and size (all text escaped)."""
+                now: dt.datetime | None = None, earlier: list[ReportResult] = ()) -> Path:
+    """Write ``index.html``: every report with its link, status, duration and size (all text escaped).
+
+    ``earlier`` are reports of a previous run still on disk (:func:`earlier_results`): listed too, marked so.
+    """
     from .html_export import TEMPLATE_DIR, TEMPLATE_NAME, write_html
     from .vnformat import fmt_datetime, fmt_number
 
@@ -480,14 +483,18 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
     css = (TEMPLATE_DIR / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
     e = html.escape
     n_ok = sum(r.ok for r in results)
-    versions = sorted({r.data_version for r in results if r.data_version})
-    sample = any(r.is_sample for r in results)
-    order = sorted(results, key=lambda r: (r.kind != "district", r.code))
+    old = {id(r) for r in earlier}
+    listed = list(results) + list(earlier)
+    versions = sorted({r.data_version for r in listed if r.data_version})
+    sample = any(r.is_sample for r in listed)
+    order = sorted(listed, key=lambda r: (r.kind != "district", r.code))
     rows, failures = [], []
     for r in order:
         if r.ok:
             link = f'<a href="{e(r.html, quote=True)}">{e(r.name)}</a>'
             status = '<span class="status-ok">Hoàn thành</span>'
+            if id(r) in old:
+                status += ' <span class="tag">lần chạy trước</span>'
         else:
             link = e(r.name)
             status = f'<a class="status-failed" href="#loi-{e(r.kind, quote=True)}-{e(r.code, quote=True)}">Lỗi</a>'
@@ -502,11 +509,13 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
                      "</div>") if failures else ""
     banner = ('<div class="sample-banner" role="note">DỮ LIỆU MẪU — số liệu giả lập để minh họa, '
               'không phải số liệu thật</div>') if sample else ""
-    summary = f"{n_ok}/{len(results)} báo cáo hoàn thành"
+    summary = f"Lần chạy này: {n_ok}/{len(results)} báo cáo hoàn thành"
     if duration_s is not None:
         summary += f" trong {fmt_number(duration_s, 1)} giây"
+    if earlier:
+        summary += f"; danh sách giữ thêm {len(earlier)} báo cáo của lần chạy trước"
     record = {"kind": "index", "generated_at": now.isoformat(timespec="seconds"), "data_versions": versions,
-              "reports": [asdict(r) for r in order]}
+              "reports": [dict(asdict(r), earlier=id(r) in old) for r in order]}
     record_json = json.dumps(record, ensure_ascii=False, default=str).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     page = f"""<!DOCTYPE html>
 <html lang="vi">

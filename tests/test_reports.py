@@ -72,6 +72,9 @@ def test_a_partial_run_keeps_earlier_reports_listed(tmp_path):
     kept = earlier_results(tmp_path)
     assert [r.code for r in kept] == ["26308"]  # file gone, or not a report path: dropped
     assert earlier_results(tmp_path, exclude=kept) == []  # rendered again: the new result wins
+    page = write_index([ok("26311", "units/26311_xa-quang-trung.html")], tmp_path, earlier=kept).read_text("utf-8")
+    assert "Lần chạy này: 1/1 báo cáo hoàn thành" in page and "giữ thêm 1 báo cáo của lần chạy trước" in page
+    assert page.count("lần chạy trước</span>") == 1 and 'href="units/26308_xa-gia-kiem.html"' in page
     (tmp_path / "index.html").write_text('<script type="application/json" id="nrlib-report">{oops', encoding="utf-8")
     assert earlier_results(tmp_path) == []
 
