@@ -15,6 +15,8 @@ from .reference import (
     resolve_levels,
     unit_years,
 )
+from .sample import sample_content, write_sample
+from .workbook import cell_address, template_filename, write_templates, write_workbook
 
 __version__ = "0.1.0"
 
@@ -22,4 +24,5 @@ __all__ = [
     "NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictError", "UnknownUnitError",
     "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
     "load_unit_history", "load_units", "resolve_levels", "unit_years",
+    "cell_address", "template_filename", "write_templates", "write_workbook", "sample_content", "write_sample",
 ]

@@ -139,19 +139,19 @@ def resolve_levels(scopes: list[str], years: list[int], local_file: str | Path |
     levels = levels[levels["level"].notna()]
     rank = {s: i for i, s in enumerate(scopes)}
     levels = levels[levels["scope"].isin(rank)]
-    out = []
-    for code, grp in levels.groupby("indicator_code", sort=False):
-        for year in years:
-            cand = grp[(grp["year"] == year).fillna(False) | grp["year"].isna()].copy()
-            if cand.empty:
-                continue
-            cand["_rank"] = cand["scope"].map(rank) * 2 + cand["year"].isna().astype(int)
-            best = cand.sort_values("_rank").iloc[0]
-            out.append({"indicator_code": code, "year": year, "comparison": best["comparison"],
-                        "level": float(best["level"]), "scope": best["scope"], "confidence": best["confidence"],
-                        "source": best["source"], "origin": best["origin"], "note": best["note"]})
     cols = ["indicator_code", "year", "comparison", "level", "scope", "confidence", "source", "origin", "note"]
-    return pd.DataFrame(out, columns=cols)
+    if levels.empty:
+        return pd.DataFrame(columns=cols)
+    # every candidate row paired with every year it covers: a blank year covers all
+    grid = pd.DataFrame({"_year": [int(y) for y in years]})
+    cand = levels.rename(columns={"year": "_row_year"}).merge(grid, how="cross")
+    cand = cand[cand["_row_year"].isna() | (cand["_row_year"] == cand["_year"])].copy()
+    # most specific scope first; within a scope, a year-specific row beats a blank year
+    cand["_rank"] = cand["scope"].map(rank) * 2 + cand["_row_year"].isna().astype(int)
+    best = cand.sort_values(["indicator_code", "_year", "_rank"]).drop_duplicates(["indicator_code", "_year"])
+    best = best.rename(columns={"_year": "year"})
+    best["level"] = best["level"].astype(float)
+    return best[cols].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- outline
