@@ -19,6 +19,7 @@ control change then only filters and draws.
 from __future__ import annotations
 
 import html
+import json
 import time
 import weakref
 from pathlib import Path
@@ -63,6 +64,7 @@ FLAG_LABELS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Thay đổi 
                "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức"}
 TIMELINESS_LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa nộp"}
 SUBMISSION_LABELS = {"accepted": "Đã chấp nhận", "rejected": "Bị từ chối"}
+SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 #: the value of an "all units / all groups / all kinds" option (ipywidgets reads None as "nothing selected")
 ALL = ""
@@ -364,6 +366,23 @@ def _span(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
+#: a small template (white background, light grid, colours), cheap to validate on every redraw:
+#: plotly's own "plotly_white" is expanded for every trace type and costs ~0,1 s per figure
+_GRID = "#e5ebf2"
+TEMPLATE = {"layout": {
+    "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": SEQUENCE, "hovermode": "closest",
+    "font": {"color": "#2a3f5f"},
+    "xaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True,
+              "title": {"standoff": 15}},
+    "yaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True,
+              "title": {"standoff": 15}},
+}}
+
+
+def _figure(data=None) -> go.Figure:
+    return go.Figure(data=data, layout={"template": TEMPLATE})
+
+
 def style_figure(fig: go.Figure, ds: Dataset, title: str, x_title: str, y_title: str, *,
                  height: int | None = None) -> go.Figure:
     """The look shared by every chart: Vietnamese title and axis titles, separators ``,.``, sample marker.
@@ -375,13 +394,16 @@ def style_figure(fig: go.Figure, ds: Dataset, title: str, x_title: str, y_title:
         first, sep, rest = title.partition("<br>")
         title = f'{first} <span style="color:{STATUS_COLOURS["not_reached"]}"><b>· {marker}</b></span>{sep}{rest}'
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"}, separators=",.", template="plotly_white",
+        title={"text": title, "x": 0.01, "xanchor": "left"}, separators=",.",
         font={"family": FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 70, "b": 10}, height=height or 440,
         hoverlabel={"font_size": 13},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
     )
     fig.update_xaxes(title_text=x_title, automargin=True)
     fig.update_yaxes(title_text=y_title, automargin=True)
+    if x_title == LABELS["year"]:
+        # years are categories: a numeric axis would tick "2.016,5" with Vietnamese separators
+        fig.update_xaxes(type="category")
     return fig
 
 
@@ -418,7 +440,7 @@ def _status_layout(fig: go.Figure) -> go.Figure:
     """Rows top to bottom, years on top (the legend is below), room for the title above the years."""
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top")
-    fig.update_layout(showlegend=True, margin={"t": 110, "b": 40})
+    fig.update_layout(showlegend=True, margin={"t": 120, "b": 40})
     return fig
 
 
@@ -456,7 +478,6 @@ def _group_title(ds: Dataset, group: str | None) -> str:
 
 
 def _years_axis(years: list[int]) -> list[str]:
-    # years as categories: a numeric axis would print 2016 as "2.016" with Vietnamese separators
     return [str(y) for y in years]
 
 
@@ -487,7 +508,7 @@ def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
     count = n.fillna(0).astype(int).astype(str) + "/" + a.fillna(0).astype(int).astype(str)
     count = count.where(miss.fillna(0).eq(0), count + ", thiếu " + miss.fillna(0).astype(int).astype(str))
     text = text.mask(known, count)
-    fig = go.Figure(go.Heatmap(
+    fig = _figure(go.Heatmap(
         z=n.where(known).values.tolist(), x=_years_axis(ys), y=[names[u] for u in order],
         text=text.values.tolist(), texttemplate="%{text}", colorscale="Greens", zmin=0,
         zmax=len(_group_criteria(ds, None)), xgap=2, ygap=2,
@@ -511,7 +532,7 @@ def unit_view(ds: Dataset, unit_code: str, years=None) -> tuple[go.Figure, pd.Da
     m = _matrix(ds)
     m = m[(m["unit_code"] == unit_code) & m["year"].isin(ys)]
     counts = m.groupby(["year", "status"]).size().unstack(fill_value=0).reindex(index=ys, fill_value=0)
-    fig = go.Figure()
+    fig = _figure()
     for s in STATUS_ORDER:
         fig.add_bar(x=_years_axis(ys), y=(counts[s] if s in counts else pd.Series(0, index=ys)).tolist(),
                     name=status_label(ds, s), marker={"color": STATUS_COLOURS[s], "line": {"color": "#777", "width": 1}},
@@ -519,13 +540,15 @@ def unit_view(ds: Dataset, unit_code: str, years=None) -> tuple[go.Figure, pd.Da
     fig.update_layout(barmode="stack")
     style_figure(fig, ds, f"{name}: kết quả các tiêu chí theo năm, {_span(ys)}", LABELS["year"], "Số tiêu chí")
     _count_axis(fig, "y", None)
+    v = _values(ds)
+    v = v[(v["unit_code"] == unit_code) & v["year"].isin(ys)]
+    grid = v.pivot_table(index="code", columns="year", values="value", aggfunc="first")
     rows = []
     for code in ds.outline.metrics["code"]:
         info = metric_info(ds, code)
-        v = metric_values(ds, code, (ys[0], ys[-1]))
-        v = v[v["unit_code"] == unit_code].set_index("year")["value"]
+        got = grid.loc[code] if code in grid.index else pd.Series(dtype=float)
         rows.append({LABELS["metric"]: f"{code}. {info['label']}", "Đơn vị tính": info["unit"],
-                     **{str(y): fmt_value(v.get(y), info, with_unit=False) for y in ys}})
+                     **{str(y): fmt_value(got.get(y), info, with_unit=False) for y in ys}})
     return fig, pd.DataFrame(rows)
 
 
@@ -566,7 +589,7 @@ def campaign_view(ds: Dataset, metric_code: str, years=None, per_household: bool
     how = {"flow": f"cộng {_span(ys)}", "stock": f"cuối năm {ys[-1]}", "rate": f"năm {ys[-1]}"}[info["kind"]]
     label = f"{info['label']} ({how}{', bình quân 1 hộ' if per_household else ''})"
     names = unit_names(ds)
-    fig = go.Figure(go.Bar(x=[names[u] for u in order], y=value.tolist(), marker={"color": COLOURS["unit"]},
+    fig = _figure(go.Bar(x=[names[u] for u in order], y=value.tolist(), marker={"color": COLOURS["unit"]},
                            hovertemplate=f"%{{x}}<br>%{{y:,.{_digits(info, per_household)}f}} {unit}<extra></extra>"))
     style_figure(fig, ds, f"{label}<br><sup>Toàn huyện: {fmt_value(district, info, per_household)}</sup>",
                  LABELS["unit"], unit)
@@ -597,7 +620,7 @@ def trend_view(ds: Dataset, metric_code: str, unit_codes=(), per_household: bool
         series["Toàn huyện"] = info.get("scale", 1.0) * g["numerator"] / g["denominator"] if divided \
             else g["numerator"]
     unit = _value_unit(info, per_household)
-    fig = go.Figure()
+    fig = _figure()
     for label, s in series.items():
         fig.add_scatter(x=_years_axis(ys), y=s.tolist(), mode="lines+markers", name=label,
                         hovertemplate=f"{html.escape(label)}<br>Năm %{{x}}: "
@@ -631,7 +654,7 @@ def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = 
     hover = pd.DataFrame({y: [f"{html.escape(name)}<br>Tiêu chí {html.escape(lab)}<br>Năm {y}: "
                               f"{status_label(ds, grid.at[c, y])}" for c, lab in zip(crits, ylab)] for y in ys},
                          index=crits)
-    fig = go.Figure(_status_heatmap(ds, grid, _years_axis(ys), ylab, hover))
+    fig = _figure(_status_heatmap(ds, grid, _years_axis(ys), ylab, hover))
     fig.data[0].meta = {"unit_code": unit_code}
     style_figure(fig, ds, f"Kết quả {_group_title(ds, group)} — {name}, {_span(ys)}", LABELS["year"],
                  LABELS["criterion"], height=190 + 30 * len(crits))
@@ -656,7 +679,7 @@ def criterion_view(ds: Dataset, criterion_no: int, years=None) -> tuple[go.Figur
     grid = grid.reindex(index=order, columns=ys).fillna("missing")
     hover = pd.DataFrame({y: [f"{html.escape(names[u])}<br>Năm {y}: {status_label(ds, grid.at[u, y])}"
                               for u in order] for y in ys}, index=order)
-    fig = go.Figure(_status_heatmap(ds, grid, _years_axis(ys), [names[u] for u in order], hover))
+    fig = _figure(_status_heatmap(ds, grid, _years_axis(ys), [names[u] for u in order], hover))
     style_figure(fig, ds, f"Tiêu chí {no}. {_criteria_names(ds)[no]}: kết quả các đơn vị, {_span(ys)}",
                  LABELS["year"], LABELS["unit"], height=190 + 34 * len(order))
     _status_layout(fig)
@@ -673,7 +696,7 @@ def maintenance_view(ds: Dataset, group: str | None = None) -> tuple[go.Figure, 
     counts = cls[cls["criterion_no"].isin(crits)].groupby(["criterion_no", "maintenance_class"]).size()
     counts = counts.unstack(fill_value=0).reindex(index=crits, columns=list(MAINTENANCE_COLOURS), fill_value=0)
     ylab = [f"{c}. {cnames[c]}" for c in crits]
-    fig = go.Figure()
+    fig = _figure()
     for k in MAINTENANCE_COLOURS:
         if counts[k].sum() == 0 and k in ("no_data", "not_applicable"):
             continue
@@ -697,7 +720,7 @@ def risk_view(ds: Dataset, group: str | None = None, top: int = 10) -> tuple[go.
     risk = _at_risk(ds)
     risk = risk[risk["criterion_no"].isin(crits) & risk["n_units_at_risk"].gt(0)].head(int(top))
     ylab = [f"{int(r.criterion_no)}. {r.criterion_name}" for r in risk.itertuples()]
-    fig = go.Figure()
+    fig = _figure()
     for k, col in (("lost", "n_units_lost"), ("lost_and_regained", "n_units_lost_and_regained")):
         fig.add_bar(y=ylab, x=risk[col].tolist(), orientation="h", name=maintenance_label(k),
                     marker={"color": MAINTENANCE_COLOURS[k]},
@@ -725,7 +748,7 @@ def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     c = _cached(ds, "completeness", lambda: quality.completeness(ds, _matrix(ds)))
     names, order = unit_names(ds), _unit_order(ds)
     sheets = list(dict.fromkeys(c["sheet"]))
-    fig = go.Figure()
+    fig = _figure()
     table = pd.DataFrame({LABELS["unit"]: [names[u] for u in order]})
     for sheet, colour in zip(sheets, SEQUENCE):
         s = c[c["sheet"] == sheet].set_index("unit_code").reindex(order)
@@ -749,7 +772,7 @@ def timeliness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     t = t.set_index("unit_code").reindex(_unit_order(ds, t["unit_code"])).reset_index()
     days = t["days_late"].astype("Float64").fillna(0).astype(float)
     status = [TIMELINESS_LABELS[x] + (f" {int(d)} ngày" if x == "late" else "") for x, d in zip(t["timeliness"], days)]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=[names[u] for u in t["unit_code"]], y=days.tolist(), text=status, textposition="outside",
         marker={"color": [COLOURS[x] for x in t["timeliness"]]},
         hovertemplate="%{x}: %{text}<extra></extra>"))
@@ -784,7 +807,7 @@ def flags_view(ds: Dataset, unit_code: str | None = None, flag: str | None = Non
     names = unit_names(ds)
     order = _unit_order(ds, [unit_code] if unit_code else None)
     counts = f.groupby(["unit_code", "flag"]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
-    fig = go.Figure()
+    fig = _figure()
     for k, colour in zip(FLAG_LABELS, SEQUENCE):
         if not flag or flag == k:
             fig.add_bar(x=[names[u] for u in order], y=(counts[k] if k in counts else pd.Series(0, index=order)).tolist(),
@@ -813,7 +836,7 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
     ind = ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
     per_crit = d.groupby("criterion_no")["unit_code"].nunique()
     crits = [c for c in _group_criteria(ds, None) if c in per_crit.index]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         y=[f"{c}. {cnames[c]}" for c in crits], x=[int(per_crit[c]) for c in crits], orientation="h",
         marker={"color": MAINTENANCE_COLOURS["lost_and_regained"]},
         hovertemplate="%{y}<br>%{x:,d} đơn vị tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức<extra></extra>"))
@@ -839,16 +862,48 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
     return fig, table
 
 
+def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    """Errors and warnings found when each unit's latest workbook was checked, with the cell to look at."""
+    p = ds.problems
+    if unit_code:
+        p = p[p["unit_code"] == unit_code]
+    names = unit_names(ds)
+    order = _unit_order(ds, [unit_code] if unit_code else None)
+    counts = p.groupby(["unit_code", "severity"]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
+    fig = _figure()
+    for sev, colour in (("error", STATUS_COLOURS["not_reached"]), ("warning", MAINTENANCE_COLOURS["lost_and_regained"])):
+        fig.add_bar(x=[names[u] for u in order], y=(counts[sev] if sev in counts else pd.Series(0, index=order)).tolist(),
+                    name=SEVERITY_LABELS[sev], marker={"color": colour},
+                    hovertemplate=f"%{{x}}<br>{SEVERITY_LABELS[sev]}: %{{y:,d}}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    where = names[unit_code] if unit_code else "toàn huyện"
+    style_figure(fig, ds, f"Lỗi và cảnh báo khi kiểm tra biểu mẫu ({where}, bản gửi mới nhất): {fmt_number(len(p))}",
+                 LABELS["unit"], "Số lỗi, cảnh báo")
+    _count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
+    table = pd.DataFrame({
+        LABELS["unit"]: [names.get(u, u) for u in p["unit_code"]],
+        "Ô": [f"{sh}!{c}" if isinstance(c, str) and c else sh for sh, c in zip(p["sheet"], p["cell"])],
+        "Mức độ": [SEVERITY_LABELS.get(x, x) for x in p["severity"]], "Nội dung": p["message"].tolist(),
+    })
+    return fig, table
+
+
 # --------------------------------------------------------------------------- wiring controls to views
 
 
 def update_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
-    """Replace a FigureWidget's traces and layout by those of ``fig`` in one message to the browser."""
+    """Replace a FigureWidget's traces and layout by those of ``fig`` in one message to the browser.
+
+    The figure goes through plotly's JSON encoder first: widget messages must
+    be strict JSON, and a missing value (NaN) becomes ``null``, which plotly
+    draws as a gap.
+    """
+    clean = json.loads(fig.to_json())
     with widget.batch_update():
         widget.data = []
-        widget.layout = fig.layout
-        if fig.data:
-            widget.add_traces(list(fig.data))
+        widget.layout = clean["layout"]
+        if clean["data"]:
+            widget.add_traces(clean["data"])
 
 
 class Panel:

@@ -72,3 +72,13 @@ def sample_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample-738-2021")
     write_sample(out, "738", seed=2021)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_dir, tmp_path_factory) -> Path:
+    """A store of the 738 sample (seed 2021), ingested once per test session; tests open it read-only."""
+    from nrlib.ingest import ingest_sample_folder
+
+    db = tmp_path_factory.mktemp("store-738-2021") / "nrlib.duckdb"
+    ingest_sample_folder(sample_dir, db)
+    return db

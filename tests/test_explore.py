@@ -11,6 +11,7 @@ commune and is outside the NTM criteria from 2019; Gia Tân 1 sent nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import ipywidgets as widgets
@@ -74,7 +75,10 @@ def make_dataset() -> Dataset:
     return Dataset(
         outline=outline, criteria=criteria, levels=nrlib.resolve_levels(["738", "75", "dnb"], YEARS),
         units=units, unit_years=uy, submissions=subs, values=pd.DataFrame(values),
-        criteria_status=pd.DataFrame(status), problems=empty_frame("problems"), proposals=empty_frame("proposals"),
+        criteria_status=pd.DataFrame(status), problems=pd.DataFrame([{
+            "submission_id": sid[BAU_HAM_2], "unit_code": BAU_HAM_2, "sheet": "VanDong", "cell": "D14",
+            "rule": "W_OUTLIER", "severity": "warning", "message": "<b>VD12</b> khác xa các đơn vị khác", "value": 60}]),
+        proposals=empty_frame("proposals"),
         narratives=empty_frame("narratives"), info=empty_frame("info"), deadline=outline.deadline,
         data_version="test")
 
@@ -242,6 +246,7 @@ def test_trend_view_units_and_district(ds):
     assert [tr.name for tr in fig.data] == ["Toàn huyện"]
     assert fig.data[0].y[0] == pytest.approx(100 * (40 + 60 + 50) / (4000 + 3000 + 5000))
     assert "%{y:,.2f}" in fig.data[0].hovertemplate
+    assert fig.layout.xaxis.type == "category"  # no "2.016,5" ticks between years
 
 
 def test_unit_view(ds):
@@ -282,6 +287,16 @@ def test_disagreements_and_flags(ds):
     assert "80" in ftable.iloc[0]["Lý do"]
 
 
+def test_problems_view_points_to_the_cell(ds):
+    fig, table = explore.problems_view(ds)
+    assert table.to_dict("records") == [{"Đơn vị": "Xã Bàu Hàm 2", "Ô": "VanDong!D14", "Mức độ": "Cảnh báo",
+                                         "Nội dung": "<b>VD12</b> khác xa các đơn vị khác"}]
+    assert "&lt;b&gt;VD12" in explore.table_html(table)  # a message quoting a cell stays text
+    warnings = next(tr for tr in fig.data if tr.name == "Cảnh báo")
+    assert dict(zip(warnings.x, warnings.y))["Xã Bàu Hàm 2"] == 1
+    assert explore.problems_view(ds, GIA_KIEM)[1].empty
+
+
 def test_table_html_escapes_submitted_text():
     html = explore.table_html(pd.DataFrame({"Lý do": ["<script>alert(1)</script>"]}))
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -304,6 +319,14 @@ def test_panel_redraws_in_place_when_a_control_changes(ds):
     assert "Xã Gia Kiệm" in panel.table.value or "1. Quy hoạch" in panel.table.value
     panel.controls["years"].value = (2019, 2020)
     assert list(figure.data[0].x) == ["2019", "2020"]
+
+
+def test_panel_sends_missing_values_as_json_null(ds):
+    # Gia Tân 1 sent nothing: its bar is NaN in the figure, and must reach the browser as null
+    panel = explore.Panel(explore.campaign_view, ds, {"metric_code": explore.metric_dropdown(ds, "VD01")})
+    y = list(panel.figure.data[0].y)
+    assert None in y and not any(isinstance(v, float) and math.isnan(v) for v in y)
+    json.dumps(panel.figure.to_plotly_json()["data"], allow_nan=False)
 
 
 def test_panel_reports_a_failing_redraw_instead_of_hiding_it(ds):
