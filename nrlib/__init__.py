@@ -1,28 +1,48 @@
 """nrlib: communes' 5-year review workbooks → validated data → analysis → offline HTML reports.
 
-The public API is re-exported here; see the README for the workflow.
+The public API is available from the package (``nrlib.load_units(738)``) but
+each name is imported from its module on first use, so ``import nrlib`` and
+the command line stay fast whatever the analyses import.
 """
 
+from __future__ import annotations
+
+import importlib
+
 from .exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
-from .reference import (
-    find_unit,
-    load_criteria,
-    load_criteria_levels,
-    load_outline,
-    load_province_units,
-    load_unit_history,
-    load_units,
-    resolve_levels,
-    unit_years,
-)
-from .sample import sample_content, write_sample
-from .workbook import cell_address, template_filename, write_templates, write_workbook
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictError", "UnknownUnitError",
-    "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
-    "load_unit_history", "load_units", "resolve_levels", "unit_years",
-    "cell_address", "template_filename", "write_templates", "write_workbook", "sample_content", "write_sample",
-]
+# public name -> module that defines it
+_API = {
+    # reference data
+    "find_unit": "reference", "load_criteria": "reference", "load_criteria_levels": "reference",
+    "load_outline": "reference", "load_province_units": "reference", "load_unit_history": "reference",
+    "load_units": "reference", "resolve_levels": "reference", "unit_years": "reference",
+    # workbooks
+    "cell_address": "workbook", "template_filename": "workbook", "write_templates": "workbook",
+    "write_workbook": "workbook", "sample_content": "sample", "write_sample": "sample",
+    # analysis
+    "analysis_tables": "analysis_exports", "campaign_totals": "campaign", "per_household": "campaign",
+    "classify_maintenance": "maintenance", "criteria_at_risk": "maintenance", "Sentence": "narrative",
+    "district_sentences": "narrative", "unit_sentences": "narrative", "completeness": "quality",
+    "quality_flags": "quality", "commendation_ranking": "ranking", "proposals_table": "ranking",
+    "ranking_method_text": "ranking", "criteria_matrix": "results", "criteria_reached": "results",
+    "synthetic_dataset": "synthetic", "declared_vs_measured": "thresholds", "threshold_checks": "thresholds",
+}
+
+__all__ = ["NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictError", "UnknownUnitError",
+           *sorted(_API)]
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nrlib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -1,0 +1,67 @@
+"""The tables handed to `nrlib export`."""
+
+import pandas as pd
+import pytest
+
+from fixtures_analysis import A, B, C, make_dataset
+from nrlib import analysis_exports, quality
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return analysis_exports.analysis_tables(make_dataset())
+
+
+def test_table_names(tables):
+    assert set(tables) == {"maintenance", "campaign_totals", "quality_flags", "ranking"}
+
+
+def test_maintenance_table(tables):
+    m = tables["maintenance"]
+    assert {"unit_code", "criterion_no", "class"} <= set(m.columns) and len(m) == 3 * 4
+    row = m[(m["unit_code"] == A) & (m["criterion_no"] == 15)].iloc[0]
+    assert (row["class"], row["lost_year"], row["regained_year"]) == ("lost_and_regained", 2018, 2020)
+    assert m.loc[(m["unit_code"] == C) & (m["criterion_no"] == 10), "class"].item() == "kept"
+
+
+def test_campaign_totals_table(tables):
+    t = tables["campaign_totals"]
+    assert set(t["level"]) == {"unit", "district"}
+    d = t[t["level"] == "district"].set_index("data_element")
+    assert (d.loc["VD01", "code"], d.loc["VD01", "value"]) == ("738", 6500)
+    assert d.loc["VD01", "value_basis"] == "sum_of_years"
+    assert (d.loc["VD11", "value"], d.loc["VD11", "value_basis"]) == (13100, "last_year")
+    # the poor-household rate rides on its numerator, recomputed from district sums
+    assert (d.loc["VD12", "rate_code"], d.loc["VD12", "rate_year"]) == ("R_POOR", 2020)
+    assert d.loc["VD12", "rate"] == pytest.approx(100 * 136 / 13100)
+    assert pd.isna(d.loc["VD11", "rate"])
+    u = t[(t["level"] == "unit") & (t["code"] == B)].set_index("data_element")
+    assert u.loc["VD01", "value"] == 500 and u.loc["VD12", "rate"] == pytest.approx(2.0)
+    # district equals sum of units for every flow
+    units = t[t["level"] == "unit"].groupby("data_element")["value"].sum(min_count=1)
+    pd.testing.assert_series_equal(d["value"].sort_index(), units.sort_index(), check_names=False)
+
+
+def test_flags_and_ranking_tables(tables):
+    pd.testing.assert_frame_equal(tables["quality_flags"], quality.quality_flags(make_dataset()))
+    assert tables["ranking"]["unit_code"].tolist() == [B, C, A]
+
+
+def test_nothing_received_yet_and_no_units_at_all():
+    """Before the first workbook arrives every analysis still runs, and says so."""
+    import dataclasses
+
+    from nrlib import narrative, rollup
+    from nrlib.dataset import empty_frame
+
+    base = make_dataset()
+    blank = {n: empty_frame(n) for n in ("submissions", "values", "criteria_status", "proposals")}
+    nothing = dataclasses.replace(base, **blank)
+    t = analysis_exports.analysis_tables(nothing)
+    assert set(t["maintenance"]["class"]) <= {"no_data", "not_applicable"}
+    assert t["campaign_totals"]["value"].isna().all() and t["ranking"].empty and t["quality_flags"].empty
+    assert narrative.district_sentences(nothing)[0].figures == {"expected": 3, "received": 0, "on_time": 0,
+                                                                 "late": 0, "missing": 3}
+    no_units = dataclasses.replace(nothing, units=base.units.iloc[:0], unit_years=empty_frame("unit_years"))
+    assert all(len(v) == 0 for v in analysis_exports.analysis_tables(no_units).values())
+    assert rollup.rollup(no_units, "province")["criteria"].empty

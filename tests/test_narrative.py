@@ -1,0 +1,93 @@
+"""Generated sentences state the figures of the tables, formatted the Vietnamese way."""
+
+import pytest
+
+from fixtures_analysis import A, C, D, make_dataset
+from nrlib import campaign, narrative
+from nrlib.narrative import Sentence
+
+
+def _find(sentences, source_part, text_part=""):
+    hits = [s for s in sentences if source_part in s.source and text_part in s.text]
+    assert hits, [s.text for s in sentences]
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def district():
+    return narrative.district_sentences(make_dataset())
+
+
+def test_money_sentence_traces_to_campaign_totals(district):
+    ds = make_dataset()
+    totals = campaign.campaign_totals(ds, "district").set_index("code")["value_2016_2020"]
+    s = _find(district, "campaign_totals", "vận động được")
+    assert isinstance(s, Sentence)
+    assert s.figures["VD01"] == totals["VD01"] == 6500
+    assert s.figures["VD02"] == totals["VD02"] == 2250
+    assert s.figures["total"] == totals["VD01"] + totals["VD02"]
+    assert s.text.startswith("Trong 5 năm (2016 – 2020), toàn huyện đã vận động được 8,8 tỷ đồng")
+    assert "6,5 tỷ đồng" in s.text and "2,3 tỷ đồng" in s.text
+
+
+def test_rate_sentence_uses_recomputed_district_rate(district):
+    s = _find(district, "code=R_POOR")
+    assert s.text == "Tỷ lệ hộ nghèo giảm từ 3,12 % năm 2016 xuống 1,04 % năm 2020."
+    assert s.figures["rate_2016"] == pytest.approx(100 * 390 / 12500)
+    assert (s.figures["numerator_2020"], s.figures["denominator_2020"]) == (136, 13100)
+    # clean water has a 2020 value but none in 2016: no sentence rather than a half-empty one
+    assert not [x for x in district if "R_CLEAN_WATER" in x.source]
+
+
+def test_reporting_criteria_maintenance_and_flags_sentences(district):
+    assert district[0].text == ("Đã nhận báo cáo của 3/3 đơn vị, trong đó 2 đơn vị gửi đúng hạn (ngày 18/02/2021), "
+                                "1 đơn vị gửi chậm.")
+    s = _find(district, "units_all_reached")
+    assert s.figures["n_units_applicable_2020"] == 2 and s.figures["n_units_all_reached_2016"] == 0
+    assert "0/2 đơn vị" in s.text and "đạt đủ 4 tiêu chí" in s.text
+    s = _find(district, "n_applicable = 0")
+    assert s.figures == {"n_units_not_applicable_2020": 1}
+    s = _find(district, "criteria_at_risk")
+    assert (s.figures["n_lost"], s.figures["n_lost_and_regained"], s.figures["top_criterion_no"]) == (1, 2, 17)
+    assert "tiêu chí 17 (Môi trường và an toàn thực phẩm)" in s.text
+    s = _find(district, "quality_flags")
+    assert s.figures == {"n_flags": 5, "outlier": 0, "yoy": 2, "declared_vs_measured": 3}
+
+
+def test_a_sentence_without_figures_is_left_out(district):
+    # no flow besides the money metrics has a value in the fixture
+    assert not [s for s in district if s.text.startswith("Các kết quả khác")]
+
+
+def test_unit_sentences_by_hand():
+    s = narrative.unit_sentences(make_dataset(), A)
+    assert s[0].text == "Xã Gia Kiệm gửi báo cáo ngày 10/02/2021, đúng hạn."
+    money = _find(s, "campaign_totals")
+    assert money.figures["total"] == 7000 and money.figures["households"] == 10400
+    assert money.figures["per_household"] == pytest.approx(7000 / 10400)
+    assert "xã Gia Kiệm đã vận động được 7 tỷ đồng, bình quân 0,67 triệu đồng mỗi hộ" in money.text
+    assert _find(s, "criteria_reached").text == "Năm 2020, xã Gia Kiệm đạt 3/4 tiêu chí xã nông thôn mới."
+    m = _find(s, "classify_maintenance")
+    assert m.figures["lost_criteria"] == [17] and "(tiêu chí 17)" in m.text
+    assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo giảm từ 3 % năm 2016 xuống 1 % năm 2020."
+    r = _find(s, "commendation_ranking")
+    assert (r.figures["rank"], r.figures["n_ranked"]) == (3, 3) and "23,8 điểm" in r.text
+
+
+def test_unit_that_became_a_town_and_unit_that_sent_nothing():
+    s = narrative.unit_sentences(make_dataset(), C)
+    c = _find(s, "criteria_reached")
+    assert c.figures == {"year": 2018, "n_reached": 4, "n_applicable": 4}
+    assert "Năm 2018 (năm cuối cùng áp dụng" in c.text and "từ năm 2019" in c.text
+    assert "không có tiêu chí nào bị mất mà chưa đạt lại" in _find(s, "classify_maintenance").text
+    missing = narrative.unit_sentences(make_dataset(with_missing_unit=True), D)
+    assert [x.text for x in missing] == ["Xã Gia Tân 1 chưa gửi báo cáo."]
+
+
+def test_scope_errors():
+    with pytest.raises(ValueError, match="district_code"):
+        narrative.district_sentences(make_dataset(b_district="999"))
+    sub = narrative.district_sentences(make_dataset(b_district="999"), district_code="999")
+    assert _find(sub, "campaign_totals", "vận động").figures["VD01"] == 500
+    with pytest.raises(ValueError, match="no unit"):
+        narrative.unit_sentences(make_dataset(), "00000")

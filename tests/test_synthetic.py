@@ -1,0 +1,77 @@
+"""The synthetic dataset: deterministic, valid against the Dataset contract and the outline's rules."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nrlib import campaign, rollup
+from nrlib.dataset import COLUMNS
+from nrlib.synthetic import synthetic_dataset
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return synthetic_dataset(n_units=300, n_districts=6, n_provinces=2, seed=1)
+
+
+def test_deterministic():
+    a, b = synthetic_dataset(40, seed=5), synthetic_dataset(40, seed=5)
+    for name in COLUMNS:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert not synthetic_dataset(40, seed=6).values.equals(a.values)
+
+
+def test_shape_and_codes(ds):
+    assert len(ds.units) == 300 and ds.units["unit_code"].is_unique
+    assert ds.units["district_code"].nunique() == 6 and ds.units["province_code"].nunique() == 2
+    assert ds.units.groupby("district_code")["province_code"].nunique().max() == 1
+    assert set(ds.units["unit_code"].str.len()) == {5}
+    assert len(ds.unit_years) == 300 * 5
+    assert ds.is_sample and ds.meta["synthetic"]
+    with pytest.raises(ValueError):
+        synthetic_dataset(n_units=2, n_districts=3)
+
+
+def test_towns_conversions_and_missing_submissions(ds):
+    uy = ds.unit_years.pivot(index="unit_code", columns="year", values="ntm_applies")
+    converted = uy[uy[2016] & ~uy[2020]]
+    assert len(converted) >= 6                                    # one per district, like Dầu Giây
+    assert (~uy.any(axis=1)).sum() >= 1                           # towns throughout
+    sent = set(ds.submissions["unit_code"])
+    assert 0 < len(set(ds.units["unit_code"]) - sent) < 60
+    current = ds.submissions[ds.submissions["is_current"]]
+    assert current["unit_code"].is_unique and (current["status"] == "accepted").all()
+    assert set(ds.values["submission_id"]) <= set(current["submission_id"])
+    assert (ds.submissions["received_date"] > ds.deadline).any()
+
+
+def test_values_follow_the_outline_rules(ds):
+    m = ds.outline.metrics.set_index("code")
+    v = ds.values[ds.values["data_element"].isin(m.index)]
+    assert (v["value"] >= 0).all()
+    ints = v[v["data_element"].map(m["integer"])]
+    assert np.allclose(ints["value"], ints["value"].round())
+    wide = v.pivot_table(index=["unit_code", "year"], columns="data_element", values="value")
+    for code, bound in m["le_metric"].dropna().items():
+        both = wide[[code, bound]].dropna()
+        assert (both[code] <= both[bound]).all(), code
+    st = ds.criteria_status
+    na_years = ds.unit_years.loc[~ds.unit_years["ntm_applies"], ["unit_code", "year"]]
+    assert set(st.merge(na_years)["status"]) <= {"not_applicable"}
+
+
+def test_groups_are_sums_of_units_on_synthetic_data(ds):
+    u = campaign.campaign_totals(ds, "unit").merge(ds.units[["unit_code", "district_code", "province_code"]])
+    d = rollup.rollup(ds, "district")["campaign_totals"]
+    p = rollup.rollup(ds, "province")["campaign_totals"]
+    for col in ("value_2016_2020", "value_2020"):
+        by_d = u.groupby(["district_code", "code"])[col].sum(min_count=1)
+        pd.testing.assert_series_equal(d.set_index(["district_code", "code"])[col], by_d, check_names=False,
+                                       rtol=1e-9)
+        from_d = d.merge(ds.units[["district_code", "province_code"]].drop_duplicates()).groupby(
+            ["province_code", "code"])[col].sum(min_count=1)
+        pd.testing.assert_series_equal(p.set_index(["province_code", "code"])[col], from_d, check_names=False,
+                                       rtol=1e-9)
+    r = rollup.rollup(ds, "province")["rates"]
+    pair = r[(r["code"] == "R_POOR") & (r["year"] == 2020)].iloc[0]
+    assert pair["rate"] == pytest.approx(100 * pair["numerator"] / pair["denominator"])
