@@ -171,52 +171,54 @@ def banner_html(ds: Dataset) -> str:
 _CACHE: dict[int, dict] = {}
 
 
-def _cached(ds: Dataset, name: str, fn: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """``fn()`` computed once per Dataset object (the entry is dropped with the Dataset)."""
+def analysis_cache(ds: Dataset) -> dict:
+    """The analysis cache (:mod:`nrlib._memo`) of a Dataset, kept while the Dataset lives.
+
+    Every view passes it to the analysis functions, so the criteria matrix,
+    maintenance classes, flags ... are computed at the first drawing and a
+    control change only filters and draws.
+    """
     key = id(ds)
     if key not in _CACHE:
         _CACHE[key] = {}
         weakref.finalize(ds, _CACHE.pop, key, None)
-    store = _CACHE[key]
-    if name not in store:
-        store[name] = fn()
-    return store[name]
+    return _CACHE[key]
 
 
 def _matrix(ds):
-    return _cached(ds, "matrix", lambda: results.criteria_matrix(ds))
+    return results.criteria_matrix(ds, cache=analysis_cache(ds))
 
 
 def _reached(ds):
-    return _cached(ds, "reached", lambda: results.criteria_reached(ds, _matrix(ds)))
+    return results.criteria_reached(ds, cache=analysis_cache(ds))
 
 
 def _classes(ds):
-    return _cached(ds, "classes", lambda: maintenance.classify_maintenance(ds, _matrix(ds)))
+    return maintenance.classify_maintenance(ds, cache=analysis_cache(ds))
 
 
 def _at_risk(ds):
-    return _cached(ds, "at_risk", lambda: maintenance.criteria_at_risk(ds, _matrix(ds)))
+    return maintenance.criteria_at_risk(ds, cache=analysis_cache(ds))
 
 
 def _values(ds):
-    return _cached(ds, "values", lambda: campaign.campaign_values(ds))
+    return campaign.campaign_values(ds, cache=analysis_cache(ds))
 
 
 def _unit_rates(ds):
-    return _cached(ds, "rates", lambda: campaign.rates(ds, by="unit", values=_values(ds)))
+    return campaign.rates(ds, by="unit", cache=analysis_cache(ds))
 
 
 def _dvm(ds):
-    return _cached(ds, "dvm", lambda: thresholds.declared_vs_measured(ds, matrix=_matrix(ds)))
+    return thresholds.declared_vs_measured(ds, cache=analysis_cache(ds))
 
 
 def _flags(ds):
-    return _cached(ds, "flags", lambda: quality.quality_flags(ds, values=_values(ds), dvm=_dvm(ds)))
+    return quality.quality_flags(ds, cache=analysis_cache(ds))
 
 
 def _households(ds) -> str:
-    return _cached(ds, "households", lambda: campaign.household_metric(ds.outline))
+    return campaign.household_code(ds, cache=analysis_cache(ds))
 
 
 # --------------------------------------------------------------------------- options for the controls
@@ -745,7 +747,7 @@ def risk_view(ds: Dataset, group: str | None = None, top: int = 10) -> tuple[go.
 
 def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     """Share of the cells the outline expects that each unit filled, per sheet (:func:`nrlib.quality.completeness`)."""
-    c = _cached(ds, "completeness", lambda: quality.completeness(ds, _matrix(ds)))
+    c = quality.completeness(ds, cache=analysis_cache(ds))
     names, order = unit_names(ds), _unit_order(ds)
     sheets = list(dict.fromkeys(c["sheet"]))
     fig = _figure()
@@ -766,7 +768,7 @@ def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
 
 def timeliness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     """Who sent the workbook on time, late (days late) or not at all (:func:`nrlib.quality.timeliness_table`)."""
-    t = _cached(ds, "timeliness", lambda: quality.timeliness_table(ds))
+    t = quality.timeliness_table(ds, cache=analysis_cache(ds))
     rates = reporting_rates(t)
     names = unit_names(ds)
     t = t.set_index("unit_code").reindex(_unit_order(ds, t["unit_code"])).reset_index()

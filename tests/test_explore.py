@@ -302,6 +302,33 @@ def test_table_html_escapes_submitted_text():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_every_view_and_option_draws_on_any_district():
+    """Synthetic units of two districts (codes and names nrlib has never seen): every option of every control."""
+    from nrlib.synthetic import synthetic_dataset
+
+    sd = synthetic_dataset(n_units=12, n_districts=2, seed=3)
+    units = [c for _, c in explore.unit_options(sd)]
+    calls = [(explore.overview_view, {"years": (2017, 2019)}), (explore.completeness_view, {}),
+             (explore.timeliness_view, {})]
+    calls += [(explore.unit_view, {"unit_code": u}) for u in units]
+    calls += [(explore.scorecard_view, {"unit_code": units[0], "group": g}) for _, g in explore.group_options(sd)]
+    calls += [(explore.criterion_view, {"criterion_no": c}) for _, c in explore.criterion_options(sd)]
+    calls += [(v, {"group": g}) for v in (explore.maintenance_view, explore.risk_view)
+              for _, g in explore.group_options(sd)]
+    for _, m in explore.metric_options(sd):
+        calls += [(explore.campaign_view, {"metric_code": m, "per_household": True}),
+                  (explore.trend_view, {"metric_code": m, "unit_codes": units[:2]})]
+    calls += [(v, {"unit_code": u}) for v in (explore.flags_view, explore.disagreement_view, explore.problems_view)
+              for u in [explore.ALL] + units[:3]]
+    calls += [(explore.flags_view, {"flag": f}) for _, f in explore.flag_options(sd)]
+    for view, kwargs in calls:
+        fig, table = view(sd, **kwargs)
+        title = fig.layout.title.text
+        assert title and fig.layout.separators == ",." and isinstance(table, pd.DataFrame), (view.__name__, kwargs)
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text, (view.__name__, kwargs)
+        json.dumps(json.loads(fig.to_json()), allow_nan=False)
+
+
 # ----------------------------------------------------------------------------- controls wired to views
 
 

@@ -145,13 +145,16 @@ def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store,
                     && w.sessionContext.session.kernel.status === 'idle';
             }""", timeout=60_000)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            try:
+                state = _wait_plot(page, lambda s: first[0].split(" (")[0] in s["title"], timeout=120)
+                assert state["unit"] == first[1] and state["z"] == expected_first
 
-            state = _wait_plot(page, lambda s: first[0].split(" (")[0] in s["title"], timeout=90)
-            assert state["unit"] == first[1] and state["z"] == expected_first
-
-            select = page.locator(".widget-dropdown select").first
-            select.select_option(label=second[0])
-            state = _wait_plot(page, lambda s: s["unit"] == second[1], timeout=30)
+                select = page.locator(".widget-dropdown select").first
+                select.select_option(label=second[0])
+                state = _wait_plot(page, lambda s: s["unit"] == second[1], timeout=30)
+            except AssertionError:
+                page.screenshot(path=str(tmp_path / "failure.png"))
+                raise AssertionError(f"screenshot {tmp_path / 'failure.png'}; browser errors: {errors}") from None
             assert second[0].split(" (")[0] in state["title"]
             assert state["z"] == expected_second
 
