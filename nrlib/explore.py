@@ -92,12 +92,13 @@ class NoDataError(StoreError):
 
 
 def no_data_message(db_path: Path, reason: str) -> str:
-    """What to tell an analyst who has no store yet, and which command builds it."""
+    """What to tell an analyst who has no data to explore yet, and which command provides it."""
     return (f"Chưa có dữ liệu để phân tích ({reason}). Kho dữ liệu cần mở: {db_path}. "
             "Cách khắc phục: nhập các báo cáo đã nhận bằng lệnh "
             "`.venv/bin/nrlib ingest thu-muc/*.xlsx --received 2021-02-18` "
-            "(hoặc `--manifest received.csv`), hoặc chạy `make demo` để tạo DỮ LIỆU MẪU; "
-            "sau đó chạy lại sổ tay từ đầu (Kernel → Restart Kernel and Run All Cells).")
+            "(hoặc `--manifest received.csv`), hoặc chạy `make demo` để tạo DỮ LIỆU MẪU; nếu kho có số liệu "
+            "của nhiều huyện, ghi mã huyện vào tham số `district_code` ở ô tham số đầu sổ tay. "
+            "Sau đó chạy lại sổ tay từ đầu (Kernel → Restart Kernel and Run All Cells).")
 
 
 def load_dataset_or_stop(db_path: str | Path | None = None, district_code: str | None = None) -> Dataset:

@@ -389,3 +389,14 @@ def test_missing_store_stops_with_a_clear_message(tmp_path):
     assert str(missing) in message and "nrlib ingest" in message and "make demo" in message
     rendered = info.value._render_traceback_()
     assert len(rendered) == 1 and "Traceback" not in rendered[0]
+
+
+def test_store_without_accepted_workbooks_stops_too(tmp_path):
+    from nrlib import store
+
+    db = tmp_path / "rong.duckdb"
+    store.open_store(db, read_only=False).close()  # a store created, nothing ingested yet
+    for district in (None, "738"):
+        with pytest.raises(explore.NoDataError) as info:
+            explore.load_dataset_or_stop(db, district)
+        assert "nrlib ingest" in str(info.value) and "make demo" in str(info.value)
