@@ -22,6 +22,9 @@ _API = {
     # workbooks
     "cell_address": "workbook", "template_filename": "workbook", "write_templates": "workbook",
     "write_workbook": "workbook", "sample_content": "sample", "write_sample": "sample",
+    # ingest and the store
+    "ingest_files": "ingest", "ingest_sample_folder": "ingest", "validate_workbook": "validate",
+    "load_dataset": "store", "open_store": "store", "export_tables": "export", "register_export": "export",
     # analysis
     "analysis_tables": "analysis_exports", "campaign_totals": "campaign", "per_household": "campaign",
     "classify_maintenance": "maintenance", "criteria_at_risk": "maintenance", "Sentence": "narrative",

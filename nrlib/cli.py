@@ -39,6 +39,43 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from . import labels
+    from .ingest import exit_code, ingest_files, outcomes_json, summarise
+    from .store import resolve_db_path
+
+    db = resolve_db_path(args.db)
+
+    def show(outcome) -> None:
+        if not args.json:
+            print("\n".join(outcome.lines()), flush=True)
+
+    outcomes = ingest_files(args.paths, db, received=args.received, manifest=args.manifest, on_file=show)
+    if args.json:
+        print(outcomes_json(outcomes, db))
+    else:
+        print(labels.INGEST_SUMMARY.format(**summarise(outcomes, db)))
+    return exit_code(outcomes)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from .ingest import parse_received
+    from .status import render_status
+
+    deadline = parse_received(args.deadline) if args.deadline else None
+    print(render_status(args.db, district_code=args.district, deadline=deadline, fmt=args.format))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_store
+
+    paths = export_store(args.out, args.db, district_code=args.district)
+    for p in paths:
+        print(p)
+    return 0
+
+
 def _cmd_demo_steps(args: argparse.Namespace) -> int:
     from .demo import run_demo_steps
 
@@ -64,6 +101,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--seed", type=int, default=2021, help="random seed (same seed, same workbooks)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("ingest", help="validate received workbooks and keep every version in the store")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="workbook files or folders")
+    _add_db(p)
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--received", metavar="DATE", help="received date of every file (dd/mm/yyyy or yyyy-mm-dd; "
+                      "default today)")
+    when.add_argument("--manifest", type=Path, metavar="FILE",
+                      help="received.csv listing file_name, unit_code, received_date of each file")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("status", help="who has reported, when, with what result")
+    _add_db(p)
+    p.add_argument("--district", help="GSO district code (default: the one in the store)")
+    p.add_argument("--deadline", metavar="DATE", help="deadline (default: the outline's, 18/02/2021)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("export", help="tidy CSV files of the latest accepted data")
+    _add_db(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--district", help="GSO district code (default: the one in the store)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("demo-steps", help="the main job on the sample data (used by `make demo`)")
     p.add_argument("--district", required=True)
@@ -93,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("nrlib: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into `head` and the like: stop quietly, as Unix tools do
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -314,12 +314,20 @@ def _unit_types() -> pd.DataFrame:
     return df
 
 
-def _type_from_name(name: str, types: pd.DataFrame) -> str:
+@functools.lru_cache(maxsize=4)
+def _type_prefixes(path: str) -> tuple[tuple[str, str], ...]:
+    """(name prefix + space, unit_type), longest prefix first."""
+    df = _read_csv(path)
+    pairs = sorted(zip(df["name_prefix"], df["unit_type"]), key=lambda p: -len(p[0]))
+    return tuple((prefix + " ", utype) for prefix, utype in pairs)
+
+
+def _type_from_name(name: str) -> str:
     # vietnam-provinces 0.6.0 labels every ward-level unit 'xã'; the name's
     # prefix ("Thị trấn ...", "Phường ...") is the reliable source.
-    for row in types.sort_values("name_prefix", key=lambda s: -s.str.len()).itertuples():
-        if name.startswith(row.name_prefix + " "):
-            return row.unit_type
+    for prefix, utype in _type_prefixes(str(_ref(UNIT_TYPES_FILE))):
+        if name.startswith(prefix):
+            return utype
     raise ReferenceDataError(f"unit {name!r}: type not recognised from its name")
 
 
@@ -328,6 +336,17 @@ def _regions() -> pd.DataFrame:
 
 
 def _unit_rows(province: dict, district: dict) -> list[dict]:
+    return [dict(r) for r in _unit_rows_cached(province["code"], district["code"])]
+
+
+@functools.lru_cache(maxsize=1024)
+def _unit_rows_cached(province_code: int, district_code: int) -> tuple[dict, ...]:
+    province = next(p for p in _divisions() if p["code"] == province_code)
+    district = next(d for d in province["districts"] if d["code"] == district_code)
+    return tuple(_build_unit_rows(province, district))
+
+
+def _build_unit_rows(province: dict, district: dict) -> list[dict]:
     types = _unit_types()
     regions = _regions().set_index("province_code")
     pcode = f"{province['code']:02d}"
@@ -335,7 +354,7 @@ def _unit_rows(province: dict, district: dict) -> list[dict]:
     label = dict(zip(types["unit_type"], types["label"]))
     rows = []
     for w in district["wards"]:
-        utype = _type_from_name(w["name"], types)
+        utype = _type_from_name(w["name"])
         rows.append({
             "unit_code": f"{w['code']:05d}", "name": w["name"], "unit_type": utype, "unit_type_label": label[utype],
             "district_code": f"{district['code']:03d}", "district_name": district["name"],
@@ -400,16 +419,27 @@ def load_province_units(province_code: int | str) -> pd.DataFrame:
         f"không tìm thấy tỉnh có mã {province_code} / no province with GSO code {province_code!r}")
 
 
+@functools.lru_cache(maxsize=1)
+def _ward_index() -> dict[int, tuple[dict, dict]]:
+    """ward code -> (province, district) records of the registry."""
+    return {w["code"]: (p, d) for p in _divisions() for d in p["districts"] for w in d["wards"]}
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_unit_cached(code: int) -> dict | None:
+    hit = _ward_index().get(code)
+    if hit is None:
+        return None
+    return next(r for r in _unit_rows(*hit) if r["unit_code"] == f"{code:05d}")
+
+
 def find_unit(unit_code: int | str) -> dict:
     """One unit's registry row (as a dict) by its GSO code; raises :class:`UnknownUnitError`."""
     s = str(unit_code).strip()
-    if s.isdigit():
-        code = int(s)
-        for p in _divisions():
-            for d in p["districts"]:
-                for w in d["wards"]:
-                    if w["code"] == code:
-                        return next(r for r in _unit_rows(p, d) if r["unit_code"] == f"{code:05d}")
+    if s.isdigit() and s.isascii():
+        row = _find_unit_cached(int(s))
+        if row is not None:
+            return dict(row)
     raise UnknownUnitError(f"không có đơn vị mã {unit_code!r} trong danh mục / no unit with GSO code {unit_code!r} in the registry")
 
 
@@ -436,15 +466,21 @@ def unit_years(units: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """
     history = load_unit_history()
     types = _unit_types().set_index("unit_type")
-    rows = []
-    for u in units.itertuples():
-        hist = history[history["unit_code"] == u.unit_code]
-        for y in years:
-            end = dt.date(int(y), 12, 31)
-            name, utype = u.name, u.unit_type
-            for h in hist.itertuples():
-                if (pd.isna(h.valid_from) or h.valid_from <= end) and (pd.isna(h.valid_to) or end <= h.valid_to):
-                    name, utype = h.name, h.unit_type
-            rows.append({"unit_code": u.unit_code, "year": int(y), "name": name, "unit_type": utype,
-                         "ntm_applies": bool(types.loc[utype, "ntm_applies"])})
-    return pd.DataFrame(rows, columns=["unit_code", "year", "name", "unit_type", "ntm_applies"])
+    cols = ["unit_code", "year", "name", "unit_type", "ntm_applies"]
+    base = units[["unit_code", "name", "unit_type"]].merge(pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+    if not history.empty and not base.empty:
+        # the history record valid on 31 December of each year, where there is one
+        h = history[history["unit_code"].isin(set(base["unit_code"]))]
+        if not h.empty:
+            pairs = base[["unit_code", "year"]].merge(h, on="unit_code")
+            end = pd.to_datetime(pairs["year"].astype(str) + "-12-31").dt.date
+            valid = (pairs["valid_from"].isna() | (pairs["valid_from"] <= end)) & \
+                    (pairs["valid_to"].isna() | (end <= pairs["valid_to"]))
+            hit = pairs[valid].drop_duplicates(["unit_code", "year"], keep="last")
+            hit = hit[["unit_code", "year", "name", "unit_type"]].rename(columns={"name": "_n", "unit_type": "_t"})
+            base = base.merge(hit, on=["unit_code", "year"], how="left")
+            base["name"] = base["_n"].fillna(base["name"])
+            base["unit_type"] = base["_t"].fillna(base["unit_type"])
+            base = base.drop(columns=["_n", "_t"])
+    base["ntm_applies"] = base["unit_type"].map(types["ntm_applies"]).astype(bool)
+    return base[cols].reset_index(drop=True)

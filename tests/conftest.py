@@ -82,3 +82,7 @@ def sample_store(sample_dir, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("store-738-2021") / "nrlib.duckdb"
     ingest_sample_folder(sample_dir, db)
     return db
+
+
+# the ingest tests' workbooks: good, messy-but-valid, broken, LibreOffice copies (tests/ingest_fixtures.py)
+from ingest_fixtures import books, lo_copies  # noqa: E402,F401

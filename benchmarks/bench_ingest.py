@@ -1,0 +1,147 @@
+"""Ingest throughput: workbooks per second, end to end, against reading the same files with openpyxl.
+
+Method: write a few hundred filled workbooks with the template writer (the
+sample generator's content for every commune of a province, for as many
+seeds as needed, so each file differs and communes have several versions),
+then, side by side in the same run:
+
+* ``openpyxl read``: ``openpyxl.load_workbook(read_only=True, data_only=True)``
+  iterating every cell value of every sheet — the fastest way openpyxl reads,
+  and the least a pure-openpyxl ingest would have to do;
+* ``calamine read``: :func:`nrlib.reader.read_workbook` alone;
+* ``registry warm-up``: loading the unit registry rows, unit years and levels
+  of the units the files claim (done once per process; it grows with the
+  number of districts, here a whole province);
+* ``ingest``: :func:`nrlib.ingest.ingest_files` into a fresh store —
+  checksum, read, validate (every rule and warning), raw copy, store — with
+  one process, then with two worker processes.
+
+The headline row is a fresh ``nrlib ingest`` of the files: warm-up plus the
+ingest with the default number of processes (:func:`nrlib.ingest.default_workers`:
+the idle CPUs). Goals: ≥ 100 workbooks/s and ≥ 5× the openpyxl rate
+(``ratio``). CPU seconds (this process and its workers) are reported too:
+the machines these run on are shared, and wall-clock time moves with the
+load. Environment: ``NRLIB_BENCH_INGEST_N`` (default 300) workbooks.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+
+def _write_workbooks(out: Path, n: int) -> list[Path]:
+    from nrlib import load_outline, load_province_units
+    from nrlib.reference import resolve_levels
+    from nrlib.sample import sample_content
+    from nrlib.workbook import template_filename, unit_scopes, write_workbook
+
+    outline = load_outline()
+    units = load_province_units("75")  # Đồng Nai: every commune of the province
+    paths: list[Path] = []
+    levels: dict = {}
+    seed = 1
+    while len(paths) < n:
+        contents = sample_content(units, seed, outline)
+        for unit in units.to_dict("records"):
+            if len(paths) >= n:
+                break
+            scopes = tuple(unit_scopes(unit))
+            if scopes not in levels:
+                levels[scopes] = resolve_levels(list(scopes), outline.years)
+            name = f"{unit['unit_code']}_s{seed}_" + template_filename(unit).split("_", 1)[1]
+            paths.append(write_workbook(out / name, unit, outline=outline, content=contents[unit["unit_code"]],
+                                        levels=levels[scopes]))
+        seed += 1
+    return paths
+
+
+class _Clock:
+    """Wall and CPU time (this process and reaped children) of a block."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
+def _openpyxl_read(paths: list[Path]) -> None:
+    import openpyxl
+
+    for p in paths:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for _ in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+
+
+def run() -> list[dict]:
+    from nrlib.ingest import _claims, default_workers, ingest_files
+    from nrlib.reader import read_workbook
+    from nrlib.validate import compile_schema
+
+    n = int(os.environ.get("NRLIB_BENCH_INGEST_N", "300"))
+    workers = default_workers()
+    with tempfile.TemporaryDirectory(prefix="nrlib-bench-ingest-") as tmp:
+        tmp = Path(tmp)
+        (tmp / "books").mkdir()
+        with _Clock() as t_write:
+            paths = _write_workbooks(tmp / "books", n)
+        size_mb = sum(p.stat().st_size for p in paths) / 1e6
+        for p in paths[:5]:  # warm the page cache and imports for every reader alike
+            read_workbook(p)
+        _openpyxl_read(paths[:5])
+        with _Clock() as t_openpyxl:
+            _openpyxl_read(paths)
+        with _Clock() as t_calamine:
+            for p in paths:
+                read_workbook(p)
+        with _Clock() as t_warm:
+            compile_schema().prepare_units({code for p in paths for _, code in _claims(p, None)})
+        with _Clock() as t_one:
+            one = ingest_files(paths, tmp / "one.duckdb", received="2021-02-15", workers=1)
+        with _Clock() as t_par:
+            par = ingest_files(paths, tmp / "par.duckdb", received="2021-02-15", workers=2)
+    assert [o.outcome for o in one] == [o.outcome for o in par]
+    accepted = sum(o.outcome == "accepted" for o in par)
+    warned = sum(o.n_warnings for o in par)
+    t_default = t_one if workers == 1 else t_par
+    r_openpyxl = n / t_openpyxl.wall
+
+    def row(name, clock, note="", goal=None, extra=0.0):
+        wall = clock.wall + extra
+        return {"name": name, "value": n / wall, "unit": "workbooks/s", "ratio": (n / wall) / r_openpyxl,
+                "goal": goal, "note": (f"{1000 * wall / n:.1f} ms/wb wall, {1000 * clock.cpu / n:.1f} ms/wb cpu"
+                                       + (f"; {note}" if note else ""))}
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return [
+        row(f"fresh `nrlib ingest` (default: {workers} process{'es' if workers > 1 else ''}, incl. warm-up)",
+            t_default, extra=t_warm.wall, goal="≥ 100 wb/s; ≥ 5× openpyxl",
+            note=f"{n} workbooks, {size_mb:.1f} MB, {accepted} accepted, {warned} warnings; "
+                 f"load average {load:.1f} on {os.cpu_count()} CPUs"),
+        row("ingest, 1 process (warm)", t_one),
+        row("ingest, 2 worker processes (warm)", t_par),
+        {"name": "registry warm-up (once per process)", "value": t_warm.wall, "unit": "s",
+         "note": "find_unit/load_units/unit_years/resolve_levels for the claimed units' districts"},
+        row("calamine read alone", t_calamine),
+        row("openpyxl read alone (read_only, data_only)", t_openpyxl),
+        {"name": "writing the test workbooks (openpyxl)", "value": n / t_write.wall, "unit": "workbooks/s",
+         "note": "setup, not part of ingest"},
+    ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for r in run():
+        print(r)

@@ -1,0 +1,144 @@
+"""``nrlib export``: tidy CSV files of the latest accepted data, safe to open in Excel.
+
+Each exported table is a function ``(dataset, cache) -> DataFrame`` registered
+under its file name with :func:`register_export` (``cache`` is a dict shared
+by the tables of one export, for work they have in common). The store's
+tables (values, criteria status, problems, submissions) and the analysis
+tables (:func:`nrlib.analysis_exports.analysis_tables`: maintenance, campaign
+totals, quality flags, ranking) are registered here; more can be added from
+anywhere without touching this module:
+
+>>> from nrlib.export import register_export
+>>> @register_export("units.csv")
+... def units_table(ds, cache):
+...     return ds.units
+
+Files are UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly)
+and every text cell that a spreadsheet would take for a formula (starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with
+``'`` (CSV/formula injection). A ``metadata.json`` beside them records the
+data version, the district and whether the data are sample data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import Dataset
+
+EXPORTS: dict[str, Callable[[Dataset, dict], pd.DataFrame]] = {}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def register_export(file_name: str):
+    """Decorator: export ``func(dataset, cache) -> DataFrame`` as ``file_name`` (a plain ``*.csv`` name)."""
+    if "/" in file_name or "\\" in file_name or not file_name.endswith(".csv"):
+        raise ValueError(f"export file name must be a plain *.csv name, not {file_name!r}")
+
+    def deco(func):
+        EXPORTS[file_name] = func
+        return func
+    return deco
+
+
+def _versions(ds: Dataset) -> pd.DataFrame:
+    return ds.submissions[["submission_id", "version"]].rename(columns={"version": "submission_version"})
+
+
+@register_export("values.csv")
+def values_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+    """``unit_code, year, data_element, value, submission_version`` of each unit's current submission."""
+    df = ds.values.merge(_versions(ds), on="submission_id", how="left")
+    return df[["unit_code", "year", "data_element", "value", "submission_version"]]
+
+
+@register_export("criteria_status.csv")
+def criteria_status_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+    """``unit_code, year, criterion_no, status`` as declared in each unit's current submission."""
+    return ds.criteria_status[["unit_code", "year", "criterion_no", "status"]]
+
+
+@register_export("problems.csv")
+def problems_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+    """Problems of each unit's latest version: where, which rule, how bad, the message, the value read."""
+    df = ds.problems.merge(_versions(ds), on="submission_id", how="left")
+    return df[["unit_code", "submission_version", "sheet", "cell", "rule", "severity", "message", "value"]]
+
+
+@register_export("submissions.csv")
+def submissions_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+    """Every received version: file, checksum, received date, result, latest/current flags."""
+    cols = ["unit_code", "version", "file_name", "received_date", "status", "n_errors", "n_warnings", "is_latest",
+            "is_current", "is_sample", "outline_version", "size_bytes", "sha256", "submission_id"]
+    return ds.submissions[[c for c in cols if c in ds.submissions.columns]]
+
+
+def _analysis(name: str):
+    """An analysis table, all of them computed once per export (they share intermediate tables)."""
+    def table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+        cache = {} if cache is None else cache
+        if "analysis_tables" not in cache:
+            from .analysis_exports import analysis_tables
+
+            cache["analysis_tables"] = analysis_tables(ds, cache={})
+        return cache["analysis_tables"][name]
+    table.__doc__ = f"The ``{name}`` table of :func:`nrlib.analysis_exports.analysis_tables`."
+    return table
+
+
+for _name in ("maintenance", "campaign_totals", "quality_flags", "ranking"):
+    register_export(f"{_name}.csv")(_analysis(_name))
+
+
+def export_tables(dataset: Dataset, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every registered export (or those in ``names``) computed from ``dataset``."""
+    chosen = names or list(EXPORTS)
+    unknown = [n for n in chosen if n not in EXPORTS]
+    if unknown:
+        raise KeyError(f"unknown export(s) {unknown}; known: {sorted(EXPORTS)}")
+    cache: dict = {}
+    return {name: EXPORTS[name](dataset, cache) for name in chosen}
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells that a spreadsheet would run as formulas start with ``'``."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, meta: dict | None = None) -> list[Path]:
+    """Write each table as ``out_dir/<name>`` (UTF-8 with BOM, neutralised) plus ``metadata.json``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, df in tables.items():
+        path = out_dir / name
+        # 12 significant digits: more than any typed figure has, and no binary
+        # noise such as 15777.699999999999 from sums of decimals
+        neutralise(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.12g")
+        paths.append(path)
+    if meta is not None:
+        info = dict(meta, files=list(tables), exported_at=dt.datetime.now().replace(microsecond=0).isoformat())
+        (out_dir / "metadata.json").write_text(json.dumps(info, ensure_ascii=False, indent=2, default=str),
+                                               encoding="utf-8")
+    return paths
+
+
+def export_store(out_dir: str | Path, db_path: str | Path | None = None, district_code=None) -> list[Path]:
+    """``nrlib export``: load the store read-only and write every registered table to ``out_dir``."""
+    from .store import load_dataset
+
+    ds = load_dataset(db_path, district_code=district_code)
+    meta = {"data_version": ds.data_version, "district_code": ds.meta.get("district_code"),
+            "is_sample": ds.is_sample, "outline_version": ds.outline.version}
+    if ds.is_sample:
+        meta["note"] = ds.outline.sample_marker
+    return write_tables(export_tables(ds), out_dir, meta)

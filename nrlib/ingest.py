@@ -1,0 +1,496 @@
+"""Ingest received workbooks: keep the raw file, validate it, store it as the unit's next version.
+
+For each file, in order of received date:
+
+1. its checksum (SHA-256) is computed; a file already in the store (same
+   checksum) changes nothing and is reported as such;
+2. it is read (:mod:`nrlib.reader`) and validated against the outline in one
+   pass (:mod:`nrlib.validate`), including the unit it claims to come from
+   (the file name's leading 5-digit code, the manifest's ``unit_code``);
+3. it is copied unchanged and read-only to ``<store folder>/submissions/raw/``
+   (for the default store: ``data/submissions/raw``) as
+   ``{unit_code}_{yyyymmdd}_{sha256[:12]}{ext}`` — codes and digits only,
+   never the received name, which is kept as data;
+4. it is stored as the unit's next version in ONE transaction: accepted (no
+   errors) with all its content, or rejected with its problems only.
+
+The whole run holds the store's writer lock (:func:`nrlib.store.store_lock`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import labels, store
+from .exceptions import NrlibError
+from .plausibility import Peers, check_outliers
+from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
+from .validate import Problem, Result, Schema, compile_schema, validate_workbook
+
+MANIFEST_NAME = "received.csv"
+MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")
+_LEADING_CODE = re.compile(r"^(\d{5})(?!\d)")
+
+
+class IngestUsageError(NrlibError):
+    """The command line named something that cannot be ingested (missing path, bad manifest)."""
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file: ``outcome`` is ``accepted``, ``rejected`` or ``duplicate``."""
+
+    path: Path
+    outcome: str
+    status: str
+    sha256: str
+    received_date: dt.date
+    unit_code: str | None = None
+    version: int | None = None
+    submission_id: int | None = None
+    stored_as: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    previous: dict | None = None
+
+    @property
+    def n_errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    def summary_line(self) -> str:
+        unit = self.unit_code or labels.UNKNOWN_UNIT
+        if self.outcome == "duplicate":
+            p = self.previous or {}
+            return labels.OUTCOME_LINES["duplicate"].format(
+                unit=p.get("unit_code") or labels.UNKNOWN_UNIT, version=p.get("version") or "–",
+                received=_fmt_date(p.get("received_date")))
+        if self.outcome == "accepted":
+            key = "accepted_warnings" if self.n_warnings else "accepted"
+            return labels.OUTCOME_LINES[key].format(unit=unit, version=self.version, n_warnings=self.n_warnings)
+        return labels.OUTCOME_LINES["rejected"].format(
+            unit=unit, n_errors=self.n_errors, n_warnings=self.n_warnings,
+            version_part=f", phiên bản {self.version}" if self.version else "")
+
+    def lines(self, display: str | None = None) -> list[str]:
+        """``FILE: outcome`` then one ``FILE: SHEET!CELL: [RULE] message`` per problem."""
+        name = display or str(self.path)
+        out = [f"{name}: {self.summary_line()}"]
+        out += [f"{name}: {p.location}: [{p.rule}] {p.message}" for p in self.problems]
+        return out
+
+    def as_dict(self) -> dict:
+        return {"file": str(self.path), "outcome": self.outcome, "status": self.status,
+                "unit_code": self.unit_code, "version": self.version, "submission_id": self.submission_id,
+                "received_date": self.received_date.isoformat(), "sha256": self.sha256, "stored_as": self.stored_as,
+                "n_errors": self.n_errors, "n_warnings": self.n_warnings,
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def _fmt_date(d) -> str:
+    from .vnformat import fmt_date
+
+    return fmt_date(d) if d is not None else "–"
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def collect_files(paths) -> list[Path]:
+    """Workbook files named by ``paths`` (files, or folders searched recursively), sorted, de-duplicated.
+
+    Office lock files (``~$…``) and hidden files are skipped. Raises
+    :class:`IngestUsageError` for a path that does not exist, or a file that
+    is not a workbook.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise IngestUsageError(f"không tìm thấy {p} / no such file or folder: {p}")
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                          and not f.name.startswith(("~$", ".")))
+        else:
+            if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise IngestUsageError(f"{p}: không phải tệp bảng tính (.xlsx, .xls) / not a workbook file")
+            out.append(p)
+    seen, unique = set(), []
+    for f in out:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def parse_received(text: str) -> dt.date:
+    """A received date from the command line: ``2021-02-18`` or ``18/02/2021``."""
+    try:
+        d = parse_date(str(text))
+    except ValueError:
+        d = None
+    if d is None:
+        raise IngestUsageError(f"ngày nhận không hợp lệ: {text!r} (cần dd/mm/yyyy hoặc yyyy-mm-dd) / "
+                               f"invalid received date {text!r}")
+    return d
+
+
+def read_manifest(path: str | Path) -> dict[str, dict]:
+    """Read a ``received.csv`` manifest: ``file_name, unit_code, received_date`` per received file.
+
+    Returns ``{file_name: {"unit_code": ..., "received_date": date, "path": Path}}``;
+    ``path`` is the file name resolved against the manifest's folder.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise IngestUsageError(f"không tìm thấy danh sách nhận {path} / manifest not found: {path}")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise IngestUsageError(f"{path}: thiếu cột {missing}; cần {list(MANIFEST_COLUMNS)} / "
+                                   f"manifest lacks columns {missing}")
+        out = {}
+        for i, row in enumerate(reader, start=2):
+            name = (row["file_name"] or "").strip()
+            if not name:
+                continue
+            try:
+                received = parse_date(row["received_date"])
+            except ValueError:
+                received = None
+            if received is None:
+                raise IngestUsageError(f"{path}, dòng {i}: ngày nhận không hợp lệ {row['received_date']!r} / "
+                                       f"line {i}: invalid received_date")
+            out[Path(name).name] = {"unit_code": (row["unit_code"] or "").strip() or None,
+                                    "received_date": received, "path": path.parent / name}
+    return out
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def raw_dir(db_path: Path) -> Path:
+    """Where unchanged copies of received files are kept: ``<store folder>/submissions/raw``."""
+    return db_path.parent / "submissions" / "raw"
+
+
+def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date, sha: str) -> str:
+    ext = src.suffix.lower() if src.suffix.lower() in SUPPORTED_SUFFIXES else ".bin"
+    name = f"{unit_code or 'unknown'}_{received:%Y%m%d}_{sha[:12]}{ext}"
+    target = raw_dir(db_path) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(tmp, target)
+    return target.relative_to(db_path.parent).as_posix()
+
+
+# ----------------------------------------------------------------------------- ingest
+
+
+def _tables(res: Result) -> dict[str, dict[str, list]]:
+    """The analysis-table columns of a validated workbook (see :data:`nrlib.store.ANALYSIS_TABLES`)."""
+    vals = res.values
+    props = ("seq", "kind", "name", "address", "achievement", "award_form")
+    return {
+        "data_values": {"year": [v["year"] for v in vals], "data_element": [v["data_element"] for v in vals],
+                        "value": [float("nan") if v["value"] is None else float(v["value"]) for v in vals]},
+        "criteria_status": {k: [c[k] for c in res.criteria_status] for k in ("year", "criterion_no", "status")},
+        "proposals": {k: [p.get(k) for p in res.proposals] for k in props},
+        "narratives": {k: [n[k] for n in res.narratives] for k in ("section_code", "text")},
+        "info": {"key": list(res.info), "value": list(res.info.values())},
+        "notes": {k: [n[k] for n in res.notes] for k in ("sheet", "row_code", "text")},
+    }
+
+
+def _unit_row(code: str | None) -> dict | None:
+    from .validate import _unit
+
+    return _unit(code) if code else None
+
+
+class _PeerCache:
+    """Peers per district, loaded from the store once and kept up to date during the run."""
+
+    def __init__(self, con, schema: Schema):
+        self.con, self.schema, self.by_district = con, schema, {}
+
+    def get(self, district: str) -> Peers:
+        if district not in self.by_district:
+            df = self.con.execute("""
+                SELECT v.unit_code, v.year, v.data_element, v.value
+                FROM data_values v JOIN current_submissions c USING (submission_id)
+                WHERE c.district_code = ?""", [district]).df()
+            self.by_district[district] = Peers.from_frame(df, self.schema)
+        return self.by_district[district]
+
+
+#: files stored per transaction: one commit costs several milliseconds, so batching keeps ingest fast;
+#: a batch commits entirely or not at all
+BATCH_SIZE = 50
+#: below this many files, reading and validating in worker processes costs more than it saves
+PARALLEL_MIN_FILES = 16
+
+
+def default_workers() -> int:
+    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS``, else the idle CPUs (at most 4).
+
+    Idle CPUs are the CPUs this process may use minus the 1-minute load
+    average: on a machine already busy, extra processes only compete with
+    each other, and one process is faster (measured in ``benchmarks/bench_ingest.py``).
+    """
+    env = os.environ.get("NRLIB_INGEST_WORKERS")
+    if env:
+        return max(1, int(env))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(4, int(cpus - load + 0.5)))
+
+
+def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, manifest: str | Path | None = None,
+                 timeout: float | None = None, on_file=None, batch_size: int = BATCH_SIZE,
+                 workers: int | None = None) -> list[FileOutcome]:
+    """Ingest workbooks into the store.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Files or folders (searched for ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``).
+    db_path : str or Path, optional
+        The store (default :func:`nrlib.config.default_db_path`), created on first use.
+    received : date or str, optional
+        Received date of every file (default: today), unless a manifest gives it.
+    manifest : str or Path, optional
+        A ``received.csv`` (``file_name, unit_code, received_date``): each file
+        must be listed; its ``unit_code`` is checked against the workbook.
+    timeout : float, optional
+        Seconds to wait for another writer.
+    on_file : callable, optional
+        Called with each :class:`FileOutcome` once it is committed.
+    batch_size : int
+        Files per transaction (each file's content is always within one).
+    workers : int, optional
+        Processes reading and validating files (default :func:`default_workers`;
+        used from :data:`PARALLEL_MIN_FILES` files on). Checks that depend on
+        the store (duplicates, outliers, versions) always run in this
+        process, in order, so the result does not depend on ``workers``.
+
+    Returns
+    -------
+    list of FileOutcome
+        In processing order (received date, then file name).
+
+    Raises
+    ------
+    IngestUsageError
+        Before anything is stored, for a missing path, a bad manifest or a
+        file the manifest does not list.
+    """
+    db_path = store.resolve_db_path(db_path)
+    files = collect_files(paths)
+    entries = read_manifest(manifest) if manifest else {}
+    default_date = (received if isinstance(received, dt.date) else parse_received(received)) if received \
+        else dt.date.today()
+    plan = []
+    for f in files:
+        entry = entries.get(f.name) if manifest else None
+        if manifest and entry is None:
+            raise IngestUsageError(f"{f}: không có trong danh sách nhận {manifest} / not listed in the manifest")
+        plan.append((entry["received_date"] if entry else default_date, f.name, f, entry))
+    plan.sort(key=lambda t: (t[0], t[1]))
+    schema = compile_schema()
+    tasks = [(f, _claims(f, entry)) for _, _, f, entry in plan]
+    workers = default_workers() if workers is None else workers
+    if len(tasks) >= PARALLEL_MIN_FILES and workers > 1:
+        schema.prepare_units({code for _, claims in tasks for _, code in claims})
+    outcomes: list[FileOutcome] = []
+    # the pool is forked before the store is opened: a child must never inherit a DuckDB connection
+    with _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed:
+        with store.store_lock(db_path, timeout):
+            with store.open_store(db_path, read_only=False, timeout=timeout) as con:
+                peers = _PeerCache(con, schema)
+                known = store.known_checksums(con)
+                pending: list[tuple[FileOutcome, tuple]] = []
+
+                def flush() -> None:
+                    ids = store.add_submissions(con, [item for _, item in pending])
+                    for (outcome, (record, _, _)), got in zip(pending, ids):
+                        outcome.submission_id, outcome.version = got["submission_id"], got["version"]
+                        known[record["sha256"]] = dict(record, **got)
+                        outcomes.append(outcome)
+                        if on_file:
+                            on_file(outcome)
+                    pending.clear()
+
+                for (received_date, _, f, entry), (sha, size, res) in zip(plan, analysed):
+                    if any(o.sha256 == sha for o, _ in pending):
+                        flush()  # the same file twice in one run: the second is a no-op against the first
+                    previous = known.get(sha)
+                    if previous is not None:
+                        outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
+                                              received_date=received_date, unit_code=previous["unit_code"],
+                                              version=_int(previous["version"]),
+                                              submission_id=int(previous["submission_id"]),
+                                              stored_as=previous["raw_path"], previous=previous)
+                        flush()
+                        outcomes.append(outcome)
+                        if on_file:
+                            on_file(outcome)
+                        continue
+                    pending.append(_prepare(db_path, f, sha, size, received_date, entry, res, schema, peers))
+                    if len(pending) >= batch_size:
+                        flush()
+                flush()
+    return outcomes
+
+
+def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:
+    """Units a file is said to come from: its name's leading 5-digit code, the manifest's unit."""
+    claims = []
+    m = _LEADING_CODE.match(path.name)
+    if m:
+        claims.append(("file_name", m.group(1)))
+    if entry and entry.get("unit_code"):
+        claims.append(("manifest", entry["unit_code"]))
+    return claims
+
+
+def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> tuple[str, int, Result]:
+    """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``."""
+    sha, size = sha256_file(path)
+    try:
+        book = read_workbook(path, keep=schema.reads_sheet)
+    except WorkbookReadError as exc:
+        res = Result()
+        res.problems.append(Problem(sheet="", cell="", rule="E_FILE_UNREADABLE", severity="error",
+                                    message=labels.problem_message("E_FILE_UNREADABLE", reason=str(exc))))
+        return sha, size, res
+    return sha, size, validate_workbook(book, schema, claims=claims)
+
+
+_WORKER_SCHEMA: Schema | None = None
+
+
+def _worker_init() -> None:
+    global _WORKER_SCHEMA
+    _WORKER_SCHEMA = compile_schema()
+
+
+def _worker(task):
+    path, claims = task
+    return analyse_file(path, claims, _WORKER_SCHEMA)
+
+
+@contextlib.contextmanager
+def _analyser(tasks: list, schema: Schema, workers: int):
+    """Iterate ``analyse_file`` results in task order, in worker processes when ``workers > 1``."""
+    if workers <= 1:
+        yield (analyse_file(path, claims, schema) for path, claims in tasks)
+        return
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
+        else multiprocessing.get_context()
+    pool = ctx.Pool(workers, initializer=_worker_init)
+    try:
+        yield pool.imap(_worker, tasks, chunksize=4)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
+             res: Result, schema: Schema, peers: _PeerCache) -> tuple[FileOutcome, tuple]:
+    """Check outliers against the units stored so far, keep the raw copy; returns the outcome and what to store."""
+    claims = _claims(path, entry)
+    unit_code = res.unit_code or _first_known(claims)
+    unit = _unit_row(unit_code)
+    own = _unit_row(res.unit_code)
+    if own:
+        check_outliers(res, schema, peers.get(own["district_code"]))
+    stored_as = _keep_raw(path, db_path, res.unit_code, received, sha)
+    status = "accepted" if res.accepted and res.unit_code else "rejected"
+    m = _LEADING_CODE.match(path.name)
+    record = {
+        "unit_code": unit_code, "district_code": unit["district_code"] if unit else None,
+        "file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
+        "size_bytes": size, "sha256": sha, "received_date": received, "status": status,
+        "n_errors": res.n_errors, "n_warnings": res.n_warnings, "is_sample": res.is_sample,
+        "outline_version": res.outline_version,
+        "claimed_unit_code": (entry or {}).get("unit_code") or (m.group(1) if m else None),
+    }
+    if status == "accepted" and unit:
+        peers.get(unit["district_code"]).set_unit(
+            unit_code, {(v["data_element"], v["year"]): v["value"] for v in res.values})
+    outcome = FileOutcome(path=path, outcome=status, status=status, sha256=sha, received_date=received,
+                          unit_code=unit_code, stored_as=stored_as, problems=res.problems)
+    problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
+                                                                  "value")}
+    return outcome, (record, _tables(res), problems)
+
+
+def _first_known(claims) -> str | None:
+    for _, code in claims:
+        code = str(code).strip().zfill(5)
+        if _unit_row(code):
+            return code
+    return None
+
+
+def _int(x):
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def summarise(outcomes: list[FileOutcome], db_path: Path) -> dict:
+    n = {k: sum(o.outcome == k for o in outcomes) for k in ("accepted", "rejected", "duplicate")}
+    return {"n_files": len(outcomes), "n_accepted": n["accepted"], "n_rejected": n["rejected"],
+            "n_duplicate": n["duplicate"], "db": str(db_path)}
+
+
+def outcomes_json(outcomes: list[FileOutcome], db_path: Path) -> str:
+    return json.dumps({"db": str(db_path), "summary": summarise(outcomes, db_path),
+                       "files": [o.as_dict() for o in outcomes]}, ensure_ascii=False, indent=2)
+
+
+def exit_code(outcomes: list[FileOutcome]) -> int:
+    """0 when every file is (or already was) accepted, 1 when any is rejected."""
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def ingest_sample_folder(sample_dir: str | Path, db_path: str | Path | None = None) -> Path:
+    """Ingest the sample workbooks listed in ``sample_dir/received.csv`` into the store.
+
+    Used by ``make demo``; idempotent (files already stored are no-ops).
+    Returns the store's path.
+    """
+    sample_dir = Path(sample_dir)
+    manifest = sample_dir / MANIFEST_NAME
+    entries = read_manifest(manifest)
+    db = store.resolve_db_path(db_path)
+    outcomes = ingest_files([e["path"] for e in entries.values()], db, manifest=manifest)
+    print("nrlib ingest: " + labels.INGEST_SUMMARY.format(**summarise(outcomes, db)))
+    return db

@@ -1,0 +1,326 @@
+"""nrlib.ingest and ``nrlib ingest``: raw copies, versions, no-op re-ingest, crashes, concurrency."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from ingest_fixtures import OTHER, UNIT, addr, good_content
+
+from nrlib import store as st
+from nrlib.cli import main
+from nrlib.ingest import IngestUsageError, ingest_files, ingest_sample_folder, read_manifest
+from nrlib.reader import read_workbook
+from nrlib.validate import validate_workbook
+
+ALL_TABLES = ("submissions", "problems", "audit") + st.ANALYSIS_TABLES
+
+
+def digests(db: Path, tables=ALL_TABLES) -> dict:
+    with st.open_store(db) as con:
+        return {t: st.table_digest(con, t) for t in tables}
+
+
+def nrlib_cli(*args, env=None, **kw) -> subprocess.Popen:
+    """Run ``python -m nrlib.cli ARGS`` in a subprocess."""
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.Popen([sys.executable, "-m", "nrlib.cli", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=full_env, **kw)
+
+
+# ----------------------------------------------------------------------------- versions and the raw copies
+
+
+def test_resubmission_keeps_both_versions_and_analyses_read_the_latest_accepted(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    [v1] = ingest_files([books.good], db, received="15/02/2021")
+    [v2] = ingest_files([books.good_v2], db, received="2021-02-17")
+    assert (v1.outcome, v1.version, v2.outcome, v2.version) == ("accepted", 1, "accepted", 2)
+    ds = st.load_dataset(db)
+    vd01 = ds.values.query("data_element == 'VD01' and year == 2017")["value"].item()
+    assert vd01 == pytest.approx(good_content(UNIT, shift=1.0)["values"][("VD01", 2017)])
+    with st.open_store(db) as con:   # the earlier version stays queryable
+        old = con.execute("SELECT value FROM data_values WHERE submission_id = ? AND data_element = 'VD01' "
+                          "AND year = 2017", [v1.submission_id]).fetchall()
+        assert old == [(pytest.approx(good_content(UNIT)["values"][("VD01", 2017)]),)]
+        audit = con.execute("SELECT action, submission_id, file_name FROM audit WHERE submission_id IS NOT NULL "
+                            "ORDER BY audit_id").fetchall()
+    assert audit == [("submission_accepted", v1.submission_id, books.good.name),
+                     ("submission_accepted", v2.submission_id, books.good_v2.name)]
+
+
+def test_a_broken_workbook_is_rejected_and_analysis_tables_stay_byte_for_byte(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    ingest_files([books.good, books.other], db, received="2021-02-15")
+    before = digests(db, st.ANALYSIS_TABLES)
+    [out] = ingest_files([books.broken], db, received="2021-02-16")
+    assert out.outcome == "rejected" and out.unit_code == UNIT and out.version == 2
+    assert sorted((p.rule, p.location) for p in out.problems) == sorted(books.broken_expected)
+    assert digests(db, st.ANALYSIS_TABLES) == before
+    with st.open_store(db) as con:
+        rows = con.execute("SELECT rule, sheet, cell FROM problems WHERE submission_id = ? ORDER BY seq",
+                           [out.submission_id]).fetchall()
+        assert len(rows) == len(books.broken_expected)
+        raw = con.execute("SELECT raw_path, status FROM submissions WHERE submission_id = ?",
+                          [out.submission_id]).fetchall()[0]
+    assert raw[1] == "rejected"
+    assert (db.parent / raw[0]).read_bytes() == books.broken.read_bytes()   # the raw file is kept
+
+
+def test_the_same_file_again_changes_nothing_and_says_so(tmp_path, books, capsys):
+    db = tmp_path / "s.duckdb"
+    ingest_files([books.good], db, received="2021-02-15")
+    before = digests(db)
+    [again] = ingest_files([books.good], db, received="2021-02-20")
+    assert again.outcome == "duplicate" and again.version == 1 and again.status == "accepted"
+    assert "không có gì thay đổi" in again.summary_line() and "15/02/2021" in again.summary_line()
+    assert digests(db) == before
+    # a copy under another name is the same file
+    copy = tmp_path / "copy of it.xlsx"
+    copy.write_bytes(books.good.read_bytes())
+    assert main(["ingest", str(copy), "--db", str(db)]) == 0
+    assert "không có gì thay đổi" in capsys.readouterr().out
+    assert digests(db) == before
+
+
+def test_raw_copies_are_unchanged_read_only_and_named_by_codes(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    outs = ingest_files([books.messy, books.unreadable], db, received="2021-02-15")
+    by_name = {o.path.name: o for o in outs}
+    messy = by_name[books.messy.name]
+    assert re.fullmatch(rf"submissions/raw/{UNIT}_20210215_[0-9a-f]{{12}}\.xlsx", messy.stored_as)
+    assert messy.stored_as.split("_")[-1][:12] == messy.sha256[:12]
+    kept = db.parent / messy.stored_as
+    assert kept.read_bytes() == books.messy.read_bytes()
+    assert not kept.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    bad = by_name[books.unreadable.name]
+    assert bad.outcome == "rejected"
+    assert [p.rule for p in bad.problems] == ["E_FILE_UNREADABLE"]
+    assert bad.stored_as.startswith("submissions/raw/unknown_20210215_")
+    assert bad.unit_code == UNIT            # attributed to the unit its file name claims
+    with st.open_store(db) as con:
+        names = [r[0] for r in con.execute("SELECT file_name FROM submissions ORDER BY 1").fetchall()]
+    assert names == sorted([books.messy.name, books.unreadable.name])   # received names kept as data
+
+
+def test_manifest_gives_received_dates_and_claimed_units(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    manifest = books.dir / "received_test.csv"
+    with open(manifest, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file_name", "unit_code", "received_date"])
+        w.writerow([books.good.name, UNIT, "2021-02-25"])
+        w.writerow([books.other.name, UNIT, "17/02/2021"])       # the district logged the wrong unit
+    outs = ingest_files([books.good, books.other], db, manifest=manifest)
+    assert [o.path.name for o in outs] == [books.other.name, books.good.name]   # in order received
+    assert [str(o.received_date) for o in outs] == ["2021-02-17", "2021-02-25"]
+    assert outs[0].outcome == "rejected"
+    assert [p.rule for p in outs[0].problems] == ["E_UNIT_MISMATCH"]
+    assert "manifest" in outs[0].problems[0].message
+    assert outs[1].outcome == "accepted"
+
+
+def test_usage_errors_store_nothing(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IngestUsageError, match="không tìm thấy"):
+        ingest_files([tmp_path / "nope.xlsx"], db)
+    manifest = tmp_path / "received.csv"
+    manifest.write_text("file_name,unit_code,received_date\nother.xlsx,26308,2021-02-10\n", encoding="utf-8")
+    with pytest.raises(IngestUsageError, match="danh sách nhận"):
+        ingest_files([books.good], db, manifest=manifest)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,date\n", encoding="utf-8")
+    with pytest.raises(IngestUsageError, match="thiếu cột"):
+        read_manifest(bad)
+    with pytest.raises(IngestUsageError, match="ngày nhận"):
+        ingest_files([books.good], db, received="hôm qua")
+    assert not db.exists()
+
+
+# ----------------------------------------------------------------------------- the command line
+
+
+def test_cli_prints_one_line_per_file_then_each_problem(tmp_path, books, capsys):
+    db = tmp_path / "s.duckdb"
+    code = main(["ingest", str(books.good), str(books.broken), "--db", str(db), "--received", "2021-02-15"])
+    assert code == 1
+    out = capsys.readouterr().out.splitlines()
+    good_line = [line for line in out if line.startswith(f"{books.good}: ")]
+    assert good_line == [f"{books.good}: đã chấp nhận — đơn vị {UNIT}, phiên bản 1"]
+    assert f"{books.broken}: bị từ chối: 16 lỗi, 1 cảnh báo — đơn vị {UNIT}, phiên bản 2" in out
+    loc = f"VanDong!{addr('VanDong', 'VD01', 2016)}"
+    assert any(line.startswith(f"{books.broken}: {loc}: [E_RANGE] ") for line in out)
+    assert any(line.startswith(f"{books.broken}: DanhGia: [E_SHEET_MISSING] ") for line in out)
+    problem_lines = [line for line in out if line.startswith(f"{books.broken}: ") and "[" in line]
+    assert len(problem_lines) == len(books.broken_expected)
+    assert out[-1].startswith("2 tệp: 1 chấp nhận, 1 bị từ chối")
+
+
+def test_cli_json_and_exit_codes(tmp_path, books, capsys):
+    db = tmp_path / "s.duckdb"
+    assert main(["ingest", str(books.good), str(books.messy), "--db", str(db), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["n_accepted"] == 2
+    messy = next(f for f in data["files"] if f["file"] == str(books.messy))
+    assert messy["n_warnings"] == 1 and messy["problems"][0]["rule"] == "W_NUMBER_AMBIGUOUS"
+    assert main(["ingest", str(tmp_path / "missing.xlsx"), "--db", str(db)]) == 2
+    assert "không tìm thấy" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", "--received", "2021-01-01", "--manifest", "x.csv", str(books.good)])
+    assert exc.value.code == 2
+
+
+def test_cli_ingests_a_folder(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / books.good.name).write_bytes(books.good.read_bytes())
+    (folder / books.other.name).write_bytes(books.other.read_bytes())
+    (folder / "~$lockfile.xlsx").write_bytes(b"x")     # Excel's lock file is not a submission
+    (folder / "notes.txt").write_text("ghi chú")
+    assert main(["ingest", str(folder), "--db", str(db)]) == 0
+    assert len(st.load_dataset(db).submissions) == 2
+
+
+# ----------------------------------------------------------------------------- LibreOffice copies
+
+
+@pytest.mark.slow
+def test_libreoffice_xlsx_and_xls_copies_ingest_to_identical_values(tmp_path, books, lo_copies):
+    """Re-saved by LibreOffice (formula cells read by their cached values), as .xlsx and legacy .xls."""
+    ref = validate_workbook(read_workbook(books.good))
+    for path in (lo_copies.xlsx, lo_copies.xls):
+        res = validate_workbook(read_workbook(path))
+        assert res.problems == [], path
+        assert res.values == ref.values
+        assert res.criteria_status == ref.criteria_status
+        assert res.info == ref.info and res.proposals == ref.proposals and res.narratives == ref.narratives
+    db = tmp_path / "s.duckdb"
+    outs = ingest_files([lo_copies.xls], db, received="2021-02-15")
+    assert outs[0].outcome == "accepted" and outs[0].stored_as.endswith(".xls")
+    vals = st.load_dataset(db).values
+    got = dict(zip(zip(vals["data_element"], vals["year"]), vals["value"]))
+    want = {(v["data_element"], v["year"]): v["value"] for v in ref.values}
+    assert got == pytest.approx(want, nan_ok=True)
+
+
+# ----------------------------------------------------------------------------- crashes and concurrency
+
+
+def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        seen += line
+        if text in line:
+            return
+        if not line and proc.poll() is not None:
+            break
+    raise AssertionError(f"never saw {text!r}; stderr: {seen}")
+
+
+def test_an_ingest_killed_inside_its_transaction_leaves_the_last_committed_state(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    ingest_files([books.good], db, received="2021-02-15")
+    before = digests(db)
+    proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60"})
+    try:
+        _wait_for(proc, "pausing")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert digests(db) == before                       # opens, and is exactly as last committed
+    [again] = ingest_files([books.other], db, received="2021-02-15")   # nothing half-done blocks a re-run
+    assert again.outcome == "accepted" and again.version == 1
+
+
+def test_two_concurrent_ingests_both_end_up_stored(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    release = tmp_path / "release"
+    a = nrlib_cli("ingest", books.good, "--db", db, "--received", "2021-02-15",
+                  env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60", "NRLIB_TEST_PAUSE_RELEASE": str(release)})
+    try:
+        _wait_for(a, "pausing")                 # a is inside its transaction, holding the store
+        b = nrlib_cli("ingest", books.other, "--db", db, "--received", "2021-02-16")
+        try:
+            _wait_for(b, "đang chờ")            # b waits for a, and says so
+        finally:
+            release.touch()
+            outs = [p.communicate(timeout=120) for p in (a, b)]
+    finally:
+        if a.poll() is None:
+            a.kill()
+    assert (a.returncode, b.returncode) == (0, 0), outs
+    subs = st.load_dataset(db).submissions
+    assert sorted(subs["unit_code"]) == [UNIT, OTHER] and set(subs["status"]) == {"accepted"}
+
+
+def test_a_reader_waits_for_the_writer(tmp_path, books):
+    db = tmp_path / "s.duckdb"
+    ingest_files([books.good], db, received="2021-02-15")
+    proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "1"})
+    try:
+        _wait_for(proc, "pausing")
+        ds = st.load_dataset(db)   # waits until the writer closes the store, then sees its commit
+        assert set(ds.submissions["unit_code"]) == {UNIT, OTHER}
+    finally:
+        proc.communicate(timeout=60)
+    assert proc.returncode == 0
+
+
+def test_worker_processes_give_the_same_store_as_one_process(tmp_path, sample_dir, monkeypatch):
+    """Reading and validating in parallel must not change any outcome (outliers and versions stay ordered)."""
+    import shutil
+
+    import nrlib.ingest as ing
+    from nrlib import find_unit, load_units, sample_content, write_workbook
+
+    folder = tmp_path / "in"
+    shutil.copytree(sample_dir, folder)
+    # the unit the sample leaves out sends a workbook with an extra zero or two, last
+    missing = "26323"
+    content = sample_content(load_units("738"), 2021)[missing]
+    content["values"][("VD01", 2018)] *= 100
+    write_workbook(folder / f"{missing}_late.xlsx", find_unit(missing), content=content)
+    with open(folder / "received.csv", "a", encoding="utf-8") as fh:
+        fh.write(f"{missing}_late.xlsx,{missing},2021-03-01\n")
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    a = ingest_files([folder], one, manifest=folder / "received.csv", workers=1)
+    monkeypatch.setattr(ing, "PARALLEL_MIN_FILES", 1)
+    b = ingest_files([folder], two, manifest=folder / "received.csv", workers=2)
+    assert [(o.path.name, o.outcome, o.version, o.n_warnings) for o in a] == \
+           [(o.path.name, o.outcome, o.version, o.n_warnings) for o in b]
+    assert [(p.rule, p.location) for p in b[-1].problems] == [("W_OUTLIER", f"VanDong!{addr('VanDong', 'VD01', 2018)}")]
+    tables = ("problems",) + st.ANALYSIS_TABLES
+    assert digests(one, tables) == digests(two, tables)
+
+
+# ----------------------------------------------------------------------------- the demo
+
+
+def test_ingest_sample_folder_is_idempotent(tmp_path, sample_dir, monkeypatch, capsys):
+    db = tmp_path / "data" / "nrlib.duckdb"
+    monkeypatch.setenv("NRLIB_DB", str(db))
+    assert ingest_sample_folder(sample_dir) == db
+    first = digests(db)
+    n = len(read_manifest(sample_dir / "received.csv"))
+    assert len(st.load_dataset(db).submissions) == n
+    assert ingest_sample_folder(sample_dir) == db
+    assert digests(db) == first
+    assert f"{n} đã có từ trước" in capsys.readouterr().out
+    assert st.load_dataset(db).is_sample

@@ -1,0 +1,142 @@
+"""nrlib.validate: one pass over a workbook, every problem at its SHEET!CELL."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from ingest_fixtures import (
+    MESSY_CHOICES,
+    MESSY_NUMBERS,
+    MESSY_STATUS,
+    OTHER,
+    UNIT,
+    addr,
+    find_unit,
+    good_content,
+    write_workbook,
+)
+
+from nrlib import labels
+from nrlib.reader import read_workbook
+from nrlib.validate import compile_schema, validate_workbook
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return compile_schema()
+
+
+def _validate(path, schema, **kw):
+    return validate_workbook(read_workbook(path), schema, **kw)
+
+
+def _locs(res, rule=None):
+    return {(p.rule, p.location) for p in res.problems if rule is None or p.rule == rule}
+
+
+def test_good_workbook_has_no_problem_and_all_content(books, schema):
+    res = _validate(books.good, schema, claims=[("file_name", UNIT), ("manifest", UNIT)])
+    assert res.problems == []
+    assert res.accepted and res.unit_code == UNIT and res.outline_version == "1.0"
+    content = good_content(UNIT)
+    got = {(v["data_element"], v["year"]): v["value"] for v in res.values}
+    assert got == pytest.approx(content["values"])
+    assert {(c["criterion_no"], c["year"]): c["status"] for c in res.criteria_status} == content["criteria"]
+    assert res.info["report_date"] == "2021-02-15"
+    assert res.info["preparer_name"] == "Nguyễn Văn An"
+    assert [p["kind"] for p in res.proposals] == ["collective", "individual"]
+    assert res.proposals[1]["award_form"] == "Giấy khen của Ủy ban MTTQ huyện"
+    assert {n["section_code"]: n["text"] for n in res.narratives} == content["narratives"]
+    assert res.notes == [{"sheet": "TieuChi", "row_code": "1", "text": "Giữ vững"}]
+    assert not res.is_sample
+
+
+def test_messy_but_valid_workbook_reads_what_people_meant(books, schema):
+    res = _validate(books.messy, schema)
+    assert res.accepted, [p.location + " " + p.message for p in res.problems]
+    # the only problem: "3.000" in an integer count reads as 3000, and says it guessed
+    assert _locs(res) == {("W_NUMBER_AMBIGUOUS", f"Vandong !{addr('VanDong', 'VD11', 2016)[0]}"
+                                                 f"{int(addr('VanDong', 'VD11', 2016)[1:]) + 1}")}
+    got = {(v["data_element"], v["year"]): v["value"] for v in res.values}
+    for key, (_, value) in MESSY_NUMBERS.items():
+        assert got[key] == value
+    expected = dict(good_content(UNIT)["values"])
+    for key, (_, value) in MESSY_NUMBERS.items():
+        expected[key] = value
+    assert got == pytest.approx(expected)
+    status = {(c["criterion_no"], c["year"]): c["status"] for c in res.criteria_status}
+    for key in MESSY_CHOICES:
+        assert status[key] == MESSY_STATUS.get(key, "reached")
+    assert res.info["report_date"] == "2021-02-15"            # typed as text dd/mm/yyyy
+    texts = {n["section_code"]: n["text"] for n in res.narratives}
+    assert texts["I"] == unicodedata.normalize("NFC", "Tuyên truyền, vận động sâu rộng")  # stored NFC
+    assert res.proposals[0]["kind"] == "collective"
+    assert res.proposals[0]["award_form"] == "Giấy khen của UBND huyện"       # open choice, canonical label
+
+
+def test_broken_workbook_reports_every_problem_at_its_cell(books, schema):
+    res = _validate(books.broken, schema, claims=[("file_name", OTHER)])
+    assert not res.accepted
+    got = [(p.rule, p.location) for p in res.problems]
+    assert sorted(got) == sorted(books.broken_expected)
+    for p in res.problems:
+        assert p.severity == labels.RULES[p.rule].severity
+        assert p.message and "{" not in p.message
+    by_rule = {p.rule: p for p in res.problems}
+    assert by_rule["E_RANGE"].value in {"-100", "150"}
+    assert "nhiều" in by_rule["E_TYPE_NUMBER"].message
+    assert "26311" in by_rule["E_UNIT_MISMATCH"].message and "26308" in by_rule["E_UNIT_MISMATCH"].message
+
+
+def test_unit_code_must_be_in_the_registry(tmp_path, schema):
+    content = good_content(UNIT)
+    content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): "99999"}
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    res = _validate(path, schema)
+    assert ("E_UNIT_UNKNOWN", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}") in _locs(res)
+    assert res.unit_code is None and not res.accepted
+
+
+def test_manifest_claim_is_checked_too(books, schema):
+    res = _validate(books.good, schema, claims=[("manifest", OTHER)])
+    assert _locs(res) == {("E_UNIT_MISMATCH", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}")}
+    assert "manifest" in res.problems[0].message
+
+
+def test_required_info_blank_and_missing_year_column(tmp_path, schema):
+    content = good_content(UNIT)
+    content["info"]["preparer_name"] = None
+    content["overrides"] = {("VanDong", addr("VanDong", "VD01", 2018)[0] + "3"): "Năm sau"}
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    res = _validate(path, schema)
+    assert ("E_REQUIRED", f"ThongTin!{addr('ThongTin', 'preparer_name', 'value')}") in _locs(res)
+    assert ("E_YEAR_MISSING", "VanDong!3:3") in _locs(res)
+
+
+def test_sample_marker_is_detected(tmp_path, schema):
+    content = good_content(UNIT)
+    content["info"]["data_note"] = "DỮ LIỆU MẪU – không phải số liệu thật"
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    assert _validate(path, schema).is_sample
+
+
+def test_duplicate_sheet_after_loose_matching(tmp_path, schema, books):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(books.good)
+    wb.copy_worksheet(wb["VanDong"]).title = "VANDONG "  # Excel forbids only case-only twins
+    path = tmp_path / "dup.xlsx"
+    wb.save(path)
+    res = _validate(path, schema)
+    assert ("E_SHEET_DUPLICATE", "VanDong") in _locs(res)
+
+
+def test_every_rule_has_a_vietnamese_message_and_a_severity():
+    for code, r in labels.RULES.items():
+        assert code.startswith(("E_", "W_"))
+        assert r.severity == ("error" if code.startswith("E_") else "warning")
+        assert r.template and r.description
+    # the module docstring documents every rule (the table users read)
+    for code in labels.RULES:
+        assert code in labels.__doc__, code
