@@ -37,8 +37,9 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
+# --allow-root only when run as root (containers): JupyterLab refuses root otherwise
 lab: $(VENV)/.installed
-	cd notebooks && ../$(BIN)/jupyter lab
+	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks

@@ -73,3 +73,9 @@ def test_sort_is_case_and_normalisation_insensitive_and_numeric():
 def test_sort_vietnamese_with_key():
     rows = [{"n": "Đông"}, {"n": "Dung"}]
     assert [r["n"] for r in vf.sort_vietnamese(rows, key=lambda r: r["n"])] == ["Dung", "Đông"]
+
+
+def test_sort_accepts_superscript_digits_in_units():
+    # "m²" is a unit label of the outline: '²' is a digit to str.isdigit() but not a number
+    assert vf.sort_vietnamese(["Diện tích (m²)", "Cây xanh (cây)"]) == ["Cây xanh (cây)", "Diện tích (m²)"]
+    assert vf.sort_key("m²") != vf.sort_key("m2")
