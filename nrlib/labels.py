@@ -9,7 +9,20 @@ workbook is accepted and the warning shown).
 =========================  ========  =====================================================
 rule                       severity  when
 =========================  ========  =====================================================
-E_FILE_UNREADABLE          error     the file is not a workbook nrlib can open
+E_FILE_UNREADABLE          error     the file is not a workbook nrlib can open (empty,
+                                     truncated, damaged, another file type)
+E_FILE_TOO_LARGE           error     the file, its unzipped size or its number of parts
+                                     is over a limit (:mod:`nrlib.limits`)
+E_FILE_COMPRESSION         error     a zipped part expands far more than any workbook's
+                                     (a zip bomb)
+E_FILE_XML_DTD             error     an XML part declares a DTD or entities (entity
+                                     expansion, "billion laughs")
+E_FILE_ENCRYPTED           error     the workbook is password-protected (encrypted)
+E_FILE_MACROS              error     the workbook holds VBA or XLM macros
+E_SHEET_TOO_LARGE          error     a sheet's rows, columns or cells are over a limit
+E_TEXT_TOO_LONG            error     a cell holds more characters than the limit
+E_INTERNAL                 error     nrlib failed on this file (a bug): the file is kept
+                                     and rejected, the other files go on
 E_ENCODING_LEGACY          error     text typed in a legacy Vietnamese encoding (TCVN3/ABC,
                                      VNI) shows as mojibake, e.g. ``Th«ng tin``
 E_SHEET_MISSING            error     a sheet of the outline is absent
@@ -61,6 +74,24 @@ def _r(code: str, template: str, description: str) -> Rule:
 RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_FILE_UNREADABLE", "Không đọc được tệp như một bảng tính Excel ({reason})",
        "the file cannot be opened as a workbook"),
+    _r("E_FILE_TOO_LARGE", "Tệp quá lớn: {what} là {value}, vượt giới hạn {limit}. Biểu mẫu điền đầy đủ chỉ "
+       "khoảng vài chục KB; hãy xóa ảnh, trang tính hoặc dữ liệu thừa rồi gửi lại",
+       "the file, its unzipped size or its number of parts is over a limit"),
+    _r("E_FILE_COMPRESSION", "Phần “{part}” của tệp nén giải nén ra {size}, gấp {ratio} lần dung lượng nén "
+       "(giới hạn {limit} lần): tệp có dấu hiệu “bom nén” nên không được mở",
+       "a zipped part expands far more than a workbook's (zip bomb)"),
+    _r("E_FILE_XML_DTD", "Phần “{part}” của tệp có khai báo {found}, điều tệp Excel không bao giờ có; tệp không "
+       "được mở để tránh tấn công mở rộng thực thể XML", "an XML part declares a DTD or entities"),
+    _r("E_FILE_ENCRYPTED", "Tệp được đặt mật khẩu mở nên không đọc được. Hãy gỡ mật khẩu (trong Excel: Tệp > "
+       "Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu) và gửi lại",
+       "the workbook is password-protected"),
+    _r("E_FILE_MACROS", "Tệp có chứa macro ({what}). Hãy lưu lại thành “Excel Workbook (*.xlsx)” (không có "
+       "macro) rồi gửi lại", "the workbook holds macros"),
+    _r("E_SHEET_TOO_LARGE", "Trang tính “{sheet}” quá lớn: {what} {value}, vượt giới hạn {limit}. Hãy xóa các "
+       "dòng, cột thừa (kể cả ô nằm rất xa vùng biểu mẫu) rồi gửi lại", "a sheet is over a size limit"),
+    _r("E_TEXT_TOO_LONG", "Ô có {n} ký tự, vượt giới hạn {limit} ký tự của một ô", "a cell's text is too long"),
+    _r("E_INTERNAL", "Lỗi nội bộ của nrlib khi kiểm tra tệp này ({reason}); tệp đã được lưu lại và bị từ chối. "
+       "Hãy báo cho người quản trị hệ thống", "nrlib failed on this file"),
     _r("E_ENCODING_LEGACY", "Chữ được gõ bằng bảng mã cũ {encoding}, không phải Unicode: “{text}”. "
        "Hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi gửi lại",
        "text typed in a legacy Vietnamese encoding"),

@@ -168,6 +168,8 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
         raise _newer_store(current, len(migrations))
     if current == len(migrations):
         return current
+    if current == 0:
+        _refuse_foreign(con)
     con.begin()
     try:
         if current == 0:
@@ -181,10 +183,30 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
                         [i + 1, now, (fn.__doc__ or fn.__name__).strip().splitlines()[0]])
             _audit(con, "schema_migrated", detail=f"schema version {i} -> {i + 1}", at=now)
         con.commit()
+    except duckdb.Error as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise StoreError(f"không nâng cấp được kho dữ liệu lên phiên bản {len(migrations)}: {exc}; kho được giữ "
+                         f"nguyên như trước / could not migrate the store; it is unchanged") from exc
     except BaseException:
-        con.rollback()
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
         raise
     return len(migrations)
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
+    """A database with tables but no ``schema_version`` is someone else's: never write into it."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'main' ORDER BY 1 LIMIT 5").fetchall()]
+    if tables:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()
+        where = path[0][0] if path and path[0][0] else "này"
+        raise StoreError(f"tệp {where} là một cơ sở dữ liệu khác (có bảng {', '.join(tables)}), không phải kho dữ liệu "
+                         "của nrlib; nrlib không ghi vào đó. Hãy chỉ --db tới kho của nrlib hoặc tới một tệp mới / "
+                         f"{where} is another database (tables {', '.join(tables)}), not an nrlib store: nrlib "
+                         "leaves it untouched; point --db at an nrlib store or a new file")
 
 
 # ----------------------------------------------------------------------------- opening, locking
@@ -382,7 +404,8 @@ def _insert_frame(con, table: str, df: pd.DataFrame) -> None:
         cols = ", ".join(df.columns)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nrlib_frame")  # names are ours, not data
     finally:
-        con.unregister("_nrlib_frame")
+        with contextlib.suppress(duckdb.Error):     # fails in an aborted transaction; keep the first error
+            con.unregister("_nrlib_frame")
 
 
 def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[dict]:
@@ -451,7 +474,9 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
         _test_pause()
         con.commit()
     except BaseException:
-        con.rollback()
+        # a failed commit (disk full) has already ended the transaction: nothing to roll back then
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
         raise
     return ids
 

@@ -619,6 +619,8 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 rec[key] = value
             else:
                 rec[key] = t
+        if rec.get("seq") is None:      # no STT column, or a blank STT: the row's order
+            rec["seq"] = n
         run.res.proposals.append(rec)
 
 
