@@ -148,6 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline", default=None, help="submission deadline, dd/mm/yyyy (default: the outline's)")
     p.add_argument("--include-personal-data", action="store_true",
                    help="show personal names in commendation proposals (internal use only)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where reports are rendered: worker processes here (local, default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler, e.g. tcp://host:8786 (default with --executor dask: a local cluster "
+                        "of --jobs workers)")
+    p.add_argument("--snapshot-dir", type=Path, default=None, metavar="DIR",
+                   help="with --executor dask: a folder every worker reads at the same path; the store's snapshot "
+                        "is put there instead of being sent to each worker")
+    p.add_argument("--kernels", choices=["warm", "cold"], default="warm",
+                   help="warm (default): each report's kernel is forked from a process that already imported "
+                        "nrlib and read the store; cold: every kernel starts from scratch")
     p.set_defaults(func=_cmd_reports, district_code=None)
     return parser
 

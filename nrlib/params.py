@@ -188,9 +188,11 @@ def check_names(names: list[str] | None, kind: str) -> None:
 
 
 def resolve_db_path(db_path: Any) -> Path:
-    """The store's path (``None``: the default store), which must exist."""
+    """The store's path (``None``: the default store), which must exist (or its snapshot, see :mod:`nrlib.snapshot`)."""
+    from .snapshot import source_of
+
     path = config.default_db_path() if db_path in (None, "") else Path(str(db_path)).expanduser()
-    if not path.is_file():
+    if not source_of(path).is_file():
         raise StoreError(
             f"không tìm thấy kho dữ liệu {path}: hãy nhập (ingest) các biểu mẫu trước / "
             f"store not found: {path}; ingest the workbooks first (nrlib ingest) or pass db_path")
@@ -253,8 +255,9 @@ def check(namespace: dict[str, Any], kind: str) -> ReportParameters:
 def load_report_dataset(params: ReportParameters):
     """The dataset a report is computed from: the store's district, checked against the parameters.
 
-    Method: :func:`nrlib.store.load_dataset` for the parameters' district;
-    the deadline parameter, when given, replaces the outline's. A unit or
+    Method: :func:`nrlib.store.load_dataset` for the parameters' district
+    (or the same dataset already read by a warm kernel's template while the
+    store file is unchanged, :mod:`nrlib.warmstart`); the deadline parameter, when given, replaces the outline's. A unit or
     district that is in the registry but of which the store holds no
     submission at all is an error (:class:`~nrlib.UnknownUnitError`,
     :class:`~nrlib.UnknownDistrictError`), not an empty report; a unit of a
@@ -262,9 +265,18 @@ def load_report_dataset(params: ReportParameters):
     """
     import dataclasses
 
+    from .snapshot import source_of
     from .store import load_dataset
+    from .warmstart import preloaded_dataset
 
-    ds = load_dataset(params.db_path, district_code=params.district_code)
+    # a warm kernel finds the district already read by its template (nrlib.warmstart); on a
+    # cluster worker the store is read from its snapshot (nrlib.snapshot)
+    ds = preloaded_dataset(params.db_path, params.district_code)
+    if ds is None:
+        source = source_of(params.db_path)
+        ds = load_dataset(source, district_code=params.district_code)
+        if source != params.db_path:
+            ds.meta["db_path"] = str(params.db_path)
     codes = set(ds.units["unit_code"])
     if ds.submissions.empty:  # the registry knows the district, the store has nothing from it
         where = f"đơn vị {params.unit_code}" if params.kind == "unit" else f"huyện {params.district_code}"

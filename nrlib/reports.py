@@ -3,9 +3,9 @@
 Method: each report is a run of a parameterised notebook
 (``notebooks/report_unit.ipynb``, ``notebooks/report_district.ipynb``) with
 papermill, then an in-process export to one self-contained HTML file
-(:mod:`nrlib.html_export`). Reports run in parallel worker processes
-(``concurrent.futures.ProcessPoolExecutor``, started from a fork server,
-never a fork of the parent, which may hold DuckDB's threads); the parent
+(:mod:`nrlib.html_export`). Reports run in parallel, in worker processes
+on this machine or on a Dask cluster (:mod:`nrlib.executors`), each in a
+fresh kernel forked from a warm template (:mod:`nrlib.warmstart`); the parent
 prints one line per finished report, carries on past a failing report,
 keeps the failed notebook under ``failed/`` and finally writes ``index.html``
 (each report's link, status, duration and size).
@@ -22,11 +22,9 @@ submission text)::
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -159,10 +157,13 @@ class BatchResult:
 # --------------------------------------------------------------------------- one report
 
 
-def render_report(job: ReportJob, *, cwd: str | Path | None = None) -> ReportResult:
+def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_template: str | None = None,
+                  kernel_env: dict[str, str] | None = None) -> ReportResult:
     """Run one report notebook with papermill and export it to HTML (in this process).
 
-    On success the executed notebook (with ``metadata.nrlib``: parameters,
+    ``kernel_template`` is the socket of a warm kernel template
+    (:mod:`nrlib.warmstart`): the kernel is forked from it instead of started
+    cold. ``kernel_env`` adds variables to the kernel's environment. On success the executed notebook (with ``metadata.nrlib``: parameters,
     data version, timing) is kept under ``notebooks/`` and the HTML written;
     on failure the executed notebook goes to ``failed/`` (papermill marks the
     failing cell), a stale HTML of the same report is removed, and the
@@ -184,7 +185,7 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None) -> ReportRes
         pm.execute_notebook(str(job.notebook), str(tmp), parameters=dict(job.parameters),
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                             cwd=str(cwd or config.project_root()),
-                            kernel_manager_class=_kernel_manager_logging_to(kernel_log))
+                            kernel_manager_class=_kernel_manager_logging_to(kernel_log, kernel_template, kernel_env))
         nb = nbformat.read(tmp, as_version=4)
         record = lift_record(nb) or {}
         page = export_html(nb, record=record)
@@ -215,21 +216,28 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None) -> ReportRes
                             error_value=_one_line(str(exc)), failed_notebook=failed)
 
 
-def _kernel_manager_logging_to(log_path: Path):
+def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env: dict[str, str] | None = None):
     """A kernel manager class whose kernel process writes its stderr to ``log_path``.
 
     The kernel's own log lines (e.g. ipykernel's warning about TCP transport)
     would otherwise interleave with the progress lines; cell outputs are not
     affected (they travel over the kernel protocol). The log is kept next to
-    a failed notebook, since it holds the cause when a kernel dies.
+    a failed notebook, since it holds the cause when a kernel dies. With
+    ``template``, the kernel is forked from that warm template
+    (:func:`nrlib.warmstart.relay_command`); ``env`` is added to the kernel's
+    environment.
     """
     from jupyter_client import AsyncKernelManager
 
+    from .warmstart import relay_command
+
     class _LoggingKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if env:
+                kw["env"] = {**(kw.get("env") or os.environ), **env}
             with open(log_path, "ab") as fh:  # the child keeps its own copy of the descriptor
                 kw["stderr"] = fh
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                return await super()._async_launch_kernel(relay_command(kernel_cmd, template), **kw)
 
     return _LoggingKernelManager
 
@@ -267,23 +275,30 @@ def _keep_failed(tmp: Path, job: ReportJob) -> str | None:
     return job.failed_path.relative_to(job.out_dir).as_posix()
 
 
-def _render_in_worker(job: ReportJob, cwd: str) -> ReportResult:
-    return render_report(job, cwd=cwd)
+def failed_result(job: ReportJob, exc: BaseException) -> ReportResult:
+    """The result of a report whose worker died or could not run it (no notebook to show)."""
+    return ReportResult(kind=job.kind, code=job.code, name=job.name, status="failed", html=None, size_bytes=None,
+                        duration_s=0.0, error_name=type(exc).__name__, error_value=_one_line(str(exc)))
 
 
 # --------------------------------------------------------------------------- batch
 
 
 def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[str], None] | None = print,
-                cwd: str | Path | None = None) -> list[ReportResult]:
-    """Render ``jobs`` with ``n_jobs`` worker processes; results in the order of ``jobs``.
+                cwd: str | Path | None = None, executor=None) -> list[ReportResult]:
+    """Render ``jobs``; results in the order of ``jobs``.
 
-    One progress line per finished report (``[3/11] xong units/… (4,2 giây; 1,3 MB)``);
-    a failing report is reported and the others go on.
+    ``executor`` (:mod:`nrlib.executors`) decides where: default ``n_jobs``
+    worker processes on this machine, with warm kernels. One progress line
+    per finished report (``[3/11] xong units/… (4,2 giây; 1,3 MB)``),
+    whichever executor rendered it; a failing report is reported and the
+    others go on.
     """
+    from .executors import LocalExecutor
     from .vnformat import fmt_number
 
     cwd = str(cwd or config.project_root())
+    executor = executor or LocalExecutor(n_jobs)
     results: dict[int, ReportResult] = {}
     total = len(jobs)
 
@@ -298,38 +313,9 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
         else:
             progress(f"[{n}/{total}] LỖI   {KIND_DIR[r.kind]}/{r.code} {r.name}: {r.failure_text()}")
 
-    if n_jobs <= 1 or total <= 1:
-        for i, job in enumerate(jobs):
-            _report(i, render_report(job, cwd=cwd))
-    else:
-        with cf.ProcessPoolExecutor(max_workers=min(n_jobs, total), mp_context=_pool_context()) as pool:
-            futures = {pool.submit(_render_in_worker, job, cwd): i for i, job in enumerate(jobs)}
-            for fut in cf.as_completed(futures):
-                i = futures[fut]
-                try:
-                    r = fut.result()
-                except Exception as exc:  # the worker process itself died
-                    job = jobs[i]
-                    r = ReportResult(kind=job.kind, code=job.code, name=job.name, status="failed", html=None,
-                                     size_bytes=None, duration_s=0.0, error_name=type(exc).__name__,
-                                     error_value=_one_line(str(exc)))
-                _report(i, r)
+    for i, r in executor.run(jobs, cwd):
+        _report(i, r)
     return [results[i] for i in range(total)]
-
-
-def _pool_context():
-    """Start method of the workers: a clean process, never a fork of this one.
-
-    The parent may hold DuckDB's threads and connections, which must not be
-    forked. ``forkserver`` (Unix) forks workers from a small server process
-    that imported papermill and nbconvert once (their import alone takes
-    seconds); elsewhere ``spawn``.
-    """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["nrlib.reports", "nrlib.html_export", "papermill", "nbformat", "nbconvert"])
-        return ctx
-    return multiprocessing.get_context("spawn")
 
 
 def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | None = None,
@@ -394,8 +380,11 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
                   district: bool = False, jobs: int = 2, out_dir: str | Path | None = None, *,
                   deadline: str | None = None, include_personal_data: bool = False,
                   district_code: str | None = None,
-                  progress: Callable[[str], None] | None = print) -> BatchResult:
+                  progress: Callable[[str], None] | None = print, executor=None) -> BatchResult:
     """Plan, render and index the reports (what ``nrlib reports`` does).
+
+    ``executor``: where to render (:func:`nrlib.executors.make_executor`);
+    default ``jobs`` worker processes on this machine.
 
     Returns
     -------
@@ -407,9 +396,13 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     t0 = time.perf_counter()
     plan = plan_reports(db_path, unit_codes, district, out, deadline=deadline,
                         include_personal_data=include_personal_data, district_code=district_code)
+    if executor is None:
+        from .executors import LocalExecutor
+
+        executor = LocalExecutor(jobs)
     if progress:
-        progress(f"nrlib reports: {len(plan)} báo cáo, {max(1, jobs)} tiến trình song song → {out}")
-    results = run_reports(plan, jobs, progress=progress)
+        progress(f"nrlib reports: {len(plan)} báo cáo, {executor.describe()} → {out}")
+    results = run_reports(plan, jobs, progress=progress, executor=executor)
     duration = time.perf_counter() - t0
     index = write_index(results, out, duration_s=duration, earlier=earlier_results(out, exclude=results))
     shutil.rmtree(out / ".work", ignore_errors=True)
@@ -549,9 +542,14 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
 
 def main_reports(args) -> int:
     """``nrlib reports``: exit 0 when every report was rendered, 1 when any failed."""
+    from .executors import make_executor
+
+    executor = make_executor(getattr(args, "executor", "local"), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
+                             warm=getattr(args, "kernels", "warm") == "warm", shared_dir=getattr(args, "snapshot_dir", None))
     batch = build_reports(db_path=args.db, unit_codes=args.unit, district=args.district, jobs=args.jobs,
                           out_dir=args.out, deadline=args.deadline,
-                          include_personal_data=args.include_personal_data, district_code=args.district_code)
+                          include_personal_data=args.include_personal_data, district_code=args.district_code,
+                          executor=executor)
     from .vnformat import fmt_number
 
     print(f"nrlib reports: {len(batch.results) - len(batch.failures)}/{len(batch.results)} báo cáo hoàn thành "
