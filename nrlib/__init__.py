@@ -32,6 +32,8 @@ _API = {
     "quality_flags": "quality", "commendation_ranking": "ranking", "proposals_table": "ranking",
     "ranking_method_text": "ranking", "criteria_matrix": "results", "criteria_reached": "results",
     "synthetic_dataset": "synthetic", "declared_vs_measured": "thresholds", "threshold_checks": "thresholds",
+    # reports
+    "build_reports": "reports", "build_demo_reports": "reports",
 }
 
 __all__ = ["NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictError", "UnknownUnitError",

@@ -82,6 +82,12 @@ def _cmd_demo_steps(args: argparse.Namespace) -> int:
     return run_demo_steps(sample_dir=args.sample, district_code=args.district, jobs=args.jobs)
 
 
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from .reports import main_reports
+
+    return main_reports(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nrlib",
@@ -131,6 +137,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", type=Path, required=True)
     p.add_argument("--jobs", type=int, default=2)
     p.set_defaults(func=_cmd_demo_steps)
+
+    p = sub.add_parser("reports", help="render the HTML reports (one per unit, one per district) with papermill")
+    _add_db(p)
+    p.add_argument("--unit", action="extend", nargs="+", metavar="CODE",
+                   help="GSO unit code(s) to render (default: every unit of the store, plus the district)")
+    p.add_argument("--district", action="store_true", help="render the district report")
+    p.add_argument("--jobs", type=int, default=2, help="reports rendered in parallel (default 2)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/)")
+    p.add_argument("--deadline", default=None, help="submission deadline, dd/mm/yyyy (default: the outline's)")
+    p.add_argument("--include-personal-data", action="store_true",
+                   help="show personal names in commendation proposals (internal use only)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where reports are rendered: worker processes here (local, default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler, e.g. tcp://host:8786 (default with --executor dask: a local cluster "
+                        "of --jobs workers)")
+    p.add_argument("--snapshot-dir", type=Path, default=None, metavar="DIR",
+                   help="with --executor dask: a folder every worker reads at the same path; the store's snapshot "
+                        "is put there instead of being sent to each worker")
+    p.add_argument("--kernels", choices=["warm", "cold"], default="warm",
+                   help="warm (default): each report's kernel is forked from a process that already imported "
+                        "nrlib and read the store; cold: every kernel starts from scratch")
+    p.set_defaults(func=_cmd_reports, district_code=None)
     return parser
 
 

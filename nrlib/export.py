@@ -121,7 +121,9 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, meta: dic
     paths = []
     for name, df in tables.items():
         path = out_dir / name
-        neutralise(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        # 12 significant digits: more than any typed figure has, and no binary
+        # noise such as 15777.699999999999 from sums of decimals
+        neutralise(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.12g")
         paths.append(path)
     if meta is not None:
         info = dict(meta, files=list(tables), exported_at=dt.datetime.now().replace(microsecond=0).isoformat())

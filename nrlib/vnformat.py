@@ -163,9 +163,9 @@ def sort_key(text: str) -> tuple:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch.isdigit():
+        if ch.isdecimal():
             j = i
-            while j < len(text) and text[j].isdigit():
+            while j < len(text) and text[j].isdecimal():
                 j += 1
             primary.append((500, int(text[i:j])))
             i = j

@@ -74,5 +74,15 @@ def sample_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def sample_store(sample_dir, tmp_path_factory) -> Path:
+    """A store of the 738 sample (seed 2021), ingested once per test session; tests open it read-only."""
+    from nrlib.ingest import ingest_sample_folder
+
+    db = tmp_path_factory.mktemp("store-738-2021") / "nrlib.duckdb"
+    ingest_sample_folder(sample_dir, db)
+    return db
+
+
 # the ingest tests' workbooks: good, messy-but-valid, broken, LibreOffice copies (tests/ingest_fixtures.py)
 from ingest_fixtures import books, lo_copies  # noqa: E402,F401

@@ -75,6 +75,12 @@ def test_sort_vietnamese_with_key():
     assert [r["n"] for r in vf.sort_vietnamese(rows, key=lambda r: r["n"])] == ["Dung", "Đông"]
 
 
+def test_sort_accepts_superscript_digits_in_units():
+    # "m²" is a unit label of the outline: '²' is a digit to str.isdigit() but not a number
+    assert vf.sort_vietnamese(["Diện tích (m²)", "Cây xanh (cây)"]) == ["Cây xanh (cây)", "Diện tích (m²)"]
+    assert vf.sort_key("m²") != vf.sort_key("m2")
+
+
 def test_infinite_and_huge_numbers_still_print():
     """A hostile or mistyped cell can hold 1e308 or inf; messages quoting it must not fail."""
     fmt_number = vf.fmt_number

@@ -1,0 +1,107 @@
+"""Builders shared by the report tests (test_reports, test_report_browser, test_sections).
+
+Costly things are built once per test session and cached here (a plain
+module, so the cache is shared across test modules without touching
+``conftest.py``):
+
+* :func:`sample_store` — the Thống Nhất sample (seed 2021) ingested into a
+  store, with one unit's workbook rewritten so that its narrative and a
+  commendation proposal hold HTML/script payloads (:data:`XSS_PAYLOADS`);
+* :func:`sample_reports` — one real ``nrlib reports`` run on that store: the
+  payload unit, the unit that sent nothing, a unit that fails, the district.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+DISTRICT = "738"
+SEED = 2021
+#: the unit whose workbook carries the payloads (present in the 738 sample)
+XSS_UNIT = "26308"
+#: text a commune could type into its workbook to attack the report
+XSS_PAYLOADS = ('<script>window.__xss = 1</script>', '<img src=x onerror="window.__xss = 2">',
+                '<a href="javascript:window.__xss=3">bấm</a>')
+
+_cache: dict[str, object] = {}
+
+
+def sample_store(sample_dir: Path, root: Path) -> Path:
+    """The sample ingested into ``root/nrlib.duckdb`` (built once per session)."""
+    if "store" in _cache:
+        return _cache["store"]
+    from nrlib.ingest import ingest_sample_folder
+    from nrlib.reference import load_outline, load_units
+    from nrlib.sample import sample_content
+    from nrlib.workbook import template_filename, write_workbook
+
+    work = root / "sample"
+    shutil.copytree(sample_dir, work)
+    units = load_units(DISTRICT)
+    unit = units[units["unit_code"] == XSS_UNIT].iloc[0].to_dict()
+    content = sample_content(units, SEED)[XSS_UNIT]
+    text = "\n".join(XSS_PAYLOADS)
+    content["narratives"] = {**content["narratives"], "I": text, "VI": "Dòng 1\nDòng 2 & <b>không đậm</b>"}
+    content["proposals"] = [dict(content["proposals"][0], achievement=text)] + list(content["proposals"][1:])
+    write_workbook(work / template_filename(unit), unit, outline=load_outline(), content=content)
+    _cache["store"] = Path(ingest_sample_folder(work, db_path=root / "nrlib.duckdb"))
+    return _cache["store"]
+
+
+def foreign_unit() -> tuple[str, str]:
+    """A unit of the registry outside the sample's district: its report must fail (not in the store)."""
+    from nrlib.reference import load_province_units, load_units
+
+    here = load_units(DISTRICT)
+    others = load_province_units(here["province_code"].iloc[0])
+    other = others[others["district_code"] != DISTRICT].iloc[0]
+    return str(other["unit_code"]), str(other["name"])
+
+
+def sample_reports(db: Path, out: Path) -> dict:
+    """One real ``nrlib reports`` run on the sample store (built once per session).
+
+    Reports: the payload unit, the unit that sent nothing, a unit of another
+    district (fails: not in the store; a stale HTML of it is planted first)
+    and the district — four kernel runs on 2 workers. The plan is fixed by
+    patching ``plan_reports`` (the CLI would refuse no such mix by itself).
+    Returns ``exit``, ``stdout``, ``stderr``, ``out``, ``results`` (the
+    index page's records), ``missing`` and ``foreign`` codes.
+    """
+    if "reports" in _cache:
+        return _cache["reports"]
+    import contextlib
+    import io
+    import json
+    import re
+    from unittest import mock
+
+    from nrlib import cli, reports
+    from nrlib.reference import load_units
+    from nrlib.sample import sample_roles
+
+    missing = sample_roles(load_units(DISTRICT))["missing"]
+    foreign, foreign_name = foreign_unit()
+    jobs = reports.plan_reports(db, [XSS_UNIT, missing], district=True, out_dir=out)
+    jobs.insert(2, reports.ReportJob("unit", foreign, foreign_name, dict(jobs[0].parameters, unit_code=foreign), out))
+    stale = jobs[2].html_path
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text("an old report", encoding="utf-8")
+    o, e = io.StringIO(), io.StringIO()
+    with mock.patch.object(reports, "plan_reports", return_value=jobs), contextlib.redirect_stdout(o), \
+            contextlib.redirect_stderr(e):
+        code = cli.main(["reports", "--db", str(db), "--jobs", "2", "--out", str(out)])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    record = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
+    _cache["reports"] = {"exit": code, "stdout": o.getvalue(), "stderr": e.getvalue(), "out": out,
+                         "results": record["reports"], "missing": missing, "foreign": foreign, "stale": stale}
+    return _cache["reports"]
+
+
+def load_sample_dataset(db: Path):
+    if "dataset" not in _cache:
+        from nrlib.store import load_dataset
+
+        _cache["dataset"] = load_dataset(db)
+    return _cache["dataset"]

@@ -1,0 +1,164 @@
+"""The batch runner: parallel papermill runs, carries on past a failure, index page, exit status."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+
+from nrlib.html_export import offline_violations
+from nrlib.reports import ReportJob, ReportResult, slugify, write_index
+
+MAX_REPORT_BYTES = 2_000_000
+
+
+def test_slugify_ascii_from_vietnamese_names():
+    assert slugify("Xã Gia Kiệm") == "xa-gia-kiem"
+    assert slugify("Huyện Thống Nhất") == "huyen-thong-nhat"
+    assert slugify("Thị trấn Dầu Giây") == "thi-tran-dau-giay"
+    assert slugify("../../etc/passwd <script>") == "etc-passwd-script"
+    assert slugify("Đ") == "d" and slugify("***") == "bao-cao"
+
+
+def test_report_job_paths_from_codes_and_slugs(tmp_path):
+    job = ReportJob("unit", "26308", "Xã Gia Kiệm", {}, tmp_path)
+    assert job.html_path == tmp_path.resolve() / "units" / "26308_xa-gia-kiem.html"
+    assert job.failed_path == tmp_path.resolve() / "failed" / "26308_xa-gia-kiem.ipynb"
+    assert job.notebook.name == "report_unit.ipynb" and job.notebook.exists()
+    d = ReportJob("district", "738", "Huyện Thống Nhất", {}, tmp_path)
+    assert d.rel_html == "district/738_huyen-thong-nhat.html"
+    with pytest.raises(ValueError):
+        ReportJob("unit", "../x", "x", {}, tmp_path)
+
+
+def test_index_page_escapes_everything(tmp_path):
+    bad = "<script>window.__x=1</script>"
+    results = [
+        ReportResult(kind="unit", code="26308", name=bad, status="ok", html="units/26308_x.html",
+                     size_bytes=1_234_567, duration_s=4.25, title=bad, data_version=bad, is_sample=True),
+        ReportResult(kind="unit", code="26311", name="Xã Quang Trung", status="failed", html=None,
+                     size_bytes=None, duration_s=1.0, error_name="ValueError", error_value=bad, cell_index=4,
+                     exec_count=3, cell_source="R.narrative()", failed_notebook="failed/26311_x.ipynb"),
+    ]
+    page = write_index(results, tmp_path).read_text(encoding="utf-8")
+    assert "<script>window.__x" not in page.replace('<script type="application/json" id="nrlib-report">', "")
+    assert page.count("&lt;script&gt;window.__x=1&lt;/script&gt;") >= 3  # name, data version, failure
+    assert 'href="units/26308_x.html"' in page and 'href="failed/26311_x.ipynb"' in page
+    assert "1/2 báo cáo hoàn thành" in page and "1,23 MB" in page and "4,3 giây" in page
+    assert "ô (cell) số 4 [In 3]" in page and "R.narrative()" in page
+    assert "DỮ LIỆU MẪU" in page
+    assert offline_violations(page) == []
+    rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', page, re.S).group(1))
+    assert [r["code"] for r in rec["reports"]] == ["26308", "26311"]
+
+
+def test_a_partial_run_keeps_earlier_reports_listed(tmp_path):
+    from nrlib.reports import earlier_results
+
+    (tmp_path / "units").mkdir()
+    (tmp_path / "units" / "26308_xa-gia-kiem.html").write_text("x", encoding="utf-8")
+    (tmp_path / "evil.html").write_text("x", encoding="utf-8")
+
+    def ok(code, html):
+        return ReportResult(kind="unit", code=code, name=f"Xã {code}", status="ok", html=html, size_bytes=1,
+                            duration_s=1.0)
+
+    write_index([ok("26308", "units/26308_xa-gia-kiem.html"), ok("26311", "units/26311_gone.html"),
+                 ok("26314", "../evil.html")], tmp_path)
+    kept = earlier_results(tmp_path)
+    assert [r.code for r in kept] == ["26308"]  # file gone, or not a report path: dropped
+    assert earlier_results(tmp_path, exclude=kept) == []  # rendered again: the new result wins
+    page = write_index([ok("26311", "units/26311_xa-quang-trung.html")], tmp_path, earlier=kept).read_text("utf-8")
+    assert "Lần chạy này: 1/1 báo cáo hoàn thành" in page and "giữ thêm 1 báo cáo của lần chạy trước" in page
+    assert page.count("lần chạy trước</span>") == 1 and 'href="units/26308_xa-gia-kiem.html"' in page
+    (tmp_path / "index.html").write_text('<script type="application/json" id="nrlib-report">{oops', encoding="utf-8")
+    assert earlier_results(tmp_path) == []
+
+
+# --- the real notebooks on the ingested sample (three kernel runs, shared with the browser test)
+
+@pytest.fixture(scope="module")
+def sample(sample_dir, tmp_path_factory):
+    import report_fixtures as rf
+
+    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    rendered = rf.sample_reports(db, tmp_path_factory.mktemp("sample-reports"))
+    return {"db": db, **rendered, "ds": rf.load_sample_dataset(db)}
+
+
+@pytest.mark.slow
+def test_batch_carries_on_past_a_failure_and_exits_non_zero(sample):
+    out, foreign = sample["out"], sample["foreign"]
+    assert sample["exit"] == 1
+    # one progress line per report, with count/total
+    progress = [line for line in sample["stdout"].splitlines() if re.match(r"\[\d/4\]", line)]
+    assert sorted(p[:5] for p in progress) == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    # the failure is listed with its failing cell and the reason, and its notebook kept
+    err = sample["stderr"]
+    assert f"units/{foreign}" in err and "UnknownUnitError" in err and "không có biểu mẫu nào của huyện" in err
+    assert "ô (cell) số" in err and "params.load_report_dataset(P)" in err
+    failed = [r for r in sample["results"] if r["status"] == "failed"]
+    assert [r["code"] for r in failed] == [foreign]
+    nb = nbformat.read(out / failed[0]["failed_notebook"], 4)
+    assert any(o.get("ename") == "UnknownUnitError" for c in nb.cells for o in c.get("outputs", []))
+    assert not sample["stale"].exists()  # no old HTML of a failed report left looking current
+    # the others were rendered and the index lists every report
+    ok = [r for r in sample["results"] if r["status"] == "ok"]
+    assert len(ok) == 3 and {r["kind"] for r in ok} == {"unit", "district"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for r in ok:
+        assert f'href="{r["html"]}"' in index
+    assert "Lỗi" in index and "3/4 báo cáo hoàn thành" in index
+    assert not (out / ".work").exists()
+
+
+@pytest.mark.slow
+def test_sample_reports_render_within_budget_offline_with_record(sample):
+    out, ds = sample["out"], sample["ds"]
+    for r in (r for r in sample["results"] if r["status"] == "ok"):
+        path = out / r["html"]
+        page = path.read_text(encoding="utf-8")
+        assert path.stat().st_size <= MAX_REPORT_BYTES, (r["html"], path.stat().st_size)
+        assert offline_violations(page) == []
+        n_charts = page.count("Plotly.newPlot(")
+        assert n_charts >= (0 if r["code"] == sample["missing"] else 3)
+        assert page.count("plotly.js (basic - minified)") == (1 if n_charts else 0)
+        assert f'content="{ds.data_version}"' in page and "Phiên bản dữ liệu" in page
+        assert "DỮ LIỆU MẪU" in page  # sample data is labelled
+        rec = json.loads(re.search(r'id="nrlib-report"[^>]*>(.*?)</script>', page, re.S).group(1))
+        assert rec["data_version"] == ds.data_version and rec["parameters"]["db_path"] == str(sample["db"])
+        nb = nbformat.read(out / "notebooks" / Path(r["html"]).with_suffix(".ipynb"), 4)
+        assert nb.metadata["nrlib"]["data_version"] == ds.data_version
+        assert nb.metadata["nrlib"]["parameters"]["include_personal_data"] is False
+        assert "params.check" not in page and "load_report_dataset" not in page  # no code in the report
+    import report_fixtures as rf
+
+    xss = next(r for r in sample["results"] if r["code"] == rf.XSS_UNIT)
+    unit_page = (out / xss["html"]).read_text(encoding="utf-8")
+    for heading in ("Số liệu chính", "Kết quả thực hiện 19 tiêu chí", "Duy trì tiêu chí", "Cuộc vận động",
+                    "Tiến độ nộp báo cáo", "Đánh giá của đơn vị", "Đề xuất khen thưởng", "Phương pháp"):
+        assert heading in unit_page
+    assert "<script>window.__xss" not in unit_page and "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in unit_page
+
+
+@pytest.mark.slow
+def test_plain_papermill_renders_a_unit(sample, tmp_path):
+    """`papermill notebooks/report_unit.ipynb out.ipynb -p unit_code 26308` with no nrlib around it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    nb_path = Path(__file__).resolve().parents[1] / "notebooks" / "report_unit.ipynb"
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(nb_path), str(out), "--no-progress-bar",
+                           "-p", "unit_code", "26308", "-p", "db_path", str(sample["db"])],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    nb = nbformat.read(out, 4)
+    assert nb.metadata["papermill"]["parameters"]["unit_code"] == 26308  # what papermill passed ...
+    html_out = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert any("Xã Gia Kiệm (mã 26308)" in h for h in html_out)  # ... read back as the string "26308"
+    assert any("plotly-graph-div" in h for h in html_out)
