@@ -97,9 +97,9 @@ class FileOutcome:
         File names, sheet names and messages quote received text: control
         characters in them (terminal escape sequences) are printed as ``?``.
         """
-        name = _printable(display or str(self.path))
+        name = labels.printable(display or str(self.path))
         out = [f"{name}: {self.summary_line()}"]
-        out += [_printable(f"{name}: {p.location}: [{p.rule}] {p.message}").replace("\n", " ") for p in self.problems]
+        out += [labels.printable(f"{name}: {p.location}: [{p.rule}] {p.message}") for p in self.problems]
         return out
 
     def as_dict(self) -> dict:
@@ -407,8 +407,8 @@ def _add(con, pending: list) -> list[dict]:
         if len(items) > 1:
             return [got for one in pending for got in _add(con, [one])]
         outcome, (record, tables, problems) = pending[0]
-        reason = _printable(f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
-        print(f"nrlib: lỗi nội bộ khi lưu {_printable(str(outcome.path))} / internal error: {reason}", file=sys.stderr)
+        reason = labels.printable(f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+        print(f"nrlib: lỗi nội bộ khi lưu {labels.printable(str(outcome.path))} / internal error: {reason}", file=sys.stderr)
         internal = Problem(sheet="", cell="", rule="E_INTERNAL", severity="error",
                            message=labels.problem_message("E_INTERNAL", reason=reason))
         outcome.problems = [*outcome.problems, internal]
@@ -437,7 +437,7 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
         what = "ổ đĩa đã đầy" if full else "không ghi được"
         stored = sum(o.outcome in ("accepted", "rejected") for o in outcomes)
         raise store.StoreError(
-            f"{what} ({_printable(text)[:400]}). Đã lưu {stored} tệp của lần chạy này trước khi lỗi; "
+            f"{what} ({labels.printable(text)[:400]}). Đã lưu {stored} tệp của lần chạy này trước khi lỗi; "
             f"{n_files - len(outcomes)} tệp chưa được lưu. Dữ liệu đã lưu vẫn nguyên vẹn. "
             f"{'Hãy giải phóng chỗ trống trên ổ đĩa' if full else 'Hãy khắc phục lỗi trên'} rồi chạy lại đúng lệnh "
             "này: các tệp đã lưu sẽ được bỏ qua / "
@@ -492,21 +492,15 @@ def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> t
 def _internal_error(path: Path, exc: Exception) -> Result:
     import traceback
 
-    print(f"nrlib: lỗi nội bộ khi kiểm tra {_printable(str(path))} / internal error:", file=sys.stderr)
+    print(f"nrlib: lỗi nội bộ khi kiểm tra {labels.printable(str(path))} / internal error:", file=sys.stderr)
     traceback.print_exception(exc, file=sys.stderr)
     res = Result()
-    reason = _printable(f"{type(exc).__name__}: {exc}")[:160]
+    reason = labels.printable(f"{type(exc).__name__}: {exc}")[:160]
     res.problems.append(Problem(sheet="", cell="", rule="E_INTERNAL", severity="error",
                                 message=labels.problem_message("E_INTERNAL", reason=reason)))
     return res
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences, bidi overrides) shown as ``?``."""
-    return _CONTROL.sub("?", text)
 
 
 _WORKER_SCHEMA: Schema | None = None

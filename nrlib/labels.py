@@ -54,6 +54,7 @@ W_OUTLIER                  warning   a value far from the other units' (robust z
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -156,6 +157,8 @@ LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-
 BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
 
 NO_CODE = "(để trống)"
+#: what a problem message says instead of quoting a personal cell (a name, a phone number)
+PERSONAL_REDACTED = "(thông tin cá nhân, không trích dẫn)"
 DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 
 # ----------------------------------------------------------------------------- outcomes and statuses
@@ -187,6 +190,16 @@ STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {dea
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
 
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text quoted from a submission (a file name, a cell) made safe to print as one terminal line:
+    line breaks and tabs become spaces, other control characters (escape sequences, carriage returns,
+    bidirectional overrides) ``?``."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "?", str(text))
 
 
 def rule(code: str) -> Rule:

@@ -161,3 +161,25 @@ def test_a_proposal_without_a_number_gets_its_row_order(tmp_path, schema):
     wb.save(path)
     res = _validate(path, schema)
     assert [p["seq"] for p in res.proposals] == [1, 2] and res.accepted
+
+
+def test_problems_at_personal_cells_do_not_quote_them(tmp_path, schema):
+    """A name or phone typed in a legacy encoding is reported at its cell without being quoted:
+    problems go into exports and reports, personal data must not (the outline marks those cells)."""
+    content = good_content(UNIT)
+    content["info"]["preparer_name"] = "NguyÔn V¨n An"
+    content["info"]["phone"] = "Th«ng 0251 3"
+    content["proposals"][1]["name"] = "TrÇn ThÞ B×nh"
+    content["narratives"]["I"] = "Th«ng tin chung"            # not personal: quoted as usual
+    path = write_workbook(tmp_path / "p.xlsx", find_unit(UNIT), content=content)
+    res = _validate(path, schema)
+    legacy = [p for p in res.problems if p.rule == "E_ENCODING_LEGACY"]
+    assert sorted(p.sheet for p in legacy) == ["DanhGia", "KhenThuong", "ThongTin", "ThongTin"]
+    assert {p.cell for p in legacy if p.sheet == "ThongTin"} == {addr("ThongTin", "preparer_name", "value"),
+                                                                 addr("ThongTin", "phone", "value")}
+    for p in legacy:
+        if p.sheet == "DanhGia":
+            assert "Th«ng tin chung" in p.message and p.value == "Th«ng tin chung"
+        else:
+            assert p.value is None and labels.PERSONAL_REDACTED in p.message and p.cell
+            assert not any(x in p.message for x in ("NguyÔn", "0251", "TrÇn"))
