@@ -303,3 +303,131 @@ def test_content_the_store_refuses_rejects_that_file_not_the_batch(files, tmp_pa
         assert con.execute("SELECT status, n_errors FROM submissions WHERE unit_code = ?", [OTHER]).fetchall() == \
             [("rejected", 1)]
     record(figures, "store constraint failing for 1 of 4 files", "that file rejected (E_INTERNAL); 3 stored")
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+def _descendants(pid: int) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        x = todo.pop()
+        out += kids.get(x, [])
+        todo += kids.get(x, [])
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def report_store(sample_dir, tmp_path_factory):
+    import report_fixtures as rf
+
+    return rf.sample_store(sample_dir, tmp_path_factory.mktemp("fault-reports"))
+
+
+REPORT_UNITS = ["26299", "26302", "26305", "26311"]
+
+
+@pytest.mark.slow
+def test_sigkill_mid_batch_of_reports_leaves_no_process_and_a_rerun_completes(report_store, tmp_path, figures):
+    """``nrlib reports`` killed after its first report: its workers, kernel template and kernels go
+    with it (they used to wait forever), and a re-run renders every report and a consistent index."""
+    import json
+    import re
+    import time
+
+    out = tmp_path / "reports"
+    args = ["reports", "--db", report_store, "--jobs", "2", "--out", out, *[x for u in REPORT_UNITS for x in
+                                                                           ("--unit", u)]]
+    proc = cli(*args, start_new_session=True)
+    try:
+        while True:
+            line = proc.stdout.readline()
+            if "xong" in line or (not line and proc.poll() is not None):
+                break
+        assert "xong" in line, proc.stderr.read()
+        family = [p for p in _descendants(proc.pid) if _alive(p)]
+        assert family                                   # workers, template, kernels
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in family):
+            time.sleep(0.5)
+        left = [p for p in family if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    assert left == [], f"processes left running after the batch was killed: {left}"
+    again = cli(*args)
+    stdout, stderr = again.communicate(timeout=600)
+    assert again.returncode == 0, stderr[-3000:]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
+    assert sorted(r["code"] for r in rec["reports"]) == sorted(REPORT_UNITS)
+    assert all(r["status"] == "ok" and (out / r["html"]).is_file() for r in rec["reports"])
+    assert not (out / ".work").exists() and not list(out.rglob("*.tmp"))
+    record(figures, f"SIGKILL of nrlib reports after 1 of {len(REPORT_UNITS)} reports",
+           f"{len(family)} child processes gone; re-run rendered all, index consistent")
+
+
+RAISING_NOTEBOOK = {
+    "cells": [
+        {"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
+         "outputs": [],
+         "source": "unit_code = None\ndb_path = None\ndeadline = None\ninclude_personal_data = False"},
+        {"id": "start", "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "print('Bắt đầu báo cáo', unit_code)"},
+        {"id": "fails", "cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": f"if str(unit_code) == '{OTHER}':\n    raise RuntimeError('hỏng giữa chừng')\nprint('xong')"},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def test_a_report_notebook_that_raises_fails_alone_and_says_where(report_store, tmp_path, monkeypatch, capsys,
+                                                                  figures):
+    import json
+    import re
+
+    from nrlib import reports
+    from nrlib.cli import main
+
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    (nb_dir / "report_unit.ipynb").write_text(json.dumps(RAISING_NOTEBOOK), encoding="utf-8")
+    monkeypatch.setattr(reports, "notebooks_dir", lambda: nb_dir)
+    out = tmp_path / "reports"
+    stale = out / "units" / f"{OTHER}_xa-quang-trung.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("báo cáo cũ", encoding="utf-8")
+    code = main(["reports", "--db", str(report_store), "--unit", UNIT, "--unit", OTHER, "--jobs", "1",
+                 "--kernels", "cold", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"units/{OTHER}" in err and "RuntimeError: hỏng giữa chừng" in err and "ô (cell) số" in err, err
+    assert "raise RuntimeError('hỏng giữa chừng')" in err
+    assert "notebook:" in err and (out / "failed" / f"{OTHER}_xa-quang-trung.ipynb").is_file()
+    assert not stale.exists()                             # no old report left looking current
+    index = (out / "index.html").read_text(encoding="utf-8")
+    rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
+    assert {r["code"]: r["status"] for r in rec["reports"]} == {UNIT: "ok", OTHER: "failed"}
+    assert (out / f"units/{UNIT}_xa-gia-kiem.html").is_file()
+    record(figures, "a report notebook raising in 1 of 2 reports", "exit 1; cell and error named; the other rendered")
