@@ -894,14 +894,15 @@ def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure,
 # --------------------------------------------------------------------------- wiring controls to views
 
 
-def update_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
-    """Replace a FigureWidget's traces and layout by those of ``fig`` in one message to the browser.
+def _strict_json(fig: go.Figure) -> dict:
+    """The figure through plotly's JSON encoder: widget messages must be strict JSON (NaN becomes null,
+    which plotly draws as a gap)."""
+    return json.loads(fig.to_json())
 
-    The figure goes through plotly's JSON encoder first: widget messages must
-    be strict JSON, and a missing value (NaN) becomes ``null``, which plotly
-    draws as a gap.
-    """
-    clean = json.loads(fig.to_json())
+
+def update_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
+    """Replace a displayed FigureWidget's traces and layout by those of ``fig``, in one message to the browser."""
+    clean = _strict_json(fig)
     with widget.batch_update():
         widget.data = []
         widget.layout = clean["layout"]
@@ -934,11 +935,20 @@ class Panel:
         self.view, self.ds = view, ds
         self.controls = dict(controls or {})
         self.fixed = dict(fixed or {})
-        self.figure = go.FigureWidget()
-        self.table = widgets.HTML()
+        t0 = time.perf_counter()
+        fig, table = self.view(self.ds, **self.values(), **self.fixed)
+        # The first drawing is the widget's initial state, not an update: updates sent before the
+        # browser has rendered the widget can be lost (anywidget renders lazily), an initial state cannot.
+        self.figure = go.FigureWidget(_strict_json(fig))
+        self._shown = fig
+        self.table = widgets.HTML(table_html(table))
         self.message = widgets.HTML()
-        self.last_seconds = float("nan")
-        self.refresh(raise_errors=True)
+        self.last_seconds = time.perf_counter() - t0
+        # plotly's widget sends its figure to the browser right after opening the widget's channel; a
+        # view rendered before that state lands in the browser draws an empty chart (seen while the
+        # first widget of a kernel loads plotly.js). The browser reports each new view
+        # (``_view_count``): the figure is sent again then, as an update the view applies.
+        self.figure.observe(self._on_view_count, names="_view_count")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox([widgets.HBox(list(self.controls.values()),
@@ -959,12 +969,17 @@ class Panel:
                                   f'{html.escape(str(exc))}</div>')
             return
         update_figure(self.figure, fig)
+        self._shown = fig
         self.table.value = table_html(table)
         self.message.value = ""
         self.last_seconds = time.perf_counter() - t0
 
     def _on_change(self, change) -> None:
         self.refresh()
+
+    def _on_view_count(self, change) -> None:
+        if (change["new"] or 0) > (change["old"] or 0):
+            update_figure(self.figure, self._shown)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -61,10 +61,15 @@ def lab(tmp_path, sample_store):
     env = dict(os.environ, NRLIB_DB=str(sample_store), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"), PYTHONUNBUFFERED="1")
+    settings = tmp_path / "settings" / "@jupyterlab"
     # no "news" pop-up over the notebook (and no request for it)
-    news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True)
-    news.write_text('{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")
+    # every cell stays in the page: with windowing, cells scrolled out of view leave the DOM
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none"}', encoding="utf-8")
     log = tmp_path / "jupyterlab.log"
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
@@ -87,15 +92,22 @@ def lab(tmp_path, sample_store):
             proc.wait()
 
 
-def _plot_state(page, index: int = 0) -> dict | None:
-    """Title, unit and z matrix of the index-th plotly chart of the page (None before it is drawn)."""
-    return page.evaluate("""(i) => {
-        const plots = document.querySelectorAll('.js-plotly-plot');
-        if (plots.length <= i || !plots[i].data || !plots[i].data.length) return null;
-        const gd = plots[i];
-        return {n: plots.length, title: (gd.layout.title || {}).text || '',
-                unit: (gd.data[0].meta || {}).unit_code || null, z: gd.data[0].z, x: gd.data[0].x};
-    }""", index)
+def _plot_state(page) -> dict | None:
+    """Title, unit and z matrix of the scorecard chart (the plotly chart whose trace names a unit), or None."""
+    return page.evaluate("""() => {
+        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            if (!gd.data || !gd.data.length || !(gd.data[0].meta || {}).unit_code) continue;
+            return {title: (gd.layout.title || {}).text || '', unit: gd.data[0].meta.unit_code,
+                    z: gd.data[0].z, x: gd.data[0].x};
+        }
+        return null;
+    }""")
+
+
+def _plots_summary(page) -> list:
+    """Every plotly chart of the page: number of traces, title, first trace's meta (for failure messages)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => [
+        (gd.data || []).length, ((gd.layout || {}).title || {}).text || '', (gd.data && gd.data[0] || {}).meta || null])""")
 
 
 def _wait_plot(page, predicate, timeout: float = 60) -> dict:
@@ -106,7 +118,8 @@ def _wait_plot(page, predicate, timeout: float = 60) -> dict:
         if state and predicate(state):
             return state
         page.wait_for_timeout(250)
-    raise AssertionError(f"chart not as expected within {timeout} s; last state: {state and state.get('title')}")
+    raise AssertionError(f"scorecard chart not as expected within {timeout} s; last state: "
+                         f"{state and (state['unit'], state['title'])}; charts on the page: {_plots_summary(page)}")
 
 
 def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store, tmp_path):
@@ -116,6 +129,7 @@ def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store,
     from nrlib.store import load_dataset
 
     ds = load_dataset(sample_store)
+
     def z_of(code):
         return [list(row) for row in explore.scorecard_view(ds, code)[0].data[0].z]
 
@@ -134,8 +148,8 @@ def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store,
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-            page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}")
-                    if msg.type == "error" else None)
+            console: list[str] = []
+            page.on("console", lambda msg: console.append(f"console.{msg.type}: {msg.text}"))
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded")
             page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
                                    timeout=60_000)
@@ -149,12 +163,16 @@ def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store,
                 state = _wait_plot(page, lambda s: first[0].split(" (")[0] in s["title"], timeout=120)
                 assert state["unit"] == first[1] and state["z"] == expected_first
 
-                select = page.locator(".widget-dropdown select").first
+                # the unit selector: the dropdown that lists the units
+                select = page.locator(".widget-dropdown select", has=page.locator("option", has_text=second[0])).first
                 select.select_option(label=second[0])
-                state = _wait_plot(page, lambda s: s["unit"] == second[1], timeout=30)
-            except AssertionError:
+                state = _wait_plot(page, lambda s: s["unit"] == second[1], timeout=60)
+            except AssertionError as exc:
+                if page.locator(".js-plotly-plot").count():
+                    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(tmp_path / "failure.png"))
-                raise AssertionError(f"screenshot {tmp_path / 'failure.png'}; browser errors: {errors}") from None
+                raise AssertionError(f"{exc}; screenshot {tmp_path / 'failure.png'}; browser errors: {errors}; "
+                                     f"console: {console}") from None
             assert second[0].split(" (")[0] in state["title"]
             assert state["z"] == expected_second
 
@@ -166,4 +184,5 @@ def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store,
             print(f"screenshot: {shot}")
         finally:
             browser.close()
+    errors += [c for c in console if c.startswith("console.error")]
     assert not errors, "JavaScript errors in JupyterLab:\n" + "\n".join(errors)
