@@ -15,7 +15,7 @@ help:
 	@echo "make test   - run the whole test suite"
 	@echo "make lab    - open JupyterLab on notebooks/"
 	@echo "make bench  - run the benchmarks and print a table of ratios"
-	@echo "make clean  - remove generated outputs (never data/reference or received files)"
+	@echo "make clean  - remove generated outputs (never data/reference, received files or the store)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf data/sample data/nrlib.duckdb data/nrlib.duckdb.wal data/submissions/raw reports/*.html reports/units reports/district reports/failed
+	@# Received files (data/submissions/) and the store (data/nrlib.duckdb: received dates,
+	@# versions, audit trail) are kept: they are not regenerable outputs.
+	rm -rf data/sample reports/*.html reports/*.json reports/units reports/district reports/failed reports/notebooks benchmarks/results
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

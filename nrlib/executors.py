@@ -82,6 +82,40 @@ def _render_in_worker(job: ReportJob, cwd: str, template: str | None) -> ReportR
     return render_report(job, cwd=cwd, kernel_template=template)
 
 
+def _exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when the batch process is gone.
+
+    A ``nrlib reports`` killed outright (SIGKILL, a closed terminal) cannot
+    stop its pool, and idle workers would wait for work forever. A daemon
+    thread waits on the parent (a pidfd where Linux has one, else a poll
+    every second) and exits the worker when it goes.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(parent, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="nrlib-parent-watch", daemon=True).start()
+
+
 def _pool_context():
     """Start method of the workers: a clean process, never a fork of this one.
 
@@ -120,7 +154,8 @@ class LocalExecutor:
                 for i, job in enumerate(jobs):
                     yield i, render_report(job, cwd=cwd, kernel_template=sock)
                 return
-            with cf.ProcessPoolExecutor(max_workers=min(self.n_jobs, len(jobs)), mp_context=_pool_context()) as pool:
+            with cf.ProcessPoolExecutor(max_workers=min(self.n_jobs, len(jobs)), mp_context=_pool_context(),
+                                        initializer=_exit_with, initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(_render_in_worker, job, cwd, sock): i for i, job in enumerate(jobs)}
                 for fut in cf.as_completed(futures):
                     i = futures[fut]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -29,13 +30,16 @@ import os
 import re
 import shutil
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from . import labels, store
 from .exceptions import NrlibError
+from .limits import load_limits
 from .plausibility import Peers, check_outliers
 from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
 from .validate import Problem, Result, Schema, compile_schema, validate_workbook
@@ -88,10 +92,14 @@ class FileOutcome:
             version_part=f", phiên bản {self.version}" if self.version else "")
 
     def lines(self, display: str | None = None) -> list[str]:
-        """``FILE: outcome`` then one ``FILE: SHEET!CELL: [RULE] message`` per problem."""
-        name = display or str(self.path)
+        """``FILE: outcome`` then one ``FILE: SHEET!CELL: [RULE] message`` per problem.
+
+        File names, sheet names and messages quote received text: control
+        characters in them (terminal escape sequences) are printed as ``?``.
+        """
+        name = labels.printable(display or str(self.path))
         out = [f"{name}: {self.summary_line()}"]
-        out += [f"{name}: {p.location}: [{p.rule}] {p.message}" for p in self.problems]
+        out += [labels.printable(f"{name}: {p.location}: [{p.rule}] {p.message}") for p in self.problems]
         return out
 
     def as_dict(self) -> dict:
@@ -128,6 +136,8 @@ def collect_files(paths) -> list[Path]:
         else:
             if p.suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise IngestUsageError(f"{p}: không phải tệp bảng tính (.xlsx, .xls) / not a workbook file")
+            if not p.is_file():      # a FIFO or a device named .xlsx would block or never end
+                raise IngestUsageError(f"{p}: không phải một tệp thông thường / not a regular file")
             out.append(p)
     seen, unique = set(), []
     for f in out:
@@ -204,9 +214,13 @@ def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        os.replace(tmp, target)
+        try:
+            shutil.copyfile(src, tmp)
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
     return target.relative_to(db_path.parent).as_posix()
 
 
@@ -312,6 +326,7 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         file the manifest does not list.
     """
     db_path = store.resolve_db_path(db_path)
+    load_limits()     # a bad limit setting stops the run here, before anything is read or stored
     files = collect_files(paths)
     entries = read_manifest(manifest) if manifest else {}
     default_date = (received if isinstance(received, dt.date) else parse_received(received)) if received \
@@ -330,43 +345,114 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         schema.prepare_units({code for _, claims in tasks for _, code in claims})
     outcomes: list[FileOutcome] = []
     # the pool is forked before the store is opened: a child must never inherit a DuckDB connection
-    with _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed:
-        with store.store_lock(db_path, timeout):
-            with store.open_store(db_path, read_only=False, timeout=timeout) as con:
-                peers = _PeerCache(con, schema)
-                known = store.known_checksums(con)
-                pending: list[tuple[FileOutcome, tuple]] = []
+    with _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed, \
+            store.store_lock(db_path, timeout), _write_failures(db_path, outcomes, len(plan)):
+        _remove_stale_copies(db_path)
+        with store.open_store(db_path, read_only=False, timeout=timeout) as con:
+            peers = _PeerCache(con, schema)
+            known = store.known_checksums(con)
+            pending: list[tuple[FileOutcome, tuple]] = []
 
-                def flush() -> None:
-                    ids = store.add_submissions(con, [item for _, item in pending])
-                    for (outcome, (record, _, _)), got in zip(pending, ids):
-                        outcome.submission_id, outcome.version = got["submission_id"], got["version"]
-                        known[record["sha256"]] = dict(record, **got)
-                        outcomes.append(outcome)
-                        if on_file:
-                            on_file(outcome)
-                    pending.clear()
+            def flush() -> None:
+                ids = _add(con, pending)
+                for (outcome, (record, _, _)), got in zip(pending, ids):
+                    outcome.submission_id, outcome.version = got["submission_id"], got["version"]
+                    known[record["sha256"]] = dict(record, **got)
+                    outcomes.append(outcome)
+                    if on_file:
+                        on_file(outcome)
+                pending.clear()
 
-                for (received_date, _, f, entry), (sha, size, res) in zip(plan, analysed):
-                    if any(o.sha256 == sha for o, _ in pending):
-                        flush()  # the same file twice in one run: the second is a no-op against the first
-                    previous = known.get(sha)
-                    if previous is not None:
-                        outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
-                                              received_date=received_date, unit_code=previous["unit_code"],
-                                              version=_int(previous["version"]),
-                                              submission_id=int(previous["submission_id"]),
-                                              stored_as=previous["raw_path"], previous=previous)
-                        flush()
-                        outcomes.append(outcome)
-                        if on_file:
-                            on_file(outcome)
-                        continue
-                    pending.append(_prepare(db_path, f, sha, size, received_date, entry, res, schema, peers))
-                    if len(pending) >= batch_size:
-                        flush()
-                flush()
+            for (received_date, _, f, entry), (sha, size, res) in zip(plan, analysed):
+                if any(o.sha256 == sha for o, _ in pending):
+                    flush()  # the same file twice in one run: the second is a no-op against the first
+                previous = known.get(sha)
+                if previous is not None:
+                    outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
+                                          received_date=received_date, unit_code=previous["unit_code"],
+                                          version=_int(previous["version"]),
+                                          submission_id=int(previous["submission_id"]),
+                                          stored_as=previous["raw_path"], previous=previous)
+                    flush()
+                    outcomes.append(outcome)
+                    if on_file:
+                        on_file(outcome)
+                    continue
+                pending.append(_prepare(db_path, f, sha, size, received_date, entry, res, schema, peers))
+                if len(pending) >= batch_size:
+                    flush()
+            flush()
     return outcomes
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_WRITE_FAILED = ("Could not write", "No space left", "File too large", "Disk quota", "Read-only file system")
+
+
+def _write_failure(exc: BaseException) -> bool:
+    """A failed write (disk, permissions), as opposed to content the store refuses."""
+    return isinstance(exc, (OSError, duckdb.IOException)) or any(k in str(exc) for k in _WRITE_FAILED)
+
+
+def _add(con, pending: list) -> list[dict]:
+    """Store a batch; if the store refuses one file's content (a bug: validation let through what a
+    constraint forbids), store the others and that one as rejected (``E_INTERNAL``) instead of losing
+    the batch. A failed write is not retried: :func:`_write_failures` reports it."""
+    items = [item for _, item in pending]
+    try:
+        return store.add_submissions(con, items)
+    except duckdb.Error as exc:
+        if _write_failure(exc):
+            raise
+        if len(items) > 1:
+            return [got for one in pending for got in _add(con, [one])]
+        outcome, (record, tables, problems) = pending[0]
+        reason = labels.printable(f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+        print(f"nrlib: lỗi nội bộ khi lưu {labels.printable(str(outcome.path))} / internal error: {reason}", file=sys.stderr)
+        internal = Problem(sheet="", cell="", rule="E_INTERNAL", severity="error",
+                           message=labels.problem_message("E_INTERNAL", reason=reason))
+        outcome.problems = [*outcome.problems, internal]
+        outcome.outcome = outcome.status = "rejected"
+        for k, values in problems.items():      # in place: the caller holds these objects
+            values.append(getattr(internal, k))
+        record.update(status="rejected", n_errors=record["n_errors"] + 1)
+        return store.add_submissions(con, [(record, tables, problems)])
+
+
+@contextlib.contextmanager
+def _write_failures(db_path: Path, outcomes: list, n_files: int):
+    """Turn a failed write (disk full, read-only folder, store error) into a :class:`StoreError` that says
+    what was stored, what was not, and what to run next. Each batch commits whole or not at all, and
+    raw copies are kept before their batch commits, so nothing accepted is lost."""
+    try:
+        yield
+    except NrlibError:
+        raise
+    except (OSError, duckdb.Error) as exc:
+        # the path written to tells which disk is full: a copy's target, else the store's file
+        text = f"{exc.strerror}: {exc.filename2 or exc.filename}" if isinstance(exc, OSError) and exc.strerror \
+            else str(exc).splitlines()[0]
+        full = getattr(exc, "errno", None) in _DISK_FULL or any(
+            k in text for k in ("No space left", "File too large", "Disk quota"))
+        what = "ổ đĩa đã đầy" if full else "không ghi được"
+        stored = sum(o.outcome in ("accepted", "rejected") for o in outcomes)
+        raise store.StoreError(
+            f"{what} ({labels.printable(text)[:400]}). Đã lưu {stored} tệp của lần chạy này trước khi lỗi; "
+            f"{n_files - len(outcomes)} tệp chưa được lưu. Dữ liệu đã lưu vẫn nguyên vẹn. "
+            f"{'Hãy giải phóng chỗ trống trên ổ đĩa' if full else 'Hãy khắc phục lỗi trên'} rồi chạy lại đúng lệnh "
+            "này: các tệp đã lưu sẽ được bỏ qua / "
+            f"{'disk full' if full else 'write failed'}: {stored} file(s) of this run were stored before the "
+            f"failure, {n_files - len(outcomes)} were not; the store is consistent. Free space (or fix the cause) "
+            "and re-run the same command: files already stored are skipped") from exc
+
+
+def _remove_stale_copies(db_path: Path) -> None:
+    """Temporary copies left by a run that was killed mid-copy (under the writer lock, none is in use)."""
+    folder = raw_dir(db_path)
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:
@@ -381,16 +467,40 @@ def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:
 
 
 def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> tuple[str, int, Result]:
-    """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``."""
+    """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``.
+
+    A file that cannot be read, or is refused before reading (a limit of
+    :mod:`nrlib.limits`), gets one problem with the refusal's rule, sheet and
+    cell. Should validation itself fail on a file (a bug), the file gets an
+    ``E_INTERNAL`` problem and the traceback goes to stderr: one file never
+    stops the others.
+    """
     sha, size = sha256_file(path)
     try:
         book = read_workbook(path, keep=schema.reads_sheet)
     except WorkbookReadError as exc:
         res = Result()
-        res.problems.append(Problem(sheet="", cell="", rule="E_FILE_UNREADABLE", severity="error",
-                                    message=labels.problem_message("E_FILE_UNREADABLE", reason=str(exc))))
+        res.problems.append(Problem(sheet=exc.sheet, cell=exc.cell, rule=exc.rule,
+                                    severity=labels.rule(exc.rule).severity, message=exc.message))
         return sha, size, res
-    return sha, size, validate_workbook(book, schema, claims=claims)
+    try:
+        return sha, size, validate_workbook(book, schema, claims=claims)
+    except Exception as exc:  # a bug must not cost the other files of the run
+        return sha, size, _internal_error(path, exc)
+
+
+def _internal_error(path: Path, exc: Exception) -> Result:
+    import traceback
+
+    print(f"nrlib: lỗi nội bộ khi kiểm tra {labels.printable(str(path))} / internal error:", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+    res = Result()
+    reason = labels.printable(f"{type(exc).__name__}: {exc}")[:160]
+    res.problems.append(Problem(sheet="", cell="", rule="E_INTERNAL", severity="error",
+                                message=labels.problem_message("E_INTERNAL", reason=reason)))
+    return res
+
+
 
 
 _WORKER_SCHEMA: Schema | None = None

@@ -9,7 +9,20 @@ workbook is accepted and the warning shown).
 =========================  ========  =====================================================
 rule                       severity  when
 =========================  ========  =====================================================
-E_FILE_UNREADABLE          error     the file is not a workbook nrlib can open
+E_FILE_UNREADABLE          error     the file is not a workbook nrlib can open (empty,
+                                     truncated, damaged, another file type)
+E_FILE_TOO_LARGE           error     the file, its unzipped size or its number of parts
+                                     is over a limit (:mod:`nrlib.limits`)
+E_FILE_COMPRESSION         error     a zipped part expands far more than any workbook's
+                                     (a zip bomb)
+E_FILE_XML_DTD             error     an XML part declares a DTD or entities (entity
+                                     expansion, "billion laughs")
+E_FILE_ENCRYPTED           error     the workbook is password-protected (encrypted)
+E_FILE_MACROS              error     the workbook holds VBA or XLM macros
+E_SHEET_TOO_LARGE          error     a sheet's rows, columns or cells are over a limit
+E_TEXT_TOO_LONG            error     a cell holds more characters than the limit
+E_INTERNAL                 error     nrlib failed on this file (a bug): the file is kept
+                                     and rejected, the other files go on
 E_ENCODING_LEGACY          error     text typed in a legacy Vietnamese encoding (TCVN3/ABC,
                                      VNI) shows as mojibake, e.g. ``Th«ng tin``
 E_SHEET_MISSING            error     a sheet of the outline is absent
@@ -41,6 +54,7 @@ W_OUTLIER                  warning   a value far from the other units' (robust z
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -61,6 +75,24 @@ def _r(code: str, template: str, description: str) -> Rule:
 RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_FILE_UNREADABLE", "Không đọc được tệp như một bảng tính Excel ({reason})",
        "the file cannot be opened as a workbook"),
+    _r("E_FILE_TOO_LARGE", "Tệp quá lớn: {what} là {value}, vượt giới hạn {limit}. Biểu mẫu điền đầy đủ chỉ "
+       "khoảng vài chục KB; hãy xóa ảnh, trang tính hoặc dữ liệu thừa rồi gửi lại",
+       "the file, its unzipped size or its number of parts is over a limit"),
+    _r("E_FILE_COMPRESSION", "Phần “{part}” của tệp nén giải nén ra {size}, gấp {ratio} lần dung lượng nén "
+       "(giới hạn {limit} lần): tệp có dấu hiệu “bom nén” nên không được mở",
+       "a zipped part expands far more than a workbook's (zip bomb)"),
+    _r("E_FILE_XML_DTD", "Phần “{part}” của tệp có khai báo {found}, điều tệp Excel không bao giờ có; tệp không "
+       "được mở để tránh tấn công mở rộng thực thể XML", "an XML part declares a DTD or entities"),
+    _r("E_FILE_ENCRYPTED", "Tệp được đặt mật khẩu mở nên không đọc được. Hãy gỡ mật khẩu (trong Excel: Tệp > "
+       "Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu) và gửi lại",
+       "the workbook is password-protected"),
+    _r("E_FILE_MACROS", "Tệp có chứa macro ({what}). Hãy lưu lại thành “Excel Workbook (*.xlsx)” (không có "
+       "macro) rồi gửi lại", "the workbook holds macros"),
+    _r("E_SHEET_TOO_LARGE", "Trang tính “{sheet}” quá lớn: {what} {value}, vượt giới hạn {limit}. Hãy xóa các "
+       "dòng, cột thừa (kể cả ô nằm rất xa vùng biểu mẫu) rồi gửi lại", "a sheet is over a size limit"),
+    _r("E_TEXT_TOO_LONG", "Ô có {n} ký tự, vượt giới hạn {limit} ký tự của một ô", "a cell's text is too long"),
+    _r("E_INTERNAL", "Lỗi nội bộ của nrlib khi kiểm tra tệp này ({reason}); tệp đã được lưu lại và bị từ chối. "
+       "Hãy báo cho người quản trị hệ thống", "nrlib failed on this file"),
     _r("E_ENCODING_LEGACY", "Chữ được gõ bằng bảng mã cũ {encoding}, không phải Unicode: “{text}”. "
        "Hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi gửi lại",
        "text typed in a legacy Vietnamese encoding"),
@@ -125,6 +157,8 @@ LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-
 BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
 
 NO_CODE = "(để trống)"
+#: what a problem message says instead of quoting a personal cell (a name, a phone number)
+PERSONAL_REDACTED = "(thông tin cá nhân, không trích dẫn)"
 DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 
 # ----------------------------------------------------------------------------- outcomes and statuses
@@ -156,6 +190,16 @@ STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {dea
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
 
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text quoted from a submission (a file name, a cell) made safe to print as one terminal line:
+    line breaks and tabs become spaces, other control characters (escape sequences, carriage returns,
+    bidirectional overrides) ``?``."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "?", str(text))
 
 
 def rule(code: str) -> Rule:

@@ -33,6 +33,7 @@ inside words, so quotes and symbols between spaces are not mistaken.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -40,14 +41,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exceptions import NrlibError
+from .exceptions import WorkbookReadError  # noqa: F401  (callers catch it from here)
+from .limits import Limits, load_limits
+from .vnformat import fmt_number
 
 #: file types ingest reads
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-
-
-class WorkbookReadError(NrlibError):
-    """The file cannot be opened as a workbook (the reason is in the message)."""
 
 
 # ----------------------------------------------------------------------------- cells
@@ -107,23 +106,22 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _clean(v):
-    if v == "":
-        return None
-    return v
-
-
-def read_workbook(path: str | Path, keep=None) -> Workbook:
-    """Read every sheet of a workbook into memory.
+def read_workbook(path: str | Path, keep=None, limits: Limits | None = None) -> Workbook:
+    """Read every sheet of a workbook into memory, after checking it against the limits.
 
     Parameters
     ----------
     path : str or Path
         An ``.xlsx``, ``.xlsm``, ``.xls`` or ``.ods`` file. The file is only
-        read, never modified.
+        read, never modified. It is first checked by
+        :func:`nrlib.precheck.check_file` (sizes, zip bombs, XML entities,
+        encryption, macros, sheet extents), then read as what its content is
+        (an ``.xls`` renamed ``.xlsx`` is read as ``.xls``).
     keep : callable, optional
         ``keep(sheet_name) -> bool``: sheets for which it is false are listed
         (with no rows) but not parsed, which saves time on sheets nobody reads.
+    limits : Limits, optional
+        Default :func:`nrlib.limits.load_limits`.
 
     Returns
     -------
@@ -135,25 +133,28 @@ def read_workbook(path: str | Path, keep=None) -> Workbook:
     Raises
     ------
     WorkbookReadError
-        When the file is missing, empty, of another type, encrypted or damaged.
+        When the file is missing, empty, of another type, encrypted, damaged,
+        or over a limit; ``rule`` names which (``E_FILE_UNREADABLE``,
+        ``E_FILE_TOO_LARGE``, ``E_SHEET_TOO_LARGE``, ``E_TEXT_TOO_LONG``...).
     """
-    from python_calamine import CalamineWorkbook
+    from .precheck import check_file
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise WorkbookReadError(f"loại tệp {suffix or '(không có đuôi)'} không được hỗ trợ; cần .xlsx hoặc .xls")
+    limits = limits or load_limits()
+    checked = check_file(path, limits)
     try:
-        if path.stat().st_size == 0:
-            raise WorkbookReadError("tệp rỗng")
         sheets: dict[str, Sheet] = {}
-        with CalamineWorkbook.from_path(str(path)) as wb:
+        with _open(path, checked.format, suffix) as wb:
             for name in wb.sheet_names:
                 if keep is not None and not keep(name):
                     sheets[name] = Sheet(name=name, rows=[])
                     continue
                 sh = wb.get_sheet_by_name(name)
-                rows = [[_clean(v) for v in row] for row in sh.to_python(skip_empty_area=False)]
+                _check_size(name, sh, limits)
+                rows = _rows(name, sh.to_python(skip_empty_area=False), limits.max_text_chars)
                 while rows and all(_blank(v) for v in rows[-1]):
                     rows.pop()
                 merged = sh.merged_cell_ranges or []
@@ -162,16 +163,66 @@ def read_workbook(path: str | Path, keep=None) -> Workbook:
         raise
     except FileNotFoundError as exc:
         raise WorkbookReadError(f"không tìm thấy tệp {path.name}") from exc
-    except Exception as exc:  # calamine raises its own types and plain ones for damaged files
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # calamine raises its own types, plain ones and (Rust panics) BaseException
         raise WorkbookReadError(_reason(exc)) from exc
     return Workbook(path=path, format=suffix.lstrip("."), sheets=sheets)
 
 
-def _reason(exc: Exception) -> str:
+#: file suffixes under which calamine finds each format by itself
+_NATIVE = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+
+
+@contextlib.contextmanager
+def _open(path: Path, fmt: str, suffix: str):
+    """Open with calamine by the format the content has, whatever the name says."""
+    from python_calamine import CalamineWorkbook
+
+    if suffix in _NATIVE.get(fmt, ()):
+        with CalamineWorkbook.from_path(str(path)) as wb:
+            yield wb
+        return
+    with open(path, "rb") as fh, CalamineWorkbook.from_filelike(fh) as wb:
+        yield wb
+
+
+def _check_size(name: str, sheet, limits: Limits) -> None:
+    """Second line of defence after :mod:`nrlib.precheck`: a sheet's size as parsed, before it
+    becomes Python objects (several times larger)."""
+    rows, cols = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+    for what, value, limit in (("số dòng", rows, limits.max_rows), ("số cột", cols, limits.max_columns),
+                               ("số ô (dòng × cột)", rows * cols, limits.max_cells)):
+        if value > limit:
+            raise WorkbookReadError.refuse("E_SHEET_TOO_LARGE", sheet=name, what=what, value=fmt_number(value),
+                                           limit=fmt_number(limit))
+
+
+def _rows(name: str, raw: list[list], max_chars: int) -> list[list]:
+    """Rows with ``""`` as ``None``; a text longer than ``max_chars`` is refused with its cell."""
+    rows = []
+    for r, row in enumerate(raw):
+        out = []
+        for c, v in enumerate(row):
+            if v.__class__ is str:
+                if not v:
+                    v = None
+                elif len(v) > max_chars:
+                    raise WorkbookReadError.refuse("E_TEXT_TOO_LONG", sheet=name, cell=cell_ref(r, c),
+                                                   n=fmt_number(len(v)), limit=fmt_number(max_chars))
+            out.append(v)
+        rows.append(out)
+    return rows
+
+
+def _reason(exc: BaseException) -> str:
     name = type(exc).__name__
     if name == "PasswordError":
         return "tệp có đặt mật khẩu"
+    if isinstance(exc, MemoryError):
+        return "không đủ bộ nhớ để đọc tệp"
     text = str(exc).splitlines()[0] if str(exc) else name
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return f"tệp hỏng hoặc không phải bảng tính: {text[:120]}"
 
 

@@ -90,7 +90,7 @@ def format_table(table: pd.DataFrame, totals: dict, unassigned: pd.DataFrame | N
         missing=totals["missing"], accepted=totals["accepted"],
         reporting_rate=fmt_percent(totals["reporting_rate"], 1), on_time_rate=fmt_percent(totals["on_time_rate"], 1))]
     if unassigned is not None and len(unassigned):
-        out.append(labels.STATUS_UNASSIGNED.format(n=len(unassigned), files=", ".join(unassigned["file_name"])))
+        out.append(labels.STATUS_UNASSIGNED.format(n=len(unassigned), files=labels.printable(", ".join(unassigned["file_name"]))))
     return "\n".join(out)
 
 

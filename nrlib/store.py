@@ -40,6 +40,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -168,6 +169,8 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
         raise _newer_store(current, len(migrations))
     if current == len(migrations):
         return current
+    if current == 0:
+        _refuse_foreign(con)
     con.begin()
     try:
         if current == 0:
@@ -181,10 +184,30 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
                         [i + 1, now, (fn.__doc__ or fn.__name__).strip().splitlines()[0]])
             _audit(con, "schema_migrated", detail=f"schema version {i} -> {i + 1}", at=now)
         con.commit()
+    except duckdb.Error as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise StoreError(f"không nâng cấp được kho dữ liệu lên phiên bản {len(migrations)}: {exc}; kho được giữ "
+                         f"nguyên như trước / could not migrate the store; it is unchanged") from exc
     except BaseException:
-        con.rollback()
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
         raise
     return len(migrations)
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
+    """A database with tables but no ``schema_version`` is someone else's: never write into it."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'main' ORDER BY 1 LIMIT 5").fetchall()]
+    if tables:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()
+        where = path[0][0] if path and path[0][0] else "này"
+        raise StoreError(f"tệp {where} là một cơ sở dữ liệu khác (có bảng {', '.join(tables)}), không phải kho dữ liệu "
+                         "của nrlib; nrlib không ghi vào đó. Hãy chỉ --db tới kho của nrlib hoặc tới một tệp mới / "
+                         f"{where} is another database (tables {', '.join(tables)}), not an nrlib store: nrlib "
+                         "leaves it untouched; point --db at an nrlib store or a new file")
 
 
 # ----------------------------------------------------------------------------- opening, locking
@@ -374,15 +397,40 @@ def _extend(acc: dict[str, list], cols: dict[str, list], **const) -> None:
         v.extend(cols[c] if c in cols else [const[c]] * n if c in const else [None] * n)
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def sql_ident(name: str) -> str:
+    """``name`` if it is a plain SQL identifier (letters, digits, ``_``), else ``ValueError``.
+
+    SQL is built from constants only: values always go in as ``?``
+    parameters; the few table and column names put into SQL text (they vary
+    by table, and parameters cannot name tables) pass through this check,
+    and ``tests/hostile/test_untrusted_text.py`` fails on any other SQL
+    built from a variable.
+    """
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not an SQL identifier: {name!r}")
+    return name
+
+
+def sql_idents(names, prefix: str = "") -> str:
+    """``"t.a, t.b"``: :func:`sql_ident` of each name, with an optional table prefix (itself checked)."""
+    if prefix:
+        prefix = sql_ident(prefix.rstrip(".")) + "."
+    return ", ".join(prefix + sql_ident(n) for n in names)
+
+
 def _insert_frame(con, table: str, df: pd.DataFrame) -> None:
     if df.empty:
         return
     con.register("_nrlib_frame", df)
     try:
-        cols = ", ".join(df.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _nrlib_frame")  # names are ours, not data
+        con.execute(f"INSERT INTO {sql_ident(table)} ({sql_idents(df.columns)}) SELECT {sql_idents(df.columns)} "
+                    "FROM _nrlib_frame")
     finally:
-        con.unregister("_nrlib_frame")
+        with contextlib.suppress(duckdb.Error):     # fails in an aborted transaction; keep the first error
+            con.unregister("_nrlib_frame")
 
 
 def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[dict]:
@@ -451,7 +499,9 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
         _test_pause()
         con.commit()
     except BaseException:
-        con.rollback()
+        # a failed commit (disk full) has already ended the transaction: nothing to roll back then
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
         raise
     return ids
 
@@ -481,7 +531,7 @@ def table_digest(con, table: str) -> str:
     """SHA-256 of a table's rows in sorted order: equal digests, equal content."""
     import hashlib
 
-    df = con.execute(f"SELECT * FROM {table}").df()  # table names are ours
+    df = con.execute(f"SELECT * FROM {sql_ident(table)}").df()
     df = df.sort_values(list(df.columns), ignore_index=True) if len(df) else df
     return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
 
@@ -564,19 +614,18 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
             subs["is_latest"] = subs["is_latest"].astype(bool)
             subs["is_current"] = subs["is_current"].astype(bool)
 
-        def current(table: str, cols: list[str], order: str) -> pd.DataFrame:
-            sel = ", ".join(f"t.{c}" for c in cols)
+        def current(table: str, cols: list[str], order: list[str]) -> pd.DataFrame:
             return _frame(con, f"""
-                SELECT {sel} FROM {table} t JOIN current_submissions c USING (submission_id)
-                WHERE list_contains(?::VARCHAR[], c.unit_code) ORDER BY {order}""", [codes])
+                SELECT {sql_idents(cols, "t")} FROM {sql_ident(table)} t JOIN current_submissions c USING (submission_id)
+                WHERE list_contains(?::VARCHAR[], c.unit_code) ORDER BY {sql_idents(order, "t")}""", [codes])
 
-        values = current("data_values", COLUMNS["values"], "t.unit_code, t.data_element, t.year")
-        criteria_status = current("criteria_status", COLUMNS["criteria_status"], "t.unit_code, t.criterion_no, t.year")
-        proposals = current("proposals", COLUMNS["proposals"], "t.unit_code, t.seq")
-        narratives = current("narratives", COLUMNS["narratives"], "t.unit_code, t.section_code")
-        info = current("info", COLUMNS["info"], "t.unit_code, t.key")
+        values = current("data_values", COLUMNS["values"], ["unit_code", "data_element", "year"])
+        criteria_status = current("criteria_status", COLUMNS["criteria_status"], ["unit_code", "criterion_no", "year"])
+        proposals = current("proposals", COLUMNS["proposals"], ["unit_code", "seq"])
+        narratives = current("narratives", COLUMNS["narratives"], ["unit_code", "section_code"])
+        info = current("info", COLUMNS["info"], ["unit_code", "key"])
         notes = current("notes", ["submission_id", "unit_code", "sheet", "row_code", "text"],
-                        "t.unit_code, t.sheet, t.row_code")
+                        ["unit_code", "sheet", "row_code"])
         problems = _frame(con, """
             SELECT p.submission_id, p.unit_code, p.sheet, p.cell, p.rule, p.severity, p.message, p.value
             FROM problems p JOIN latest_submissions l USING (submission_id)

@@ -297,6 +297,8 @@ class Run:
         self.book = book
         self.s = schema
         self.res = Result()
+        #: (sheet, cell) of cells holding personal data (outline: ``personal``, ``personal_if``)
+        self.personal: set[tuple[str, str]] = set()
 
     # -- problems
     def add(self, rule: str, sheet: str, cell: str = "", raw=None, /, **params) -> None:
@@ -448,6 +450,8 @@ def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
         raw = sheet.value(r, value_col)
         ref = cell_ref(r, value_col)
         run.res.cells[("info", key)] = ref
+        if f.get("personal"):
+            run.personal.add((sheet.name, ref))
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.get("required"):
                 run.add("E_REQUIRED", sheet.name, ref, what=f["label"])
@@ -597,6 +601,8 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 continue
             raw = sheet.value(r, ci)
             ref = cell_ref(r, ci)
+            if col.get("personal_if") or col.get("personal"):
+                run.personal.add((sheet.name, ref))
             what = f"đề xuất dòng {r + 1}, cột “{col['label']}”"
             t = _text(raw)
             if t is None:
@@ -619,6 +625,8 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 rec[key] = value
             else:
                 rec[key] = t
+        if rec.get("seq") is None:      # no STT column, or a blank STT: the row's order
+            rec["seq"] = n
         run.res.proposals.append(rec)
 
 
@@ -679,6 +687,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
         sheet = sheets.get(name)
         if sheet is not None:
             _READERS[spec["layout"]](run, sheet, spec)
+    _redact_personal(run)
     run.res.is_sample = _is_sample(run, sheets)
     unit = _check_unit_and_version(run, claims or [])
     from .plausibility import check_declared_vs_measured, check_outliers, check_yoy
@@ -726,6 +735,19 @@ def _check_encoding(run: Run, sheets) -> None:
                     if enc:
                         run.add("E_ENCODING_LEGACY", sheet.name, cell_ref(r, c), v,
                                 encoding=labels.LEGACY_ENCODINGS[enc], text=_show(v))
+
+
+def _redact_personal(run: Run) -> None:
+    """Problems at personal cells (preparer's name and phone, a person's name in KhenThuong) do not
+    quote the cell: problems reach exports and reports, personal data must not."""
+    import dataclasses
+
+    for i, p in enumerate(run.res.problems):
+        if p.value is not None and (p.sheet, p.cell) in run.personal:
+            quoted = _show(p.value)
+            message = p.message.replace(quoted, labels.PERSONAL_REDACTED) if quoted in p.message \
+                else labels.rule(p.rule).template.split(":")[0] + ": " + labels.PERSONAL_REDACTED
+            run.res.problems[i] = dataclasses.replace(p, message=message, value=None)
 
 
 def _is_sample(run: Run, sheets: dict[str, Sheet]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 MISSING = "–"
 
@@ -32,18 +32,33 @@ def _is_missing(x: object) -> bool:
         return x is getattr(__import__("pandas"), "NA", object())
 
 
+#: from this magnitude on, numbers are written as a mantissa and a power of ten (no real figure is
+#: that large: such a value comes from a typing error or a hostile file, and must still print)
+LARGE = 1e15
+
+
 def _round(x: float, digits: int) -> Decimal:
     q = Decimal(1).scaleb(-digits)
-    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=Context(prec=40 + digits))
 
 
 def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) -> str:
     """``1234567.5`` → ``"1.234.567,5"`` (``digits`` decimals, rounded half up).
 
     With ``trim=True`` trailing zero decimals are dropped (``12,50`` → ``12,5``).
+    Infinite values print as ``∞``/``-∞``; magnitudes from :data:`LARGE` on
+    as ``1,5 × 10^20``.
     """
     if _is_missing(x):
         return MISSING
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if abs(x) >= LARGE:
+        exp = math.floor(math.log10(abs(x)))
+        mantissa = float(x) / 10 ** exp
+        if abs(round(mantissa, 3)) >= 10:       # 9,9996 rounds up to 10
+            mantissa, exp = mantissa / 10, exp + 1
+        return f"{fmt_number(mantissa, 3, trim=True)} × 10^{exp}"
     d = _round(x, digits)
     sign = "-" if d < 0 else ""
     d = abs(d)

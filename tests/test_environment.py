@@ -27,18 +27,18 @@ def _pyproject() -> dict[str, str]:
 
 def _environment() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
-            for req in dep.get("pip", []):
-                if not req.startswith("-"):
-                    name, spec = _split(req)
-                    out[name] = spec
+            pairs += [_split(req) for req in dep.get("pip", []) if not req.startswith("-")]
         else:
             name, spec = _split(dep)
             if name not in ("python", "pip"):
-                out[name] = spec
-    return out
+                pairs.append((name, spec))
+    names = [n for n, _ in pairs]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    assert not twice, f"listed more than once in environment.yml: {twice}"
+    return dict(pairs)
 
 
 def test_environment_mirrors_pyproject():

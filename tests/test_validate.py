@@ -140,3 +140,46 @@ def test_every_rule_has_a_vietnamese_message_and_a_severity():
     # the module docstring documents every rule (the table users read)
     for code in labels.RULES:
         assert code in labels.__doc__, code
+
+
+def test_a_proposal_without_a_number_gets_its_row_order(tmp_path, schema):
+    """People leave the STT column blank or delete it: every proposal still has a sequence number
+    (the store requires one; a missing one once failed the whole ingest batch)."""
+    import openpyxl
+    from ingest_fixtures import write_good
+
+    path = write_good(tmp_path / "stt.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["KhenThuong"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "STT")
+    for r in range(header + 1, ws.max_row + 1):
+        ws.cell(r, 1).value = None
+    wb.save(path)
+    res = _validate(path, schema)
+    assert [p["seq"] for p in res.proposals] == [1, 2]
+    ws.delete_cols(1)
+    wb.save(path)
+    res = _validate(path, schema)
+    assert [p["seq"] for p in res.proposals] == [1, 2] and res.accepted
+
+
+def test_problems_at_personal_cells_do_not_quote_them(tmp_path, schema):
+    """A name or phone typed in a legacy encoding is reported at its cell without being quoted:
+    problems go into exports and reports, personal data must not (the outline marks those cells)."""
+    content = good_content(UNIT)
+    content["info"]["preparer_name"] = "NguyÔn V¨n An"
+    content["info"]["phone"] = "Th«ng 0251 3"
+    content["proposals"][1]["name"] = "TrÇn ThÞ B×nh"
+    content["narratives"]["I"] = "Th«ng tin chung"            # not personal: quoted as usual
+    path = write_workbook(tmp_path / "p.xlsx", find_unit(UNIT), content=content)
+    res = _validate(path, schema)
+    legacy = [p for p in res.problems if p.rule == "E_ENCODING_LEGACY"]
+    assert sorted(p.sheet for p in legacy) == ["DanhGia", "KhenThuong", "ThongTin", "ThongTin"]
+    assert {p.cell for p in legacy if p.sheet == "ThongTin"} == {addr("ThongTin", "preparer_name", "value"),
+                                                                 addr("ThongTin", "phone", "value")}
+    for p in legacy:
+        if p.sheet == "DanhGia":
+            assert "Th«ng tin chung" in p.message and p.value == "Th«ng tin chung"
+        else:
+            assert p.value is None and labels.PERSONAL_REDACTED in p.message and p.cell
+            assert not any(x in p.message for x in ("NguyÔn", "0251", "TrÇn"))

@@ -79,3 +79,13 @@ def test_sort_accepts_superscript_digits_in_units():
     # "m²" is a unit label of the outline: '²' is a digit to str.isdigit() but not a number
     assert vf.sort_vietnamese(["Diện tích (m²)", "Cây xanh (cây)"]) == ["Cây xanh (cây)", "Diện tích (m²)"]
     assert vf.sort_key("m²") != vf.sort_key("m2")
+
+
+def test_infinite_and_huge_numbers_still_print():
+    """A hostile or mistyped cell can hold 1e308 or inf; messages quoting it must not fail."""
+    fmt_number = vf.fmt_number
+    assert fmt_number(float("inf")) == "∞" and fmt_number(float("-inf"), 2) == "-∞"
+    assert fmt_number(1e308, 6, trim=True) == "1 × 10^308"
+    assert fmt_number(-1.5e20) == "-1,5 × 10^20"
+    assert fmt_number(9.99996e20) == "1 × 10^21"
+    assert fmt_number(999_999_999_999_999.9, 1) == "999.999.999.999.999,9"

@@ -1,0 +1,1 @@
+"""The hostile suite: bad input, hostile files, faults and untrusted text (see SECURITY.md)."""
