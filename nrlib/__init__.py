@@ -31,7 +31,8 @@ _API = {
     "district_sentences": "narrative", "unit_sentences": "narrative", "completeness": "quality",
     "quality_flags": "quality", "commendation_ranking": "ranking", "proposals_table": "ranking",
     "ranking_method_text": "ranking", "criteria_matrix": "results", "criteria_reached": "results",
-    "synthetic_dataset": "synthetic", "declared_vs_measured": "thresholds", "threshold_checks": "thresholds",
+    "synthetic_dataset": "synthetic", "synthetic_units": "synthetic", "synthetic_workbooks": "synthetic",
+    "declared_vs_measured": "thresholds", "threshold_checks": "thresholds",
     # reports
     "build_reports": "reports", "build_demo_reports": "reports",
 }

@@ -1,4 +1,11 @@
-"""Deterministic synthetic datasets for benchmarks and tests, built directly as frames (no workbooks).
+"""Deterministic synthetic data for benchmarks and tests: datasets built as frames, or real workbooks.
+
+:func:`synthetic_dataset` builds a Dataset directly as frames (no workbooks,
+synthetic codes): 10.000 units in seconds, for the analyses.
+:func:`synthetic_workbooks` writes filled workbooks for real units of the
+registry across real districts of a province or of the whole country
+(:func:`synthetic_units`), with the sample generator's content, for
+everything upstream of the store (ingest, validation) and for reports.
 
 Every figure here is invented (seeded) and the submissions are marked as
 sample data (``is_sample``), so a report built from them says DỮ LIỆU MẪU.
@@ -19,6 +26,8 @@ outliers, and commendation proposals with individual names.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -327,3 +336,123 @@ def synthetic_dataset(n_units: int = 10, n_districts: int = 1, n_provinces: int 
         meta={"synthetic": True, "seed": seed, "n_units": n_units, "n_districts": n_districts,
               "n_provinces": n_provinces},
     )
+
+
+# --------------------------------------------------------------------------- real workbooks for real units
+
+
+@dataclass
+class SyntheticWorkbooks:
+    """What :func:`synthetic_workbooks` wrote: the workbooks, the manifest of received dates, the units."""
+
+    paths: list[Path]
+    manifest: Path
+    units: pd.DataFrame
+
+
+def synthetic_units(n_units: int, *, province_code: str | int | None = None, seed: int = 0) -> pd.DataFrame:
+    """``n_units`` real units of the registry, in whole districts, of one province or of the whole country.
+
+    Method: the districts (of ``province_code``, or of every province) are
+    put in a seeded random order and taken whole until ``n_units`` units are
+    reached; the last district taken is cut to fit. Same arguments, same
+    units. Columns as :func:`nrlib.load_units`, sorted by unit code.
+    """
+    from .reference import _divisions, load_province_units, load_units
+
+    if n_units < 1:
+        raise ValueError("n_units must be at least 1")
+    provinces = _divisions()
+    if province_code is not None:
+        code = int(load_province_units(province_code)["province_code"].iloc[0])  # the registry's error if unknown
+        provinces = [p for p in provinces if p["code"] == code]
+    sizes = {f"{d['code']:03d}": len(d["wards"]) for p in provinces for d in p["districts"]}
+    if n_units > sum(sizes.values()):
+        where = f"province {province_code}" if province_code is not None else "the country"
+        raise ValueError(f"{where} has {sum(sizes.values())} units, fewer than n_units={n_units}")
+    districts = sorted(sizes)
+    chosen, total = [], 0
+    for i in np.random.default_rng([seed, 738]).permutation(len(districts)):
+        chosen.append(districts[i])
+        total += sizes[districts[i]]
+        if total >= n_units:
+            break
+    units = pd.concat([load_units(d) for d in chosen], ignore_index=True).head(n_units)
+    return units.sort_values("unit_code", ignore_index=True)
+
+
+def _write_one(task: tuple) -> Path:
+    from .workbook import write_workbook
+
+    path, unit, content, levels, banner = task
+    return write_workbook(path, unit, content=content, levels=levels, banner=banner)
+
+
+def synthetic_workbooks(out_dir: str | Path, n_units: int, seed: int = 0, *, province_code: str | int | None = None,
+                        versions: int = 1, missing: bool = True, workers: int = 1) -> SyntheticWorkbooks:
+    """Write filled workbooks (marked DỮ LIỆU MẪU) for ``n_units`` real units across real districts.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output folder; ``received.csv`` (``file_name, unit_code,
+        received_date``) is written beside the workbooks.
+    n_units : int
+        Units taken by :func:`synthetic_units` (a province's, or the
+        country's with ``province_code=None``).
+    seed : int
+        Same arguments, same workbooks (cell by cell) and manifest.
+    versions : int
+        Workbooks per unit: version ``k`` is the sample content of seed
+        ``seed + k - 1``, received ``k - 1`` days after the first, named
+        ``<code>_v<k>_<slug>.xlsx`` (one version: the template's name).
+    missing : bool
+        Leave out each district's unit that sends nothing (as ``nrlib sample`` does).
+    workers : int
+        Processes writing in parallel (openpyxl writing is the slow part).
+
+    Method: per district and version, :func:`nrlib.sample.sample_content`'s
+    generator (each unit's data from its own seeded generator, the
+    district's deliberate imperfections, the levels that apply), written by
+    :func:`nrlib.workbook.write_workbook`, exactly like ``nrlib sample``.
+    """
+    import concurrent.futures as cf
+    import csv
+    import multiprocessing
+
+    from .sample import MANIFEST_NAME, _data_note, _generate
+    from .workbook import template_filename
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    outline = load_outline()
+    banner = _data_note(outline)
+    units = synthetic_units(n_units, province_code=province_code, seed=seed)
+    tasks, rows = [], []
+    for _, group in units.groupby("district_code", sort=True):
+        group = group.reset_index(drop=True)
+        for k in range(1, versions + 1):
+            contents, received, levels, roles = _generate(group, seed + k - 1, outline)
+            for unit in group.to_dict("records"):
+                code = unit["unit_code"]
+                if missing and code == roles["missing"]:
+                    continue
+                name = template_filename(unit)
+                if versions > 1:
+                    name = f"{code}_v{k}_" + name.split("_", 1)[1]
+                day = received.get(code, outline.deadline) + dt.timedelta(days=k - 1)
+                tasks.append((out / name, unit, contents[code], levels[code], banner))
+                rows.append({"file_name": name, "unit_code": code, "received_date": day.isoformat()})
+    if workers > 1 and len(tasks) > 1:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            paths = list(pool.map(_write_one, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+    else:
+        paths = [_write_one(t) for t in tasks]
+    manifest = out / MANIFEST_NAME
+    with open(manifest, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file_name", "unit_code", "received_date"])
+        w.writeheader()
+        w.writerows(rows)
+    return SyntheticWorkbooks(paths=paths, manifest=manifest, units=units)

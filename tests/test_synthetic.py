@@ -75,3 +75,54 @@ def test_groups_are_sums_of_units_on_synthetic_data(ds):
     r = rollup.rollup(ds, "province")["rates"]
     pair = r[(r["code"] == "R_POOR") & (r["year"] == 2020)].iloc[0]
     assert pair["rate"] == pytest.approx(100 * pair["numerator"] / pair["denominator"])
+
+
+# --- real workbooks for real units (synthetic_units, synthetic_workbooks)
+
+from nrlib.synthetic import synthetic_units, synthetic_workbooks  # noqa: E402
+
+
+def test_synthetic_units_whole_districts_deterministic():
+    a = synthetic_units(40, province_code="75", seed=3)
+    assert len(a) == 40 and a["unit_code"].is_unique and set(a["province_code"]) == {"75"}
+    pd.testing.assert_frame_equal(a, synthetic_units(40, province_code="75", seed=3))
+    sizes = a.groupby("district_code").size()
+    from nrlib import load_units
+    whole = [d for d in sizes.index if sizes[d] == len(load_units(d))]
+    assert len(whole) >= len(sizes) - 1  # districts are taken whole; only the last one is cut
+    country = synthetic_units(300, seed=1)
+    assert len(country) == 300 and country["province_code"].nunique() >= 2
+    assert not synthetic_units(300, seed=2)["unit_code"].equals(country["unit_code"])
+    with pytest.raises(ValueError):
+        synthetic_units(10_000, province_code="75")
+
+
+def _cells(path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    finally:
+        wb.close()
+
+
+def test_synthetic_workbooks_deterministic_and_accepted(tmp_path):
+    from nrlib.ingest import ingest_files
+
+    a = synthetic_workbooks(tmp_path / "a", 8, seed=4, province_code="75", versions=2)
+    b = synthetic_workbooks(tmp_path / "b", 8, seed=4, province_code="75", versions=2, workers=2)
+    names = [p.name for p in a.paths]
+    assert names == [p.name for p in b.paths] and len(set(names)) == len(names)
+    assert a.manifest.read_text(encoding="utf-8") == b.manifest.read_text(encoding="utf-8")
+    for pa, pb in zip(a.paths[:3], b.paths[:3]):
+        assert _cells(pa) == _cells(pb)  # same seed, same content cell by cell
+    # every unit but each district's missing one, two versions each
+    n_districts = a.units["district_code"].nunique()
+    assert len(a.paths) == 2 * (8 - n_districts)
+    assert any("_v2_" in n for n in names) and all(n.split("_")[0] in set(a.units["unit_code"]) for n in names)
+    code = names[0].split("_")[0]
+    v1, v2 = (next(p for p in a.paths if p.name.startswith(f"{code}_v{k}_")) for k in (1, 2))
+    assert _cells(v1)["VanDong"] != _cells(v2)["VanDong"]  # another seed, other figures for the same unit
+    outcomes = ingest_files(a.paths, tmp_path / "store.duckdb", manifest=a.manifest)
+    assert [o.outcome for o in outcomes] == ["accepted"] * len(a.paths)
