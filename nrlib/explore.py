@@ -33,7 +33,7 @@ from .dataset import Dataset
 from .exceptions import NrlibError, StoreError
 from .reference import _unit_types
 from .timeliness import reporting_rates
-from .vnformat import MISSING, fmt_date, fmt_number, fmt_percent, sort_vietnamese
+from .vnformat import MISSING, fmt_data_version, fmt_date, fmt_number, fmt_percent, sort_vietnamese
 
 # --------------------------------------------------------------------------- labels and colours
 
@@ -159,7 +159,7 @@ def banner_html(ds: Dataset) -> str:
     parts = [f"<b>{html.escape(str(district))}</b>: {len(ds.units)} đơn vị, "
              f"{current['unit_code'].nunique()} đơn vị có báo cáo được chấp nhận"]
     if ds.data_version:
-        parts.append(f"phiên bản dữ liệu {html.escape(str(ds.data_version))}")
+        parts.append(f"phiên bản dữ liệu {html.escape(fmt_data_version(ds.data_version))}")
     text = "; ".join(parts) + "."
     if ds.is_sample:
         text = (f'<span style="background:#c62828;color:#fff;padding:2px 6px;font-weight:bold">'

@@ -114,7 +114,7 @@ def _json_for_script(obj: Any) -> str:
 
 
 def _footer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
-    from .vnformat import fmt_datetime
+    from .vnformat import fmt_data_version, fmt_datetime
 
     rows = []
     if record.get("title"):
@@ -123,7 +123,7 @@ def _footer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     if params:
         rows.append(("Tham số", "; ".join(f"{k} = {'' if v is None else v}" for k, v in params.items())))
     if record.get("data_version"):
-        rows.append(("Phiên bản dữ liệu", str(record["data_version"])))
+        rows.append(("Phiên bản dữ liệu", fmt_data_version(record["data_version"])))
     gen = record.get("generated_at")
     if gen:
         try:

@@ -469,7 +469,7 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
     ``earlier`` are reports of a previous run still on disk (:func:`earlier_results`): listed too, marked so.
     """
     from .html_export import TEMPLATE_DIR, TEMPLATE_NAME, write_html
-    from .vnformat import fmt_datetime, fmt_number
+    from .vnformat import fmt_data_version, fmt_datetime, fmt_number
 
     out = Path(out_dir)
     now = now or dt.datetime.now()
@@ -525,7 +525,7 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
 {banner}
 <main class="report">
 <h1>Danh sách báo cáo</h1>
-<p>{e(summary)}. Phiên bản dữ liệu: {e(", ".join(versions) or "–")}. Lập lúc {e(fmt_datetime(now))}.</p>
+<p>{e(summary)}. Phiên bản dữ liệu: {e(", ".join(fmt_data_version(v) for v in versions) or "–")}. Lập lúc {e(fmt_datetime(now))}.</p>
 <div class="table-wrap"><table>
 <thead><tr><th class="num">Mã</th><th>Báo cáo</th><th>Loại</th><th>Trạng thái</th><th class="num">Thời gian chạy</th><th class="num">Dung lượng</th></tr></thead>
 <tbody>

@@ -33,7 +33,7 @@ from typing import Iterable
 import pandas as pd
 
 from . import campaign, labels, maintenance, present, quality, results, thresholds
-from .vnformat import MISSING, fmt_date, fmt_money_million, fmt_number
+from .vnformat import MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number
 
 #: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
 KEY_METRICS = ("VD05", "VD08", "VD09")
@@ -156,7 +156,7 @@ class _Report:
         return [
             ("Giai đoạn", f"{self.first}–{self.last}"),
             ("Hạn nộp báo cáo", fmt_date(self.ds.deadline)),
-            ("Phiên bản dữ liệu", self.ds.data_version or MISSING),
+            ("Phiên bản dữ liệu", fmt_data_version(self.ds.data_version)),
             ("Ngày lập báo cáo", fmt_date(self.today)),
         ]
 
@@ -179,7 +179,7 @@ class _Report:
         z = checks.get("outlier_robust_z")
         items = [
             "Nguồn số liệu: biểu mẫu sơ kết các đơn vị gửi về (phiên bản mới nhất đã được chấp nhận của mỗi đơn vị); "
-            f"phiên bản dữ liệu {self.ds.data_version or MISSING}.",
+            f"phiên bản dữ liệu {fmt_data_version(self.ds.data_version)}.",
             "Kết quả tiêu chí là kết quả đơn vị tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm đơn vị là thị trấn, "
             "phường (bộ tiêu chí xã nông thôn mới không áp dụng) được ghi \"Không áp dụng\" và không bao giờ tính là "
             "mất tiêu chí. Ô để trống được ghi \"Chưa khai\".",

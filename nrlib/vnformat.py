@@ -128,6 +128,27 @@ def fmt_datetime(t: dt.datetime) -> str:
     return f"{fmt_date(t)} {t.hour:02d}:{t.minute:02d}"
 
 
+def fmt_data_version(version: str | None) -> str:
+    """A store's data version for readers: ``"audit 12 · 2021-02-20T10:15:00"`` → ``"số 12, lúc 20/02/2021 10:15"``.
+
+    The machine form (:func:`nrlib.store.data_version`) stays in a report's
+    metadata; this is what a page prints. Any other text is returned as it is.
+    """
+    if not version:
+        return MISSING
+    text = str(version)
+    head, sep, when = text.partition(" · ")
+    if not head.startswith("audit ") or not head[6:].isdigit():
+        return text
+    if not sep:
+        return f"số {head[6:]}"
+    try:
+        stamp = dt.datetime.fromisoformat(when)
+    except ValueError:
+        return text
+    return f"số {head[6:]}, lúc {fmt_datetime(stamp)}"
+
+
 def _letter_key(ch: str) -> tuple[int, int]:
     """(base letter rank, tone) of one character."""
     decomposed = unicodedata.normalize("NFD", ch.lower())

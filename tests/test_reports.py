@@ -12,6 +12,7 @@ import pytest
 
 from nrlib.html_export import offline_violations
 from nrlib.reports import ReportJob, ReportResult, slugify, write_index
+from nrlib.vnformat import fmt_data_version
 
 MAX_REPORT_BYTES = 2_000_000
 
@@ -128,6 +129,8 @@ def test_sample_reports_render_within_budget_offline_with_record(sample):
         assert n_charts >= (0 if r["code"] == sample["missing"] else 3)
         assert page.count("plotly.js (basic - minified)") == (1 if n_charts else 0)
         assert f'content="{ds.data_version}"' in page and "Phiên bản dữ liệu" in page
+        # readers see the version as a Vietnamese date, the ISO form only in the metadata
+        assert fmt_data_version(ds.data_version) in page and ds.data_version.split(" · ")[1] not in page.split("<footer")[1]
         assert "DỮ LIỆU MẪU" in page  # sample data is labelled
         rec = json.loads(re.search(r'id="nrlib-report"[^>]*>(.*?)</script>', page, re.S).group(1))
         assert rec["data_version"] == ds.data_version and rec["parameters"]["db_path"] == str(sample["db"])

@@ -51,6 +51,15 @@ def test_dates():
     assert vf.fmt_datetime(dt.datetime(2021, 2, 18, 9, 5)) == "18/02/2021 09:05"
 
 
+def test_data_version_reads_as_a_vietnamese_date():
+    assert vf.fmt_data_version("audit 12 · 2021-02-20T10:15:07.123456") == "số 12, lúc 20/02/2021 10:15"
+    assert vf.fmt_data_version("audit 0") == "số 0"
+    assert vf.fmt_data_version("") == vf.fmt_data_version(None) == vf.MISSING
+    # anything else (a snapshot's label, an analyst's tag) is shown as it is, not guessed at
+    assert vf.fmt_data_version("dv-123") == "dv-123"
+    assert vf.fmt_data_version("audit 3 · not a date") == "audit 3 · not a date"
+
+
 def test_vietnamese_sort_puts_d_stroke_after_d_and_base_letters_before_tones():
     words = ["Đồng Nai", "Dương", "Zalo", "An", "Ăn", "Ấn", "Bình"]
     assert vf.sort_vietnamese(words) == ["An", "Ăn", "Ấn", "Bình", "Dương", "Đồng Nai", "Zalo"]
