@@ -257,3 +257,67 @@ def test_extents_never_understate_what_the_reader_holds(books, lo_copies):
 def test_the_zip_writer_of_the_tests_writes_what_zipfile_reads(books, tmp_path):
     path = replace_parts(books.good, tmp_path / "copy.xlsx", {})
     assert read_parts(path) == read_parts(books.good)
+
+
+# ----------------------------------------------------------------------------- the fast path
+
+
+def _cell_xml(ref: str, form: str) -> bytes:
+    return {"value": f'<c r="{ref}" s="1"><v>1</v></c>', "formula": f'<c r="{ref}"><f>1+1</f></c>',
+            "inline": f'<c r="{ref}" t="inlineStr"><is><t>x &gt; y</t></is></c>',
+            "styled": f'<c r="{ref}" s="2"/>', "open-empty": f'<c r="{ref}"></c>',
+            "r-last": f'<c s="1" r="{ref}"><v>1</v></c>', "implicit": '<c><v>1</v></c>',
+            "quoted-gt": f'<c r="{ref}" x="/>"><v>1</v></c>', "single-quotes": f"<c r='{ref}'><v>1</v></c>",
+            "prefixed": f'<x:c xmlns:x="urn:x" r="{ref}"><x:v>1</x:v></x:c>',
+            "newline": f'<c\nr="{ref}"><v>1</v></c>'}[form].encode()
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def test_fast_and_streaming_scans_agree_on_what_they_refuse(books, tmp_path, monkeypatch):
+    """The regex fast path may only overstate an extent (an open, empty ``<c></c>``), never understate it,
+    and every refusal and its message come from the streaming expat scan."""
+    import random
+
+    import nrlib.precheck as pc
+
+    forms = ["value", "formula", "inline", "styled", "open-empty", "r-last", "implicit", "quoted-gt",
+             "single-quotes", "prefixed", "newline"]
+    rng = random.Random(20210218)
+    for i in range(60):
+        cells = []
+        for _ in range(rng.randint(1, 6)):
+            row = rng.choice([1, 3, 50, 99, 100, 101, 20000, 1048576])
+            col = rng.choice([1, 2, 20, 21, 26, 27, 500, 16384])
+            cells.append(_cell_xml(f"{_col_letters(col)}{row}", rng.choice(forms)))
+        path = _with_sheet(books, tmp_path, b'<row r="1">' + b"".join(cells) + b"</row>", name=f"f{i}.xlsx")
+        got = {}
+        for fast in (True, False):
+            monkeypatch.setattr(pc, "FAST_PART_BYTES", 4 << 20 if fast else -1)
+            for limits in (None, SMALL):
+                try:
+                    ext = check_file(path, limits).sheets["VanDong"]
+                    got[fast, limits] = ("ok", ext.rows, ext.columns)
+                except WorkbookReadError as exc:
+                    got[fast, limits] = ("refused", exc.rule, exc.message)
+        for limits in (None, SMALL):
+            fast, slow = got[True, limits], got[False, limits]
+            assert fast[0] == slow[0], (cells, fast, slow)
+            if fast[0] == "refused":
+                assert fast == slow, cells
+            else:
+                assert fast[1] >= slow[1] and fast[2] >= slow[2], (cells, fast, slow)
+                if not any(b"></c>" in c for c in cells):
+                    assert fast == slow, cells
+
+
+def test_the_fast_path_does_not_apply_to_utf16_parts(books, tmp_path):
+    xml = sheet_xml(b'<row r="1"><c r="XFD1048576"><v>1</v></c></row>').replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
+    path = replace_parts(books.good, tmp_path / "u16.xlsx", {VANDONG_PART: b"\xff\xfe" + xml.decode().encode("utf-16-le")})
+    assert _refused(path).rule == "E_SHEET_TOO_LARGE"
