@@ -272,18 +272,21 @@ PARALLEL_MIN_FILES = 16
 
 
 def default_workers() -> int:
-    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS``, else the idle CPUs (at most 4).
+    """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS``, else the CPUs this process may use (at most 4).
 
-    Idle CPUs are the CPUs this process may use minus the 1-minute load
-    average: on a machine already busy, extra processes only compete with
-    each other, and one process is faster (measured in ``benchmarks/bench_ingest.py``).
+    The machine's load is not subtracted: on 2 CPUs kept busy by two other
+    processes, 2 workers still ingest about 1,4× as fast as one (they get a
+    larger share of the CPUs), and the parallel path costs little CPU of its
+    own (measured in ``benchmarks/bench_ingest.py``).
     """
     env = os.environ.get("NRLIB_INGEST_WORKERS")
     if env:
-        return max(1, int(env))
+        if not env.strip().isdigit() or int(env) < 1:
+            raise IngestUsageError(f"NRLIB_INGEST_WORKERS={env!r}: cần một số nguyên dương / "
+                                   "must be a positive whole number of processes")
+        return min(int(env), 64)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(4, int(cpus - load + 0.5)))
+    return max(1, min(4, cpus))
 
 
 def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, manifest: str | Path | None = None,

@@ -324,3 +324,20 @@ def test_ingest_sample_folder_is_idempotent(tmp_path, sample_dir, monkeypatch, c
     assert digests(db) == first
     assert f"{n} đã có từ trước" in capsys.readouterr().out
     assert st.load_dataset(db).is_sample
+
+
+def test_default_workers_follow_the_cpus_not_the_load(monkeypatch):
+    import nrlib.ingest as ing
+
+    monkeypatch.delenv("NRLIB_INGEST_WORKERS", raising=False)
+    monkeypatch.setattr(ing.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr(ing.os, "getloadavg", lambda: (7.5, 7.5, 7.5), raising=False)
+    assert ing.default_workers() == 2        # a busy machine still gets both CPUs' worth of workers
+    monkeypatch.setattr(ing.os, "sched_getaffinity", lambda _pid: set(range(32)), raising=False)
+    assert ing.default_workers() == 4
+    monkeypatch.setenv("NRLIB_INGEST_WORKERS", "3")
+    assert ing.default_workers() == 3
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("NRLIB_INGEST_WORKERS", bad)
+        with pytest.raises(ing.IngestUsageError, match="NRLIB_INGEST_WORKERS"):
+            ing.default_workers()
