@@ -509,9 +509,11 @@ def _internal_error(path: Path, exc: Exception) -> Result:
 _WORKER_SCHEMA: Schema | None = None
 
 
-def _worker_init() -> None:
+def _worker_init(schema: Schema) -> None:
+    """Use the parent's compiled schema: with ``fork`` it arrives as it is, with the units' registry rows and
+    levels that :meth:`Schema.prepare_units` loaded (a fresh ``compile_schema()`` would load them again)."""
     global _WORKER_SCHEMA
-    _WORKER_SCHEMA = compile_schema()
+    _WORKER_SCHEMA = schema
 
 
 def _worker(task):
@@ -527,7 +529,7 @@ def _analyser(tasks: list, schema: Schema, workers: int):
         return
     ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
         else multiprocessing.get_context()
-    pool = ctx.Pool(workers, initializer=_worker_init)
+    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(schema,))
     try:
         yield pool.imap(_worker, tasks, chunksize=4)
         pool.close()

@@ -70,8 +70,8 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 FAST_PART_BYTES = 4 << 20
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 #: other ways a cell's start tag can begin than "<c " (then the fast path does not apply)
-_OTHER_CELL_STARTS = (b"<c\t", b"<c\n", b"<c\r", b"<c/", b"<c>")
-_PREFIXED_STARTS = tuple(b":c" + end for end in (b" ", b"\t", b"\n", b"\r", b"/", b">"))
+_OTHER_CELL_START = re.compile(rb"<c[\t\n\r/>]")
+_PREFIXED_START = re.compile(rb":c[\s/>]")
 # a plain cell tag, as Excel, LibreOffice and openpyxl write it: r="B12" first (upper case, no "$", a row from
 # 1), then attributes in double quotes with no "<", ">" or '"' inside; group 3 is "/" for an empty cell
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?:\s+[^\s=<>"/]+="[^"<>]*")*\s*(/?)>')
@@ -439,11 +439,11 @@ def _fast_scan(data: bytes, name: str, scanner, strict: bool) -> bool:
 
 def _fast_extent(data: bytes) -> tuple[int, int] | None:
     """(rows, columns) reached by the part's non-empty plain cells, or None when a ``<c>`` tag is not plain."""
-    if b":c" in data and any(p in data for p in _PREFIXED_STARTS):
+    if b":c" in data and _PREFIXED_START.search(data):
         return None
     if b"<c" not in data:
         return 0, 0
-    if any(p in data for p in _OTHER_CELL_STARTS):
+    if _OTHER_CELL_START.search(data):
         return None
     cells = _PLAIN_CELL.findall(data)
     if len(cells) != data.count(b"<c "):
