@@ -19,7 +19,7 @@ same run:
 
 The headline row is a fresh ``nrlib ingest`` of the files: warm-up plus the
 ingest with the default number of processes (:func:`nrlib.ingest.default_workers`:
-the idle CPUs). Goals: ≥ 100 workbooks/s and ≥ 5× the openpyxl rate
+the CPUs this process may use, at most 4). Goals: ≥ 100 workbooks/s and ≥ 5× the openpyxl rate
 (``ratio``). CPU seconds (this process and its workers) are reported too:
 the machines these run on are shared, and wall-clock time moves with the
 load. Environment: ``NRLIB_BENCH_INGEST_N`` (default 300) workbooks.

@@ -6,6 +6,7 @@ import struct
 
 import pytest
 from hostile.builders import VANDONG_PART, Raw, read_parts, replace_parts, sheet_xml, write_zip
+from hostile.xlsx_edit import col_letters
 
 from nrlib.exceptions import WorkbookReadError
 from nrlib.limits import Limits
@@ -272,14 +273,6 @@ def _cell_xml(ref: str, form: str) -> bytes:
             "newline": f'<c\nr="{ref}"><v>1</v></c>'}[form].encode()
 
 
-def _col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 def test_fast_and_streaming_scans_agree_on_what_they_refuse(books, tmp_path, monkeypatch):
     """The regex fast path may only overstate an extent (an open, empty ``<c></c>``), never understate it,
     and every refusal and its message come from the streaming expat scan."""
@@ -295,7 +288,7 @@ def test_fast_and_streaming_scans_agree_on_what_they_refuse(books, tmp_path, mon
         for _ in range(rng.randint(1, 6)):
             row = rng.choice([1, 3, 50, 99, 100, 101, 20000, 1048576])
             col = rng.choice([1, 2, 20, 21, 26, 27, 500, 16384])
-            cells.append(_cell_xml(f"{_col_letters(col)}{row}", rng.choice(forms)))
+            cells.append(_cell_xml(f"{col_letters(col)}{row}", rng.choice(forms)))
         path = _with_sheet(books, tmp_path, b'<row r="1">' + b"".join(cells) + b"</row>", name=f"f{i}.xlsx")
         got = {}
         for fast in (True, False):
