@@ -39,6 +39,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên dương / a positive whole number, not {text!r}")
+    return int(text)
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import labels
     from .ingest import exit_code, ingest_files, outcomes_json, summarise
@@ -50,7 +56,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.json:
             print("\n".join(outcome.lines()), flush=True)
 
-    outcomes = ingest_files(args.paths, db, received=args.received, manifest=args.manifest, on_file=show)
+    outcomes = ingest_files(args.paths, db, received=args.received, manifest=args.manifest, on_file=show,
+                            workers=args.workers)
     if args.json:
         print(outcomes_json(outcomes, db))
     else:
@@ -116,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "default today)")
     when.add_argument("--manifest", type=Path, metavar="FILE",
                       help="received.csv listing file_name, unit_code, received_date of each file")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="processes reading and validating files (default: $NRLIB_INGEST_WORKERS, else one per CPU, "
+                        "at most 4); the store is always written by one process, in order")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
     p.set_defaults(func=_cmd_ingest)
 

@@ -177,6 +177,20 @@ def test_cli_json_and_exit_codes(tmp_path, books, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["ingest", "--received", "2021-01-01", "--manifest", "x.csv", str(books.good)])
     assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest", "--workers", "0", str(books.good), "--db", str(db)])
+    assert exc.value.code == 2 and "số nguyên dương" in capsys.readouterr().err
+
+
+def test_cli_workers_option_reaches_the_ingest(tmp_path, books, monkeypatch):
+    import nrlib.ingest as ing
+
+    seen = []
+    real = ing.ingest_files
+    monkeypatch.setattr(ing, "ingest_files", lambda *a, **kw: seen.append(kw["workers"]) or real(*a, **kw))
+    assert main(["ingest", str(books.good), "--db", str(tmp_path / "s.duckdb"), "--workers", "3"]) == 0
+    assert main(["ingest", str(books.good), "--db", str(tmp_path / "s.duckdb")]) == 0
+    assert seen == [3, None]
 
 
 def test_cli_ingests_a_folder(tmp_path, books):
