@@ -50,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -58,6 +57,7 @@ from html import unescape
 from pathlib import Path
 
 from .exceptions import WorkbookReadError
+from .extents import Extent, OdsScanner, XlsxSheetScanner, fast_extent, scan_biff, show_part
 from .limits import RATIO_MIN_BYTES, Limits, load_limits
 from .vnformat import fmt_number
 
@@ -69,26 +69,8 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 #: parts up to this size (declared, unzipped) may take the fast path (read whole, bounded by regexes)
 FAST_PART_BYTES = 4 << 20
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
-#: other ways a cell's start tag can begin than "<c " (then the fast path does not apply)
-_OTHER_CELL_START = re.compile(rb"<c[\t\n\r/>]")
-_PREFIXED_START = re.compile(rb":c[\s/>]")
-# a plain cell tag, as Excel, LibreOffice and openpyxl write it: r="B12" first (upper case, no "$", a row from
-# 1), then attributes in double quotes with no "<", ">" or '"' inside; group 3 is "/" for an empty cell
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?:\s+[^\s=<>"/]+="[^"<>]*")*\s*(/?)>')
 
 _ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-
-
-@dataclass
-class Extent:
-    """How far a sheet's values reach: ``rows`` and ``columns`` counted from A1 to the last value."""
-
-    rows: int = 0
-    columns: int = 0
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.columns
 
 
 @dataclass
@@ -221,22 +203,17 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     for i in infos:
         if i.file_size > RATIO_MIN_BYTES and i.file_size > limits.max_compression_ratio * max(i.compress_size, 1):
             raise WorkbookReadError.refuse(
-                "E_FILE_COMPRESSION", part=_show_part(i.filename), size=_mb(i.file_size),
+                "E_FILE_COMPRESSION", part=show_part(i.filename), size=_mb(i.file_size),
                 ratio=fmt_number(i.file_size / max(i.compress_size, 1)), limit=fmt_number(limits.max_compression_ratio))
         if i.flag_bits & 0x1:
             raise WorkbookReadError.refuse("E_FILE_ENCRYPTED")
-
-
-def _show_part(name: str) -> str:
-    name = "".join(ch if ch.isprintable() else "?" for ch in name)
-    return name if len(name) <= 80 else name[:77] + "…"
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 4 << 20) -> str:
     """A small XML part as text (after its DTD check), for the sheet list and relationships."""
     info = zf.getinfo(name)
     if info.file_size > limit:
-        raise WorkbookReadError.refuse("E_FILE_TOO_LARGE", what=f"phần “{_show_part(name)}”", value=_mb(info.file_size),
+        raise WorkbookReadError.refuse("E_FILE_TOO_LARGE", what=f"phần “{show_part(name)}”", value=_mb(info.file_size),
                                        limit=_mb(limit))
     data = _read_part(zf, info)
     _no_dtd(data, name)
@@ -251,13 +228,13 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def _damaged(name: str, exc: Exception) -> WorkbookReadError:
-    return _unreadable(f"tệp bị hỏng: phần “{_show_part(name)}” không giải nén được [{type(exc).__name__}]")
+    return _unreadable(f"tệp bị hỏng: phần “{show_part(name)}” không giải nén được [{type(exc).__name__}]")
 
 
 def _no_dtd(data: bytes, name: str) -> None:
     m = _DTD.search(data) if b"<!" in data else None
     if m:
-        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=_show_part(name), found=f"<!{m.group(1).decode()}")
+        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=show_part(name), found=f"<!{m.group(1).decode()}")
 
 
 def _mimetype(zf: zipfile.ZipFile, names: set[str]) -> str:
@@ -295,7 +272,7 @@ def _macro_parts(names: set[str]) -> list[str]:
 
 def _refuse_macros(found: list[str], limits: Limits) -> None:
     if found and not limits.allow_macros:
-        raise WorkbookReadError.refuse("E_FILE_MACROS", what=", ".join(_show_part(n) for n in found[:3]))
+        raise WorkbookReadError.refuse("E_FILE_MACROS", what=", ".join(show_part(n) for n in found[:3]))
 
 
 def _check_xlsx(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> FileCheck:
@@ -325,7 +302,7 @@ def _check_xlsx(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limit
         # spelling than the relationship's must not escape the limits); only the parts known to be
         # sheets must be well-formed
         sheet = part_sheet.get(name)
-        scanner = _XlsxSheetScanner(sheet or name, limits) if name.lower().endswith(".xml") else None
+        scanner = XlsxSheetScanner(sheet or name, limits) if name.lower().endswith(".xml") else None
         _scan_part(zf, info, scanner, strict=sheet is not None)
         if sheet is not None:
             out.sheets[sheet] = scanner.extent
@@ -341,7 +318,7 @@ def _check_ods(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
     for info in infos:
         if not info.filename.lower().endswith((".xml", ".rdf")):
             continue
-        scanner = _OdsScanner(limits) if info.filename == "content.xml" else None
+        scanner = OdsScanner(limits) if info.filename == "content.xml" else None
         _scan_part(zf, info, scanner, strict=scanner is not None)
         if scanner is not None:
             out.sheets.update(scanner.extents)
@@ -367,10 +344,10 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool
         chunks = None
 
     def dtd(*_args):
-        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=_show_part(name), found="<!DOCTYPE")
+        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=show_part(name), found="<!DOCTYPE")
 
     def entity(*_args):
-        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=_show_part(name), found="<!ENTITY")
+        raise WorkbookReadError.refuse("E_FILE_XML_DTD", part=show_part(name), found="<!ENTITY")
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -401,7 +378,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool
 
 
 def _not_xml(name: str, exc) -> WorkbookReadError:
-    return _unreadable(f"tệp bị hỏng: phần “{_show_part(name)}” không phải XML hợp lệ "
+    return _unreadable(f"tệp bị hỏng: phần “{show_part(name)}” không phải XML hợp lệ "
                        f"(dòng {exc.lineno}, cột {exc.offset})")
 
 
@@ -417,9 +394,9 @@ def _fast_scan(data: bytes, name: str, scanner, strict: bool) -> bool:
         return False
     _no_dtd(data, name)
     if scanner is not None:
-        if not isinstance(scanner, _XlsxSheetScanner):
+        if not isinstance(scanner, XlsxSheetScanner):
             return False
-        extent = _fast_extent(data)
+        extent = fast_extent(data)
         if extent is None:
             return False
         rows, cols = extent
@@ -437,24 +414,6 @@ def _fast_scan(data: bytes, name: str, scanner, strict: bool) -> bool:
     return True
 
 
-def _fast_extent(data: bytes) -> tuple[int, int] | None:
-    """(rows, columns) reached by the part's non-empty plain cells, or None when a ``<c>`` tag is not plain."""
-    if b":c" in data and _PREFIXED_START.search(data):
-        return None
-    if b"<c" not in data:
-        return 0, 0
-    if _OTHER_CELL_START.search(data):
-        return None
-    cells = _PLAIN_CELL.findall(data)
-    if len(cells) != data.count(b"<c "):
-        return None
-    valued = [(letters, digits) for letters, digits, empty in cells if not empty]
-    if not valued:
-        return 0, 0
-    letters = max({c[0] for c in valued}, key=lambda col: (len(col), col))
-    return max(map(int, {c[1] for c in valued})), _col_number(letters.decode("ascii"))
-
-
 def _search_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """A DTD in a part expat could not parse, found by its bytes."""
     tail = b""
@@ -467,153 +426,7 @@ def _search_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise _damaged(info.filename, exc) from None
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-class _Scanner:
-    def __init__(self, limits: Limits):
-        self.limits = limits
-
-    def check(self, sheet: str, rows: int, cols: int) -> None:
-        lim = self.limits
-        for what, value, limit in (("số dòng", rows, lim.max_rows), ("số cột", cols, lim.max_columns),
-                                   ("số ô (dòng × cột)", rows * cols, lim.max_cells)):
-            if value > limit:
-                raise WorkbookReadError.refuse("E_SHEET_TOO_LARGE", sheet=_show_part(sheet), what=what,
-                                               value=fmt_number(value), limit=fmt_number(limit))
-
-
-_CELL_REF = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,9})")
-#: element name -> what it is to a sheet scan ("row", "c", "value" or ""), with or without a prefix
-_KINDS: dict[str, str] = {}
-
-
-def _kind(name: str) -> str:
-    local = name.rsplit(":", 1)[-1]
-    kind = local if local in ("row", "c") else "value" if local in ("v", "is", "f") else ""
-    if len(_KINDS) < 10000:
-        _KINDS[name] = kind
-    return kind
-
-
-class _XlsxSheetScanner(_Scanner):
-    """Extent of one worksheet part: ``<row r>``, ``<c r>`` (or their implicit positions) holding a value.
-
-    Only start tags are watched (fast): a ``<v>``, ``<is>`` or ``<f>`` marks
-    the last ``<c>`` opened as holding a value.
-    """
-
-    def __init__(self, sheet: str, limits: Limits):
-        super().__init__(limits)
-        self.sheet = sheet
-        self.extent = Extent()
-        self.row = 0
-        self.col = 0
-        self.cell: tuple[int, int] | None = None
-
-    def start(self, name: str, attrs: dict) -> None:
-        kind = _KINDS.get(name)
-        if kind is None:
-            kind = _kind(name)
-        if not kind:
-            return
-        if kind == "c":
-            r = attrs.get("r")
-            m = _CELL_REF.fullmatch(r.strip()) if r else None
-            if m:
-                self.col = _col_number(m.group(1).upper())
-                self.row = int(m.group(2)) or max(self.row, 1)
-            else:
-                self.col += 1
-            self.cell = (max(self.row, 1), self.col)
-        elif kind == "value":
-            if self.cell is not None:
-                r, c = self.cell
-                ext = self.extent
-                if r > ext.rows or c > ext.columns:
-                    ext.rows, ext.columns = max(ext.rows, r), max(ext.columns, c)
-                    self.check(self.sheet, ext.rows, ext.columns)
-                self.cell = None
-        else:   # row
-            r = attrs.get("r", "").strip()
-            self.row = int(r) if r.isdigit() else self.row + 1
-            self.col = 0
-            self.cell = None
-
-    end = None
-
-
-class _OdsScanner(_Scanner):
-    """Extents of the tables of an ODS ``content.xml``, with repeated rows and columns applied."""
-
-    def __init__(self, limits: Limits):
-        super().__init__(limits)
-        self.extents: dict[str, Extent] = {}
-        self.table = ""
-        self.ext = Extent()
-        self.depth = 0            # table nesting (a table inside a cell is part of its cell)
-        self.row_index = 0
-        self.row_rep = 1
-        self.row_has_value = False
-        self.col = 0
-        self.cell: list | None = None   # [first column, repeat, has value]
-
-    @staticmethod
-    def _repeat(attrs: dict, key: str) -> int:
-        raw = str(attrs.get(key, "1")).strip()
-        return max(1, int(raw)) if raw.isdigit() else 1
-
-    def start(self, name: str, attrs: dict) -> None:
-        if name == "table:table":
-            self.depth += 1
-            if self.depth == 1:
-                self.table = attrs.get("table:name") or f"#{len(self.extents) + 1}"
-                self.ext = self.extents.setdefault(self.table, Extent())
-                self.row_index = 0
-                return
-        if self.depth != 1:
-            return
-        if name == "table:table-row":
-            self.row_rep = self._repeat(attrs, "table:number-rows-repeated")
-            self.row_has_value = False
-            self.col = 0
-        elif name in ("table:table-cell", "table:covered-table-cell"):
-            self.cell = [self.col, self._repeat(attrs, "table:number-columns-repeated"),
-                         "office:value-type" in attrs]
-        elif self.cell is not None:
-            self.cell[2] = True        # any content inside a cell (text:p, annotation...) counts
-
-    def end(self, name: str) -> None:
-        if name == "table:table":
-            self.depth -= 1
-            return
-        if self.depth != 1:
-            return
-        if name in ("table:table-cell", "table:covered-table-cell") and self.cell is not None:
-            first, rep, has_value = self.cell
-            self.col = first + rep
-            if has_value:
-                self.row_has_value = True
-                self.ext.columns = max(self.ext.columns, self.col)
-            self.cell = None
-        elif name == "table:table-row":
-            self.row_index += self.row_rep
-            if self.row_has_value:
-                self.ext.rows = max(self.ext.rows, self.row_index)
-                self.check(self.table, self.ext.rows, self.ext.columns)
-            self.row_rep = 1
-
-
 # ----------------------------------------------------------------------------- OLE compound files (xls, encrypted)
-
-
-_BIFF_CELLS = {0x0006, 0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x00D6, 0x0201}
-_BIFF_MULTI = {0x00BD, 0x00BE}     # MULRK, MULBLANK: first column at 2, last column in the last two bytes
-_BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 
 
 def _check_cfb(path: Path, size: int, limits: Limits) -> FileCheck:
@@ -641,64 +454,6 @@ def _check_cfb(path: Path, size: int, limits: Limits) -> FileCheck:
             data = ole.openstream(stream).read()
         except Exception as exc:
             raise _unreadable(f"tệp Excel 97-2003 (.xls) bị hỏng [{type(exc).__name__}]") from None
-    return FileCheck(format="xls", sheets=_scan_biff(data, limits))
+    return FileCheck(format="xls", sheets=scan_biff(data, limits))
 
 
-def _scan_biff(data: bytes, limits: Limits) -> dict[str, Extent]:
-    """Walk the BIFF records: sheet names (BOUNDSHEET), encryption (FILEPASS), cell positions per sheet.
-
-    Each BOF opens a substream (the workbook globals first, then one per
-    sheet; a chart inside a sheet nests its own BOF ... EOF); cell records
-    extend the extent of the substream they are in.
-    """
-    names: dict[int, str] = {}
-    extents: dict[int, Extent] = {}
-    checker = _Scanner(limits)
-    biff8 = True
-    seen_globals = False
-    stack: list[int | None] = []
-    current: int | None = None        # stream offset of the open sheet substream's BOF
-    pos, n = 0, len(data)
-    unpack = struct.unpack_from
-    while pos + 4 <= n:
-        rtype, rlen = unpack("<HH", data, pos)
-        body = pos + 4
-        if rtype == _BOF:
-            if not seen_globals:        # the first BOF opens the workbook globals and gives the version
-                seen_globals = True
-                biff8 = rlen >= 2 and unpack("<H", data, body)[0] >= 0x0600
-                stack.append(None)
-            else:
-                stack.append(current)
-                current = pos
-                extents[pos] = Extent()
-        elif rtype == _EOF:
-            current = stack.pop() if stack else None
-        elif rtype == _FILEPASS:
-            raise WorkbookReadError.refuse("E_FILE_ENCRYPTED")
-        elif rtype == _BOUNDSHEET and rlen >= 8:
-            names[unpack("<I", data, body)[0]] = _biff_name(data[body + 6:body + rlen], biff8)
-            if len(names) > limits.max_sheets:
-                raise WorkbookReadError.refuse("E_FILE_TOO_LARGE", what="số trang tính", value=fmt_number(len(names)),
-                                               limit=fmt_number(limits.max_sheets))
-        elif current is not None and rlen >= 4 and (rtype in _BIFF_CELLS or rtype in _BIFF_MULTI):
-            row, col = unpack("<HH", data, body)
-            if rtype in _BIFF_MULTI and rlen >= 6:
-                col = max(col, unpack("<H", data, body + rlen - 2)[0])
-            ext = extents[current]
-            if row + 1 > ext.rows or col + 1 > ext.columns:
-                ext.rows, ext.columns = max(ext.rows, row + 1), max(ext.columns, col + 1)
-                checker.check(names.get(current, "?"), ext.rows, ext.columns)
-        pos = body + rlen
-    return {names.get(at, f"#{i + 1}"): ext for i, (at, ext) in enumerate(sorted(extents.items()))}
-
-
-def _biff_name(raw: bytes, biff8: bool) -> str:
-    if not raw:
-        return ""
-    cch = raw[0]
-    if biff8 and len(raw) >= 2:
-        if raw[1] & 0x1:
-            return raw[2:2 + 2 * cch].decode("utf-16-le", "replace")
-        return raw[2:2 + cch].decode("latin-1")
-    return raw[1:1 + cch].decode("cp1252", "replace")

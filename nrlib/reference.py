@@ -7,7 +7,6 @@ Results are cached per file path, and callers get copies they may modify.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import json
