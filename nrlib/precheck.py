@@ -17,7 +17,8 @@ Method, by what the file *is* (its first bytes, whatever its name says):
   XML part is streamed once through :mod:`zipfile` (which stops at the
   declared size and checks the CRC, so a lying header is caught as damage),
   looking for ``<!DOCTYPE``/``<!ENTITY`` (Office files never declare
-  entities), and each sheet's tags are tokenised to find its extent: the last
+  entities), and each sheet's tags are tokenised to find its extent
+  (:mod:`nrlib.extents`): the last
   row and column holding a value (``<v>``, ``<is>``, ``<f>`` in a ``<c>``;
   for ODS, cells with a value or content, with ``number-rows-repeated`` and
   ``number-columns-repeated`` applied). Encryption (ODS manifest) and macros
