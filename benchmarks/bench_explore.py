@@ -79,12 +79,12 @@ def _cases(ds):
 
 def _naive(ds, panel, name, values) -> list[float]:
     """The same redraws with the analyses recomputed every time (cache emptied before each)."""
-    from nrlib import explore as ex
+    from nrlib import explore_common
 
     times = []
     for v in values:
         panel.controls[name].value = v
-        ex._CACHE.pop(id(ds), None)
+        explore_common._CACHE.pop(id(ds), None)
         panel.refresh(raise_errors=True)
         times.append(panel.last_seconds)
     return times
@@ -92,6 +92,7 @@ def _naive(ds, panel, name, values) -> list[float]:
 
 def run() -> list[dict]:
     from nrlib import explore as ex
+    from nrlib import explore_common
     from nrlib.store import load_dataset
 
     rows = []
@@ -104,7 +105,7 @@ def run() -> list[dict]:
                      "note": f"{len(ds.units)} units"})
         ex.Panel(ex.overview_view, ds)  # the first FigureWidget loads plotly's widget bundle once per kernel
         for label, view, controls, name, values in _cases(ds):
-            ex._CACHE.pop(id(ds), None)
+            explore_common._CACHE.pop(id(ds), None)
             t0 = time.perf_counter()
             panel = ex.Panel(view, ds, controls)
             t_first = time.perf_counter() - t0

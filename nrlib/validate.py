@@ -509,63 +509,68 @@ def spec_years_col(spec: dict) -> dict:
     return next(c for c in spec["columns"] if c["key"] == "years")
 
 
-def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
+def _grid_rows(run: Run, sheet: Sheet, spec: dict, rows: dict, lookup_name: str, key: str, kind: str):
+    """Each code of ``rows`` found on a code × year sheet (ChiTieu, VanDong): ``(code, row spec, row index, header)``.
+
+    Missing year columns and unknown, duplicated or missing rows are reported
+    first, and each row's note is recorded before the row is yielded; nothing
+    is yielded when the header cannot be found (reported too).
+    """
     hdr = run.header(sheet, spec)
     if hdr is None:
         return
     run.check_years(sheet, hdr)
-    ycol = spec_years_col(spec)
-    lookup = s.row_lookup("ChiTieu", list(s.indicators))
-    found = run.rows_by_code(sheet, hdr, "indicator_code", lookup, labels.ROW_KINDS["indicator_grid"],
-                             list(hdr.years.values()), expected=list(s.indicators))
-    for code, row in s.indicators.items():
+    lookup = run.s.row_lookup(lookup_name, list(rows))
+    found = run.rows_by_code(sheet, hdr, key, lookup, labels.ROW_KINDS[kind], list(hdr.years.values()),
+                             expected=list(rows))
+    for code, row in rows.items():
         r = found.get(code)
         if r is None:
             continue
         run.note(sheet, hdr, r, code)
+        yield code, row, r, hdr
+
+
+def _read_years(run: Run, sheet: Sheet, hdr: _Header, r: int, code: str, what: str, bounds: list,
+                **number_options) -> dict[int, tuple[float | None, int]]:
+    """One code's row of a code × year sheet: each year's number read, checked against ``bounds``, recorded.
+
+    ``number_options`` go to :meth:`Run.number`. Returns ``{year: (value, column)}``.
+    """
+    read = {}
+    for y in run.s.years:
+        c = hdr.years.get(y)
+        if c is None:
+            continue
+        what_year = f"{what} năm {y}"
+        v = run.number(sheet, r, c, what_year, **number_options)
+        run.bounds(sheet.name, cell_ref(r, c), v, bounds, what_year, sheet.value(r, c))
+        run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
+        run.res.values.append({"year": y, "data_element": code, "value": v})
+        read[y] = (v, c)
+    return read
+
+
+def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    ycol = spec_years_col(spec)
+    for code, row, r, hdr in _grid_rows(run, sheet, spec, s.indicators, "ChiTieu", "indicator_code", "indicator_grid"):
         info = s.indicator_info.get(code, {})
         rules = _bounds({"min": ycol.get("min"), "max": row.get("max")})
-        for y in s.years:
-            c = hdr.years.get(y)
-            if c is None:
-                continue
-            what = f"chỉ tiêu {code} năm {y}"
-            v = run.number(sheet, r, c, what, percent=info.get("unit") == "%", required=bool(ycol.get("required")))
-            run.bounds(sheet.name, cell_ref(r, c), v, rules, what, sheet.value(r, c))
-            run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
-            run.res.values.append({"year": y, "data_element": code, "value": v})
+        _read_years(run, sheet, hdr, r, code, f"chỉ tiêu {code}", rules, percent=info.get("unit") == "%",
+                    required=bool(ycol.get("required")))
 
 
 def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    run.check_years(sheet, hdr)
     ycol = spec_years_col(spec)
-    lookup = s.row_lookup("VanDong", list(s.metrics))
-    found = run.rows_by_code(sheet, hdr, "code", lookup, labels.ROW_KINDS["metric_grid"],
-                             list(hdr.years.values()), expected=list(s.metrics))
     got: dict = {}
-    for code, m in s.metrics.items():
-        r = found.get(code)
-        if r is None:
-            continue
-        run.note(sheet, hdr, r, code)
+    for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
         rules = m.get("rules", {})
-        bounds = _bounds(rules)
-        for y in s.years:
-            c = hdr.years.get(y)
-            if c is None:
-                continue
-            what = f"{code} ({m['label']}) năm {y}"
-            v = run.number(sheet, r, c, what, integer=bool(rules.get("integer")),
-                           required=bool(ycol.get("required")))
-            run.bounds(sheet.name, cell_ref(r, c), v, bounds, what, sheet.value(r, c))
-            run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
+        read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", _bounds(rules),
+                           integer=bool(rules.get("integer")), required=bool(ycol.get("required")))
+        for y, (v, c) in read.items():
             got[(code, y)] = (v, r, c)
-            run.res.values.append({"year": y, "data_element": code, "value": v})
     for code, m in s.metrics.items():
         whole = (m.get("rules") or {}).get("le_metric")
         if not whole:

@@ -6,7 +6,9 @@ and broken ones, edited with openpyxl the way people edit them: renamed
 sheets, inserted rows and columns, merged headers, extra and deleted sheets.
 The session fixture :func:`books` writes them once; tests treat them as
 read-only. :data:`BROKEN_EXPECTED` lists every problem of the broken
-workbook, with its location.
+workbook, with its location. The validation tests (test_validate,
+test_plausibility) share the ``schema`` fixture and :func:`validate_file`,
+:func:`problem_locations`.
 """
 
 from __future__ import annotations
@@ -241,3 +243,23 @@ def lo_copies(books, tmp_path_factory) -> SimpleNamespace:
     xlsx = soffice_convert(books.formula_source, "xlsx", out / "xlsx")
     xls = soffice_convert(books.formula_source, "xls:MS Excel 97", out / "xls")
     return SimpleNamespace(xlsx=xlsx, xls=xls)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from nrlib.validate import compile_schema
+
+    return compile_schema()
+
+
+def validate_file(path, schema, **kw):
+    """A workbook file read and validated in one pass (the ValidationResult)."""
+    from nrlib.reader import read_workbook
+    from nrlib.validate import validate_workbook
+
+    return validate_workbook(read_workbook(path), schema, **kw)
+
+
+def problem_locations(res, rule=None):
+    """``{(rule, location)}`` of a validation result's problems, of one rule when given."""
+    return {(p.rule, p.location) for p in res.problems if rule is None or p.rule == rule}

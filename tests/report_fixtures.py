@@ -1,4 +1,4 @@
-"""Builders shared by the report tests (test_reports, test_report_browser, test_sections).
+"""Builders shared by the report tests (test_reports, test_report_browser, test_sections, test_report_*).
 
 Costly things are built once per test session and cached here (a plain
 module, so the cache is shared across test modules without touching
@@ -9,12 +9,19 @@ module, so the cache is shared across test modules without touching
   commendation proposal hold HTML/script payloads (:data:`XSS_PAYLOADS`);
 * :func:`sample_reports` — one real ``nrlib reports`` run on that store: the
   payload unit, the unit that sent nothing, a unit that fails, the district.
+
+The section tests (test_report_unit, test_report_district, test_sections)
+also share the module-scoped fixtures ``ds`` (the sample's Dataset),
+``analyses`` and ``roles`` — a test module gets them by importing them — and
+the helpers :func:`report_params`, :func:`all_html` and :func:`all_figures`.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import pytest
 
 DISTRICT = "738"
 SEED = 2021
@@ -105,3 +112,55 @@ def load_sample_dataset(db: Path):
 
         _cache["dataset"] = load_dataset(db)
     return _cache["dataset"]
+
+
+# ----------------------------------------------------------------------------- the section tests' fixtures
+
+
+@pytest.fixture(scope="module")
+def ds(sample_dir, tmp_path_factory):
+    db = sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    return load_sample_dataset(db)
+
+
+@pytest.fixture(scope="module")
+def analyses(ds):
+    from nrlib import sections
+
+    return sections.run_analyses(ds)
+
+
+@pytest.fixture(scope="module")
+def roles():
+    from nrlib.reference import load_units
+    from nrlib.sample import sample_roles
+
+    return sample_roles(load_units(DISTRICT))
+
+
+def report_params(kind: str, code: str, personal: bool = False):
+    """The ReportParameters of a unit or district report on the sample, without a store path or deadline."""
+    from nrlib.params import ReportParameters
+
+    return ReportParameters(kind=kind, code=code, district_code=DISTRICT, unit_code=code if kind == "unit" else None,
+                            db_path="unused", deadline=None, include_personal_data=personal)
+
+
+UNIT_SECTIONS = ["header", "key_figures", "criteria_scorecard", "maintenance", "campaign_table",
+                 "per_household_table", "data_quality", "narrative", "proposals", "methodology"]
+DISTRICT_SECTIONS = ["header", "key_figures", "units_table", "campaign_table", "criteria_at_risk", "ranking",
+                     "timeliness", "proposals", "methodology"]
+
+
+def all_html(report, names) -> str:
+    return "\n".join(getattr(report, n)() for n in names)
+
+
+def all_figures(report) -> list:
+    from nrlib.report_unit import UnitReport
+
+    if isinstance(report, UnitReport):
+        figs = [report.criteria_trend_figure(), *report.campaign_figures(), report.per_household_figure()]
+    else:
+        figs = [*report.units_figures(), *report.campaign_figures(), report.timeliness_figure()]
+    return [f for f in figs if f is not None]

@@ -6,24 +6,12 @@ import warnings
 
 import numpy as np
 import pytest
-from ingest_fixtures import UNIT, addr, find_unit, good_content, write_workbook
+from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
+    UNIT, addr, find_unit, good_content, problem_locations, schema, validate_file, write_workbook,
+)
 
 from nrlib.plausibility import Peers, _column_medians, comparable
-from nrlib.reader import read_workbook
-from nrlib.validate import compile_schema, validate_workbook
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return compile_schema()
-
-
-def _validate(path, schema, **kw):
-    return validate_workbook(read_workbook(path), schema, **kw)
-
-
-def _locs(res, rule=None):
-    return {(p.rule, p.location) for p in res.problems if rule is None or p.rule == rule}
+from nrlib.validate import compile_schema
 
 
 def test_declared_reached_but_measured_below_the_level_is_a_warning(tmp_path, schema):
@@ -31,9 +19,9 @@ def test_declared_reached_but_measured_below_the_level_is_a_warning(tmp_path, sc
     content["values"][("15.1", 2018)] = 50.0          # Đông Nam Bộ level: ≥ 85 %
     content["values"][("15.3", 2019)] = 30.0          # a ceiling: ≤ 14,3 %
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema)
+    res = validate_file(path, schema)
     assert res.accepted
-    assert _locs(res) == {("W_DECLARED_VS_MEASURED", f"TieuChi!{addr('TieuChi', 15, 2018)}"),
+    assert problem_locations(res) == {("W_DECLARED_VS_MEASURED", f"TieuChi!{addr('TieuChi', 15, 2018)}"),
                           ("W_DECLARED_VS_MEASURED", f"TieuChi!{addr('TieuChi', 15, 2019)}")}
     msg = next(p.message for p in res.problems if "2018" in p.message)
     assert "15.1" in msg and "85" in msg and "50" in msg
@@ -45,12 +33,12 @@ def test_derived_lower_bound_below_the_level_proves_nothing(tmp_path, schema):
     for y in range(2016, 2021):
         content["values"][("VD19", y)] = 1000      # a third of households: far below 98 %
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    assert _validate(path, schema).problems == []
+    assert validate_file(path, schema).problems == []
 
 
 def test_not_applicable_years_are_not_checked(books, schema):
     """Dầu Giây is a town from 2019: criteria "Không áp dụng", ChiTieu blank — no problem."""
-    res = _validate(books.town, schema)
+    res = validate_file(books.town, schema)
     assert res.problems == []
     status = {(c["criterion_no"], c["year"]): c["status"] for c in res.criteria_status}
     assert status[(10, 2019)] == "not_applicable" and status[(10, 2018)] == "reached"
@@ -62,9 +50,9 @@ def test_year_over_year_jump_is_a_warning(tmp_path, schema):
     for code in ("VD19",):
         content["values"][(code, 2018)] = 2900
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema)
+    res = validate_file(path, schema)
     assert res.accepted
-    assert _locs(res) == {("W_YOY_JUMP", f"VanDong!{addr('VanDong', 'VD11', 2018)}"),
+    assert problem_locations(res) == {("W_YOY_JUMP", f"VanDong!{addr('VanDong', 'VD11', 2018)}"),
                           ("W_YOY_JUMP", f"VanDong!{addr('VanDong', 'VD11', 2019)}")}
 
 
@@ -82,9 +70,9 @@ def test_outlier_against_other_units_is_a_warning(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] = 150000.0    # a hundred times the others (an extra zero or two)
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema, peers=_peer_values(6))
+    res = validate_file(path, schema, peers=_peer_values(6))
     assert res.accepted
-    assert _locs(res) == {("W_OUTLIER", f"VanDong!{addr('VanDong', 'VD01', 2017)}")}
+    assert problem_locations(res) == {("W_OUTLIER", f"VanDong!{addr('VanDong', 'VD01', 2017)}")}
     assert res.problems[0].value == "150000"
 
 
@@ -93,14 +81,14 @@ def test_ordinary_differences_between_units_are_not_outliers(tmp_path, schema):
     content["values"][("VD01", 2017)] *= 3          # three times the others: communes differ that much
     content["values"][("VD08", 2018)] = 0          # no house built that year: ordinary
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    assert _validate(path, schema, peers=_peer_values(6)).problems == []
+    assert validate_file(path, schema, peers=_peer_values(6)).problems == []
 
 
 def test_outlier_check_needs_enough_other_units(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] = 150000.0
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    assert _validate(path, schema, peers=_peer_values(4)).problems == []
+    assert validate_file(path, schema, peers=_peer_values(4)).problems == []
 
 
 def test_comparable_divides_parts_by_their_whole_and_counts_per_household(schema):

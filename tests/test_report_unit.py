@@ -7,88 +7,49 @@ import re
 import pytest
 
 import report_fixtures as rf
-from nrlib import figures, sections
+from nrlib import figures
 from nrlib.report_district import DistrictReport
 from nrlib.report_unit import UnitReport
-from nrlib.params import ReportParameters
-from nrlib.reference import load_units
-from nrlib.sample import sample_roles
-
-
-@pytest.fixture(scope="module")
-def ds(sample_dir, tmp_path_factory):
-    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
-    return rf.load_sample_dataset(db)
-
-
-@pytest.fixture(scope="module")
-def analyses(ds):
-    return sections.run_analyses(ds)
-
-
-@pytest.fixture(scope="module")
-def roles():
-    return sample_roles(load_units(rf.DISTRICT))
-
-
-def _params(kind: str, code: str, personal: bool = False) -> ReportParameters:
-    return ReportParameters(kind=kind, code=code, district_code=rf.DISTRICT, unit_code=code if kind == "unit" else None,
-                            db_path="unused", deadline=None, include_personal_data=personal)
-
-
-UNIT_SECTIONS = ["header", "key_figures", "criteria_scorecard", "maintenance", "campaign_table",
-                 "per_household_table", "data_quality", "narrative", "proposals", "methodology"]
-DISTRICT_SECTIONS = ["header", "key_figures", "units_table", "campaign_table", "criteria_at_risk", "ranking",
-                     "timeliness", "proposals", "methodology"]
-
-
-def _all_html(report, names) -> str:
-    return "\n".join(getattr(report, n)() for n in names)
-
-
-def _all_figures(report) -> list:
-    if isinstance(report, UnitReport):
-        figs = [report.criteria_trend_figure(), *report.campaign_figures(), report.per_household_figure()]
-    else:
-        figs = [*report.units_figures(), *report.campaign_figures(), report.timeliness_figure()]
-    return [f for f in figs if f is not None]
+from report_fixtures import (  # noqa: F401 (ds, analyses, roles: fixtures)
+    DISTRICT_SECTIONS, UNIT_SECTIONS, all_figures, all_html, analyses, ds, report_params, roles,
+)
 
 
 def test_untrusted_text_is_escaped_everywhere(ds):
-    r = UnitReport(ds, _params("unit", rf.XSS_UNIT))
-    page = _all_html(r, UNIT_SECTIONS)
+    r = UnitReport(ds, report_params("unit", rf.XSS_UNIT))
+    page = all_html(r, UNIT_SECTIONS)
     assert "<script" not in page and "<img" not in page and "javascript:" not in page.replace("javascript:window", "")
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in r.narrative()
     assert "Dòng 1\nDòng 2 &amp; &lt;b&gt;không đậm&lt;/b&gt;" in r.narrative()  # line breaks kept, markup shown
     assert "&lt;img src=x onerror=&quot;window.__xss = 2&quot;&gt;" in r.proposals()
-    d = DistrictReport(ds, _params("district", rf.DISTRICT))
-    dpage = _all_html(d, DISTRICT_SECTIONS)
+    d = DistrictReport(ds, report_params("district", rf.DISTRICT))
+    dpage = all_html(d, DISTRICT_SECTIONS)
     assert "<script" not in dpage and "<img" not in dpage
 
 
 def test_every_unit_renders_including_edge_units(ds, roles, analyses):
     for code in sorted(ds.units["unit_code"]):
-        r = UnitReport(ds, _params("unit", code), analyses)
-        assert _all_html(r, UNIT_SECTIONS)
+        r = UnitReport(ds, report_params("unit", code), analyses)
+        assert all_html(r, UNIT_SECTIONS)
         if code != roles["missing"]:
-            assert len(_all_figures(r)) >= 4
-        for fig in _all_figures(r):
+            assert len(all_figures(r)) >= 4
+        for fig in all_figures(r):
             figures.check_trace_types(fig)
             assert fig.layout.separators == ",." and fig.layout.title.text
 
 
 def test_unit_that_sent_nothing(ds, roles):
-    r = UnitReport(ds, _params("unit", roles["missing"]))
+    r = UnitReport(ds, report_params("unit", roles["missing"]))
     assert "chưa gửi biểu mẫu" in r.header()
     assert "Chưa nộp" in r.key_figures()
     assert "chưa gửi phần đánh giá" in r.narrative()
     assert "chưa khai kết quả" in r.criteria_scorecard() and "<table" not in r.criteria_scorecard()
     assert "0/19" not in r.key_figures()  # nothing declared is not "0 reached"
-    assert _all_figures(r) == []  # no empty charts
+    assert all_figures(r) == []  # no empty charts
 
 
 def test_scorecard_and_maintenance_of_a_lost_criterion(ds, roles):
-    r = UnitReport(ds, _params("unit", roles["lost"]))
+    r = UnitReport(ds, report_params("unit", roles["lost"]))
     card = r.criteria_scorecard()
     row10 = re.search(r"<tr><th scope=\"row\">10\. .*?</tr>", card).group(0)
     assert row10.count("st-not_reached") == 1 and row10.endswith("Chưa đạt</td></tr>")
@@ -97,7 +58,7 @@ def test_scorecard_and_maintenance_of_a_lost_criterion(ds, roles):
 
 
 def test_declared_reached_below_level_is_flagged(ds, roles):
-    r = UnitReport(ds, _params("unit", roles["declared_below_level"]))
+    r = UnitReport(ds, report_params("unit", roles["declared_below_level"]))
     assert "⚠" in r.criteria_scorecard()
     assert "cần xác minh" in r.maintenance()
 
@@ -105,7 +66,7 @@ def test_declared_reached_below_level_is_flagged(ds, roles):
 def test_town_years_not_applicable(ds):
     uy = ds.unit_years
     code = uy.loc[~uy["ntm_applies"].astype(bool), "unit_code"].iloc[0]
-    r = UnitReport(ds, _params("unit", code))
+    r = UnitReport(ds, report_params("unit", code))
     na_years = sorted(uy.loc[(uy["unit_code"] == code) & ~uy["ntm_applies"].astype(bool), "year"])
     assert r.criteria_scorecard().count("st st-not_applicable") == 19 * len(na_years)
     assert "không áp dụng" in r.header()
@@ -117,13 +78,13 @@ def test_personal_names_only_when_asked(ds):
     assert len(ind), "the sample has individual proposals"
     name = ind.iloc[0]["name"]
     code = ind.iloc[0]["unit_code"]
-    assert name not in UnitReport(ds, _params("unit", code)).proposals()
-    assert name not in DistrictReport(ds, _params("district", rf.DISTRICT)).proposals()
-    assert name in UnitReport(ds, _params("unit", code, personal=True)).proposals()
+    assert name not in UnitReport(ds, report_params("unit", code)).proposals()
+    assert name not in DistrictReport(ds, report_params("district", rf.DISTRICT)).proposals()
+    assert name in UnitReport(ds, report_params("unit", code, personal=True)).proposals()
 
 
 def test_criteria_trend_compares_with_the_mean_of_reporting_units(ds, roles, analyses):
-    r = UnitReport(ds, _params("unit", rf.XSS_UNIT), analyses)
+    r = UnitReport(ds, report_params("unit", rf.XSS_UNIT), analyses)
     fig = r.criteria_trend_figure()
     mean_line = dict(zip(fig.data[1].x, fig.data[1].y))
     reached = analyses["reached"]

@@ -7,33 +7,22 @@ import pytest
 
 import report_fixtures as rf
 from nrlib import sections
-from nrlib.params import ReportParameters
 from nrlib.report_district import DistrictReport
 from nrlib.report_unit import UnitReport
 from nrlib.vnformat import fmt_data_version
-
-
-@pytest.fixture(scope="module")
-def ds(sample_dir, tmp_path_factory):
-    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
-    return rf.load_sample_dataset(db)
-
-
-def _params(kind: str, code: str) -> ReportParameters:
-    return ReportParameters(kind=kind, code=code, district_code=rf.DISTRICT, unit_code=code if kind == "unit" else None,
-                            db_path="unused", deadline=None, include_personal_data=False)
+from report_fixtures import ds, report_params  # noqa: F401 (ds: a fixture)
 
 
 def test_run_analyses_once_shared_by_reports(ds):
     a = sections.run_analyses(ds)
     assert set(sections.ANALYSES) <= set(a)
-    u = UnitReport(ds, _params("unit", rf.XSS_UNIT), a)
-    d = DistrictReport(ds, _params("district", rf.DISTRICT), a)
+    u = UnitReport(ds, report_params("unit", rf.XSS_UNIT), a)
+    d = DistrictReport(ds, report_params("district", rf.DISTRICT), a)
     assert u.matrix is d.matrix is a["matrix"]  # computed once, not per report
 
 
 def test_levels_and_methodology(ds):
-    r = UnitReport(ds, _params("unit", rf.XSS_UNIT))
+    r = UnitReport(ds, report_params("unit", rf.XSS_UNIT))
     m = r.methodology()
     assert "Mức đạt chuẩn dùng để đối chiếu số liệu" in m and "Đông Nam Bộ" in m  # scope shown by name
     assert "≥ 59 triệu đồng/người" in m  # indicator 10's level in 2020 (Đông Nam Bộ)
@@ -42,7 +31,7 @@ def test_levels_and_methodology(ds):
 
 
 def test_district_per_household_is_a_ratio_of_sums(ds):
-    d = DistrictReport(ds, _params("district", rf.DISTRICT))
+    d = DistrictReport(ds, report_params("district", rf.DISTRICT))
     got = d._district_per_household().set_index("code")["per_household"]
     v = ds.values.assign(value=pd.to_numeric(ds.values["value"]))
     hh = v[(v["data_element"] == "VD11") & (v["year"] == 2020)].set_index("unit_code")["value"]

@@ -14,29 +14,17 @@ from ingest_fixtures import (
     addr,
     find_unit,
     good_content,
+    problem_locations,
+    schema,  # noqa: F401 (a fixture)
+    validate_file,
     write_workbook,
 )
 
 from nrlib import labels
-from nrlib.reader import read_workbook
-from nrlib.validate import compile_schema, validate_workbook
-
-
-@pytest.fixture(scope="module")
-def schema():
-    return compile_schema()
-
-
-def _validate(path, schema, **kw):
-    return validate_workbook(read_workbook(path), schema, **kw)
-
-
-def _locs(res, rule=None):
-    return {(p.rule, p.location) for p in res.problems if rule is None or p.rule == rule}
 
 
 def test_good_workbook_has_no_problem_and_all_content(books, schema):
-    res = _validate(books.good, schema, claims=[("file_name", UNIT), ("manifest", UNIT)])
+    res = validate_file(books.good, schema, claims=[("file_name", UNIT), ("manifest", UNIT)])
     assert res.problems == []
     assert res.accepted and res.unit_code == UNIT and res.outline_version == "1.0"
     content = good_content(UNIT)
@@ -53,10 +41,10 @@ def test_good_workbook_has_no_problem_and_all_content(books, schema):
 
 
 def test_messy_but_valid_workbook_reads_what_people_meant(books, schema):
-    res = _validate(books.messy, schema)
+    res = validate_file(books.messy, schema)
     assert res.accepted, [p.location + " " + p.message for p in res.problems]
     # the only problem: "3.000" in an integer count reads as 3000, and says it guessed
-    assert _locs(res) == {("W_NUMBER_AMBIGUOUS", f"Vandong !{addr('VanDong', 'VD11', 2016)[0]}"
+    assert problem_locations(res) == {("W_NUMBER_AMBIGUOUS", f"Vandong !{addr('VanDong', 'VD11', 2016)[0]}"
                                                  f"{int(addr('VanDong', 'VD11', 2016)[1:]) + 1}")}
     got = {(v["data_element"], v["year"]): v["value"] for v in res.values}
     for key, (_, value) in MESSY_NUMBERS.items():
@@ -76,7 +64,7 @@ def test_messy_but_valid_workbook_reads_what_people_meant(books, schema):
 
 
 def test_broken_workbook_reports_every_problem_at_its_cell(books, schema):
-    res = _validate(books.broken, schema, claims=[("file_name", OTHER)])
+    res = validate_file(books.broken, schema, claims=[("file_name", OTHER)])
     assert not res.accepted
     got = [(p.rule, p.location) for p in res.problems]
     assert sorted(got) == sorted(books.broken_expected)
@@ -93,14 +81,14 @@ def test_unit_code_must_be_in_the_registry(tmp_path, schema):
     content = good_content(UNIT)
     content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): "99999"}
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema)
-    assert ("E_UNIT_UNKNOWN", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}") in _locs(res)
+    res = validate_file(path, schema)
+    assert ("E_UNIT_UNKNOWN", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}") in problem_locations(res)
     assert res.unit_code is None and not res.accepted
 
 
 def test_manifest_claim_is_checked_too(books, schema):
-    res = _validate(books.good, schema, claims=[("manifest", OTHER)])
-    assert _locs(res) == {("E_UNIT_MISMATCH", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}")}
+    res = validate_file(books.good, schema, claims=[("manifest", OTHER)])
+    assert problem_locations(res) == {("E_UNIT_MISMATCH", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}")}
     assert "manifest" in res.problems[0].message
 
 
@@ -109,16 +97,16 @@ def test_required_info_blank_and_missing_year_column(tmp_path, schema):
     content["info"]["preparer_name"] = None
     content["overrides"] = {("VanDong", addr("VanDong", "VD01", 2018)[0] + "3"): "Năm sau"}
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema)
-    assert ("E_REQUIRED", f"ThongTin!{addr('ThongTin', 'preparer_name', 'value')}") in _locs(res)
-    assert ("E_YEAR_MISSING", "VanDong!3:3") in _locs(res)
+    res = validate_file(path, schema)
+    assert ("E_REQUIRED", f"ThongTin!{addr('ThongTin', 'preparer_name', 'value')}") in problem_locations(res)
+    assert ("E_YEAR_MISSING", "VanDong!3:3") in problem_locations(res)
 
 
 def test_sample_marker_is_detected(tmp_path, schema):
     content = good_content(UNIT)
     content["info"]["data_note"] = "DỮ LIỆU MẪU – không phải số liệu thật"
     path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
-    assert _validate(path, schema).is_sample
+    assert validate_file(path, schema).is_sample
 
 
 def test_duplicate_sheet_after_loose_matching(tmp_path, schema, books):
@@ -128,8 +116,8 @@ def test_duplicate_sheet_after_loose_matching(tmp_path, schema, books):
     wb.copy_worksheet(wb["VanDong"]).title = "VANDONG "  # Excel forbids only case-only twins
     path = tmp_path / "dup.xlsx"
     wb.save(path)
-    res = _validate(path, schema)
-    assert ("E_SHEET_DUPLICATE", "VanDong") in _locs(res)
+    res = validate_file(path, schema)
+    assert ("E_SHEET_DUPLICATE", "VanDong") in problem_locations(res)
 
 
 def test_every_rule_has_a_vietnamese_message_and_a_severity():
@@ -155,11 +143,11 @@ def test_a_proposal_without_a_number_gets_its_row_order(tmp_path, schema):
     for r in range(header + 1, ws.max_row + 1):
         ws.cell(r, 1).value = None
     wb.save(path)
-    res = _validate(path, schema)
+    res = validate_file(path, schema)
     assert [p["seq"] for p in res.proposals] == [1, 2]
     ws.delete_cols(1)
     wb.save(path)
-    res = _validate(path, schema)
+    res = validate_file(path, schema)
     assert [p["seq"] for p in res.proposals] == [1, 2] and res.accepted
 
 
@@ -172,7 +160,7 @@ def test_problems_at_personal_cells_do_not_quote_them(tmp_path, schema):
     content["proposals"][1]["name"] = "TrÇn ThÞ B×nh"
     content["narratives"]["I"] = "Th«ng tin chung"            # not personal: quoted as usual
     path = write_workbook(tmp_path / "p.xlsx", find_unit(UNIT), content=content)
-    res = _validate(path, schema)
+    res = validate_file(path, schema)
     legacy = [p for p in res.problems if p.rule == "E_ENCODING_LEGACY"]
     assert sorted(p.sheet for p in legacy) == ["DanhGia", "KhenThuong", "ThongTin", "ThongTin"]
     assert {p.cell for p in legacy if p.sheet == "ThongTin"} == {addr("ThongTin", "preparer_name", "value"),

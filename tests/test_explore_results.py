@@ -1,0 +1,77 @@
+"""nrlib.explore_results: the views of notebook 01 (results, campaign), on the Dataset of explore_fixtures."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import nrlib
+from explore_fixtures import BAU_HAM_2, GIA_KIEM, ds  # noqa: F401 (ds is a fixture)
+from nrlib import explore
+
+
+# ----------------------------------------------------------------------------- results and campaign views
+
+
+def test_overview_counts_reached_and_marks_towns(ds):
+    fig, table = explore.overview_view(ds, (2016, 2020))
+    t = table.set_index("Đơn vị")
+    assert t.loc["Xã Gia Kiệm", "2016"] == "19/19"
+    assert t.loc["Xã Bàu Hàm 2", "2018"] == "18/19"
+    assert t.loc["Xã Bàu Hàm 2", "2017"] == "18/19, thiếu 1"  # criterion 10 blank: not counted as reached
+    assert t.loc["Thị trấn Dầu Giây", "2020"] == "Không áp dụng"
+    assert t.loc["Xã Gia Tân 1", "2016"] == "Thiếu số liệu"  # sent nothing: unknown, not 0/19
+    assert t.loc["Số đơn vị đạt đủ các tiêu chí áp dụng", "2016"] == "3"
+    assert t.loc["Số đơn vị đạt đủ các tiêu chí áp dụng", "2019"] == "2"
+    z = dict(zip(fig.data[0].y, fig.data[0].z))
+    assert z["Xã Gia Kiệm"][0] == 19
+    for unit in ("Thị trấn Dầu Giây", "Xã Gia Tân 1"):  # no colour where nothing applies or nothing is known
+        assert z[unit][-1] is None or math.isnan(z[unit][-1])
+
+
+def test_campaign_view_sums_flows_and_recomputes_rates(ds):
+    fig, table = explore.campaign_view(ds, "VD01", (2016, 2020))
+    t = dict(zip(table["Đơn vị"], table.iloc[:, 1]))
+    assert t["Xã Gia Kiệm"] == "1.500 triệu đồng"
+    assert t["Xã Bàu Hàm 2"] == "150,5 triệu đồng"
+    assert t["Toàn huyện"] == "4.650,5 triệu đồng"
+    assert t["Xã Gia Tân 1"] == "–"
+    assert "4.650,5" in fig.layout.title.text
+    # the poor-household rate of the district is Σpoor / Σhouseholds of 2020, not a mean of unit rates
+    _, rt = explore.campaign_view(ds, "R_POOR", (2016, 2020))
+    district = dict(zip(rt["Đơn vị"], rt.iloc[:, 1]))["Toàn huyện"]
+    expected = 100 * (8 + 32 + 10) / (4400 + 3200 + 5400)
+    assert district == nrlib.vnformat.fmt_percent(expected, 2)
+
+
+def test_campaign_view_per_household_and_year_range(ds):
+    _, table = explore.campaign_view(ds, "VD01", (2019, 2020), per_household=True)
+    t = dict(zip(table["Đơn vị"], table.iloc[:, 1]))
+    assert t["Xã Gia Kiệm"] == nrlib.vnformat.fmt_number(900 / 4400, 3, trim=True) + " triệu đồng/hộ"
+    assert "bình quân 1 hộ" in table.columns[1]
+    # per household is meaningless for a rate: ignored, not applied twice
+    _, rate_table = explore.campaign_view(ds, "R_POOR", (2020, 2020), per_household=True)
+    assert "bình quân" not in rate_table.columns[1]
+
+
+def test_trend_view_units_and_district(ds):
+    fig, table = explore.trend_view(ds, "VD11", [GIA_KIEM, BAU_HAM_2], years=(2016, 2018))
+    assert [tr.name for tr in fig.data] == ["Xã Bàu Hàm 2", "Xã Gia Kiệm"]
+    assert list(fig.data[1].y) == [4000, 4100, 4200]
+    assert table.iloc[1]["2018"] == "4.200 hộ"
+    assert fig.layout.yaxis.title.text == "hộ"
+    fig, table = explore.trend_view(ds, "R_POOR", [])
+    assert [tr.name for tr in fig.data] == ["Toàn huyện"]
+    assert fig.data[0].y[0] == pytest.approx(100 * (40 + 60 + 50) / (4000 + 3000 + 5000))
+    assert "%{y:,.2f}" in fig.data[0].hovertemplate
+    assert fig.layout.xaxis.type == "category"  # no "2.016,5" ticks between years
+
+
+def test_unit_view(ds):
+    fig, table = explore.unit_view(ds, BAU_HAM_2)
+    by_name = {tr.name: list(tr.y) for tr in fig.data}
+    assert by_name["Chưa đạt"] == [0, 0, 1, 0, 1]
+    assert by_name["Thiếu số liệu"] == [0, 1, 0, 0, 0]
+    households = table[table["Chỉ tiêu"].str.startswith("VD11")].iloc[0]
+    assert households["2016"] == "3.000"
