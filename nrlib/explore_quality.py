@@ -88,19 +88,11 @@ def flags_view(ds: Dataset, unit_code: str | None = None, flag: str | None = Non
     if flag:
         f = f[f["flag"] == flag]
     names = unit_names(ds)
-    order = _unit_order(ds, [unit_code] if unit_code else None)
-    counts = f.groupby(["unit_code", "flag"]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
-    fig = _figure()
-    for k, colour in zip(FLAG_LABELS, SEQUENCE):
-        if not flag or flag == k:
-            fig.add_bar(x=[names[u] for u in order], y=(counts[k] if k in counts else pd.Series(0, index=order)).tolist(),
-                        name=FLAG_LABELS[k], marker={"color": colour},
-                        hovertemplate=f"%{{x}}<br>{FLAG_LABELS[k]}: %{{y:,d}} giá trị<extra></extra>")
-    fig.update_layout(barmode="stack")
+    kinds = [(k, FLAG_LABELS[k], colour) for k, colour in zip(FLAG_LABELS, SEQUENCE) if not flag or flag == k]
     where = names[unit_code] if unit_code else "toàn huyện"
-    style_figure(fig, ds, f"Số liệu cần kiểm tra lại ({where}): {fmt_number(len(f))} giá trị được đánh dấu",
-                 LABELS["unit"], "Số giá trị được đánh dấu")
-    _count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
+    fig = _stacked_per_unit(ds, f, "flag", kinds, unit_code, " giá trị",
+                            f"Số liệu cần kiểm tra lại ({where}): {fmt_number(len(f))} giá trị được đánh dấu",
+                            "Số giá trị được đánh dấu")
     table = pd.DataFrame({
         LABELS["unit"]: [names.get(u, u) for u in f["unit_code"]], LABELS["year"]: [str(y) for y in f["year"]],
         "Mã": f["data_element"].astype(str).tolist(),
@@ -145,24 +137,38 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
     return fig, table
 
 
+def _stacked_per_unit(ds: Dataset, rows: pd.DataFrame, column: str, kinds: list[tuple[str, str, str]],
+                      unit_code: str | None, noun: str, title: str, y_title: str) -> go.Figure:
+    """Stacked bars of ``rows`` counted per unit (one unit, or all in order) and per kind of ``column``.
+
+    ``kinds`` lists ``(value, label, colour)``, one bar trace each; ``noun`` follows the count in the hover.
+    """
+    names = unit_names(ds)
+    order = _unit_order(ds, [unit_code] if unit_code else None)
+    counts = rows.groupby(["unit_code", column]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
+    fig = _figure()
+    for value, label, colour in kinds:
+        fig.add_bar(x=[names[u] for u in order],
+                    y=(counts[value] if value in counts else pd.Series(0, index=order)).tolist(),
+                    name=label, marker={"color": colour}, hovertemplate=f"%{{x}}<br>{label}: %{{y:,d}}{noun}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    style_figure(fig, ds, title, LABELS["unit"], y_title)
+    _count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
+    return fig
+
+
 def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """Errors and warnings found when each unit's latest workbook was checked, with the cell to look at."""
     p = ds.problems
     if unit_code:
         p = p[p["unit_code"] == unit_code]
     names = unit_names(ds)
-    order = _unit_order(ds, [unit_code] if unit_code else None)
-    counts = p.groupby(["unit_code", "severity"]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
-    fig = _figure()
-    for sev, colour in (("error", STATUS_COLOURS["not_reached"]), ("warning", MAINTENANCE_COLOURS["lost_and_regained"])):
-        fig.add_bar(x=[names[u] for u in order], y=(counts[sev] if sev in counts else pd.Series(0, index=order)).tolist(),
-                    name=SEVERITY_LABELS[sev], marker={"color": colour},
-                    hovertemplate=f"%{{x}}<br>{SEVERITY_LABELS[sev]}: %{{y:,d}}<extra></extra>")
-    fig.update_layout(barmode="stack")
+    kinds = [("error", SEVERITY_LABELS["error"], STATUS_COLOURS["not_reached"]),
+             ("warning", SEVERITY_LABELS["warning"], MAINTENANCE_COLOURS["lost_and_regained"])]
     where = names[unit_code] if unit_code else "toàn huyện"
-    style_figure(fig, ds, f"Lỗi và cảnh báo khi kiểm tra biểu mẫu ({where}, bản gửi mới nhất): {fmt_number(len(p))}",
-                 LABELS["unit"], "Số lỗi, cảnh báo")
-    _count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
+    fig = _stacked_per_unit(ds, p, "severity", kinds, unit_code, "",
+                            f"Lỗi và cảnh báo khi kiểm tra biểu mẫu ({where}, bản gửi mới nhất): {fmt_number(len(p))}",
+                            "Số lỗi, cảnh báo")
     table = pd.DataFrame({
         LABELS["unit"]: [names.get(u, u) for u in p["unit_code"]],
         "Ô": [f"{sh}!{c}" if isinstance(c, str) and c else sh for sh, c in zip(p["sheet"], p["cell"])],
