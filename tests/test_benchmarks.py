@@ -1,0 +1,69 @@
+"""benchmarks/: each benchmark still runs and returns well-formed rows (at a small size; numbers are not judged here).
+
+``make bench`` is not part of ``make test`` (it takes minutes and measures
+time); this keeps a refactor from breaking it unnoticed. The report
+benchmark (minutes of kernels and the naive loop) is left to ``make bench``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _check_rows(rows: list[dict]) -> None:
+    assert rows
+    for r in rows:
+        assert {"name", "value", "unit"} <= set(r), r
+        assert isinstance(r["value"], (int, float)) and math.isfinite(r["value"]) and r["value"] >= 0, r
+
+
+def test_analysis_benchmark_runs_small():
+    from benchmarks import bench_analysis
+
+    rows = bench_analysis.run(n_units=120, n_districts=3, memory=False)
+    _check_rows(rows)
+    assert any(r["name"].endswith("full_analysis_shared_cache") for r in rows)
+
+
+def test_ingest_benchmark_runs_small(monkeypatch, tmp_path):
+    from benchmarks import bench_ingest
+
+    monkeypatch.setenv("NRLIB_BENCH_INGEST_N", "24")
+    monkeypatch.setattr(bench_ingest, "CACHE", tmp_path / "cache")   # the real cache keeps make bench's 300 files
+    rows = bench_ingest.run()
+    _check_rows(rows)
+    head = rows[0]
+    assert "24 workbooks" in head["note"] and "24 accepted" in head["note"] and head["ratio"] > 0
+    # a second run takes the written workbooks from the cache
+    assert "copied from benchmarks/results/cache" in bench_ingest.run()[-1]["note"]
+
+
+def test_explore_benchmark_runs():
+    from benchmarks import bench_explore
+
+    _check_rows(bench_explore.run())
+
+
+def test_the_table_prints_every_row(capsys, monkeypatch, tmp_path):
+    import benchmarks.__main__ as runner
+
+    class Fake:
+        @staticmethod
+        def run():
+            return [{"name": "x", "value": 1234.5, "unit": "s", "ratio": 2.0, "goal": "≥ 1×", "note": "n"},
+                    {"name": "y", "value": 0.5, "unit": "MB"}]
+
+    monkeypatch.setattr(runner, "HERE", tmp_path)
+    (tmp_path / "bench_fake.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(runner.importlib, "import_module", lambda name: Fake)
+    assert runner.main([]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[-4].split() == ["bench", "name", "value", "unit", "ratio", "goal", "note"]
+    assert lines[-2].split() == ["fake", "x", "1,234", "s", "2", "≥", "1×", "n"]
+    assert lines[-1].split() == ["fake", "y", "0.5", "MB"]
+    assert (tmp_path / "results" / "latest.json").exists()
