@@ -13,7 +13,8 @@ from openpyxl.worksheet.cell_range import CellRange
 
 import nrlib
 from nrlib.cli import main
-from nrlib.workbook import cell_address, sheet_layout, template_filename, write_templates, write_workbook
+from nrlib.layout import cell_address, sheet_layout
+from nrlib.workbook import template_filename, write_templates, write_workbook
 
 from conftest import require_program, soffice_convert
 
