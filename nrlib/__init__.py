@@ -20,7 +20,7 @@ _API = {
     "load_outline": "reference", "load_province_units": "reference", "load_unit_history": "reference",
     "load_units": "reference", "resolve_levels": "reference", "unit_years": "reference",
     # workbooks
-    "cell_address": "workbook", "template_filename": "workbook", "write_templates": "workbook",
+    "cell_address": "layout", "template_filename": "workbook", "write_templates": "workbook",
     "write_workbook": "workbook", "sample_content": "sample", "write_sample": "sample",
     # ingest and the store
     "ingest_files": "ingest", "ingest_sample_folder": "ingest", "validate_workbook": "validate",

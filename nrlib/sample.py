@@ -67,8 +67,9 @@ import numpy as np
 import pandas as pd
 
 from . import vnformat
+from .layout import unit_scopes
 from .reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_years
-from .workbook import template_filename, unit_scopes, write_workbook
+from .workbook import template_filename, write_workbook
 
 REACHED, NOT_REACHED, NOT_APPLICABLE = "reached", "not_reached", "not_applicable"
 MANIFEST_NAME = "received.csv"

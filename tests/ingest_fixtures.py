@@ -22,7 +22,8 @@ import openpyxl
 import pytest
 
 from nrlib import find_unit, load_criteria, load_outline, unit_years
-from nrlib.workbook import cell_address, write_workbook
+from nrlib.layout import cell_address
+from nrlib.workbook import write_workbook
 
 UNIT = "26308"      # Xã Gia Kiệm
 OTHER = "26311"     # Xã Quang Trung

@@ -13,9 +13,11 @@ from openpyxl.worksheet.cell_range import CellRange
 
 import nrlib
 from nrlib.cli import main
-from nrlib.workbook import cell_address, sheet_layout, template_filename, write_templates, write_workbook
+from nrlib.layout import cell_address, sheet_layout
+from nrlib.workbook import template_filename, write_templates, write_workbook
 
 from conftest import require_program, soffice_convert
+from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
 
 SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "DanhGia"]
 THONG_NHAT_FILES = [
@@ -23,23 +25,6 @@ THONG_NHAT_FILES = [
     "26311_quang-trung.xlsx", "26314_bau-ham-2.xlsx", "26317_hung-loc.xlsx", "26320_lo-25.xlsx",
     "26323_xuan-thien.xlsx", "26326_dau-giay.xlsx",
 ]
-
-
-@pytest.fixture(scope="module")
-def outline():
-    return nrlib.load_outline()
-
-
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory):
-    out = tmp_path_factory.mktemp("templates")
-    assert main(["template", "--district", "738", "--out", str(out)]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def gia_kiem(templates):
-    return openpyxl.load_workbook(templates / "26308_gia-kiem.xlsx")
 
 
 def _validated(ws) -> dict[str, list]:
@@ -139,16 +124,6 @@ def test_codes_are_text(gia_kiem, outline):
     assert "5" in [c.value for c in codes] and "10" in [c.value for c in codes]
 
 
-def test_level_column_shows_the_levels_that_apply(gia_kiem):
-    ct = gia_kiem["ChiTieu"]
-    level = {ct.cell(r, 1).value: ct.cell(r, 4).value for r in range(4, ct.max_row + 1) if ct.cell(r, 1).value}
-    assert level["15.3"] == "≤ 14,3 %"
-    assert level["15.1"] == "≥ 85 %"
-    assert level["10"] == "≥ 59 (2020)"
-    assert level["2.1"] == "chưa xác định"   # no level seen in any source
-    assert level["17.6"] == "chưa xác định"  # only a national level: not applied to a region
-
-
 def test_frozen_panes_print_setup_and_widths(gia_kiem, outline):
     expected = {"ThongTin": "B4", "TieuChi": "C4", "ChiTieu": "E4", "VanDong": "D4", "KhenThuong": "A4",
                 "DanhGia": "C4"}
@@ -160,23 +135,6 @@ def test_frozen_panes_print_setup_and_widths(gia_kiem, outline):
         assert ws.page_setup.orientation == ("portrait" if name == "ThongTin" else "landscape")
     assert gia_kiem["VanDong"].column_dimensions["B"].width == 52
     assert gia_kiem["DanhGia"]["C4"].alignment.wrap_text
-
-
-def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):
-    assert cell_address(outline, "VanDong", "VD11", 2016) == "D14"
-    assert cell_address(outline, "ThongTin", "report_date", "value") == "B11"
-    assert cell_address(outline, "TieuChi", 17, 2018) == "E20"
-    for name in ("TieuChi", "ChiTieu", "VanDong", "DanhGia"):
-        layout = sheet_layout(outline, name)
-        ws = gia_kiem[name]
-        first = layout.columns[0]
-        for key in layout.rows:
-            assert str(ws[cell_address(outline, name, key, first.key)].value) == key
-        for col in layout.columns:
-            assert ws[f"{col.letter}{layout.header_row}"].value == col.label
-    layout = sheet_layout(outline, "ThongTin")
-    for field in outline.sheet("ThongTin")["fields"]:
-        assert gia_kiem["ThongTin"][cell_address(outline, "ThongTin", field["key"], "label")].value == field["label"]
 
 
 def test_content_is_written_as_labels_numbers_or_raw_text(tmp_path, outline):

@@ -48,10 +48,10 @@ from nrlib import find_unit, labels, load_outline, load_units, sample_content, w
 from nrlib import store as st_
 import nrlib.ingest as ingest_module
 from nrlib.ingest import analyse_file, ingest_files
+from nrlib.layout import cell_address
 from nrlib.reader import legacy_encoding
 from nrlib.textmatch import match_key, strip_diacritics
 from nrlib.validate import compile_schema
-from nrlib.workbook import cell_address
 
 UNIT, OTHER = "26308", "26311"
 OUTLINE = load_outline()

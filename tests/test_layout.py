@@ -1,0 +1,34 @@
+"""Sheet layout: every cell_address is where the writer puts things; the level column's texts."""
+
+from __future__ import annotations
+
+from nrlib.layout import cell_address, sheet_layout
+
+from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
+
+
+def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):
+    assert cell_address(outline, "VanDong", "VD11", 2016) == "D14"
+    assert cell_address(outline, "ThongTin", "report_date", "value") == "B11"
+    assert cell_address(outline, "TieuChi", 17, 2018) == "E20"
+    for name in ("TieuChi", "ChiTieu", "VanDong", "DanhGia"):
+        layout = sheet_layout(outline, name)
+        ws = gia_kiem[name]
+        first = layout.columns[0]
+        for key in layout.rows:
+            assert str(ws[cell_address(outline, name, key, first.key)].value) == key
+        for col in layout.columns:
+            assert ws[f"{col.letter}{layout.header_row}"].value == col.label
+    layout = sheet_layout(outline, "ThongTin")
+    for field in outline.sheet("ThongTin")["fields"]:
+        assert gia_kiem["ThongTin"][cell_address(outline, "ThongTin", field["key"], "label")].value == field["label"]
+
+
+def test_level_column_shows_the_levels_that_apply(gia_kiem):
+    ct = gia_kiem["ChiTieu"]
+    level = {ct.cell(r, 1).value: ct.cell(r, 4).value for r in range(4, ct.max_row + 1) if ct.cell(r, 1).value}
+    assert level["15.3"] == "≤ 14,3 %"
+    assert level["15.1"] == "≥ 85 %"
+    assert level["10"] == "≥ 59 (2020)"
+    assert level["2.1"] == "chưa xác định"   # no level seen in any source
+    assert level["17.6"] == "chưa xác định"  # only a national level: not applied to a region
