@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from . import labels
-from .validate import Result, Run, Schema, _num, _unit
+from .schema import Schema, registry_unit
+from .validate import Result, Run, _num
 from .vnformat import fmt_number
 
 #: fewer peer units than this and the outlier check is skipped (outline ``checks.outlier_min_units``)
@@ -89,7 +90,7 @@ def check_outliers(result: Result, schema: Schema, peers: Peers) -> Result:
     already stored: ingest validates workbooks in parallel, then checks
     outliers in order against the units accepted so far.
     """
-    if result.unit_code is not None and _unit(result.unit_code) is not None:
+    if result.unit_code is not None and registry_unit(result.unit_code) is not None:
         run = Run(None, schema)
         run.res = result
         _check_outliers(run, peers)

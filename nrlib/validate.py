@@ -1,7 +1,7 @@
 """Validate a received workbook against the outline in one pass, collecting every problem.
 
 Method (pandera-style lazy validation): the outline (``outline_*.yaml``) is
-compiled once into a :class:`Schema`; :func:`validate_workbook` then walks the
+compiled once into a :class:`nrlib.schema.Schema`; :func:`validate_workbook` then walks the
 workbook sheet by sheet, reading each cell it expects and checking it at the
 same time, and never stops at the first problem. The result holds the tidy
 content (info, criteria status, values, proposals, narratives, notes) and the
@@ -27,7 +27,6 @@ with earlier years and with other units) are in :mod:`nrlib.plausibility`;
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -35,10 +34,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import labels
-from .exceptions import UnknownUnitError
 from .reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding, parse_date, parse_number
-from .reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
-from .textmatch import build_lookup, match_key
+from .schema import Schema, cached_match_key, compile_schema, registry_unit
+from .textmatch import match_key
 from .vnformat import fmt_date, fmt_number
 
 #: how far below the outline's header_row the header may have moved
@@ -108,139 +106,6 @@ class Result:
     def problems_frame(self) -> pd.DataFrame:
         cols = ["sheet", "cell", "rule", "severity", "message", "value"]
         return pd.DataFrame([p.as_dict() for p in self.problems], columns=cols)
-
-
-# ----------------------------------------------------------------------------- schema
-
-
-class Schema:
-    """The outline compiled for validation: lookups by match key, rules per row.
-
-    Build it once per run (:func:`compile_schema`) and pass it to every
-    :func:`validate_workbook` call.
-    """
-
-    def __init__(self, outline: Outline):
-        self.outline = outline
-        self.years = outline.years
-        raw = outline.raw
-        self.sheets = {s["name"]: s for s in raw["sheets"]}
-        self.sheet_lookup = build_lookup(list(self.sheets))
-        self.instructions_sheet = (raw.get("instructions") or {}).get("sheet")
-        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items}
-                                                 | {c["value"]: c["value"] for c in items})
-                              for name, items in raw["choices"].items()}
-        self.choice_labels = {name: {c["value"]: c["label"] for c in items} for name, items in raw["choices"].items()}
-        criteria = load_criteria()
-        self.criteria = criteria
-        self.criterion_names = (criteria.drop_duplicates("criterion_no").set_index("criterion_no")["criterion_name"]
-                                .to_dict())
-        self.metrics = {m["code"]: m for m in self.sheets["VanDong"]["metrics"]}
-        self.indicators = {str(r["indicator_code"]): dict(r) for r in self.sheets["ChiTieu"]["rows"]}
-        self.indicator_info = criteria.set_index("indicator_code")[["indicator_name", "unit", "comparison",
-                                                                     "criterion_no"]].to_dict("index")
-        self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
-        self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
-        self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
-        checks = outline.checks
-        band = dict(checks.get("yoy_band") or {})
-        self.yoy_default = band.pop("default", None)
-        self.yoy_band = band
-        self.outlier_z = checks.get("outlier_robust_z")
-        self.outlier_min_units = checks.get("outlier_min_units")
-        self.outlier_mad_floor = checks.get("outlier_mad_floor")
-        self.declared_vs_measured = bool(checks.get("declared_vs_measured", True))
-        self.sample_key = match_key(outline.sample_marker)
-        self._levels: dict = {}
-        self._headers: dict = {}
-        self._rows: dict = {}
-
-    def prepare_units(self, codes) -> None:
-        """Load the registry rows, unit years and levels of these units now (ingest does it before
-        starting worker processes, which then inherit them instead of each loading them again)."""
-        for code in codes:
-            unit = _unit(str(code).strip().zfill(5)) if str(code).strip().isdigit() else None
-            if unit is not None:
-                self.ntm_applies(unit)
-                self.levels_for(unit)
-
-    def reads_sheet(self, name: str) -> bool:
-        """Whether a workbook sheet of this name is one of the outline's (and must be parsed)."""
-        return _key(name) in self.sheet_lookup
-
-    def header_lookup(self, spec: dict) -> dict:
-        """Match key of each column label of a sheet → column key (cached)."""
-        name = spec["name"]
-        if name not in self._headers:
-            self._headers[name] = build_lookup({c["label"]: c["key"] for c in spec["columns"] if c.get("label")})
-        return self._headers[name]
-
-    def row_lookup(self, name: str, codes) -> dict:
-        """Match key of each row code of a sheet → canonical code (cached)."""
-        if name not in self._rows:
-            self._rows[name] = build_lookup(codes)
-        return self._rows[name]
-
-    def levels_for(self, unit: dict) -> dict:
-        """``{(indicator_code, year): (comparison, level)}`` for a unit's district, province, region."""
-        scopes = tuple(s for s in (unit.get("district_code"), unit.get("province_code"), unit.get("region_code")) if s)
-        if scopes not in self._levels:
-            lv = resolve_levels(list(scopes), self.years)
-            self._levels[scopes] = {(r.indicator_code, int(r.year)): (r.comparison, float(r.level))
-                                    for r in lv.itertuples()}
-        return self._levels[scopes]
-
-    def ntm_applies(self, unit: dict) -> dict:
-        """``{year: bool}``: whether the NTM criteria apply to the unit that year (see :func:`_ntm_applies`)."""
-        return _ntm_applies(unit["unit_code"], unit["district_code"], tuple(self.years))
-
-
-def compile_schema(outline: Outline | None = None) -> Schema:
-    """Compile the outline (default: the reference one) for :func:`validate_workbook`."""
-    return Schema(outline or load_outline())
-
-
-_UNITS: dict[str, dict | None] = {}
-
-
-@functools.lru_cache(maxsize=64)
-def _district_units(district_code: str) -> pd.DataFrame:
-    return load_units(district_code)
-
-
-def _unit(code: str) -> dict | None:
-    """Registry row of a unit code (None if unknown); a district's units are loaded together."""
-    if code not in _UNITS:
-        try:
-            row = find_unit(code)
-        except UnknownUnitError:
-            _UNITS[code] = None
-            return None
-        for r in _district_units(row["district_code"]).to_dict("records"):
-            _UNITS.setdefault(r["unit_code"], r)
-        _UNITS.setdefault(code, row)
-    return _UNITS[code]
-
-
-_NTM: dict[tuple, dict] = {}
-
-
-def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
-    """Per year, whether the NTM criteria apply to a unit; computed for its whole district at once
-    (:func:`nrlib.unit_years`) and kept for the process, as the registry and unit history are."""
-    if (unit_code, years) not in _NTM:
-        units = _district_units(district_code)
-        if unit_code not in set(units["unit_code"]):
-            units = pd.DataFrame([_unit(unit_code)])
-        uy = unit_years(units, list(years))
-        for u, g in uy.groupby("unit_code"):
-            _NTM[(u, years)] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
-    return _NTM[(unit_code, years)]
-
-
-@functools.lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    return match_key(text)
 
 
 # ----------------------------------------------------------------------------- cell helpers
@@ -349,7 +214,7 @@ class Run:
             t = _text(v)
             if t is None:
                 continue
-            k = _key(t)
+            k = cached_match_key(t)
             target, key = (cols, lookup[k]) if k in lookup else (years, None)
             if key is None:
                 m = _YEAR_HEADER.fullmatch(k) if has_years else None
@@ -377,7 +242,7 @@ class Run:
             raw = sheet.value(r, code_col)
             t = _text(raw)
             has_data = not sheet.row_is_blank(r, data_cols)
-            canon = lookup.get(_key(t)) if t is not None else None
+            canon = lookup.get(cached_match_key(t)) if t is not None else None
             if canon is None:
                 if has_data:
                     self.add("E_ROW_UNKNOWN", sheet.name, cell_ref(r, code_col), raw, code=t or labels.NO_CODE)
@@ -499,7 +364,7 @@ def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
                 if year_col.get("required"):
                     run.add("E_REQUIRED", sheet.name, ref, what=what)
             else:
-                status = choices.get(_key(t))
+                status = choices.get(cached_match_key(t))
                 if status is None:
                     run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=_show(raw), choices=listed)
             run.res.criteria_status.append({"year": y, "criterion_no": int(no), "status": status})
@@ -620,7 +485,7 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 rec["seq"] = int(v.value) if v.ok and v.value is not None and float(v.value).is_integer() else n
                 continue
             if col.get("type") == "choice":
-                value = s.choice_lookup[col["choices"]].get(_key(t))
+                value = s.choice_lookup[col["choices"]].get(cached_match_key(t))
                 if col.get("open_choice"):
                     rec[key] = s.choice_labels[col["choices"]][value] if value else t
                     continue
@@ -670,7 +535,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     book : Workbook
         From :func:`nrlib.reader.read_workbook`.
     schema : Schema, optional
-        The compiled outline (default: :func:`compile_schema` of the reference outline).
+        The compiled outline (default: :func:`nrlib.schema.compile_schema` of the reference outline).
     claims : list of (source, unit_code), optional
         Units the file is said to come from: ``("file_name", "26308")``,
         ``("manifest", "26308")``. Each must equal the workbook's own unit
@@ -710,7 +575,7 @@ def _match_sheets(run: Run) -> dict[str, Sheet]:
     matched: dict[str, list[Sheet]] = {}
     instr = match_key(s.instructions_sheet) if s.instructions_sheet else None
     for name, sheet in run.book.sheets.items():
-        k = _key(name)
+        k = cached_match_key(name)
         canon = s.sheet_lookup.get(k)
         if canon:
             matched.setdefault(canon, []).append(sheet)
@@ -782,7 +647,7 @@ def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | N
         return None
     code = raw.zfill(5) if raw.isdigit() else raw
     cell = run.res.cells.get(("info", "unit_code"), "")
-    unit = _unit(code) if code.isdigit() else None
+    unit = registry_unit(code) if code.isdigit() else None
     if unit is None:
         run.add("E_UNIT_UNKNOWN", "ThongTin", cell, raw, value=raw)
         return None

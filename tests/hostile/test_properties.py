@@ -49,8 +49,8 @@ from nrlib import store as st_
 import nrlib.ingest as ingest_module
 from nrlib.ingest import analyse_file, ingest_files
 from nrlib.reader import legacy_encoding
+from nrlib.schema import compile_schema
 from nrlib.textmatch import match_key, strip_diacritics
-from nrlib.validate import compile_schema
 from nrlib.workbook import cell_address
 
 UNIT, OTHER = "26308", "26311"
