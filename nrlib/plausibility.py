@@ -41,7 +41,8 @@ import pandas as pd
 
 from . import labels
 from .schema import Schema, registry_unit
-from .validate import Result, Run, _num
+from .validate import Result, Run
+from .validate_sheets import show_number
 from .vnformat import fmt_number
 
 #: fewer peer units than this and the outlier check is skipped (outline ``checks.outlier_min_units``)
@@ -178,7 +179,7 @@ def check_yoy(run: Run) -> None:
                 sheet, ref = _split(run.res.cells.get((code, y), ""))
                 run.add("W_YOY_JUMP", sheet, ref, v, what=_label(s, code), year=y, prev_year=prev_y,
                         change=("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + " %",
-                        prev=_num(prev), value=_num(v), band=fmt_number(100 * float(band), 0) + " %")
+                        prev=show_number(prev), value=show_number(v), band=fmt_number(100 * float(band), 0) + " %")
 
 
 def comparable(values: dict, schema: Schema) -> dict:
