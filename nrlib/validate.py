@@ -241,7 +241,7 @@ class Run:
         return v
 
     def bounds(self, sheet: str, ref: str, v: float | None, bounds: list, what: str, raw=None) -> None:
-        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`_bounds`)."""
+        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`nrlib.validate_sheets.range_rules`)."""
         if v is None:
             return
         for name, b in bounds:
