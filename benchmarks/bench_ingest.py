@@ -115,7 +115,7 @@ def _openpyxl_read(paths: list[Path]) -> None:
 def run() -> list[dict]:
     from nrlib.ingest import _claims, default_workers, ingest_files
     from nrlib.reader import read_workbook
-    from nrlib.validate import compile_schema
+    from nrlib.schema import compile_schema
 
     n = int(os.environ.get("NRLIB_BENCH_INGEST_N", "300"))
     workers = default_workers()

@@ -42,7 +42,8 @@ from .exceptions import NrlibError
 from .limits import load_limits
 from .plausibility import Peers, check_outliers
 from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
-from .validate import Problem, Result, Schema, compile_schema, validate_workbook
+from .schema import Schema, compile_schema
+from .validate import Problem, Result, validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")
@@ -243,9 +244,9 @@ def _tables(res: Result) -> dict[str, dict[str, list]]:
 
 
 def _unit_row(code: str | None) -> dict | None:
-    from .validate import _unit
+    from .schema import registry_unit
 
-    return _unit(code) if code else None
+    return registry_unit(code) if code else None
 
 
 class _PeerCache:

@@ -40,7 +40,9 @@ import numpy as np
 import pandas as pd
 
 from . import labels
-from .validate import Result, Run, Schema, _num, _unit
+from .schema import Schema, registry_unit
+from .validate import Result, Run
+from .validate_sheets import show_number
 from .vnformat import fmt_number
 
 #: fewer peer units than this and the outlier check is skipped (outline ``checks.outlier_min_units``)
@@ -89,7 +91,7 @@ def check_outliers(result: Result, schema: Schema, peers: Peers) -> Result:
     already stored: ingest validates workbooks in parallel, then checks
     outliers in order against the units accepted so far.
     """
-    if result.unit_code is not None and _unit(result.unit_code) is not None:
+    if result.unit_code is not None and registry_unit(result.unit_code) is not None:
         run = Run(None, schema)
         run.res = result
         _check_outliers(run, peers)
@@ -177,7 +179,7 @@ def check_yoy(run: Run) -> None:
                 sheet, ref = _split(run.res.cells.get((code, y), ""))
                 run.add("W_YOY_JUMP", sheet, ref, v, what=_label(s, code), year=y, prev_year=prev_y,
                         change=("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + " %",
-                        prev=_num(prev), value=_num(v), band=fmt_number(100 * float(band), 0) + " %")
+                        prev=show_number(prev), value=show_number(v), band=fmt_number(100 * float(band), 0) + " %")
 
 
 def comparable(values: dict, schema: Schema) -> dict:

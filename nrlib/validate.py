@@ -1,12 +1,15 @@
 """Validate a received workbook against the outline in one pass, collecting every problem.
 
 Method (pandera-style lazy validation): the outline (``outline_*.yaml``) is
-compiled once into a :class:`Schema`; :func:`validate_workbook` then walks the
-workbook sheet by sheet, reading each cell it expects and checking it at the
-same time, and never stops at the first problem. The result holds the tidy
-content (info, criteria status, values, proposals, narratives, notes) and the
-list of :class:`Problem` s, each with its sheet, cell, rule code (see
-:mod:`nrlib.labels`) and Vietnamese message.
+compiled once into a :class:`nrlib.schema.Schema`; :func:`validate_workbook`
+then walks the workbook sheet by sheet, reading each cell it expects and
+checking it at the same time, and never stops at the first problem. The result
+holds the tidy content (info, criteria status, values, proposals, narratives,
+notes) and the list of :class:`Problem` s, each with its sheet, cell, rule
+code (see :mod:`nrlib.labels`) and Vietnamese message. This module finds the
+sheets, headers and rows (:class:`Run`) and checks the workbook as a whole
+(unit, outline version, encoding, sample marker); the cells of each sheet are
+read by the reader of its layout in :mod:`nrlib.validate_sheets`.
 
 How cells are found (people insert rows and columns, retype labels):
 
@@ -26,8 +29,6 @@ with earlier years and with other units) are in :mod:`nrlib.plausibility`;
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -35,11 +36,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import labels
-from .exceptions import UnknownUnitError
-from .reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding, parse_date, parse_number
-from .reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
-from .textmatch import build_lookup, match_key
-from .vnformat import fmt_date, fmt_number
+from .reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding, parse_number
+from .schema import Schema, cached_match_key, compile_schema, registry_unit
+from .textmatch import match_key
+from .validate_sheets import READERS, Header, cell_text, show_number, show_value
 
 #: how far below the outline's header_row the header may have moved
 HEADER_SEARCH_ROWS = 12
@@ -110,185 +110,6 @@ class Result:
         return pd.DataFrame([p.as_dict() for p in self.problems], columns=cols)
 
 
-# ----------------------------------------------------------------------------- schema
-
-
-class Schema:
-    """The outline compiled for validation: lookups by match key, rules per row.
-
-    Build it once per run (:func:`compile_schema`) and pass it to every
-    :func:`validate_workbook` call.
-    """
-
-    def __init__(self, outline: Outline):
-        self.outline = outline
-        self.years = outline.years
-        raw = outline.raw
-        self.sheets = {s["name"]: s for s in raw["sheets"]}
-        self.sheet_lookup = build_lookup(list(self.sheets))
-        self.instructions_sheet = (raw.get("instructions") or {}).get("sheet")
-        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items}
-                                                 | {c["value"]: c["value"] for c in items})
-                              for name, items in raw["choices"].items()}
-        self.choice_labels = {name: {c["value"]: c["label"] for c in items} for name, items in raw["choices"].items()}
-        criteria = load_criteria()
-        self.criteria = criteria
-        self.criterion_names = (criteria.drop_duplicates("criterion_no").set_index("criterion_no")["criterion_name"]
-                                .to_dict())
-        self.metrics = {m["code"]: m for m in self.sheets["VanDong"]["metrics"]}
-        self.indicators = {str(r["indicator_code"]): dict(r) for r in self.sheets["ChiTieu"]["rows"]}
-        self.indicator_info = criteria.set_index("indicator_code")[["indicator_name", "unit", "comparison",
-                                                                     "criterion_no"]].to_dict("index")
-        self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
-        self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
-        self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
-        checks = outline.checks
-        band = dict(checks.get("yoy_band") or {})
-        self.yoy_default = band.pop("default", None)
-        self.yoy_band = band
-        self.outlier_z = checks.get("outlier_robust_z")
-        self.outlier_min_units = checks.get("outlier_min_units")
-        self.outlier_mad_floor = checks.get("outlier_mad_floor")
-        self.declared_vs_measured = bool(checks.get("declared_vs_measured", True))
-        self.sample_key = match_key(outline.sample_marker)
-        self._levels: dict = {}
-        self._headers: dict = {}
-        self._rows: dict = {}
-
-    def prepare_units(self, codes) -> None:
-        """Load the registry rows, unit years and levels of these units now (ingest does it before
-        starting worker processes, which then inherit them instead of each loading them again)."""
-        for code in codes:
-            unit = _unit(str(code).strip().zfill(5)) if str(code).strip().isdigit() else None
-            if unit is not None:
-                self.ntm_applies(unit)
-                self.levels_for(unit)
-
-    def reads_sheet(self, name: str) -> bool:
-        """Whether a workbook sheet of this name is one of the outline's (and must be parsed)."""
-        return _key(name) in self.sheet_lookup
-
-    def header_lookup(self, spec: dict) -> dict:
-        """Match key of each column label of a sheet → column key (cached)."""
-        name = spec["name"]
-        if name not in self._headers:
-            self._headers[name] = build_lookup({c["label"]: c["key"] for c in spec["columns"] if c.get("label")})
-        return self._headers[name]
-
-    def row_lookup(self, name: str, codes) -> dict:
-        """Match key of each row code of a sheet → canonical code (cached)."""
-        if name not in self._rows:
-            self._rows[name] = build_lookup(codes)
-        return self._rows[name]
-
-    def levels_for(self, unit: dict) -> dict:
-        """``{(indicator_code, year): (comparison, level)}`` for a unit's district, province, region."""
-        scopes = tuple(s for s in (unit.get("district_code"), unit.get("province_code"), unit.get("region_code")) if s)
-        if scopes not in self._levels:
-            lv = resolve_levels(list(scopes), self.years)
-            self._levels[scopes] = {(r.indicator_code, int(r.year)): (r.comparison, float(r.level))
-                                    for r in lv.itertuples()}
-        return self._levels[scopes]
-
-    def ntm_applies(self, unit: dict) -> dict:
-        """``{year: bool}``: whether the NTM criteria apply to the unit that year (see :func:`_ntm_applies`)."""
-        return _ntm_applies(unit["unit_code"], unit["district_code"], tuple(self.years))
-
-
-def compile_schema(outline: Outline | None = None) -> Schema:
-    """Compile the outline (default: the reference one) for :func:`validate_workbook`."""
-    return Schema(outline or load_outline())
-
-
-_UNITS: dict[str, dict | None] = {}
-
-
-@functools.lru_cache(maxsize=64)
-def _district_units(district_code: str) -> pd.DataFrame:
-    return load_units(district_code)
-
-
-def _unit(code: str) -> dict | None:
-    """Registry row of a unit code (None if unknown); a district's units are loaded together."""
-    if code not in _UNITS:
-        try:
-            row = find_unit(code)
-        except UnknownUnitError:
-            _UNITS[code] = None
-            return None
-        for r in _district_units(row["district_code"]).to_dict("records"):
-            _UNITS.setdefault(r["unit_code"], r)
-        _UNITS.setdefault(code, row)
-    return _UNITS[code]
-
-
-_NTM: dict[tuple, dict] = {}
-
-
-def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
-    """Per year, whether the NTM criteria apply to a unit; computed for its whole district at once
-    (:func:`nrlib.unit_years`) and kept for the process, as the registry and unit history are."""
-    if (unit_code, years) not in _NTM:
-        units = _district_units(district_code)
-        if unit_code not in set(units["unit_code"]):
-            units = pd.DataFrame([_unit(unit_code)])
-        uy = unit_years(units, list(years))
-        for u, g in uy.groupby("unit_code"):
-            _NTM[(u, years)] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
-    return _NTM[(unit_code, years)]
-
-
-@functools.lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    return match_key(text)
-
-
-# ----------------------------------------------------------------------------- cell helpers
-
-
-def _text(v) -> str | None:
-    """A cell as trimmed NFC text; whole floats without ``.0``; blanks None."""
-    import unicodedata
-
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return str(v).upper()
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else f"{v:.15g}"
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    s = unicodedata.normalize("NFC", str(v)).strip()
-    return s or None
-
-
-def _bounds(rules: dict) -> list[tuple[str, float]]:
-    """The range rules that apply (``ge``, ``min``, ``gt``, ``max``) as ``(name, bound)`` pairs."""
-    return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max") if rules.get(name) is not None]
-
-
-def _show(v) -> str:
-    """A raw cell value as a user sees it, shortened for messages."""
-    if isinstance(v, float):
-        return fmt_number(v, 6, trim=True)
-    if isinstance(v, (dt.date, dt.datetime)):
-        return fmt_date(v)
-    s = _text(v) or ""
-    return s if len(s) <= 60 else s[:57] + "…"
-
-
-def _num(x: float) -> str:
-    return fmt_number(x, 6, trim=True)
-
-
-@dataclass
-class _Header:
-    row: int
-    data_start: int
-    cols: dict          # column key -> col index
-    years: dict         # year -> col index
-
-
 class Run:
     """State of one validation: the workbook, the schema, the result and problems found so far
     (:mod:`nrlib.plausibility` adds its warnings through :meth:`add`)."""
@@ -306,10 +127,10 @@ class Run:
         r = labels.rule(rule)
         self.res.problems.append(Problem(sheet=sheet, cell=cell, rule=rule, severity=r.severity,
                                          message=r.template.format(**params),
-                                         value=None if raw is None else _text(raw)))
+                                         value=None if raw is None else cell_text(raw)))
 
     # -- header
-    def header(self, sheet: Sheet, spec: dict) -> _Header | None:
+    def header(self, sheet: Sheet, spec: dict) -> Header | None:
         """Find the header row by its labels (and year columns), near the outline's ``header_row``."""
         columns = [c for c in spec["columns"] if c.get("label")]
         lookup = self.s.header_lookup(spec)
@@ -335,7 +156,7 @@ class Run:
                     data_start = r + 2
             for ref, label in dups:
                 self.add("E_COLUMN_DUPLICATE", sheet.name, ref, label=label)
-            return _Header(row=r, data_start=data_start, cols=cols, years=years)
+            return Header(row=r, data_start=data_start, cols=cols, years=years)
         label = next((c["label"] for c in columns if c["key"] == key), columns[0]["label"] if columns else "")
         self.add("E_HEADER_MISSING", sheet.name, "", label=label)
         return None
@@ -346,10 +167,10 @@ class Run:
         dups: list = []
         row = sheet.rows[r] if r < sheet.nrows else []
         for c, v in enumerate(row):
-            t = _text(v)
+            t = cell_text(v)
             if t is None:
                 continue
-            k = _key(t)
+            k = cached_match_key(t)
             target, key = (cols, lookup[k]) if k in lookup else (years, None)
             if key is None:
                 m = _YEAR_HEADER.fullmatch(k) if has_years else None
@@ -362,22 +183,22 @@ class Run:
                 target[key] = c
         return cols, years, dups
 
-    def check_years(self, sheet: Sheet, hdr: _Header) -> None:
+    def check_years(self, sheet: Sheet, hdr: Header) -> None:
         for y in self.s.years:
             if y not in hdr.years:
                 self.add("E_YEAR_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}", year=y)
 
     # -- rows by code
-    def rows_by_code(self, sheet: Sheet, hdr: _Header, key: str, lookup: dict, what: str,
+    def rows_by_code(self, sheet: Sheet, hdr: Header, key: str, lookup: dict, what: str,
                      data_cols: list[int], expected) -> dict:
         """``{canonical code: row index}``; reports unknown, duplicated and missing rows."""
         code_col = hdr.cols[key]
         found: dict = {}
         for r in range(hdr.data_start, sheet.nrows):
             raw = sheet.value(r, code_col)
-            t = _text(raw)
+            t = cell_text(raw)
             has_data = not sheet.row_is_blank(r, data_cols)
-            canon = lookup.get(_key(t)) if t is not None else None
+            canon = lookup.get(cached_match_key(t)) if t is not None else None
             if canon is None:
                 if has_data:
                     self.add("E_ROW_UNKNOWN", sheet.name, cell_ref(r, code_col), raw, code=t or labels.NO_CODE)
@@ -392,10 +213,10 @@ class Run:
                 self.add("E_ROW_MISSING", sheet.name, "", what=what, code=str(code))
         return found
 
-    def note(self, sheet: Sheet, hdr: _Header, r: int, row_code) -> None:
+    def note(self, sheet: Sheet, hdr: Header, r: int, row_code) -> None:
         c = hdr.cols.get("note")
         if c is not None:
-            t = _text(sheet.value(r, c))
+            t = cell_text(sheet.value(r, c))
             if t:
                 self.res.notes.append({"sheet": sheet.name, "row_code": str(row_code), "text": t})
 
@@ -409,253 +230,24 @@ class Run:
             return None
         reading = parse_number(raw, integer=integer, allow_percent=percent)
         if not reading.ok:
-            self.add("E_TYPE_NUMBER", sheet.name, ref, raw, what=what, value=_show(raw))
+            self.add("E_TYPE_NUMBER", sheet.name, ref, raw, what=what, value=show_value(raw))
             return None
         if reading.ambiguous:
-            self.add("W_NUMBER_AMBIGUOUS", sheet.name, ref, raw, what=what, value=_show(raw),
-                     reading=_num(reading.value), why=labels.AMBIGUOUS_WHY[reading.ambiguous])
+            self.add("W_NUMBER_AMBIGUOUS", sheet.name, ref, raw, what=what, value=show_value(raw),
+                     reading=show_number(reading.value), why=labels.AMBIGUOUS_WHY[reading.ambiguous])
         v = reading.value
         if integer and abs(v - round(v)) > 1e-9:
-            self.add("E_INTEGER", sheet.name, ref, raw, what=what, value=_num(v))
+            self.add("E_INTEGER", sheet.name, ref, raw, what=what, value=show_number(v))
         return v
 
     def bounds(self, sheet: str, ref: str, v: float | None, bounds: list, what: str, raw=None) -> None:
-        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`_bounds`)."""
+        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`nrlib.validate_sheets.range_rules`)."""
         if v is None:
             return
         for name, b in bounds:
             if not (v > b if name == "gt" else v <= b if name == "max" else v >= b):
-                self.add("E_RANGE", sheet, ref, raw if raw is not None else v, what=what, value=_num(v),
-                         bound=labels.BOUNDS[name].format(x=_num(b)))
-
-
-# ----------------------------------------------------------------------------- sheets
-
-
-def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    hdr = run.header(sheet, spec)
-    label_col = hdr.cols.get("label", 0) if hdr else 0
-    value_col = hdr.cols.get("value", label_col + 1) if hdr else 1
-    start = hdr.data_start if hdr else 0
-    lookup = s.row_lookup("ThongTin", {f["label"]: f["key"] for f in s.fields.values()} | {k: k for k in s.fields})
-    found = run.rows_by_code(sheet, _Header(row=start - 1, data_start=start, cols={"label": label_col}, years={}),
-                             "label", lookup, labels.ROW_KINDS["key_value"], [value_col],
-                             expected=[])
-    for key, f in s.fields.items():
-        if key not in found:
-            run.add("E_ROW_MISSING", sheet.name, "", what=labels.ROW_KINDS["key_value"], code=f["label"])
-            continue
-        r = found[key]
-        raw = sheet.value(r, value_col)
-        ref = cell_ref(r, value_col)
-        run.res.cells[("info", key)] = ref
-        if f.get("personal"):
-            run.personal.add((sheet.name, ref))
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if f.get("required"):
-                run.add("E_REQUIRED", sheet.name, ref, what=f["label"])
-            run.res.info[key] = None
-            continue
-        if f.get("type") == "date":
-            try:
-                run.res.info[key] = parse_date(raw).isoformat()
-            except ValueError:
-                run.add("E_TYPE_DATE", sheet.name, ref, raw, what=f["label"], value=_show(raw))
-                run.res.info[key] = None
-        else:
-            run.res.info[key] = _text(raw)
-
-
-def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    run.check_years(sheet, hdr)
-    year_col = spec_years_col(spec)
-    nos = sorted(s.criterion_names)
-    lookup = {str(n): n for n in nos}
-    found = run.rows_by_code(sheet, hdr, "criterion_no", lookup, labels.ROW_KINDS["criteria_grid"],
-                             list(hdr.years.values()), expected=nos)
-    choices = s.choice_lookup[year_col["choices"]]
-    listed = ", ".join(s.choice_labels[year_col["choices"]].values())
-    for no in nos:
-        r = found.get(no)
-        if r is None:
-            continue
-        run.note(sheet, hdr, r, no)
-        for y in s.years:
-            c = hdr.years.get(y)
-            if c is None:
-                continue
-            raw = sheet.value(r, c)
-            ref = cell_ref(r, c)
-            what = f"tiêu chí {no} năm {y}"
-            run.res.cells[("criterion", no, y)] = ref
-            t = _text(raw)
-            status = None
-            if t is None:
-                if year_col.get("required"):
-                    run.add("E_REQUIRED", sheet.name, ref, what=what)
-            else:
-                status = choices.get(_key(t))
-                if status is None:
-                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=_show(raw), choices=listed)
-            run.res.criteria_status.append({"year": y, "criterion_no": int(no), "status": status})
-
-
-def spec_years_col(spec: dict) -> dict:
-    return next(c for c in spec["columns"] if c["key"] == "years")
-
-
-def _grid_rows(run: Run, sheet: Sheet, spec: dict, rows: dict, lookup_name: str, key: str, kind: str):
-    """Each code of ``rows`` found on a code × year sheet (ChiTieu, VanDong): ``(code, row spec, row index, header)``.
-
-    Missing year columns and unknown, duplicated or missing rows are reported
-    first, and each row's note is recorded before the row is yielded; nothing
-    is yielded when the header cannot be found (reported too).
-    """
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    run.check_years(sheet, hdr)
-    lookup = run.s.row_lookup(lookup_name, list(rows))
-    found = run.rows_by_code(sheet, hdr, key, lookup, labels.ROW_KINDS[kind], list(hdr.years.values()),
-                             expected=list(rows))
-    for code, row in rows.items():
-        r = found.get(code)
-        if r is None:
-            continue
-        run.note(sheet, hdr, r, code)
-        yield code, row, r, hdr
-
-
-def _read_years(run: Run, sheet: Sheet, hdr: _Header, r: int, code: str, what: str, bounds: list,
-                **number_options) -> dict[int, tuple[float | None, int]]:
-    """One code's row of a code × year sheet: each year's number read, checked against ``bounds``, recorded.
-
-    ``number_options`` go to :meth:`Run.number`. Returns ``{year: (value, column)}``.
-    """
-    read = {}
-    for y in run.s.years:
-        c = hdr.years.get(y)
-        if c is None:
-            continue
-        what_year = f"{what} năm {y}"
-        v = run.number(sheet, r, c, what_year, **number_options)
-        run.bounds(sheet.name, cell_ref(r, c), v, bounds, what_year, sheet.value(r, c))
-        run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
-        run.res.values.append({"year": y, "data_element": code, "value": v})
-        read[y] = (v, c)
-    return read
-
-
-def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    ycol = spec_years_col(spec)
-    for code, row, r, hdr in _grid_rows(run, sheet, spec, s.indicators, "ChiTieu", "indicator_code", "indicator_grid"):
-        info = s.indicator_info.get(code, {})
-        rules = _bounds({"min": ycol.get("min"), "max": row.get("max")})
-        _read_years(run, sheet, hdr, r, code, f"chỉ tiêu {code}", rules, percent=info.get("unit") == "%",
-                    required=bool(ycol.get("required")))
-
-
-def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    ycol = spec_years_col(spec)
-    got: dict = {}
-    for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
-        rules = m.get("rules", {})
-        read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", _bounds(rules),
-                           integer=bool(rules.get("integer")), required=bool(ycol.get("required")))
-        for y, (v, c) in read.items():
-            got[(code, y)] = (v, r, c)
-    for code, m in s.metrics.items():
-        whole = (m.get("rules") or {}).get("le_metric")
-        if not whole:
-            continue
-        for y in s.years:
-            part, w = got.get((code, y)), got.get((whole, y))
-            if part and w and part[0] is not None and w[0] is not None and part[0] > w[0]:
-                run.add("E_RELATION", sheet.name, cell_ref(part[1], part[2]), part[0],
-                        what=f"{code} ({m['label']}) năm {y}", value=_num(part[0]), other_code=whole,
-                        other_what=s.metrics[whole]["label"], other_value=_num(w[0]))
-
-
-def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    cols = {c["key"]: c for c in spec["columns"]}
-    content_cols = [hdr.cols[k] for k in cols if k != "seq" and k in hdr.cols]
-    for k, c in cols.items():
-        if k not in hdr.cols and c.get("required"):
-            run.add("E_HEADER_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}", label=c["label"])
-    n = 0
-    for r in range(hdr.data_start, sheet.nrows):
-        if sheet.row_is_blank(r, content_cols):
-            continue
-        n += 1
-        rec: dict = {"seq": n}
-        for key, col in cols.items():
-            ci = hdr.cols.get(key)
-            if ci is None:
-                rec[key] = None
-                continue
-            raw = sheet.value(r, ci)
-            ref = cell_ref(r, ci)
-            if col.get("personal_if") or col.get("personal"):
-                run.personal.add((sheet.name, ref))
-            what = f"đề xuất dòng {r + 1}, cột “{col['label']}”"
-            t = _text(raw)
-            if t is None:
-                if col.get("required"):
-                    run.add("E_REQUIRED", sheet.name, ref, what=what)
-                rec[key] = None
-                continue
-            if key == "seq":
-                v = parse_number(raw)
-                rec["seq"] = int(v.value) if v.ok and v.value is not None and float(v.value).is_integer() else n
-                continue
-            if col.get("type") == "choice":
-                value = s.choice_lookup[col["choices"]].get(_key(t))
-                if col.get("open_choice"):
-                    rec[key] = s.choice_labels[col["choices"]][value] if value else t
-                    continue
-                if value is None:
-                    listed = ", ".join(s.choice_labels[col["choices"]].values())
-                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=_show(raw), choices=listed)
-                rec[key] = value
-            else:
-                rec[key] = t
-        if rec.get("seq") is None:      # no STT column, or a blank STT: the row's order
-            rec["seq"] = n
-        run.res.proposals.append(rec)
-
-
-def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
-    s = run.s
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    text_col = hdr.cols.get("text")
-    if text_col is None:
-        run.add("E_HEADER_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}",
-                label=next(c["label"] for c in spec["columns"] if c["key"] == "text"))
-        return
-    lookup = s.row_lookup("DanhGia", list(s.sections))
-    found = run.rows_by_code(sheet, hdr, "section_code", lookup, labels.ROW_KINDS["sections"], [text_col],
-                             expected=list(s.sections))
-    for code in s.sections:
-        r = found.get(code)
-        if r is not None:
-            run.res.narratives.append({"section_code": code, "text": _text(sheet.value(r, text_col))})
-
-
-_READERS = {"key_value": _read_info, "criteria_grid": _read_criteria, "indicator_grid": _read_indicators,
-            "metric_grid": _read_metrics, "table": _read_proposals, "sections": _read_sections}
+                self.add("E_RANGE", sheet, ref, raw if raw is not None else v, what=what, value=show_number(v),
+                         bound=labels.BOUNDS[name].format(x=show_number(b)))
 
 
 # ----------------------------------------------------------------------------- workbook
@@ -670,7 +262,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     book : Workbook
         From :func:`nrlib.reader.read_workbook`.
     schema : Schema, optional
-        The compiled outline (default: :func:`compile_schema` of the reference outline).
+        The compiled outline (default: :func:`nrlib.schema.compile_schema` of the reference outline).
     claims : list of (source, unit_code), optional
         Units the file is said to come from: ``("file_name", "26308")``,
         ``("manifest", "26308")``. Each must equal the workbook's own unit
@@ -691,7 +283,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     for name, spec in schema.sheets.items():
         sheet = sheets.get(name)
         if sheet is not None:
-            _READERS[spec["layout"]](run, sheet, spec)
+            READERS[spec["layout"]](run, sheet, spec)
     _redact_personal(run)
     run.res.is_sample = _is_sample(run, sheets)
     unit = _check_unit_and_version(run, claims or [])
@@ -710,7 +302,7 @@ def _match_sheets(run: Run) -> dict[str, Sheet]:
     matched: dict[str, list[Sheet]] = {}
     instr = match_key(s.instructions_sheet) if s.instructions_sheet else None
     for name, sheet in run.book.sheets.items():
-        k = _key(name)
+        k = cached_match_key(name)
         canon = s.sheet_lookup.get(k)
         if canon:
             matched.setdefault(canon, []).append(sheet)
@@ -739,7 +331,7 @@ def _check_encoding(run: Run, sheets) -> None:
                     enc = legacy_encoding(v)
                     if enc:
                         run.add("E_ENCODING_LEGACY", sheet.name, cell_ref(r, c), v,
-                                encoding=labels.LEGACY_ENCODINGS[enc], text=_show(v))
+                                encoding=labels.LEGACY_ENCODINGS[enc], text=show_value(v))
 
 
 def _redact_personal(run: Run) -> None:
@@ -749,7 +341,7 @@ def _redact_personal(run: Run) -> None:
 
     for i, p in enumerate(run.res.problems):
         if p.value is not None and (p.sheet, p.cell) in run.personal:
-            quoted = _show(p.value)
+            quoted = show_value(p.value)
             message = p.message.replace(quoted, labels.PERSONAL_REDACTED) if quoted in p.message \
                 else labels.rule(p.rule).template.split(":")[0] + ": " + labels.PERSONAL_REDACTED
             run.res.problems[i] = dataclasses.replace(p, message=message, value=None)
@@ -782,7 +374,7 @@ def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | N
         return None
     code = raw.zfill(5) if raw.isdigit() else raw
     cell = run.res.cells.get(("info", "unit_code"), "")
-    unit = _unit(code) if code.isdigit() else None
+    unit = registry_unit(code) if code.isdigit() else None
     if unit is None:
         run.add("E_UNIT_UNKNOWN", "ThongTin", cell, raw, value=raw)
         return None

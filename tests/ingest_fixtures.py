@@ -248,7 +248,7 @@ def lo_copies(books, tmp_path_factory) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def schema():
-    from nrlib.validate import compile_schema
+    from nrlib.schema import compile_schema
 
     return compile_schema()
 

@@ -11,7 +11,7 @@ from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
 )
 
 from nrlib.plausibility import Peers, _column_medians, comparable
-from nrlib.validate import compile_schema
+from nrlib.schema import compile_schema
 
 
 def test_declared_reached_but_measured_below_the_level_is_a_warning(tmp_path, schema):

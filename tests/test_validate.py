@@ -130,27 +130,6 @@ def test_every_rule_has_a_vietnamese_message_and_a_severity():
         assert code in labels.__doc__, code
 
 
-def test_a_proposal_without_a_number_gets_its_row_order(tmp_path, schema):
-    """People leave the STT column blank or delete it: every proposal still has a sequence number
-    (the store requires one; a missing one once failed the whole ingest batch)."""
-    import openpyxl
-    from ingest_fixtures import write_good
-
-    path = write_good(tmp_path / "stt.xlsx")
-    wb = openpyxl.load_workbook(path)
-    ws = wb["KhenThuong"]
-    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "STT")
-    for r in range(header + 1, ws.max_row + 1):
-        ws.cell(r, 1).value = None
-    wb.save(path)
-    res = validate_file(path, schema)
-    assert [p["seq"] for p in res.proposals] == [1, 2]
-    ws.delete_cols(1)
-    wb.save(path)
-    res = validate_file(path, schema)
-    assert [p["seq"] for p in res.proposals] == [1, 2] and res.accepted
-
-
 def test_problems_at_personal_cells_do_not_quote_them(tmp_path, schema):
     """A name or phone typed in a legacy encoding is reported at its cell without being quoted:
     problems go into exports and reports, personal data must not (the outline marks those cells)."""

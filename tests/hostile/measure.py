@@ -20,7 +20,6 @@ import json
 import os
 import resource
 import signal
-import sys
 import time
 from pathlib import Path
 

@@ -14,7 +14,6 @@ import resource
 import signal
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from unittest import mock
 

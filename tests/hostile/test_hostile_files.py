@@ -48,7 +48,7 @@ from nrlib import labels
 from nrlib import store as st
 from nrlib.ingest import analyse_file, ingest_files
 from nrlib.limits import load_limits
-from nrlib.validate import compile_schema
+from nrlib.schema import compile_schema
 
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 

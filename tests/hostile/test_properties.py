@@ -50,8 +50,8 @@ import nrlib.ingest as ingest_module
 from nrlib.ingest import analyse_file, ingest_files
 from nrlib.layout import cell_address
 from nrlib.reader import legacy_encoding
+from nrlib.schema import compile_schema
 from nrlib.textmatch import match_key, strip_diacritics
-from nrlib.validate import compile_schema
 
 UNIT, OTHER = "26308", "26311"
 OUTLINE = load_outline()

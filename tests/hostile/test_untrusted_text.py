@@ -16,7 +16,6 @@ import ast
 import csv
 import html
 import json
-import os
 import re
 import subprocess
 import sys
