@@ -136,12 +136,17 @@ def load_limits(path: str | Path | None = None) -> Limits:
     """
     import yaml
 
+    from .config import load_yaml
+
     values: dict = {}
     path = Path(path) if path else limits_file()
     if path is not None:
         if not path.exists():
             raise LimitsConfigError(f"không tìm thấy tệp giới hạn {path} / limits file not found: {path}")
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise LimitsConfigError(f"{path}: không đọc được YAML / not valid YAML: {exc}") from None
         if not isinstance(data, dict):
             raise LimitsConfigError(f"{path}: cần các dòng “tên: giá trị” / expected name: value pairs")
         for name, raw in data.items():

@@ -51,7 +51,7 @@ HIDDEN_NAME = "(ẩn tên cá nhân)"
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return config.load_yaml(fh)
 
 
 def load_ranking_config(path: str | Path | None = None) -> dict:

@@ -258,7 +258,7 @@ def load_outline(path: str | Path | None = None) -> Outline:
 @functools.lru_cache(maxsize=8)
 def _load_yaml_cached(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return config.load_yaml(fh)
 
 
 def _load_yaml(path: str) -> dict:

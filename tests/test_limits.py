@@ -69,6 +69,9 @@ def test_an_unknown_name_in_the_file_is_refused(tmp_path):
         load_limits(path)
     with pytest.raises(LimitsConfigError, match="không tìm thấy"):
         load_limits(tmp_path / "none.yaml")
+    path.write_text("max_rows: [10\n", encoding="utf-8")      # not YAML: named, not a traceback
+    with pytest.raises(LimitsConfigError, match="không đọc được YAML"):
+        load_limits(path)
 
 
 def test_a_bad_setting_stops_ingest_before_anything_is_stored(tmp_path, books, monkeypatch):

@@ -149,3 +149,14 @@ def test_every_province_has_a_region():
     regions = pd.read_csv(reference.config.reference_dir() / "regions.csv", dtype=str)
     assert set(regions["province_code"]) == codes
     assert regions["region_code"].nunique() == 7
+
+
+def test_yaml_is_read_with_the_safe_loader_only():
+    """The C loader when there is one, never a loader that builds Python objects from tags."""
+    import yaml
+
+    from nrlib.config import load_yaml
+
+    assert load_yaml("a: [1, 2]\nb: ngày 18/02/2021\n") == {"a": [1, 2], "b": "ngày 18/02/2021"}
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("!!python/object/apply:os.system ['echo pwned']")
