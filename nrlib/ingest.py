@@ -43,7 +43,7 @@ from .limits import load_limits
 from .plausibility import Peers, check_outliers
 from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
 from .schema import Schema, compile_schema
-from .validate import Problem, Result, validate_workbook
+from .validate import Problem, ProblemCounts, Result, validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")
@@ -55,7 +55,7 @@ class IngestUsageError(NrlibError):
 
 
 @dataclass
-class FileOutcome:
+class FileOutcome(ProblemCounts):
     """What happened to one file: ``outcome`` is ``accepted``, ``rejected`` or ``duplicate``."""
 
     path: Path
@@ -69,14 +69,6 @@ class FileOutcome:
     stored_as: str | None = None
     problems: list[Problem] = field(default_factory=list)
     previous: dict | None = None
-
-    @property
-    def n_errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
 
     def summary_line(self) -> str:
         unit = self.unit_code or labels.UNKNOWN_UNIT

@@ -71,8 +71,22 @@ class Problem:
                 "message": self.message, "value": self.value}
 
 
+class ProblemCounts:
+    """``n_errors`` and ``n_warnings`` of an object holding ``problems`` (a result, a file's outcome)."""
+
+    problems: list[Problem]
+
+    @property
+    def n_errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
 @dataclass
-class Result:
+class Result(ProblemCounts):
     """What a workbook holds and what is wrong with it.
 
     ``unit_code`` is the unit the workbook names (ThongTin), when it is in the
@@ -93,13 +107,6 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     cells: dict = field(default_factory=dict)
 
-    @property
-    def n_errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
 
     @property
     def accepted(self) -> bool:

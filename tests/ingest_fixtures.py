@@ -14,6 +14,8 @@ test_plausibility) share the ``schema`` fixture and :func:`validate_file`,
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import time
 import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
@@ -264,3 +266,17 @@ def validate_file(path, schema, **kw):
 def problem_locations(res, rule=None):
     """``{(rule, location)}`` of a validation result's problems, of one rule when given."""
     return {(p.rule, p.location) for p in res.problems if rule is None or p.rule == rule}
+
+
+def wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> None:
+    """Read ``proc``'s stderr until a line holds ``text`` (a process paused where a test wants it)."""
+    deadline = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        seen += line
+        if text in line:
+            return
+        if not line and proc.poll() is not None:
+            break
+    raise AssertionError(f"never saw {text!r}; stderr: {seen}")

@@ -10,11 +10,10 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from ingest_fixtures import OTHER, UNIT, addr, good_content
+from ingest_fixtures import OTHER, UNIT, addr, good_content, wait_for
 
 from nrlib import store as st
 from nrlib.cli import main
@@ -230,26 +229,13 @@ def test_libreoffice_xlsx_and_xls_copies_ingest_to_identical_values(tmp_path, bo
 # ----------------------------------------------------------------------------- crashes and concurrency
 
 
-def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    seen = ""
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        seen += line
-        if text in line:
-            return
-        if not line and proc.poll() is not None:
-            break
-    raise AssertionError(f"never saw {text!r}; stderr: {seen}")
-
-
 def test_an_ingest_killed_inside_its_transaction_leaves_the_last_committed_state(tmp_path, books):
     db = tmp_path / "s.duckdb"
     ingest_files([books.good], db, received="2021-02-15")
     before = digests(db)
     proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60"})
     try:
-        _wait_for(proc, "pausing")
+        wait_for(proc, "pausing")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
@@ -269,10 +255,10 @@ def test_two_concurrent_ingests_both_end_up_stored(tmp_path, books):
     a = nrlib_cli("ingest", books.good, "--db", db, "--received", "2021-02-15",
                   env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60", "NRLIB_TEST_PAUSE_RELEASE": str(release)})
     try:
-        _wait_for(a, "pausing")                 # a is inside its transaction, holding the store
+        wait_for(a, "pausing")                 # a is inside its transaction, holding the store
         b = nrlib_cli("ingest", books.other, "--db", db, "--received", "2021-02-16")
         try:
-            _wait_for(b, "đang chờ")            # b waits for a, and says so
+            wait_for(b, "đang chờ")            # b waits for a, and says so
         finally:
             release.touch()
             outs = [p.communicate(timeout=120) for p in (a, b)]
@@ -289,7 +275,7 @@ def test_a_reader_waits_for_the_writer(tmp_path, books):
     ingest_files([books.good], db, received="2021-02-15")
     proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "1"})
     try:
-        _wait_for(proc, "pausing")
+        wait_for(proc, "pausing")
         ds = st.load_dataset(db)   # waits until the writer closes the store, then sees its commit
         assert set(ds.submissions["unit_code"]) == {UNIT, OTHER}
     finally:

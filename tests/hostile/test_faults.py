@@ -18,7 +18,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from ingest_fixtures import OTHER, TOWN, UNIT, write_good
+from ingest_fixtures import OTHER, TOWN, UNIT, wait_for, write_good
 
 import nrlib.ingest as ingest_module
 from nrlib import StoreError
@@ -37,21 +37,6 @@ def cli(*args, env=None, preexec_fn=None, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "nrlib.cli", *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, **(env or {})),
                             preexec_fn=preexec_fn, **kw)
-
-
-def wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    seen = ""
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        seen += line
-        if text in line:
-            return
-        if not line and proc.poll() is not None:
-            break
-    raise AssertionError(f"never saw {text!r}; stderr: {seen}")
 
 
 def record(figures, case: str, result: str) -> None:
