@@ -76,7 +76,7 @@ def local_levels_path() -> Path | None:
 
 
 def load_yaml(stream):
-    """``yaml.safe_load`` with libyaml's C loader when PyYAML has it (about 10× faster on the outline,
+    """``yaml.safe_load`` with libyaml's C loader when PyYAML has it (about 9× faster on the outline,
     which every process, worker and report kernel reads); the same safe subset of YAML either way."""
     import yaml
 

@@ -39,11 +39,11 @@ explicit ``r="B12"``) is instead read whole and its extent bounded by regular
 expressions: every ``<c>`` that is not self-closing counts as holding a value,
 an upper bound of the extent expat would find (equal for the files Excel,
 LibreOffice and openpyxl write). A part over a limit by that bound is scanned
-again by expat, which decides and names the limit; a sheet is still parsed by
-expat (with no handlers) to prove it well-formed. Three times faster on the
-outline's workbooks, the same refusals. A sheet that is not well-formed XML is refused as
-damaged, since its extent cannot be bounded (Excel, LibreOffice and WPS
-Office always write well-formed XML).
+again by expat, which decides and names the limit, so refusals are the same
+either way; the whole check takes about 2,5 ms instead of 4 ms on an outline
+workbook. A sheet is still parsed by expat (with no handlers) to prove it
+well-formed: a sheet that is not is refused as damaged (Excel, LibreOffice and
+WPS Office always write well-formed XML).
 """
 
 from __future__ import annotations
