@@ -17,6 +17,7 @@ from ingest_fixtures import OTHER, UNIT, addr, good_content, wait_for
 
 from nrlib import store as st
 from nrlib.cli import main
+from nrlib.exceptions import NrlibError
 from nrlib.ingest import IngestUsageError, ingest_files, ingest_sample_folder, read_manifest
 from nrlib.reader import read_workbook
 from nrlib.validate import validate_workbook
@@ -341,3 +342,16 @@ def test_default_workers_follow_the_cpus_not_the_load(monkeypatch):
         monkeypatch.setenv("NRLIB_INGEST_WORKERS", bad)
         with pytest.raises(ing.IngestUsageError, match="NRLIB_INGEST_WORKERS"):
             ing.default_workers()
+
+
+def test_an_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path, books):
+    import gc
+
+    before = gc.get_threshold()
+    ingest_files([books.good, books.broken], tmp_path / "s.duckdb", received="2021-02-15")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    foreign = tmp_path / "notes.duckdb"
+    foreign.write_text("not a store", encoding="utf-8")
+    with pytest.raises(NrlibError):         # refused inside the run, after the collector was changed
+        ingest_files([books.good], foreign, received="2021-02-15")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
