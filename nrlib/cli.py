@@ -39,10 +39,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"cần một số nguyên dương / a positive whole number, not {text!r}")
-    return int(text)
+def _workers(text: str) -> int:
+    from .ingest import IngestUsageError, parse_workers
+
+    try:
+        return parse_workers(text, "--workers")
+    except IngestUsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -123,9 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "default today)")
     when.add_argument("--manifest", type=Path, metavar="FILE",
                       help="received.csv listing file_name, unit_code, received_date of each file")
-    p.add_argument("--workers", type=_positive_int, metavar="N",
+    p.add_argument("--workers", type=_workers, metavar="N",
                    help="processes reading and validating files (default: $NRLIB_INGEST_WORKERS, else one per CPU, "
-                        "at most 4); the store is always written by one process, in order")
+                        "at most 4; never more than 64); the store is always written by one process, in order")
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
     p.set_defaults(func=_cmd_ingest)
 

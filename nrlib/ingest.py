@@ -264,6 +264,19 @@ BATCH_SIZE = 50
 PARALLEL_MIN_FILES = 16
 
 
+#: more worker processes than this are never started, whatever is asked
+MAX_WORKERS = 64
+
+
+def parse_workers(text: str, where: str) -> int:
+    """A number of worker processes given as text (``--workers``, ``$NRLIB_INGEST_WORKERS``): a whole
+    number from 1, capped at :data:`MAX_WORKERS`; anything else is an :class:`IngestUsageError` naming ``where``."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise IngestUsageError(f"{where}={text!r}: cần một số nguyên dương / must be a positive whole number "
+                               "of processes")
+    return min(int(text), MAX_WORKERS)
+
+
 def default_workers() -> int:
     """Worker processes for reading and validating: ``$NRLIB_INGEST_WORKERS``, else the CPUs this process may use (at most 4).
 
@@ -274,10 +287,7 @@ def default_workers() -> int:
     """
     env = os.environ.get("NRLIB_INGEST_WORKERS")
     if env:
-        if not env.strip().isdigit() or int(env) < 1:
-            raise IngestUsageError(f"NRLIB_INGEST_WORKERS={env!r}: cần một số nguyên dương / "
-                                   "must be a positive whole number of processes")
-        return min(int(env), 64)
+        return parse_workers(env, "NRLIB_INGEST_WORKERS")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(4, cpus))
 

@@ -338,6 +338,8 @@ def test_default_workers_follow_the_cpus_not_the_load(monkeypatch):
     assert ing.default_workers() == 4
     monkeypatch.setenv("NRLIB_INGEST_WORKERS", "3")
     assert ing.default_workers() == 3
+    monkeypatch.setenv("NRLIB_INGEST_WORKERS", "1000")
+    assert ing.default_workers() == ing.MAX_WORKERS
     for bad in ("0", "two", "-1"):
         monkeypatch.setenv("NRLIB_INGEST_WORKERS", bad)
         with pytest.raises(ing.IngestUsageError, match="NRLIB_INGEST_WORKERS"):
