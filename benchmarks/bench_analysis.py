@@ -32,7 +32,15 @@ TARGET_BUILD_S = 10.0        # building the 10.000-unit synthetic dataset
 
 def _functions(ds):
     """(name, call) of every public analysis function, in pipeline order."""
-    from nrlib import analysis_exports, campaign, maintenance, narrative, quality, ranking, results, rollup, thresholds
+    from nrlib.analysis import tables as analysis_exports
+    from nrlib.analysis import campaign
+    from nrlib.analysis import maintenance
+    from nrlib.present import narrative
+    from nrlib.analysis import quality
+    from nrlib.analysis import ranking
+    from nrlib.analysis import results
+    from nrlib.analysis import rollup
+    from nrlib.analysis import thresholds
 
     unit = str(ds.units["unit_code"].iloc[0])
     return [
@@ -70,9 +78,14 @@ def _functions(ds):
 def _district_analysis(ds):
     """What a district report computes: every table once, the sentences of the district and of each unit.
 
-    One cache is shared by all calls, as a report does (:mod:`nrlib._memo`).
+    One cache is shared by all calls, as a report does (:mod:`nrlib.core.memo`).
     """
-    from nrlib import analysis_exports, narrative, quality, results, rollup, thresholds
+    from nrlib.analysis import tables as analysis_exports
+    from nrlib.present import narrative
+    from nrlib.analysis import quality
+    from nrlib.analysis import results
+    from nrlib.analysis import rollup
+    from nrlib.analysis import thresholds
 
     cache: dict = {}
     tables = analysis_exports.analysis_tables(ds, cache)
@@ -88,7 +101,12 @@ def _district_analysis(ds):
 
 def _district_analysis_big(ds):
     """The whole analysis of a large dataset: every table and both roll-ups, one shared cache."""
-    from nrlib import analysis_exports, maintenance, quality, results, rollup, thresholds
+    from nrlib.analysis import tables as analysis_exports
+    from nrlib.analysis import maintenance
+    from nrlib.analysis import quality
+    from nrlib.analysis import results
+    from nrlib.analysis import rollup
+    from nrlib.analysis import thresholds
 
     cache: dict = {}
     tables = analysis_exports.analysis_tables(ds, cache)
@@ -121,7 +139,7 @@ def _maxrss_mb() -> float:
 
 def run(n_units: int = 10_000, n_districts: int = 100, memory: bool = True) -> list[dict]:
     """Run the benchmark; return rows ``{name, value, unit, ratio, note}``."""
-    from nrlib.synthetic import synthetic_dataset
+    from nrlib.workbooks.synthetic import synthetic_dataset
 
     rows: list[dict] = []
 

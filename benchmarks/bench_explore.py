@@ -31,7 +31,7 @@ GOAL_SECONDS = 0.3
 def _sample_store(work: Path) -> Path:
     """Sample workbooks → ingest → a store in ``work``; returns the store path."""
     from nrlib.ingest import ingest_sample_folder
-    from nrlib.sample import write_sample
+    from nrlib.workbooks.sample import write_sample
 
     sample = work / "sample"
     write_sample(sample, DISTRICT, seed=SEED)
@@ -79,7 +79,7 @@ def _cases(ds):
 
 def _naive(ds, panel, name, values) -> list[float]:
     """The same redraws with the analyses recomputed every time (cache emptied before each)."""
-    from nrlib import explore_common
+    from nrlib.explore import common as explore_common
 
     times = []
     for v in values:
@@ -92,7 +92,7 @@ def _naive(ds, panel, name, values) -> list[float]:
 
 def run() -> list[dict]:
     from nrlib import explore as ex
-    from nrlib import explore_common
+    from nrlib.explore import common as explore_common
     from nrlib.store import load_dataset
 
     rows = []

@@ -1,7 +1,7 @@
 """Ingest throughput: workbooks per second, end to end, against reading the same files with openpyxl.
 
 Method: write a few hundred filled workbooks with the template writer
-(:func:`nrlib.synthetic.synthetic_workbooks`: the sample generator's content
+(:func:`nrlib.workbooks.synthetic.synthetic_workbooks`: the sample generator's content
 for the communes of whole districts of Đồng Nai, two versions each, so each
 file differs and communes have several versions), then, side by side in the
 same run:
@@ -9,7 +9,7 @@ same run:
 * ``openpyxl read``: ``openpyxl.load_workbook(read_only=True, data_only=True)``
   iterating every cell value of every sheet — the fastest way openpyxl reads,
   and the least a pure-openpyxl ingest would have to do;
-* ``calamine read``: :func:`nrlib.reader.read_workbook` alone;
+* ``calamine read``: :func:`nrlib.intake.reader.read_workbook` alone;
 * ``registry warm-up``: loading the unit registry rows, unit years and levels
   of the units the files claim (done once per process; it grows with the
   number of districts, here a whole province);
@@ -55,7 +55,7 @@ def _generator_key(n: int) -> str:
 
 
 def _write_workbooks(out: Path, n: int) -> tuple[list[Path], bool]:
-    """``n`` workbooks of Đồng Nai's communes, two (or more) versions each (:func:`nrlib.synthetic.synthetic_workbooks`).
+    """``n`` workbooks of Đồng Nai's communes, two (or more) versions each (:func:`nrlib.workbooks.synthetic.synthetic_workbooks`).
 
     Written once and kept in ``benchmarks/results/cache/`` under a checksum of
     their generator and the reference data (writing them is slow and not
@@ -64,7 +64,7 @@ def _write_workbooks(out: Path, n: int) -> tuple[list[Path], bool]:
     import shutil
 
     from nrlib import load_province_units
-    from nrlib.synthetic import synthetic_workbooks
+    from nrlib.workbooks.synthetic import synthetic_workbooks
 
     cached = CACHE / f"ingest-{_generator_key(n)}"
     if cached.is_dir() and len(list(cached.glob("*.xlsx"))) == n:
@@ -114,8 +114,8 @@ def _openpyxl_read(paths: list[Path]) -> None:
 
 def run() -> list[dict]:
     from nrlib.ingest import _claims, default_workers, ingest_files
-    from nrlib.reader import read_workbook
-    from nrlib.schema import compile_schema
+    from nrlib.intake.reader import read_workbook
+    from nrlib.intake.schema import compile_schema
 
     n = int(os.environ.get("NRLIB_BENCH_INGEST_N", "300"))
     workers = default_workers()

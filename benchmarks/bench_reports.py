@@ -7,7 +7,7 @@ district report: the 11 reports ``nrlib reports`` renders for the sample):
 * **batch, warm** — ``nrlib reports --jobs 2`` as a user types it (a new
   process: Python start, planning, 2 worker processes, index page), each
   report's kernel forked from a template that imported nrlib and read the
-  store once (:mod:`nrlib.warmstart`);
+  store once (:mod:`nrlib.reports.warmstart`);
 * **batch, cold** — the same with ``--kernels cold``: every kernel started
   from scratch (what the batch runner did before the warm path);
 * **batch, Dask** — with ``NRLIB_BENCH_DASK=1``: ``--executor dask`` on a
@@ -51,14 +51,14 @@ SEED = 2021
 JOBS = 2
 #: what the report notebooks import (their first code cells)
 REPORT_IMPORTS = ("from nrlib import params, figures, present\n"
-                  "from nrlib.report_unit import UnitReport\n"
-                  "from nrlib.report_district import DistrictReport\n")
+                  "from nrlib.reports.unit import UnitReport\n"
+                  "from nrlib.reports.district import DistrictReport\n")
 
 
 def _sample_store(work: Path) -> Path:
     """Sample workbooks → ingest → a store in ``work``; returns the store path."""
     from nrlib.ingest import ingest_sample_folder
-    from nrlib.sample import write_sample
+    from nrlib.workbooks.sample import write_sample
 
     sample = work / "sample"
     write_sample(sample, DISTRICT, seed=SEED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-from .exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
+from nrlib.exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
 
 __version__ = "0.1.0"
 
@@ -20,19 +20,19 @@ _API = {
     "load_outline": "reference", "load_province_units": "reference", "load_unit_history": "reference",
     "load_units": "reference", "resolve_levels": "reference", "unit_years": "reference",
     # workbooks
-    "cell_address": "layout", "template_filename": "workbook", "write_templates": "workbook",
-    "write_workbook": "workbook", "sample_content": "sample", "write_sample": "sample",
+    "cell_address": "workbooks.layout", "template_filename": "workbooks.template", "write_templates": "workbooks.template",
+    "write_workbook": "workbooks.template", "sample_content": "workbooks.sample", "write_sample": "workbooks.sample",
     # ingest and the store
-    "ingest_files": "ingest", "ingest_sample_folder": "ingest", "validate_workbook": "validate",
+    "ingest_files": "ingest", "ingest_sample_folder": "ingest", "validate_workbook": "intake.validate",
     "load_dataset": "store", "open_store": "store", "export_tables": "export", "register_export": "export",
     # analysis
-    "analysis_tables": "analysis_exports", "campaign_totals": "campaign", "per_household": "campaign",
-    "classify_maintenance": "maintenance", "criteria_at_risk": "maintenance", "Sentence": "narrative",
-    "district_sentences": "narrative", "unit_sentences": "narrative", "completeness": "quality",
-    "quality_flags": "quality", "commendation_ranking": "ranking", "proposals_table": "ranking",
-    "ranking_method_text": "ranking", "criteria_matrix": "results", "criteria_reached": "results",
-    "synthetic_dataset": "synthetic", "synthetic_units": "synthetic", "synthetic_workbooks": "synthetic",
-    "declared_vs_measured": "thresholds", "threshold_checks": "thresholds",
+    "analysis_tables": "analysis.tables", "campaign_totals": "analysis.campaign", "per_household": "analysis.campaign",
+    "classify_maintenance": "analysis.maintenance", "criteria_at_risk": "analysis.maintenance", "Sentence": "present.narrative",
+    "district_sentences": "present.narrative", "unit_sentences": "present.narrative", "completeness": "analysis.quality",
+    "quality_flags": "analysis.quality", "commendation_ranking": "analysis.ranking", "proposals_table": "analysis.ranking",
+    "ranking_method_text": "analysis.ranking", "criteria_matrix": "analysis.results", "criteria_reached": "analysis.results",
+    "synthetic_dataset": "workbooks.synthetic", "synthetic_units": "workbooks.synthetic", "synthetic_workbooks": "workbooks.synthetic",
+    "declared_vs_measured": "analysis.thresholds", "threshold_checks": "analysis.thresholds",
     # reports
     "build_reports": "reports", "build_demo_reports": "reports",
 }

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .exceptions import NrlibError
+from nrlib.exceptions import NrlibError
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .workbook import write_templates
+    from nrlib.workbooks.template import write_templates
 
     paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
     for p in paths:
@@ -31,7 +31,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import write_sample
+    from nrlib.workbooks.sample import write_sample
 
     result = write_sample(args.out, district_code=args.district, seed=args.seed)
     print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}) and "
@@ -40,7 +40,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _workers(text: str) -> int:
-    from .ingest import IngestUsageError, parse_workers
+    from nrlib.ingest import IngestUsageError, parse_workers
 
     try:
         return parse_workers(text, "--workers")
@@ -49,9 +49,9 @@ def _workers(text: str) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from . import labels
-    from .ingest import exit_code, ingest_files, outcomes_json, summarise
-    from .store import resolve_db_path
+    from nrlib.core import labels
+    from nrlib.ingest import exit_code, ingest_files, outcomes_json, summarise
+    from nrlib.store import resolve_db_path
 
     db = resolve_db_path(args.db)
 
@@ -69,8 +69,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .ingest import parse_received
-    from .status import render_status
+    from nrlib.ingest import parse_received
+    from nrlib.status import render_status
 
     deadline = parse_received(args.deadline) if args.deadline else None
     print(render_status(args.db, district_code=args.district, deadline=deadline, fmt=args.format))
@@ -78,7 +78,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_store
+    from nrlib.export import export_store
 
     paths = export_store(args.out, args.db, district_code=args.district)
     for p in paths:
@@ -87,13 +87,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo_steps(args: argparse.Namespace) -> int:
-    from .demo import run_demo_steps
+    from nrlib.demo import run_demo_steps
 
     return run_demo_steps(sample_dir=args.sample, district_code=args.district, jobs=args.jobs)
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from .reports import main_reports
+    from nrlib.reports import main_reports
 
     return main_reports(args)
 
@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from nrlib import __version__
 
     return __version__
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .reference import Outline
+from nrlib.reference import Outline
 
 #: required columns of each table (more columns are allowed)
 COLUMNS: dict[str, list[str]] = {

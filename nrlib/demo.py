@@ -18,14 +18,14 @@ def run_demo_steps(sample_dir: Path, district_code: str, jobs: int = 2) -> int:
     produced = [f"sample workbooks in {sample_dir}/"]
     missing = []
     if _have("ingest"):
-        from .ingest import ingest_sample_folder
+        from nrlib.ingest import ingest_sample_folder
 
         db = ingest_sample_folder(sample_dir)
         produced.append(f"store {db}")
     else:
         missing.append("ingest")
     if _have("reports"):
-        from .reports import build_demo_reports
+        from nrlib.reports import build_demo_reports
 
         index = build_demo_reports(district_code=district_code, jobs=jobs)
         produced.append(f"reports: open {index}")

@@ -30,7 +30,7 @@ class StoreError(NrlibError):
 class WorkbookReadError(NrlibError):
     """A received file cannot be read as a workbook, or is refused before it is read.
 
-    ``rule`` is the problem's rule code (:mod:`nrlib.labels`; default
+    ``rule`` is the problem's rule code (:mod:`nrlib.core.labels`; default
     ``E_FILE_UNREADABLE``, whose message wraps ``reason``), ``message`` the full
     Vietnamese message, ``sheet`` and ``cell`` where the problem is when it
     has a place.
@@ -39,7 +39,7 @@ class WorkbookReadError(NrlibError):
     def __init__(self, reason: str, *, rule: str = "E_FILE_UNREADABLE", message: str | None = None,
                  sheet: str = "", cell: str = ""):
         super().__init__(reason)
-        from . import labels
+        from nrlib.core import labels
 
         self.rule, self.sheet, self.cell = rule, sheet, cell
         self.message = message or labels.problem_message(rule, reason=reason)
@@ -47,7 +47,7 @@ class WorkbookReadError(NrlibError):
     @classmethod
     def refuse(cls, rule: str, *, sheet: str = "", cell: str = "", **params) -> WorkbookReadError:
         """The error for rule ``rule``, its message filled with ``params``."""
-        from . import labels
+        from nrlib.core import labels
 
         message = labels.problem_message(rule, sheet=sheet, **params)
         return cls(message, rule=rule, message=message, sheet=sheet, cell=cell)

@@ -4,7 +4,7 @@ Each exported table is a function ``(dataset, cache) -> DataFrame`` registered
 under its file name with :func:`register_export` (``cache`` is a dict shared
 by the tables of one export, for work they have in common). The store's
 tables (values, criteria status, problems, submissions) and the analysis
-tables (:func:`nrlib.analysis_exports.analysis_tables`: maintenance, campaign
+tables (:func:`nrlib.analysis.tables.analysis_tables`: maintenance, campaign
 totals, quality flags, ranking) are registered here; more can be added from
 anywhere without touching this module:
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset import Dataset
+from nrlib.dataset import Dataset
 
 EXPORTS: dict[str, Callable[[Dataset, dict], pd.DataFrame]] = {}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,11 +83,11 @@ def _analysis(name: str):
     def table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
         cache = {} if cache is None else cache
         if "analysis_tables" not in cache:
-            from .analysis_exports import analysis_tables
+            from nrlib.analysis.tables import analysis_tables
 
             cache["analysis_tables"] = analysis_tables(ds, cache={})
         return cache["analysis_tables"][name]
-    table.__doc__ = f"The ``{name}`` table of :func:`nrlib.analysis_exports.analysis_tables`."
+    table.__doc__ = f"The ``{name}`` table of :func:`nrlib.analysis.tables.analysis_tables`."
     return table
 
 
@@ -134,7 +134,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, meta: dic
 
 def export_store(out_dir: str | Path, db_path: str | Path | None = None, district_code=None) -> list[Path]:
     """``nrlib export``: load the store read-only and write every registered table to ``out_dir``."""
-    from .store import load_dataset
+    from nrlib.store import load_dataset
 
     ds = load_dataset(db_path, district_code=district_code)
     meta = {"data_version": ds.data_version, "district_code": ds.meta.get("district_code"),

@@ -4,8 +4,8 @@ For each file, in order of received date:
 
 1. its checksum (SHA-256) is computed; a file already in the store (same
    checksum) changes nothing and is reported as such;
-2. it is read (:mod:`nrlib.reader`) and validated against the outline in one
-   pass (:mod:`nrlib.validate`), including the unit it claims to come from
+2. it is read (:mod:`nrlib.intake.reader`) and validated against the outline in one
+   pass (:mod:`nrlib.intake.validate`), including the unit it claims to come from
    (the file name's leading 5-digit code, the manifest's ``unit_code``);
 3. it is copied unchanged and read-only to ``<store folder>/submissions/raw/``
    (for the default store: ``data/submissions/raw``) as
@@ -37,13 +37,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import labels, store
-from .exceptions import NrlibError
-from .limits import load_limits
-from .plausibility import Peers, check_outliers
-from .reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
-from .schema import Schema, compile_schema
-from .validate import Problem, ProblemCounts, Result, validate_workbook
+from nrlib.core import labels
+
+from nrlib import store
+from nrlib.exceptions import NrlibError
+from nrlib.intake.limits import load_limits
+from nrlib.intake.plausibility import Peers, check_outliers
+from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
+from nrlib.intake.schema import Schema, compile_schema
+from nrlib.intake.validate import Problem, ProblemCounts, Result, validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")
@@ -104,7 +106,7 @@ class FileOutcome(ProblemCounts):
 
 
 def _fmt_date(d) -> str:
-    from .vnformat import fmt_date
+    from nrlib.core.vnformat import fmt_date
 
     return fmt_date(d) if d is not None else "–"
 
@@ -236,7 +238,7 @@ def _tables(res: Result) -> dict[str, dict[str, list]]:
 
 
 def _unit_row(code: str | None) -> dict | None:
-    from .schema import registry_unit
+    from nrlib.intake.schema import registry_unit
 
     return registry_unit(code) if code else None
 
@@ -500,7 +502,7 @@ def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> t
     """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``.
 
     A file that cannot be read, or is refused before reading (a limit of
-    :mod:`nrlib.limits`), gets one problem with the refusal's rule, sheet and
+    :mod:`nrlib.intake.limits`), gets one problem with the refusal's rule, sheet and
     cell. Should validation itself fail on a file (a bug), the file gets an
     ``E_INTERNAL`` problem and the traceback goes to stderr: one file never
     stops the others.

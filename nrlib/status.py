@@ -1,6 +1,6 @@
 """``nrlib status``: who has reported, when, and with what result (DHIS2-style reporting rates).
 
-The per-unit table and the totals come from :mod:`nrlib.timeliness` (the one
+The per-unit table and the totals come from :mod:`nrlib.analysis.timeliness` (the one
 definition of on time / late / missing, shared with the quality analysis);
 this module only reads the store and presents the result in Vietnamese.
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import labels
-from .dataset import Dataset
-from .store import load_dataset
-from .timeliness import reporting_rates, timeliness
-from .vnformat import MISSING, fmt_date, fmt_percent
+from nrlib.core import labels
+from nrlib.dataset import Dataset
+from nrlib.store import load_dataset
+from nrlib.analysis.timeliness import reporting_rates, timeliness
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_percent
 
 FORMATS = ("table", "csv", "json")
 
@@ -35,8 +35,8 @@ def unit_status(dataset: Dataset, deadline: dt.date | None = None) -> tuple[pd.D
     Returns
     -------
     (DataFrame, dict)
-        :func:`nrlib.timeliness.timeliness` of the dataset's units and
-        submissions, and :func:`nrlib.timeliness.reporting_rates` of it plus
+        :func:`nrlib.analysis.timeliness.timeliness` of the dataset's units and
+        submissions, and :func:`nrlib.analysis.timeliness.reporting_rates` of it plus
         ``deadline``, ``district_code``, ``district_name``, ``data_version``.
     """
     deadline = deadline or dataset.deadline

@@ -67,7 +67,7 @@ def soffice_convert(src: Path, to: str, outdir: Path, timeout: int = 180) -> Pat
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """The Thống Nhất (738) sample, seed 2021, written once per test session (treat as read-only)."""
-    from nrlib.sample import write_sample
+    from nrlib.workbooks.sample import write_sample
 
     out = tmp_path_factory.mktemp("sample-738-2021")
     write_sample(out, "738", seed=2021)

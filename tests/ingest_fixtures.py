@@ -1,6 +1,6 @@
 """Workbooks for the ingest tests — good, messy-but-valid, broken — built with the template writer.
 
-Every workbook is written by :func:`nrlib.workbook.write_workbook` from a
+Every workbook is written by :func:`nrlib.workbooks.template.write_workbook` from a
 content dict (so tests and templates never drift apart), then, for the messy
 and broken ones, edited with openpyxl the way people edit them: renamed
 sheets, inserted rows and columns, merged headers, extra and deleted sheets.
@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 
 from nrlib import find_unit, load_criteria, load_outline, unit_years
-from nrlib.layout import cell_address
-from nrlib.workbook import write_workbook
+from nrlib.workbooks.layout import cell_address
+from nrlib.workbooks.template import write_workbook
 
 UNIT = "26308"      # Xã Gia Kiệm
 OTHER = "26311"     # Xã Quang Trung
@@ -250,15 +250,15 @@ def lo_copies(books, tmp_path_factory) -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def schema():
-    from nrlib.schema import compile_schema
+    from nrlib.intake.schema import compile_schema
 
     return compile_schema()
 
 
 def validate_file(path, schema, **kw):
     """A workbook file read and validated in one pass (the ValidationResult)."""
-    from nrlib.reader import read_workbook
-    from nrlib.validate import validate_workbook
+    from nrlib.intake.reader import read_workbook
+    from nrlib.intake.validate import validate_workbook
 
     return validate_workbook(read_workbook(path), schema, **kw)
 

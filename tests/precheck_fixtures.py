@@ -6,8 +6,8 @@ import pytest
 from hostile.builders import VANDONG_PART, replace_parts, sheet_xml
 
 from nrlib.exceptions import WorkbookReadError
-from nrlib.limits import Limits
-from nrlib.precheck import check_file
+from nrlib.intake.limits import Limits
+from nrlib.intake.precheck import check_file
 
 #: limits small enough to reach with a few cells
 SMALL = Limits(max_rows=100, max_columns=20, max_cells=1000)

@@ -40,8 +40,8 @@ def sample_store(sample_dir: Path, root: Path) -> Path:
         return _cache["store"]
     from nrlib.ingest import ingest_sample_folder
     from nrlib.reference import load_outline, load_units
-    from nrlib.sample import sample_content
-    from nrlib.workbook import template_filename, write_workbook
+    from nrlib.workbooks.sample import sample_content
+    from nrlib.workbooks.template import template_filename, write_workbook
 
     work = root / "sample"
     shutil.copytree(sample_dir, work)
@@ -86,7 +86,7 @@ def sample_reports(db: Path, out: Path) -> dict:
 
     from nrlib import cli, reports
     from nrlib.reference import load_units
-    from nrlib.sample import sample_roles
+    from nrlib.workbooks.sample import sample_roles
 
     missing = sample_roles(load_units(DISTRICT))["missing"]
     foreign, foreign_name = foreign_unit()
@@ -125,7 +125,7 @@ def ds(sample_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def analyses(ds):
-    from nrlib import sections
+    from nrlib.reports import sections
 
     return sections.run_analyses(ds)
 
@@ -133,14 +133,14 @@ def analyses(ds):
 @pytest.fixture(scope="module")
 def roles():
     from nrlib.reference import load_units
-    from nrlib.sample import sample_roles
+    from nrlib.workbooks.sample import sample_roles
 
     return sample_roles(load_units(DISTRICT))
 
 
 def report_params(kind: str, code: str, personal: bool = False):
     """The ReportParameters of a unit or district report on the sample, without a store path or deadline."""
-    from nrlib.params import ReportParameters
+    from nrlib.reports.params import ReportParameters
 
     return ReportParameters(kind=kind, code=code, district_code=DISTRICT, unit_code=code if kind == "unit" else None,
                             db_path="unused", deadline=None, include_personal_data=personal)
@@ -157,7 +157,7 @@ def all_html(report, names) -> str:
 
 
 def all_figures(report) -> list:
-    from nrlib.report_unit import UnitReport
+    from nrlib.reports.unit import UnitReport
 
     if isinstance(report, UnitReport):
         figs = [report.criteria_trend_figure(), *report.campaign_figures(), report.per_household_figure()]

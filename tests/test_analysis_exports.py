@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from fixtures_analysis import A, B, C, make_dataset
-from nrlib import analysis_exports, quality
+from nrlib.analysis import tables as analysis_exports
+from nrlib.analysis import quality
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,9 @@ def test_nothing_received_yet_and_no_units_at_all():
     """Before the first workbook arrives every analysis still runs, and says so."""
     import dataclasses
 
-    from nrlib import narrative, rollup
+    from nrlib.present import narrative
+
+    from nrlib.analysis import rollup
     from nrlib.dataset import empty_frame
 
     base = make_dataset()

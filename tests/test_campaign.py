@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from fixtures_analysis import A, B, C, make_dataset
-from nrlib import campaign
+from nrlib.analysis import campaign
 
 
 def _get(df, key, code, col, keycol="unit_code"):

@@ -39,7 +39,7 @@ def test_metric_options_cover_outline_metrics_and_rates(ds):
     assert set(codes) == set(ds.outline.metrics["code"]) | set(ds.outline.rates["code"])
     n_metrics = len(ds.outline.metrics)
     metric_labels = [label for label, _ in opts[:n_metrics]]
-    assert metric_labels == nrlib.vnformat.sort_vietnamese(metric_labels)
+    assert metric_labels == nrlib.core.vnformat.sort_vietnamese(metric_labels)
     assert "Tổng số hộ dân cuối năm (hộ)" in metric_labels
 
 
@@ -56,7 +56,7 @@ def test_group_and_criterion_options(ds):
 
 def test_every_view_and_option_draws_on_any_district():
     """Synthetic units of two districts (codes and names nrlib has never seen): every option of every control."""
-    from nrlib.synthetic import synthetic_dataset
+    from nrlib.workbooks.synthetic import synthetic_dataset
 
     sd = synthetic_dataset(n_units=12, n_districts=2, seed=3)
     units = [c for _, c in explore.unit_options(sd)]

@@ -1,4 +1,4 @@
-"""nrlib.explore_common: the helpers every exploration view shares (the views test the rest)."""
+"""nrlib.explore.common: the helpers every exploration view shares (the views test the rest)."""
 
 from __future__ import annotations
 

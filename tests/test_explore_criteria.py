@@ -1,4 +1,4 @@
-"""nrlib.explore_criteria: the views of notebook 02 (criteria maintenance), on the Dataset of explore_fixtures."""
+"""nrlib.explore.criteria: the views of notebook 02 (criteria maintenance), on the Dataset of explore_fixtures."""
 
 from __future__ import annotations
 

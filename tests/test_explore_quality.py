@@ -1,4 +1,4 @@
-"""nrlib.explore_quality: the views of notebook 03 (data quality), on the Dataset of explore_fixtures."""
+"""nrlib.explore.quality: the views of notebook 03 (data quality), on the Dataset of explore_fixtures."""
 
 from __future__ import annotations
 

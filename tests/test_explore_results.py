@@ -1,4 +1,4 @@
-"""nrlib.explore_results: the views of notebook 01 (results, campaign), on the Dataset of explore_fixtures."""
+"""nrlib.explore.results: the views of notebook 01 (results, campaign), on the Dataset of explore_fixtures."""
 
 from __future__ import annotations
 
@@ -42,13 +42,13 @@ def test_campaign_view_sums_flows_and_recomputes_rates(ds):
     _, rt = explore.campaign_view(ds, "R_POOR", (2016, 2020))
     district = dict(zip(rt["Đơn vị"], rt.iloc[:, 1]))["Toàn huyện"]
     expected = 100 * (8 + 32 + 10) / (4400 + 3200 + 5400)
-    assert district == nrlib.vnformat.fmt_percent(expected, 2)
+    assert district == nrlib.core.vnformat.fmt_percent(expected, 2)
 
 
 def test_campaign_view_per_household_and_year_range(ds):
     _, table = explore.campaign_view(ds, "VD01", (2019, 2020), per_household=True)
     t = dict(zip(table["Đơn vị"], table.iloc[:, 1]))
-    assert t["Xã Gia Kiệm"] == nrlib.vnformat.fmt_number(900 / 4400, 3, trim=True) + " triệu đồng/hộ"
+    assert t["Xã Gia Kiệm"] == nrlib.core.vnformat.fmt_number(900 / 4400, 3, trim=True) + " triệu đồng/hộ"
     assert "bình quân 1 hộ" in table.columns[1]
     # per household is meaningless for a rate: ignored, not applied twice
     _, rate_table = explore.campaign_view(ds, "R_POOR", (2020, 2020), per_household=True)

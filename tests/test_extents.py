@@ -1,4 +1,4 @@
-"""nrlib.extents: how far each sheet reaches (xlsx streamed and fast path, ods, BIFF), through check_file."""
+"""nrlib.intake.extents: how far each sheet reaches (xlsx streamed and fast path, ods, BIFF), through check_file."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hostile.xlsx_edit import col_letters
 from precheck_fixtures import SMALL, refused, with_sheet
 
 from nrlib.exceptions import WorkbookReadError
-from nrlib.extents import scan_biff
-from nrlib.precheck import check_file
+from nrlib.intake.extents import scan_biff
+from nrlib.intake.precheck import check_file
 
 # ----------------------------------------------------------------------------- extents
 
@@ -163,7 +163,7 @@ def test_fast_and_streaming_scans_agree_on_what_they_refuse(books, tmp_path, mon
     and every refusal and its message come from the streaming expat scan."""
     import random
 
-    import nrlib.precheck as pc
+    import nrlib.intake.precheck as pc
 
     forms = ["value", "formula", "inline", "styled", "open-empty", "r-last", "implicit", "quoted-gt",
              "single-quotes", "prefixed", "newline"]

@@ -9,7 +9,7 @@ from unittest import mock
 import plotly.graph_objects as go
 import pytest
 
-from nrlib import figures
+from nrlib.present import figures
 
 
 def _bar(title: str = "Kinh phí huy động theo năm") -> go.Figure:

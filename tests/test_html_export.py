@@ -10,8 +10,12 @@ import plotly
 import plotly.graph_objects as go
 import pytest
 
-from nrlib import figures, html_export, present
-from nrlib.html_export import RECORD_MIME, export_html, offline_violations, remote_references
+from nrlib.present import figures
+
+from nrlib.reports import html_export
+
+from nrlib.present import fragments as present
+from nrlib.reports.html_export import RECORD_MIME, export_html, offline_violations, remote_references
 
 BUNDLE_BANNER = "plotly.js (basic - minified)"
 

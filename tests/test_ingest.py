@@ -19,8 +19,8 @@ from nrlib import store as st
 from nrlib.cli import main
 from nrlib.exceptions import NrlibError
 from nrlib.ingest import IngestUsageError, ingest_files, ingest_sample_folder, read_manifest
-from nrlib.reader import read_workbook
-from nrlib.validate import validate_workbook
+from nrlib.intake.reader import read_workbook
+from nrlib.intake.validate import validate_workbook
 
 ALL_TABLES = ("submissions", "problems", "audit") + st.ANALYSIS_TABLES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nrlib.layout import cell_address, sheet_layout
+from nrlib.workbooks.layout import cell_address, sheet_layout
 
 from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
 

@@ -1,4 +1,4 @@
-"""nrlib.limits: defaults, the limits file, NRLIB_* variables, bad values refused with their name."""
+"""nrlib.intake.limits: defaults, the limits file, NRLIB_* variables, bad values refused with their name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from nrlib.ingest import ingest_files
-from nrlib.limits import DEFAULTS, Limits, LimitsConfigError, load_limits
+from nrlib.intake.limits import DEFAULTS, Limits, LimitsConfigError, load_limits
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def _clean_env(monkeypatch, tmp_path):
 
 
 def test_defaults_are_documented_in_the_module_docstring():
-    import nrlib.limits as mod
+    import nrlib.intake.limits as mod
 
     assert load_limits() == DEFAULTS
     for f in dataclasses.fields(Limits):

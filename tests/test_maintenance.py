@@ -5,7 +5,7 @@ import dataclasses
 import pandas as pd
 
 from fixtures_analysis import A, B, C, D, make_dataset
-from nrlib import maintenance
+from nrlib.analysis import maintenance
 
 
 def _row(cls, unit, crit):

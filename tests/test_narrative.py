@@ -3,8 +3,9 @@
 import pytest
 
 from fixtures_analysis import A, C, D, make_dataset
-from nrlib import campaign, narrative
-from nrlib.narrative import Sentence
+from nrlib.analysis import campaign
+from nrlib.present import narrative
+from nrlib.present.narrative import Sentence
 
 
 def _find(sentences, source_part, text_part=""):

@@ -10,8 +10,10 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from nrlib import StoreError, UnknownDistrictError, UnknownUnitError, params
-from nrlib.params import ParameterError, REPORT_PARAMETERS
+from nrlib import StoreError, UnknownDistrictError, UnknownUnitError
+
+from nrlib.reports import params
+from nrlib.reports.params import ParameterError, REPORT_PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"unit": ROOT / "notebooks" / "report_unit.ipynb", "district": ROOT / "notebooks" / "report_district.ipynb"}

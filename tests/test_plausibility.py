@@ -1,4 +1,4 @@
-"""nrlib.plausibility: warnings against known levels, earlier years and other units."""
+"""nrlib.intake.plausibility: warnings against known levels, earlier years and other units."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
     UNIT, addr, find_unit, good_content, problem_locations, schema, validate_file, write_workbook,
 )
 
-from nrlib.plausibility import Peers, _column_medians, comparable
-from nrlib.schema import compile_schema
+from nrlib.intake.plausibility import Peers, _column_medians, comparable
+from nrlib.intake.schema import compile_schema
 
 
 def test_declared_reached_but_measured_below_the_level_is_a_warning(tmp_path, schema):

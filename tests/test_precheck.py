@@ -1,4 +1,4 @@
-"""nrlib.precheck: what a file is, declared sizes before unzipping, DTDs, damage, encryption and macros."""
+"""nrlib.intake.precheck: what a file is, declared sizes before unzipping, DTDs, damage, encryption and macros."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hostile.builders import VANDONG_PART, Raw, read_parts, replace_parts, sheet_xml, write_zip
 from precheck_fixtures import refused, with_sheet
 
-from nrlib.limits import Limits
-from nrlib.precheck import CHUNK, check_file
+from nrlib.intake.limits import Limits
+from nrlib.intake.precheck import CHUNK, check_file
 
 
 # ----------------------------------------------------------------------------- what the file is

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from nrlib import present
-from nrlib.vnformat import fmt_number
+from nrlib.present import fragments as present
+from nrlib.core.vnformat import fmt_number
 
 PAYLOADS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '" onmouseover="x']
 
@@ -49,7 +49,7 @@ def test_scorecard_colours_labels_and_missing_cells():
 
 
 def test_narrative_shows_untrusted_text_as_text():
-    out = present.narrative([("I", "Tuyên truyền", "\n".join(PAYLOADS)), ("II.1", "Kinh tế", None)])
+    out = present.narrative_html([("I", "Tuyên truyền", "\n".join(PAYLOADS)), ("II.1", "Kinh tế", None)])
     assert "<script>" not in out and "<img" not in out
     assert "&lt;img src=x onerror=&quot;window.__xss=2&quot;&gt;" in out
     assert "Đơn vị không viết nội dung mục này" in out

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from fixtures_analysis import A, B, C, D, make_dataset, make_outlier_dataset
-from nrlib import quality
+from nrlib.analysis import quality
 
 
 def test_completeness_by_hand():
@@ -111,7 +111,7 @@ def test_quality_flags_outlier_reason_and_switch():
 
 
 def _timeliness_by_loop(units, submissions, deadline):
-    """The straightforward per-unit definition, to check the vectorised nrlib.timeliness against."""
+    """The straightforward per-unit definition, to check the vectorised nrlib.analysis.timeliness against."""
     rows = []
     for u in units.itertuples():
         s = submissions[submissions["unit_code"] == u.unit_code].sort_values("version", kind="stable")
@@ -127,7 +127,7 @@ def _timeliness_by_loop(units, submissions, deadline):
 
 
 def test_vectorised_timeliness_equals_the_per_unit_definition():
-    from nrlib.synthetic import synthetic_dataset
+    from nrlib.workbooks.synthetic import synthetic_dataset
 
     for ds in (make_dataset(with_missing_unit=True), synthetic_dataset(n_units=80, seed=3)):
         t = quality.timeliness_table(ds)

@@ -1,4 +1,4 @@
-"""nrlib.reader: reading workbooks into grids, and parsing what people type."""
+"""nrlib.intake.reader: reading workbooks into grids, and parsing what people type."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from nrlib import load_criteria, load_outline
-from nrlib.reader import (
+from nrlib.intake.reader import (
     WorkbookReadError,
     cell_ref,
     column_letter,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import report_fixtures as rf
-from nrlib import figures
-from nrlib.report_district import DistrictReport
+from nrlib.present import figures
+from nrlib.reports.district import DistrictReport
 from report_fixtures import all_figures, ds, report_params, roles  # noqa: F401 (ds, roles: fixtures)
 
 

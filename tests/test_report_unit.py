@@ -7,9 +7,9 @@ import re
 import pytest
 
 import report_fixtures as rf
-from nrlib import figures
-from nrlib.report_district import DistrictReport
-from nrlib.report_unit import UnitReport
+from nrlib.present import figures
+from nrlib.reports.district import DistrictReport
+from nrlib.reports.unit import UnitReport
 from report_fixtures import (  # noqa: F401 (ds, analyses, roles: fixtures)
     DISTRICT_SECTIONS, UNIT_SECTIONS, all_figures, all_html, analyses, ds, report_params, roles,
 )

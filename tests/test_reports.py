@@ -10,9 +10,9 @@ import nbformat
 import pytest
 
 
-from nrlib.html_export import offline_violations
+from nrlib.reports.html_export import offline_violations
 from nrlib.reports import ReportJob, ReportResult, slugify, write_index
-from nrlib.vnformat import fmt_data_version
+from nrlib.core.vnformat import fmt_data_version
 
 MAX_REPORT_BYTES = 2_000_000
 

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from fixtures_analysis import A, B, C, D, make_dataset
-from nrlib import results
+from nrlib.analysis import results
 
 
 def _status(m, unit, year, crit, col="status"):

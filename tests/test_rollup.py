@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from fixtures_analysis import make_dataset
-from nrlib import rollup
+from nrlib.analysis import rollup
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pytest
 
 import nrlib
 from nrlib.cli import main
-from nrlib.layout import sheet_layout, unit_scopes
-from nrlib.sample import sample_content, sample_roles, write_sample
+from nrlib.workbooks.layout import sheet_layout, unit_scopes
+from nrlib.workbooks.sample import sample_content, sample_roles, write_sample
 
 OTHER_DISTRICT = "869"  # Tân Hồng, Đồng Tháp: another region, and a town with no NTM year at all
 

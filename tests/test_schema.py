@@ -1,8 +1,8 @@
-"""nrlib.schema: the outline compiled once for validation, and the unit look-ups it keeps."""
+"""nrlib.intake.schema: the outline compiled once for validation, and the unit look-ups it keeps."""
 
 from __future__ import annotations
 
-from nrlib.schema import cached_match_key, compile_schema, registry_unit
+from nrlib.intake.schema import cached_match_key, compile_schema, registry_unit
 
 UNIT = "26308"      # Xã Gia Kiệm
 OTHER = "26311"     # Xã Quang Trung, same district

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import report_fixtures as rf
-from nrlib import sections
-from nrlib.report_district import DistrictReport
-from nrlib.report_unit import UnitReport
-from nrlib.vnformat import fmt_data_version
+from nrlib.reports import sections
+from nrlib.reports.district import DistrictReport
+from nrlib.reports.unit import UnitReport
+from nrlib.core.vnformat import fmt_data_version
 from report_fixtures import ds, report_params  # noqa: F401 (ds: a fixture)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nrlib import snapshot
+from nrlib.store import snapshot
 from nrlib.store import load_dataset
 
 
@@ -66,7 +66,7 @@ def test_kernels_find_the_snapshot_through_the_environment(tmp_path, monkeypatch
 
 
 def test_report_parameters_accept_a_store_present_only_as_a_snapshot(sample_store, tmp_path, monkeypatch):
-    from nrlib import params
+    from nrlib.reports import params
 
     elsewhere = tmp_path / "on-the-client" / "nrlib.duckdb"  # the store's path on another machine
     local = snapshot.materialise(snapshot.take_snapshot(sample_store), tmp_path / "worker")

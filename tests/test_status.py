@@ -65,7 +65,7 @@ def test_csv_and_json_outputs(db):
 
 def test_format_table_handles_no_submission_at_all():
     units = load_units("738")
-    from nrlib.timeliness import reporting_rates, timeliness
+    from nrlib.analysis.timeliness import reporting_rates, timeliness
 
     table = timeliness(units, pd.DataFrame(columns=["unit_code", "version", "received_date", "status",
                                                     "n_errors", "n_warnings"]), dt.date(2021, 2, 18))
@@ -83,7 +83,7 @@ def test_cli_status(db, capsys):
 
 
 def test_status_on_the_sample_shows_the_late_and_the_missing_unit(tmp_path, sample_dir, capsys):
-    from nrlib.sample import sample_roles
+    from nrlib.workbooks.sample import sample_roles
 
     db = tmp_path / "nrlib.duckdb"
     ingest_sample_folder(sample_dir, db)

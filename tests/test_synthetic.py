@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nrlib import campaign, rollup
+from nrlib.analysis import campaign
+
+from nrlib.analysis import rollup
 from nrlib.dataset import COLUMNS
-from nrlib.synthetic import synthetic_dataset
+from nrlib.workbooks.synthetic import synthetic_dataset
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,7 @@ def test_groups_are_sums_of_units_on_synthetic_data(ds):
 
 # --- real workbooks for real units (synthetic_units, synthetic_workbooks)
 
-from nrlib.synthetic import synthetic_units, synthetic_workbooks  # noqa: E402
+from nrlib.workbooks.synthetic import synthetic_units, synthetic_workbooks  # noqa: E402
 
 
 def test_synthetic_units_whole_districts_deterministic():

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from nrlib.textmatch import build_lookup, match_key, slugify
+from nrlib.core.textmatch import build_lookup, match_key, slugify
 
 
 @pytest.mark.parametrize("typed", ["Đạt", "Dat", "đạt", " ĐẠT ", "dạt", unicodedata.normalize("NFD", "Đạt"), "Đạt\u00a0"])

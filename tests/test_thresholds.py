@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from fixtures_analysis import A, B, C, make_dataset
-from nrlib import thresholds
+from nrlib.analysis import thresholds
 
 
 def _one(df, unit, year, code):

@@ -1,4 +1,4 @@
-"""nrlib.validate: one pass over a workbook, every problem at its SHEET!CELL."""
+"""nrlib.intake.validate: one pass over a workbook, every problem at its SHEET!CELL."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ingest_fixtures import (
     write_workbook,
 )
 
-from nrlib import labels
+from nrlib.core import labels
 
 
 def test_good_workbook_has_no_problem_and_all_content(books, schema):

@@ -1,4 +1,4 @@
-"""nrlib.validate_sheets: each sheet read by its layout's reader, every cell checked as it is read."""
+"""nrlib.intake.sheets: each sheet read by its layout's reader, every cell checked as it is read."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from ingest_fixtures import (
     validate_file,
 )
 
-from nrlib.schema import compile_schema
-from nrlib.validate_sheets import READERS, cell_text, range_rules, show_number, show_value
+from nrlib.intake.schema import compile_schema
+from nrlib.intake.sheets import READERS, cell_text, range_rules, show_number, show_value
 
 
 def test_every_layout_of_the_outline_has_a_reader():

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from nrlib import vnformat as vf
+from nrlib.core import vnformat as vf
 
 
 @pytest.mark.parametrize("x, digits, expected", [

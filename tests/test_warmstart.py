@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nrlib import warmstart
+from nrlib.reports import warmstart
 from nrlib.reports import ReportJob, plan_reports, render_report
 
 pytestmark = pytest.mark.skipif(not warmstart.supported(), reason="warm start needs os.fork and Unix sockets")
@@ -62,11 +62,11 @@ print("FACTS " + json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "pandas_b
 
 REPORT_A = FACTS + """
 LEAKED_GLOBAL = "secret of report A"
-import nrlib.params, pandas as pd
-nrlib.params.LEAKED_MODULE_STATE = "A"
+import nrlib.reports.params, pandas as pd
+nrlib.reports.params.LEAKED_MODULE_STATE = "A"
 pd.set_option("display.max_rows", 3)
 os.environ["NRLIB_LEAKED_ENV"] = "A"
-from nrlib.warmstart import preloaded_dataset
+from nrlib.reports.warmstart import preloaded_dataset
 ds = preloaded_dataset(db_path, "738")
 assert ds is not None, "the template preloaded the store"
 ds.values.drop(ds.values.index, inplace=True)  # report A damages its own copy of the dataset
@@ -74,12 +74,12 @@ ds.meta["leak"] = "A"
 """
 
 REPORT_B = FACTS + """
-import nrlib.params, pandas as pd
+import nrlib.reports.params, pandas as pd
 assert "LEAKED_GLOBAL" not in globals(), "a global of report A"
-assert not hasattr(nrlib.params, "LEAKED_MODULE_STATE"), "module state of report A"
+assert not hasattr(nrlib.reports.params, "LEAKED_MODULE_STATE"), "module state of report A"
 assert pd.get_option("display.max_rows") != 3, "a pandas option of report A"
 assert "NRLIB_LEAKED_ENV" not in os.environ, "the environment of report A"
-from nrlib.warmstart import preloaded_dataset
+from nrlib.reports.warmstart import preloaded_dataset
 ds = preloaded_dataset(db_path, "738")
 assert ds is not None and len(ds.values) > 0 and "leak" not in ds.meta, "report A's changes to the dataset"
 """

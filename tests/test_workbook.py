@@ -13,8 +13,8 @@ from openpyxl.worksheet.cell_range import CellRange
 
 import nrlib
 from nrlib.cli import main
-from nrlib.layout import cell_address, sheet_layout
-from nrlib.workbook import template_filename, write_templates, write_workbook
+from nrlib.workbooks.layout import cell_address, sheet_layout
+from nrlib.workbooks.template import template_filename, write_templates, write_workbook
 
 from conftest import require_program, soffice_convert
 from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#: the VanDong sheet's part in workbooks from nrlib.workbook (sheet order: HuongDan, ThongTin, ... VanDong = 5th)
+#: the VanDong sheet's part in workbooks from nrlib.workbooks.template (sheet order: HuongDan, ThongTin, ... VanDong = 5th)
 VANDONG_PART = "xl/worksheets/sheet5.xml"
 DANHGIA_PART = "xl/worksheets/sheet7.xml"
 

@@ -44,11 +44,11 @@ from hostile.builders import (
 from ingest_fixtures import OTHER, UNIT, write_good
 from hostile.measure import baseline_rss_mb, run_in_child
 
-from nrlib import labels
+from nrlib.core import labels
 from nrlib import store as st
 from nrlib.ingest import analyse_file, ingest_files
-from nrlib.limits import load_limits
-from nrlib.schema import compile_schema
+from nrlib.intake.limits import load_limits
+from nrlib.intake.schema import compile_schema
 
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 

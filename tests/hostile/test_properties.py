@@ -1,6 +1,6 @@
 """Property-based tests of reading and validation: generated corruptions of a valid workbook.
 
-The base is the sample workbook of Xã Gia Kiệm (:func:`nrlib.sample.sample_content`,
+The base is the sample workbook of Xã Gia Kiệm (:func:`nrlib.workbooks.sample.sample_content`,
 written by the template writer), accepted with no problem. Hypothesis then
 generates changes, applied at the XML level by :mod:`hostile.xlsx_edit`:
 
@@ -44,14 +44,16 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hostile.xlsx_edit import Book, col_letters, col_number
 
-from nrlib import find_unit, labels, load_outline, load_units, sample_content, write_workbook
+from nrlib import find_unit, load_outline, load_units, sample_content, write_workbook
+
+from nrlib.core import labels
 from nrlib import store as st_
 import nrlib.ingest as ingest_module
 from nrlib.ingest import analyse_file, ingest_files
-from nrlib.layout import cell_address
-from nrlib.reader import legacy_encoding
-from nrlib.schema import compile_schema
-from nrlib.textmatch import match_key, strip_diacritics
+from nrlib.workbooks.layout import cell_address
+from nrlib.intake.reader import legacy_encoding
+from nrlib.intake.schema import compile_schema
+from nrlib.core.textmatch import match_key, strip_diacritics
 
 UNIT, OTHER = "26308", "26311"
 OUTLINE = load_outline()

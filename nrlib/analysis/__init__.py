@@ -1,0 +1,3 @@
+"""Pure functions of a :class:`nrlib.dataset.Dataset`: criteria results, maintenance, thresholds,
+campaign totals and rates, data quality, ranking, roll-ups. No files, no store, no presentation.
+"""

@@ -1,0 +1,215 @@
+"""User-facing Vietnamese labels for submissions: problems, outcomes, statuses — the one place for them.
+
+Every problem found in a workbook carries a stable **rule code**; its
+severity and its Vietnamese message live in :data:`RULES`. Codes never change
+meaning (scripts and reports filter on them); messages may be reworded.
+``E_`` rules are errors (the workbook is rejected), ``W_`` rules warnings (the
+workbook is accepted and the warning shown).
+
+=========================  ========  =====================================================
+rule                       severity  when
+=========================  ========  =====================================================
+E_FILE_UNREADABLE          error     the file is not a workbook nrlib can open (empty,
+                                     truncated, damaged, another file type)
+E_FILE_TOO_LARGE           error     the file, its unzipped size or its number of parts
+                                     is over a limit (:mod:`nrlib.intake.limits`)
+E_FILE_COMPRESSION         error     a zipped part expands far more than any workbook's
+                                     (a zip bomb)
+E_FILE_XML_DTD             error     an XML part declares a DTD or entities (entity
+                                     expansion, "billion laughs")
+E_FILE_ENCRYPTED           error     the workbook is password-protected (encrypted)
+E_FILE_MACROS              error     the workbook holds VBA or XLM macros
+E_SHEET_TOO_LARGE          error     a sheet's rows, columns or cells are over a limit
+E_TEXT_TOO_LONG            error     a cell holds more characters than the limit
+E_INTERNAL                 error     nrlib failed on this file (a bug): the file is kept
+                                     and rejected, the other files go on
+E_ENCODING_LEGACY          error     text typed in a legacy Vietnamese encoding (TCVN3/ABC,
+                                     VNI) shows as mojibake, e.g. ``Th«ng tin``
+E_SHEET_MISSING            error     a sheet of the outline is absent
+E_SHEET_DUPLICATE          error     two sheets match one outline sheet
+W_SHEET_UNKNOWN            warning   a sheet the outline does not know (not read)
+E_HEADER_MISSING           error     the header row of a sheet cannot be found
+E_YEAR_MISSING             error     a year column (2016-2020) is absent
+E_COLUMN_DUPLICATE         error     a header label appears twice
+E_ROW_MISSING              error     a row of the outline (code) is absent
+E_ROW_DUPLICATE            error     a code appears on two rows
+E_ROW_UNKNOWN              error     a row with data whose code the outline does not know
+E_REQUIRED                 error     a required cell is blank
+E_TYPE_NUMBER              error     a number cell holds something that is not a number
+E_TYPE_DATE                error     a date cell holds something that is not a date
+E_INTEGER                  error     a count holds a fraction
+E_RANGE                    error     a value outside its bounds (ge, gt, min, max)
+E_RELATION                 error     a part larger than its whole (``le_metric``)
+E_CHOICE                   error     a value outside its choice list
+E_UNIT_UNKNOWN             error     the unit code is not in the registry
+E_UNIT_MISMATCH            error     the workbook's unit differs from the file name's or
+                                     the manifest's
+E_OUTLINE_VERSION          error     the workbook was made from another outline version
+W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
+W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
+W_YOY_JUMP                 warning   a year-over-year change beyond the outline's band
+W_OUTLIER                  warning   a value far from the other units' (robust z-score)
+=========================  ========  =====================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: code, severity, Vietnamese message template, English description."""
+
+    code: str
+    severity: str
+    template: str
+    description: str
+
+
+def _r(code: str, template: str, description: str) -> Rule:
+    return Rule(code, "error" if code.startswith("E_") else "warning", template, description)
+
+
+RULES: dict[str, Rule] = {r.code: r for r in [
+    _r("E_FILE_UNREADABLE", "Không đọc được tệp như một bảng tính Excel ({reason})",
+       "the file cannot be opened as a workbook"),
+    _r("E_FILE_TOO_LARGE", "Tệp quá lớn: {what} là {value}, vượt giới hạn {limit}. Biểu mẫu điền đầy đủ chỉ "
+       "khoảng vài chục KB; hãy xóa ảnh, trang tính hoặc dữ liệu thừa rồi gửi lại",
+       "the file, its unzipped size or its number of parts is over a limit"),
+    _r("E_FILE_COMPRESSION", "Phần “{part}” của tệp nén giải nén ra {size}, gấp {ratio} lần dung lượng nén "
+       "(giới hạn {limit} lần): tệp có dấu hiệu “bom nén” nên không được mở",
+       "a zipped part expands far more than a workbook's (zip bomb)"),
+    _r("E_FILE_XML_DTD", "Phần “{part}” của tệp có khai báo {found}, điều tệp Excel không bao giờ có; tệp không "
+       "được mở để tránh tấn công mở rộng thực thể XML", "an XML part declares a DTD or entities"),
+    _r("E_FILE_ENCRYPTED", "Tệp được đặt mật khẩu mở nên không đọc được. Hãy gỡ mật khẩu (trong Excel: Tệp > "
+       "Thông tin > Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu rồi lưu) và gửi lại",
+       "the workbook is password-protected"),
+    _r("E_FILE_MACROS", "Tệp có chứa macro ({what}). Hãy lưu lại thành “Excel Workbook (*.xlsx)” (không có "
+       "macro) rồi gửi lại", "the workbook holds macros"),
+    _r("E_SHEET_TOO_LARGE", "Trang tính “{sheet}” quá lớn: {what} {value}, vượt giới hạn {limit}. Hãy xóa các "
+       "dòng, cột thừa (kể cả ô nằm rất xa vùng biểu mẫu) rồi gửi lại", "a sheet is over a size limit"),
+    _r("E_TEXT_TOO_LONG", "Ô có {n} ký tự, vượt giới hạn {limit} ký tự của một ô", "a cell's text is too long"),
+    _r("E_INTERNAL", "Lỗi nội bộ của nrlib khi kiểm tra tệp này ({reason}); tệp đã được lưu lại và bị từ chối. "
+       "Hãy báo cho người quản trị hệ thống", "nrlib failed on this file"),
+    _r("E_ENCODING_LEGACY", "Chữ được gõ bằng bảng mã cũ {encoding}, không phải Unicode: “{text}”. "
+       "Hãy chuyển mã sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi gửi lại",
+       "text typed in a legacy Vietnamese encoding"),
+    _r("E_SHEET_MISSING", "Thiếu trang tính “{sheet}”", "a sheet of the outline is missing"),
+    _r("E_SHEET_DUPLICATE", "Có nhiều trang tính cùng ứng với “{sheet}”: {names}",
+       "two sheets match one outline sheet"),
+    _r("W_SHEET_UNKNOWN", "Trang tính “{sheet}” không có trong đề cương; nội dung của trang này không được đọc",
+       "a sheet the outline does not know"),
+    _r("E_HEADER_MISSING", "Không tìm thấy dòng tiêu đề cột (cần có cột “{label}”)",
+       "the header row cannot be found"),
+    _r("E_YEAR_MISSING", "Thiếu cột năm {year}", "a year column is missing"),
+    _r("E_COLUMN_DUPLICATE", "Cột “{label}” xuất hiện hai lần", "a header label appears twice"),
+    _r("E_ROW_MISSING", "Thiếu dòng {what} “{code}”", "a row of the outline is missing"),
+    _r("E_ROW_DUPLICATE", "Dòng {what} “{code}” bị lặp (đã có ở dòng {first_row})", "a code appears twice"),
+    _r("E_ROW_UNKNOWN", "Dòng có số liệu với mã “{code}” không có trong đề cương", "a row with an unknown code"),
+    _r("E_REQUIRED", "Ô bắt buộc đang để trống: {what}", "a required cell is blank"),
+    _r("E_TYPE_NUMBER", "{what}: cần nhập một số, không phải “{value}”", "not a number"),
+    _r("E_TYPE_DATE", "{what}: cần một ngày dạng ngày/tháng/năm (ví dụ 15/02/2021), không phải “{value}”",
+       "not a date"),
+    _r("E_INTEGER", "{what}: cần số nguyên, không phải {value}", "a count holds a fraction"),
+    _r("E_RANGE", "{what}: giá trị {value} phải {bound}", "a value outside its bounds"),
+    _r("E_RELATION", "{what} = {value} lớn hơn {other_code} ({other_what}) = {other_value} cùng năm",
+       "a part larger than its whole"),
+    _r("E_CHOICE", "{what}: “{value}” không có trong danh sách chọn ({choices})", "a value outside its choice list"),
+    _r("E_UNIT_UNKNOWN", "Mã đơn vị “{value}” không có trong danh mục đơn vị hành chính", "unknown unit code"),
+    _r("E_UNIT_MISMATCH", "Mã đơn vị trong biểu là {unit_code} nhưng {source} ghi {claimed}",
+       "the workbook's unit differs from the one claimed"),
+    _r("E_OUTLINE_VERSION", "Biểu mẫu theo đề cương phiên bản “{value}”, cần phiên bản {expected}: "
+       "hãy điền vào biểu mẫu mới", "another outline version"),
+    _r("W_NUMBER_AMBIGUOUS", "{what}: số “{value}” có thể hiểu hai cách; đã đọc là {reading} ({why}). "
+       "Hãy kiểm tra lại", "a number that reads two ways"),
+    _r("W_DECLARED_VS_MEASURED", "Tiêu chí {criterion_no} năm {year} tự đánh giá “{declared}” nhưng chỉ tiêu "
+       "{indicator_code} = {value}{unit}, chưa đạt mức {comparison} {level}{unit}{bound_note}",
+       "criterion declared reached, indicator misses the level"),
+    _r("W_YOY_JUMP", "{what} năm {year} thay đổi {change} so với năm {prev_year} ({prev} → {value}), "
+       "vượt ngưỡng ±{band}", "year-over-year change beyond the band"),
+    _r("W_OUTLIER", "{what} năm {year} = {value}{per} khác xa các đơn vị khác (trung vị {median}{per}, "
+       "{n} đơn vị; điểm z bền vững {z})", "a value far from the other units'"),
+]}
+
+SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo"}
+
+#: why an ambiguous number was read as it was (W_NUMBER_AMBIGUOUS ``why``)
+AMBIGUOUS_WHY = {
+    "vn_thousands": "dấu chấm phân cách hàng nghìn theo cách viết Việt Nam",
+    "vn_decimal": "dấu phẩy thập phân theo cách viết Việt Nam",
+    "en_thousands": "chỉ tiêu là số nguyên nên dấu phẩy được hiểu là phân cách hàng nghìn",
+}
+
+#: what a claimed unit code comes from (E_UNIT_MISMATCH ``source``)
+CLAIM_SOURCES = {"file_name": "tên tệp", "manifest": "danh sách nhận hồ sơ (manifest)"}
+
+#: how a row is named in E_ROW_* messages, per sheet layout
+ROW_KINDS = {
+    "key_value": "thông tin", "criteria_grid": "tiêu chí", "indicator_grid": "chỉ tiêu",
+    "metric_grid": "chỉ tiêu", "sections": "mục", "table": "",
+}
+
+LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-)", "legacy": "TCVN3/VNI"}
+
+#: range bounds, in E_RANGE messages
+BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
+
+NO_CODE = "(để trống)"
+#: what a problem message says instead of quoting a personal cell (a name, a phone number)
+PERSONAL_REDACTED = "(thông tin cá nhân, không trích dẫn)"
+DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
+
+# ----------------------------------------------------------------------------- outcomes and statuses
+
+SUBMISSION_STATUS = {"accepted": "đã chấp nhận", "rejected": "bị từ chối"}
+TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chưa nộp"}
+
+OUTCOME_LINES = {
+    "accepted": "đã chấp nhận — đơn vị {unit}, phiên bản {version}",
+    "accepted_warnings": "đã chấp nhận, có {n_warnings} cảnh báo — đơn vị {unit}, phiên bản {version}",
+    "rejected": "bị từ chối: {n_errors} lỗi, {n_warnings} cảnh báo — đơn vị {unit}{version_part}",
+    "duplicate": "tệp này đã được nhận trước đây (đơn vị {unit}, phiên bản {version}, nhận ngày {received}); "
+                 "không có gì thay đổi",
+}
+UNKNOWN_UNIT = "không xác định"
+
+INGEST_SUMMARY = ("{n_files} tệp: {n_accepted} chấp nhận, {n_rejected} bị từ chối, {n_duplicate} đã có từ trước. "
+                  "Kho dữ liệu: {db}")
+
+#: column headers of ``nrlib status`` (table output)
+STATUS_COLUMNS = {
+    "unit_code": "Mã", "name": "Đơn vị", "latest_version": "Phiên bản", "first_received_date": "Nhận lần đầu",
+    "timeliness": "Thời hạn", "latest_status": "Kết quả kiểm tra", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
+}
+STATUS_LATE_DAYS = "trễ hạn {days} ngày"
+STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {received} ({reporting_rate}); đúng hạn {on_time} "
+                 "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
+STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
+STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
+
+LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text quoted from a submission (a file name, a cell) made safe to print as one terminal line:
+    line breaks and tabs become spaces, other control characters (escape sequences, carriage returns,
+    bidirectional overrides) ``?``."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "?", str(text))
+
+
+def rule(code: str) -> Rule:
+    """The :class:`Rule` of a code; ``KeyError`` names the unknown code."""
+    try:
+        return RULES[code]
+    except KeyError:
+        raise KeyError(f"unknown rule code {code!r}") from None
+
+
+def problem_message(code: str, **params) -> str:
+    """The Vietnamese message of a problem, its template filled with ``params``."""
+    return rule(code).template.format(**params)

@@ -1,0 +1,161 @@
+"""The outline compiled for validation, and the look-ups of units it needs.
+
+:func:`compile_schema` turns the outline (``outline_*.yaml``, see
+:func:`nrlib.reference.load_outline`) into a :class:`Schema`: look-up tables
+keyed by :func:`nrlib.core.textmatch.match_key` for sheet names, column labels, row
+codes and choices; the rules of each sheet, row and column; and the settings
+of the plausibility checks (``checks``). It is built once per run and passed
+to every :func:`nrlib.intake.validate.validate_workbook` call (ingest's worker
+processes inherit it).
+
+Method: what depends on the unit is computed on first use and kept for the
+process, as the reference data it comes from does not change during a run.
+:func:`registry_unit` loads the registry rows of a unit's whole district at
+once (:func:`nrlib.reference.load_units`); :meth:`Schema.ntm_applies` computes
+the years the NTM criteria apply to every unit of a district at once
+(:func:`nrlib.reference.unit_years`); :meth:`Schema.levels_for` resolves the
+levels of a district, province and region once
+(:func:`nrlib.reference.resolve_levels`); :func:`cached_match_key` keeps the
+match keys of the texts that recur in every workbook (labels, codes, choices).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from nrlib.exceptions import UnknownUnitError
+from nrlib.reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
+from nrlib.core.textmatch import build_lookup, match_key
+
+
+class Schema:
+    """The outline compiled for validation: lookups by match key, rules per row.
+
+    Build it once per run (:func:`compile_schema`) and pass it to every
+    :func:`nrlib.intake.validate.validate_workbook` call.
+    """
+
+    def __init__(self, outline: Outline):
+        self.outline = outline
+        self.years = outline.years
+        raw = outline.raw
+        self.sheets = {s["name"]: s for s in raw["sheets"]}
+        self.sheet_lookup = build_lookup(list(self.sheets))
+        self.instructions_sheet = (raw.get("instructions") or {}).get("sheet")
+        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items}
+                                                 | {c["value"]: c["value"] for c in items})
+                              for name, items in raw["choices"].items()}
+        self.choice_labels = {name: {c["value"]: c["label"] for c in items} for name, items in raw["choices"].items()}
+        criteria = load_criteria()
+        self.criteria = criteria
+        self.criterion_names = (criteria.drop_duplicates("criterion_no").set_index("criterion_no")["criterion_name"]
+                                .to_dict())
+        self.metrics = {m["code"]: m for m in self.sheets["VanDong"]["metrics"]}
+        self.indicators = {str(r["indicator_code"]): dict(r) for r in self.sheets["ChiTieu"]["rows"]}
+        self.indicator_info = criteria.set_index("indicator_code")[["indicator_name", "unit", "comparison",
+                                                                     "criterion_no"]].to_dict("index")
+        self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
+        self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
+        self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
+        checks = outline.checks
+        band = dict(checks.get("yoy_band") or {})
+        self.yoy_default = band.pop("default", None)
+        self.yoy_band = band
+        self.outlier_z = checks.get("outlier_robust_z")
+        self.outlier_min_units = checks.get("outlier_min_units")
+        self.outlier_mad_floor = checks.get("outlier_mad_floor")
+        self.declared_vs_measured = bool(checks.get("declared_vs_measured", True))
+        self.sample_key = match_key(outline.sample_marker)
+        self._levels: dict = {}
+        self._headers: dict = {}
+        self._rows: dict = {}
+
+    def prepare_units(self, codes) -> None:
+        """Load the registry rows, unit years and levels of these units now (ingest does it before
+        starting worker processes, which then inherit them instead of each loading them again)."""
+        for code in codes:
+            unit = registry_unit(str(code).strip().zfill(5)) if str(code).strip().isdigit() else None
+            if unit is not None:
+                self.ntm_applies(unit)
+                self.levels_for(unit)
+
+    def reads_sheet(self, name: str) -> bool:
+        """Whether a workbook sheet of this name is one of the outline's (and must be parsed)."""
+        return cached_match_key(name) in self.sheet_lookup
+
+    def header_lookup(self, spec: dict) -> dict:
+        """Match key of each column label of a sheet → column key (cached)."""
+        name = spec["name"]
+        if name not in self._headers:
+            self._headers[name] = build_lookup({c["label"]: c["key"] for c in spec["columns"] if c.get("label")})
+        return self._headers[name]
+
+    def row_lookup(self, name: str, codes) -> dict:
+        """Match key of each row code of a sheet → canonical code (cached)."""
+        if name not in self._rows:
+            self._rows[name] = build_lookup(codes)
+        return self._rows[name]
+
+    def levels_for(self, unit: dict) -> dict:
+        """``{(indicator_code, year): (comparison, level)}`` for a unit's district, province, region."""
+        scopes = tuple(s for s in (unit.get("district_code"), unit.get("province_code"), unit.get("region_code")) if s)
+        if scopes not in self._levels:
+            lv = resolve_levels(list(scopes), self.years)
+            self._levels[scopes] = {(r.indicator_code, int(r.year)): (r.comparison, float(r.level))
+                                    for r in lv.itertuples()}
+        return self._levels[scopes]
+
+    def ntm_applies(self, unit: dict) -> dict:
+        """``{year: bool}``: whether the NTM criteria apply to the unit that year (see :func:`_ntm_applies`)."""
+        return _ntm_applies(unit["unit_code"], unit["district_code"], tuple(self.years))
+
+
+def compile_schema(outline: Outline | None = None) -> Schema:
+    """Compile the outline (default: the reference one) for :func:`nrlib.intake.validate.validate_workbook`."""
+    return Schema(outline or load_outline())
+
+
+_UNITS: dict[str, dict | None] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _district_units(district_code: str) -> pd.DataFrame:
+    return load_units(district_code)
+
+
+def registry_unit(code: str) -> dict | None:
+    """Registry row of a unit code (None if unknown); a district's units are loaded together."""
+    if code not in _UNITS:
+        try:
+            row = find_unit(code)
+        except UnknownUnitError:
+            _UNITS[code] = None
+            return None
+        for r in _district_units(row["district_code"]).to_dict("records"):
+            _UNITS.setdefault(r["unit_code"], r)
+        _UNITS.setdefault(code, row)
+    return _UNITS[code]
+
+
+_NTM: dict[tuple, dict] = {}
+
+
+def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
+    """Per year, whether the NTM criteria apply to a unit; computed for its whole district at once
+    (:func:`nrlib.unit_years`) and kept for the process, as the registry and unit history are."""
+    if (unit_code, years) not in _NTM:
+        units = _district_units(district_code)
+        if unit_code not in set(units["unit_code"]):
+            units = pd.DataFrame([registry_unit(unit_code)])
+        uy = unit_years(units, list(years))
+        for u, g in uy.groupby("unit_code"):
+            _NTM[(u, years)] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
+    return _NTM[(unit_code, years)]
+
+
+@functools.lru_cache(maxsize=65536)
+def cached_match_key(text: str) -> str:
+    """:func:`nrlib.core.textmatch.match_key` of a text, kept: the same labels, codes and choices recur in every workbook."""
+    return match_key(text)

@@ -1,0 +1,314 @@
+"""Read each sheet of a workbook by its layout, checking every cell as it is read.
+
+One reader per sheet layout of the outline (:data:`READERS`): ``key_value``
+(ThongTin), ``criteria_grid`` (TieuChi), ``indicator_grid`` (ChiTieu),
+``metric_grid`` (VanDong), ``table`` (KhenThuong) and ``sections`` (DanhGia).
+Each takes the :class:`nrlib.intake.validate.Run` of the workbook, the sheet and its
+outline spec; it adds what it reads to the run's result (info, criteria
+status, values, proposals, narratives, notes, and the cell each value came
+from) and a problem for every cell that breaks a rule, and goes on to the next
+cell.
+
+Method: a reader finds the header and the rows through the run
+(:meth:`nrlib.intake.validate.Run.header`, :meth:`nrlib.intake.validate.Run.rows_by_code`),
+so rows are found by their code and year columns by their year, never by
+position; values are parsed as people type them (:func:`nrlib.intake.reader.parse_number`,
+:func:`nrlib.intake.reader.parse_date`, choices by :func:`nrlib.intake.schema.cached_match_key`)
+and checked against the outline's rules: required cells, ranges
+(:func:`range_rules`), integers, choices, and one metric not exceeding the
+metric it is part of (``le_metric``). The cell helpers that the run's messages
+share (:func:`cell_text`, :func:`show_value`, :func:`show_number`) live here too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nrlib.core import labels
+from nrlib.intake.reader import Sheet, cell_ref, parse_date, parse_number
+from nrlib.intake.schema import cached_match_key
+from nrlib.core.vnformat import fmt_date, fmt_number
+
+if TYPE_CHECKING:       # annotations only: validate imports this module, never the reverse at run time
+    from nrlib.intake.validate import Run
+
+
+# ----------------------------------------------------------------------------- cell helpers
+
+
+def cell_text(v) -> str | None:
+    """A cell as trimmed NFC text; whole floats without ``.0``; blanks None."""
+    import unicodedata
+
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return str(v).upper()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else f"{v:.15g}"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    s = unicodedata.normalize("NFC", str(v)).strip()
+    return s or None
+
+
+def range_rules(rules: dict) -> list[tuple[str, float]]:
+    """The range rules that apply (``ge``, ``min``, ``gt``, ``max``) as ``(name, bound)`` pairs."""
+    return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max") if rules.get(name) is not None]
+
+
+def show_value(v) -> str:
+    """A raw cell value as a user sees it, shortened for messages."""
+    if isinstance(v, float):
+        return fmt_number(v, 6, trim=True)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return fmt_date(v)
+    s = cell_text(v) or ""
+    return s if len(s) <= 60 else s[:57] + "…"
+
+
+def show_number(x: float) -> str:
+    """A number as messages show it: Vietnamese format, at most 6 decimals, no trailing zeros."""
+    return fmt_number(x, 6, trim=True)
+
+
+@dataclass
+class Header:
+    """Where a sheet's header was found (0-based): its row, the first data row, the column of each
+    column key and of each year."""
+
+    row: int
+    data_start: int
+    cols: dict          # column key -> col index
+    years: dict         # year -> col index
+
+
+# ----------------------------------------------------------------------------- sheets
+
+
+def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    hdr = run.header(sheet, spec)
+    label_col = hdr.cols.get("label", 0) if hdr else 0
+    value_col = hdr.cols.get("value", label_col + 1) if hdr else 1
+    start = hdr.data_start if hdr else 0
+    lookup = s.row_lookup("ThongTin", {f["label"]: f["key"] for f in s.fields.values()} | {k: k for k in s.fields})
+    found = run.rows_by_code(sheet, Header(row=start - 1, data_start=start, cols={"label": label_col}, years={}),
+                             "label", lookup, labels.ROW_KINDS["key_value"], [value_col],
+                             expected=[])
+    for key, f in s.fields.items():
+        if key not in found:
+            run.add("E_ROW_MISSING", sheet.name, "", what=labels.ROW_KINDS["key_value"], code=f["label"])
+            continue
+        r = found[key]
+        raw = sheet.value(r, value_col)
+        ref = cell_ref(r, value_col)
+        run.res.cells[("info", key)] = ref
+        if f.get("personal"):
+            run.personal.add((sheet.name, ref))
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if f.get("required"):
+                run.add("E_REQUIRED", sheet.name, ref, what=f["label"])
+            run.res.info[key] = None
+            continue
+        if f.get("type") == "date":
+            try:
+                run.res.info[key] = parse_date(raw).isoformat()
+            except ValueError:
+                run.add("E_TYPE_DATE", sheet.name, ref, raw, what=f["label"], value=show_value(raw))
+                run.res.info[key] = None
+        else:
+            run.res.info[key] = cell_text(raw)
+
+
+def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    hdr = run.header(sheet, spec)
+    if hdr is None:
+        return
+    run.check_years(sheet, hdr)
+    year_col = spec_years_col(spec)
+    nos = sorted(s.criterion_names)
+    lookup = {str(n): n for n in nos}
+    found = run.rows_by_code(sheet, hdr, "criterion_no", lookup, labels.ROW_KINDS["criteria_grid"],
+                             list(hdr.years.values()), expected=nos)
+    choices = s.choice_lookup[year_col["choices"]]
+    listed = ", ".join(s.choice_labels[year_col["choices"]].values())
+    for no in nos:
+        r = found.get(no)
+        if r is None:
+            continue
+        run.note(sheet, hdr, r, no)
+        for y in s.years:
+            c = hdr.years.get(y)
+            if c is None:
+                continue
+            raw = sheet.value(r, c)
+            ref = cell_ref(r, c)
+            what = f"tiêu chí {no} năm {y}"
+            run.res.cells[("criterion", no, y)] = ref
+            t = cell_text(raw)
+            status = None
+            if t is None:
+                if year_col.get("required"):
+                    run.add("E_REQUIRED", sheet.name, ref, what=what)
+            else:
+                status = choices.get(cached_match_key(t))
+                if status is None:
+                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
+            run.res.criteria_status.append({"year": y, "criterion_no": int(no), "status": status})
+
+
+def spec_years_col(spec: dict) -> dict:
+    return next(c for c in spec["columns"] if c["key"] == "years")
+
+
+def _grid_rows(run: Run, sheet: Sheet, spec: dict, rows: dict, lookup_name: str, key: str, kind: str):
+    """Each code of ``rows`` found on a code × year sheet (ChiTieu, VanDong): ``(code, row spec, row index, header)``.
+
+    Missing year columns and unknown, duplicated or missing rows are reported
+    first, and each row's note is recorded before the row is yielded; nothing
+    is yielded when the header cannot be found (reported too).
+    """
+    hdr = run.header(sheet, spec)
+    if hdr is None:
+        return
+    run.check_years(sheet, hdr)
+    lookup = run.s.row_lookup(lookup_name, list(rows))
+    found = run.rows_by_code(sheet, hdr, key, lookup, labels.ROW_KINDS[kind], list(hdr.years.values()),
+                             expected=list(rows))
+    for code, row in rows.items():
+        r = found.get(code)
+        if r is None:
+            continue
+        run.note(sheet, hdr, r, code)
+        yield code, row, r, hdr
+
+
+def _read_years(run: Run, sheet: Sheet, hdr: Header, r: int, code: str, what: str, bounds: list,
+                **number_options) -> dict[int, tuple[float | None, int]]:
+    """One code's row of a code × year sheet: each year's number read, checked against ``bounds``, recorded.
+
+    ``number_options`` go to :meth:`nrlib.intake.validate.Run.number`. Returns ``{year: (value, column)}``.
+    """
+    read = {}
+    for y in run.s.years:
+        c = hdr.years.get(y)
+        if c is None:
+            continue
+        what_year = f"{what} năm {y}"
+        v = run.number(sheet, r, c, what_year, **number_options)
+        run.bounds(sheet.name, cell_ref(r, c), v, bounds, what_year, sheet.value(r, c))
+        run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
+        run.res.values.append({"year": y, "data_element": code, "value": v})
+        read[y] = (v, c)
+    return read
+
+
+def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    ycol = spec_years_col(spec)
+    for code, row, r, hdr in _grid_rows(run, sheet, spec, s.indicators, "ChiTieu", "indicator_code", "indicator_grid"):
+        info = s.indicator_info.get(code, {})
+        rules = range_rules({"min": ycol.get("min"), "max": row.get("max")})
+        _read_years(run, sheet, hdr, r, code, f"chỉ tiêu {code}", rules, percent=info.get("unit") == "%",
+                    required=bool(ycol.get("required")))
+
+
+def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    ycol = spec_years_col(spec)
+    got: dict = {}
+    for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
+        rules = m.get("rules", {})
+        read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", range_rules(rules),
+                           integer=bool(rules.get("integer")), required=bool(ycol.get("required")))
+        for y, (v, c) in read.items():
+            got[(code, y)] = (v, r, c)
+    for code, m in s.metrics.items():
+        whole = (m.get("rules") or {}).get("le_metric")
+        if not whole:
+            continue
+        for y in s.years:
+            part, w = got.get((code, y)), got.get((whole, y))
+            if part and w and part[0] is not None and w[0] is not None and part[0] > w[0]:
+                run.add("E_RELATION", sheet.name, cell_ref(part[1], part[2]), part[0],
+                        what=f"{code} ({m['label']}) năm {y}", value=show_number(part[0]), other_code=whole,
+                        other_what=s.metrics[whole]["label"], other_value=show_number(w[0]))
+
+
+def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    hdr = run.header(sheet, spec)
+    if hdr is None:
+        return
+    cols = {c["key"]: c for c in spec["columns"]}
+    content_cols = [hdr.cols[k] for k in cols if k != "seq" and k in hdr.cols]
+    for k, c in cols.items():
+        if k not in hdr.cols and c.get("required"):
+            run.add("E_HEADER_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}", label=c["label"])
+    n = 0
+    for r in range(hdr.data_start, sheet.nrows):
+        if sheet.row_is_blank(r, content_cols):
+            continue
+        n += 1
+        rec: dict = {"seq": n}
+        for key, col in cols.items():
+            ci = hdr.cols.get(key)
+            if ci is None:
+                rec[key] = None
+                continue
+            raw = sheet.value(r, ci)
+            ref = cell_ref(r, ci)
+            if col.get("personal_if") or col.get("personal"):
+                run.personal.add((sheet.name, ref))
+            what = f"đề xuất dòng {r + 1}, cột “{col['label']}”"
+            t = cell_text(raw)
+            if t is None:
+                if col.get("required"):
+                    run.add("E_REQUIRED", sheet.name, ref, what=what)
+                rec[key] = None
+                continue
+            if key == "seq":
+                v = parse_number(raw)
+                rec["seq"] = int(v.value) if v.ok and v.value is not None and float(v.value).is_integer() else n
+                continue
+            if col.get("type") == "choice":
+                value = s.choice_lookup[col["choices"]].get(cached_match_key(t))
+                if col.get("open_choice"):
+                    rec[key] = s.choice_labels[col["choices"]][value] if value else t
+                    continue
+                if value is None:
+                    listed = ", ".join(s.choice_labels[col["choices"]].values())
+                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
+                rec[key] = value
+            else:
+                rec[key] = t
+        if rec.get("seq") is None:      # no STT column, or a blank STT: the row's order
+            rec["seq"] = n
+        run.res.proposals.append(rec)
+
+
+def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
+    s = run.s
+    hdr = run.header(sheet, spec)
+    if hdr is None:
+        return
+    text_col = hdr.cols.get("text")
+    if text_col is None:
+        run.add("E_HEADER_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}",
+                label=next(c["label"] for c in spec["columns"] if c["key"] == "text"))
+        return
+    lookup = s.row_lookup("DanhGia", list(s.sections))
+    found = run.rows_by_code(sheet, hdr, "section_code", lookup, labels.ROW_KINDS["sections"], [text_col],
+                             expected=list(s.sections))
+    for code in s.sections:
+        r = found.get(code)
+        if r is not None:
+            run.res.narratives.append({"section_code": code, "text": cell_text(sheet.value(r, text_col))})
+
+
+READERS = {"key_value": _read_info, "criteria_grid": _read_criteria, "indicator_grid": _read_indicators,
+            "metric_grid": _read_metrics, "table": _read_proposals, "sections": _read_sections}

@@ -1,0 +1,166 @@
+"""Plotly figures of the reports, with Vietnamese titles, axes, units and number format.
+
+Every figure is built from an analysis table (a pure function's output) and
+returned as a ``plotly.graph_objects.Figure``; :func:`show` displays it in a
+notebook as self-contained ``text/html`` (no plotly.js inside: the report
+exporter inlines plotly.js once per page, see :mod:`nrlib.reports.html_export`).
+
+Conventions: decimal comma and thousands dot (``layout.separators``),
+Vietnamese toolbar texts (``config.locale = "vi"``), only the trace types of
+the vendored plotly.js *basic* bundle (bar, scatter, pie:
+:func:`check_trace_types`), no LaTeX (plotly would fetch MathJax), figure
+element ids derived from the content (reproducible pages).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Iterable
+
+import plotly.graph_objects as go
+
+#: trace types the vendored plotly.js basic bundle can draw
+BASIC_TRACE_TYPES = frozenset({"bar", "scatter", "pie"})
+
+#: colours shared by the figures and the report stylesheet
+COLORS = {
+    "unit": "#0b5394",
+    "district": "#9aa5b1",
+    "reached": "#2e7d32",
+    "not_reached": "#c62828",
+    "not_applicable": "#90a4ae",
+    "kept": "#2e7d32",
+    "gained": "#66bb6a",
+    "lost": "#c62828",
+    "lost_and_regained": "#f9a825",
+    "never": "#8d6e63",
+    "on_time": "#2e7d32",
+    "late": "#f9a825",
+    "missing": "#c62828",
+}
+SEQUENCE = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#3d85c6", "#cc0000", "#674ea7", "#45818e",
+            "#bf9000", "#999999"]
+
+#: plotly.js config of every chart
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "locale": "vi",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+                               "hoverCompareCartesian", "hoverClosestCartesian"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
+
+# A small template instead of "plotly_white": plotly writes the whole template
+# into every figure, and plotly_white (defaults for ~40 trace types) would add
+# ~7 KB per chart to a report with a 2 MB budget.
+_AXIS = {"gridcolor": "#e3e8ee", "linecolor": "#c8d0d9", "zerolinecolor": "#c8d0d9", "automargin": True,
+         "ticks": "", "title": {"standoff": 8}, "separatethousands": True,
+         "exponentformat": "none"}  # 30.000, not the English "30k"
+TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"color": "#1d2327"},
+                       "xaxis": _AXIS, "yaxis": _AXIS, "hoverlabel": {"align": "left"},
+                       "hovermode": "closest"}}
+
+
+def base_layout(fig: go.Figure, title: str, *, y_title: str | None = None, x_title: str | None = None,
+                height: int = 380, legend: bool = True) -> go.Figure:
+    """Apply the report look: title, axis titles, Vietnamese separators, legend below."""
+    fig.layout.template = go.layout.Template(TEMPLATE)  # replace, not merge into plotly's default
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        separators=",.",
+        font={"family": FONT, "size": 12},
+        height=height,
+        margin={"l": 56, "r": 16, "t": 56, "b": 40},
+        colorway=SEQUENCE,
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0, "traceorder": "normal"},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def check_trace_types(fig: go.Figure) -> None:
+    """Raise ``ValueError`` if ``fig`` uses a trace type the basic bundle cannot draw."""
+    bad = sorted({t.type for t in fig.data} - BASIC_TRACE_TYPES)
+    if bad:
+        raise ValueError(f"trace types {bad} are not in the vendored plotly.js basic bundle "
+                         f"({sorted(BASIC_TRACE_TYPES)}): the chart would not be drawn")
+
+
+def _div_id(fig: go.Figure) -> str:
+    digest = hashlib.sha1(json.dumps(fig.to_plotly_json(), sort_keys=True, default=str).encode()).hexdigest()
+    return f"fig-{digest[:12]}"
+
+
+def figure_html(fig: go.Figure, *, note: str | None = None) -> str:
+    """The chart as an HTML fragment: a ``<div class="chart">`` holding its title, plotly's div and call.
+
+    plotly.js itself is not included (``include_plotlyjs=False``). The
+    title is taken out of the figure and written as HTML above it, so it
+    wraps on a narrow phone (plotly never wraps titles); ``note`` (plain
+    text) is printed under the chart. Both are escaped.
+    """
+    import html
+
+    check_trace_types(fig)
+    _no_latex(fig)
+    title = fig.layout.title.text or ""
+    div_id = _div_id(fig)
+    if title:
+        fig = go.Figure(fig)  # a copy: the caller's figure keeps its title
+        fig.update_layout(title_text=None, margin_t=16)
+    inner = fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
+                        config=PLOT_CONFIG, div_id=div_id, default_height=f"{fig.layout.height or 380}px")
+    title_html = f'<div class="chart-title">{html.escape(title)}</div>' if title else ""
+    note_html = f'<div class="chart-note">{html.escape(note)}</div>' if note else ""
+    return f'<div class="chart">{title_html}{inner}{note_html}</div>'
+
+
+def _no_latex(fig: go.Figure) -> None:
+    # plotly.js typesets "$...$" strings with MathJax, which it would try to load
+    texts = json.dumps(fig.to_plotly_json(), default=str, ensure_ascii=False)
+    if "$" in texts:
+        raise ValueError("figure text contains '$': plotly.js would load MathJax; use plain text")
+
+
+def show(fig: go.Figure | None, *, note: str | None = None) -> None:
+    """Display ``fig`` in the notebook: ``text/html`` for the report, plotly's own MIME for JupyterLab.
+
+    ``None`` (a section with no data to chart) displays nothing.
+    """
+    from IPython.display import display
+
+    if fig is None:
+        return
+    bundle = {"text/html": figure_html(fig, note=note),
+              "application/vnd.plotly.v1+json": fig.to_plotly_json(),
+              "text/plain": f"<biểu đồ: {fig.layout.title.text or ''}>"}
+    display(bundle, raw=True)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def wrap(text: str, width: int = 40) -> str:
+    """Break a long label into lines for plotly (``<br>``): legends and axis labels do not wrap by themselves.
+
+    Only for trusted labels (outline, registry): plotly reads a few tags in texts.
+    """
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def year_axis(fig: go.Figure, years: Iterable[int]) -> go.Figure:
+    """Show each year as a category tick (2016 … 2020), never 2016,5."""
+    years = list(years)
+    fig.update_xaxes(tickmode="array", tickvals=years, ticktext=[str(y) for y in years])
+    return fig

@@ -1,0 +1,302 @@
+"""The district report: what ``notebooks/report_district.ipynb`` shows, section by section.
+
+Every unit side by side, district totals and rates, criteria most at risk,
+the commendation ranking with its method, timeliness and data quality,
+proposals and methodology.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from nrlib.analysis import maintenance
+
+from nrlib.present import fragments as present
+
+from nrlib.analysis import results
+from nrlib.present.figures import COLORS, base_layout, wrap, year_axis
+from nrlib.reports.sections import (KEY_METRICS, MAINTENANCE_LABELS, SUBMISSION_LABELS, TIMELINESS_LABELS, _metric_value,
+                       _Report, money_metrics, trend_rates)
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.analysis.timeliness import reporting_rates
+
+
+class DistrictReport(_Report):
+    """The district report: every unit side by side, totals, ranking, criteria at risk, timeliness."""
+
+    kind = "district"
+
+    def __init__(self, ds, params, analyses: dict | None = None) -> None:
+        super().__init__(ds, params, analyses)
+        self.code = params.district_code
+        self.title = f"{self.outline.raw.get('short_title', self.outline.raw['title'])} — {self.district_name}"
+        self.rates_summary = reporting_rates(self.timeliness_df)
+        self.order = sorted(self.unit_names)  # GSO code order, as the registry and the outline list units
+
+    def header(self) -> str:
+        r = self.rates_summary
+        facts = [("Huyện, tỉnh", f"{self.district_name} (mã {self.code}), {self.province_name}"),
+                 ("Số đơn vị", f"{r['expected']} đơn vị; đã nộp {r['received']}, đúng hạn {r['on_time']}")]
+        facts += self._facts_common()
+        out = present.title_block(org=f"{self.district_name} – {self.province_name}",
+                                  title=f"Báo cáo tổng hợp toàn {self.district_name[0].lower()}{self.district_name[1:]}",
+                                  subtitle=self.outline.raw['title'], facts=facts, place=self.district_name, date=self.today)
+        return out + present.sample_banner(self.ds)
+
+    def key_figures(self) -> str:
+        r = self.rates_summary
+        cards = [("Đơn vị đã nộp báo cáo", f"{r['received']}/{r['expected']}", f"tỷ lệ {fmt_percent(r['reporting_rate'], 1)}"),
+                 ("Nộp đúng hạn", f"{r['on_time']}/{r['expected']}", f"trễ hạn {r['late']}, chưa nộp {r['missing']}")]
+        ua = results.units_all_reached(self.ds, cache=self.cache).set_index("year")
+        if self.last in ua.index:
+            x = ua.loc[self.last]
+            cards.append((f"Đơn vị đạt đủ tiêu chí năm {self.last}",
+                          f"{int(x['n_units_all_reached'])}/{int(x['n_units_applicable'])}",
+                          f"{int(x['n_units_reporting'])} đơn vị có khai kết quả"))
+        at_risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
+        cards.append(("Tiêu chí bị mất ở ít nhất một đơn vị", str(int((at_risk["n_units_at_risk"] > 0).sum())), ""))
+        tot = self.district_totals.set_index("code")
+        for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
+            m = self.metrics.loc[code]
+            cards.append((m["label"], _metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
+                          f"{int(tot.loc[code, 'n_units'])} đơn vị, {self.first}–{self.last}"))
+        for code in trend_rates()[:1]:
+            x = self.district_rates[self.district_rates["code"] == code].set_index("year")["rate"]
+            if len(x):
+                lab = self.district_rates.loc[self.district_rates["code"] == code, "label"].iloc[0]
+                cards.append((lab, f"{fmt_percent(x.get(self.first), 2)} → {fmt_percent(x.get(self.last), 2)}",
+                              f"{self.first} → {self.last}"))
+        from nrlib.present.narrative import district_sentences
+
+        said = [x.text for x in district_sentences(self.ds, self.code, cache=self.cache)]
+        return present.cards(cards) + present.callout("Nhận định chính", said)
+
+    def units_frame(self) -> pd.DataFrame:
+        """One row per unit: submission, criteria, maintenance, money, rates, per household."""
+        t = self.timeliness_df.set_index("unit_code")
+        r = self.reached[self.reached["year"] == self.last].set_index("unit_code")
+        ms = maintenance.maintenance_summary(self.ds, cache=self.cache).set_index("unit_code")
+        tot = self.unit_totals
+        rt = self.unit_rates[self.unit_rates["year"] == self.last]
+        ph = self.per_household
+        rows = []
+        for code in self.order:
+            tl = t.loc[code]
+            row = {"unit_code": code, "name": self.unit_names[code],
+                   "timeliness": TIMELINESS_LABELS[tl["timeliness"]] +
+                   (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")}
+            known = code in ms.index and ms.loc[code, "no_data"] < len(self.criteria)
+            if code in r.index and r.loc[code, "n_applicable"] > 0:
+                no_decl = r.loc[code, "n_missing"] == r.loc[code, "n_applicable"]
+                row["criteria"] = MISSING if no_decl else \
+                    f"{int(r.loc[code, 'n_reached'])}/{int(r.loc[code, 'n_applicable'])}"
+            else:
+                row["criteria"] = "Không áp dụng" if code in r.index else MISSING
+            row["kept"] = int(ms.loc[code, "kept"]) if known else None
+            row["lost"] = int(ms.loc[code, "lost"] + ms.loc[code, "lost_and_regained"]) if known else None
+            for mc in self._metric_order(money_metrics()):
+                v = tot[(tot["unit_code"] == code) & (tot["code"] == mc)]["value_2016_2020"]
+                row[mc] = v.iloc[0] if len(v) else None
+            for rc in trend_rates()[:1]:
+                v = rt[(rt["unit_code"] == code) & (rt["code"] == rc)]["rate"]
+                row[rc] = v.iloc[0] if len(v) else None
+            money = ph[(ph["unit_code"] == code) & ph["code"].isin(self._metric_order(money_metrics()))]
+            row["money_per_household"] = money["per_household"].sum(min_count=1)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def units_table(self) -> str:
+        t = self.units_frame()
+        cols = {"unit_code": "Mã", "name": "Đơn vị", "timeliness": "Nộp báo cáo", "criteria": f"Tiêu chí đạt {self.last}",
+                "kept": "Giữ vững", "lost": "Bị mất"}
+        fmts = {"kept": present.number(0), "lost": present.number(0)}
+        for mc in self._metric_order(money_metrics()):
+            cols[mc] = f"{_short(self.metrics.loc[mc, 'label'])} (triệu đồng)"
+            fmts[mc] = lambda v: fmt_number(v, 1, trim=True)
+        for rc in trend_rates()[:1]:
+            lab = self.outline.rates.set_index("code")["label"].get(rc, rc)
+            cols[rc] = f"{lab} {self.last} (%)"
+            fmts[rc] = lambda v: fmt_number(v, 2, trim=True)
+        cols["money_per_household"] = "Kinh phí huy động bình quân/hộ (triệu đồng)"
+        fmts["money_per_household"] = lambda v: fmt_number(v, 2, trim=True)
+        numeric = [c for c in cols if c not in ("unit_code", "name", "timeliness")]
+        return present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"],
+                             caption=f"Các đơn vị đặt cạnh nhau, {self.first}–{self.last}")
+
+    def units_figures(self) -> list[go.Figure]:
+        """Horizontal bars, one per unit (names stay readable on a phone), first unit on top."""
+        figs = []
+        r = self.reached[(self.reached["year"] == self.last) & (self.reached["n_applicable"] > 0)
+                         & (self.reached["n_missing"] < self.reached["n_applicable"])]
+        r = r.assign(name=r["unit_code"].map(self.unit_names))
+        r = r.sort_values("unit_code", ascending=False)
+        colors = [COLORS["reached"] if pd.notna(a) and bool(a) else COLORS["not_reached"] for a in r["all_reached"]]
+        fig = go.Figure(go.Bar(x=r["n_reached"], y=r["name"], orientation="h", marker_color=colors,
+                               customdata=r["n_applicable"],
+                               hovertemplate="%{y}: %{x}/%{customdata} tiêu chí<extra></extra>"))
+        fig.update_xaxes(range=[0, len(self.criteria) + 0.5], dtick=2)
+        figs.append(base_layout(fig, f"Số tiêu chí đạt năm {self.last} theo đơn vị (xanh: đạt đủ)", x_title="số tiêu chí",
+                                legend=False, height=max(300, 80 + 30 * len(r))))
+        codes = self._metric_order(money_metrics())
+        if codes:
+            fig = go.Figure()
+            tot = self.unit_totals
+            order = self.order[::-1]
+            for code in codes:
+                s = tot[tot["code"] == code].set_index("unit_code").reindex(order)
+                fig.add_bar(x=s["value_2016_2020"], y=[self.unit_names[c] for c in order], orientation="h",
+                            name=wrap(self.metrics.loc[code, "label"]),
+                            hovertemplate="%{y}: %{x:,.1f} triệu đồng<extra></extra>")
+            fig.update_layout(barmode="stack")
+            figs.append(base_layout(fig, f"Kinh phí huy động {self.first}–{self.last} theo đơn vị", x_title="triệu đồng",
+                                    height=max(340, 120 + 30 * len(order))))
+        return figs
+
+    def campaign_table(self) -> str:
+        rows = []
+        for r in self.district_totals.itertuples():
+            m = self.metrics.loc[r.code]
+            rows.append({"code": r.code, "label": r.label, "unit": r.unit,
+                         "first": _metric_value(r.value_2016, "", m["integer"]),
+                         "last": _metric_value(r.value_2020, "", m["integer"]),
+                         "total": _metric_value(r.value_2016_2020, "", m["integer"]) if r.kind == "flow" else "",
+                         "n_units": r.n_units})
+        out = present.table(pd.DataFrame(rows), {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính",
+                                                 "first": str(self.first), "last": str(self.last),
+                                                 "total": f"Tổng {self.first}–{self.last}",
+                                                 "n_units": "Số đơn vị có số liệu"},
+                            numeric=["first", "last", "total", "n_units"],
+                            caption=f"Kết quả Cuộc vận động toàn huyện (tổng các đơn vị), {self.first}–{self.last}")
+        rt = self.district_rates
+        if len(rt):
+            w = self.rates_wide(rt)
+            cols = {"label": "Tỷ lệ (%)"} | {y: str(y) for y in self.years if y in w.columns}
+            out += present.table(w, cols, formats={y: (lambda v: fmt_number(v, 2, trim=True)) for y in self.years},
+                                 numeric=[y for y in self.years if y in w.columns],
+                                 caption="Các tỷ lệ toàn huyện theo năm (tính lại từ tổng tử số và tổng mẫu số)")
+        return out
+
+    def campaign_figures(self) -> list[go.Figure]:
+        figs = []
+        codes = self._metric_order(money_metrics())
+        if codes:
+            v = self.values[self.values["code"].isin(codes)].groupby(["code", "year"])["value"].sum().reset_index()
+            fig = go.Figure()
+            for code in codes:
+                s = v[v["code"] == code]
+                fig.add_bar(x=s["year"], y=s["value"], name=wrap(self.metrics.loc[code, "label"]),
+                            hovertemplate="%{x}: %{y:,.1f} triệu đồng<extra></extra>")
+            fig.update_layout(barmode="stack")
+            figs.append(year_axis(base_layout(fig, "Kinh phí huy động toàn huyện theo năm", y_title="triệu đồng"),
+                                  self.years))
+        rt = self.district_rates[self.district_rates["code"].isin(trend_rates())]
+        if len(rt):
+            fig = go.Figure()
+            for code, s in rt.groupby("code", sort=False):
+                fig.add_scatter(x=s["year"], y=s["rate"], name=wrap(s["label"].iloc[0]), mode="lines+markers",
+                                hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
+            figs.append(year_axis(base_layout(fig, "Một số tỷ lệ toàn huyện theo năm", y_title="%", height=340),
+                                  self.years))
+        return figs
+
+    def criteria_at_risk(self) -> str:
+        risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
+        risk = risk[risk["n_units_at_risk"] > 0].copy()
+        cl = self.classes[self.classes["maintenance_class"].isin(["lost", "lost_and_regained"])]
+        who = cl.groupby("criterion_no")["unit_code"].agg(
+            lambda s: ", ".join(self.unit_names[c] for c in sorted(s, key=self.order.index)))
+        risk["units"] = risk["criterion_no"].map(who)
+        risk["criterion"] = [f"{int(n)}. {t}" for n, t in zip(risk["criterion_no"], risk["criterion_name"])]
+        out = present.table(risk, {"criterion": "Tiêu chí", "n_units_lost": "Số đơn vị bị mất (chưa lấy lại)",
+                                   "n_units_lost_and_regained": "Số đơn vị mất rồi đạt lại", "years_lost": "Năm bị mất",
+                                   "units": "Đơn vị"},
+                            numeric=["n_units_lost", "n_units_lost_and_regained"],
+                            caption="Tiêu chí có nguy cơ: đã bị mất ở ít nhất một đơn vị trong giai đoạn",
+                            empty="Không đơn vị nào bị mất tiêu chí trong giai đoạn.")
+        ms = maintenance.maintenance_summary(self.ds, cache=self.cache)
+        ms = ms.assign(name=ms["unit_code"].map(self.unit_names)).sort_values(
+            "unit_code", key=lambda s: s.map(self.order.index))
+        cols = {"name": "Đơn vị"} | {c: MAINTENANCE_LABELS[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
+        out += present.table(ms, cols, numeric=[c for c in cols if c != "name"],
+                             caption="Diễn biến duy trì 19 tiêu chí theo đơn vị (số tiêu chí)")
+        return out
+
+    def ranking(self) -> str:
+        from nrlib.analysis.ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
+
+        rk = commendation_ranking(self.ds, cache=self.cache)
+        cfg = load_ranking_config()["components"]
+        cols = {"rank": "Hạng", "unit_code": "Mã", "name": "Đơn vị", "score": "Điểm (thang 100)"}
+        fmts = {"rank": present.number(0), "score": lambda v: fmt_number(v, 1)}
+        for c in COMPONENTS:
+            cols[f"{c}_raw"] = cfg[c]["label"]
+            fmts[f"{c}_raw"] = RANKING_RAW_FORMATS.get(c, lambda v: fmt_number(v, 2, trim=True))
+        out = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
+                            caption="Bảng điểm thi đua (gợi ý): điểm và giá trị gốc của từng thành phần",
+                            empty="Chưa có đơn vị nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
+        return out + present.callout("Cách tính điểm", body=ranking_method_text(None))
+
+    def timeliness(self) -> str:
+        t = self.timeliness_df.copy()
+        t = t.sort_values("unit_code", key=lambda s: s.map(self.order.index))
+        t["status"] = t["timeliness"].map(TIMELINESS_LABELS)
+        t["result"] = t["latest_status"].map(SUBMISSION_LABELS)
+        r = self.rates_summary
+        head = present.paragraph(
+            f"Hạn nộp {fmt_date(self.ds.deadline)}: {r['expected']} đơn vị phải nộp, đã nộp {r['received']} "
+            f"({fmt_percent(r['reporting_rate'], 1)}), đúng hạn {r['on_time']} ({fmt_percent(r['on_time_rate'], 1)}), "
+            f"trễ hạn {r['late']}, chưa nộp {r['missing']}.")
+        c = self.completeness.groupby("unit_code").agg(expected=("expected_cells", "sum"), filled=("filled_cells", "sum"))
+        t["completeness"] = t["unit_code"].map(100 * c["filled"] / c["expected"].where(c["expected"] > 0))
+        nf = self.flags.groupby("unit_code").size()
+        t["n_flags"] = t["unit_code"].map(nf).fillna(0).astype(int)
+        return head + present.table(
+            t, {"unit_code": "Mã", "name": "Đơn vị", "status": "Tình trạng", "days_late": "Số ngày trễ",
+                "first_received_date": "Ngày nhận lần đầu", "n_versions": "Số phiên bản", "result": "Kết quả kiểm tra",
+                "n_errors": "Lỗi", "n_warnings": "Cảnh báo", "completeness": "Mức đầy đủ (%)",
+                "n_flags": "Số liệu cần xem lại"},
+            formats={"first_received_date": fmt_date, "completeness": lambda v: fmt_number(v, 1, trim=True)},
+            numeric=["unit_code", "days_late", "n_versions", "n_errors", "n_warnings", "completeness", "n_flags"],
+            caption="Tiến độ nộp báo cáo và chất lượng số liệu")
+
+    def timeliness_figure(self) -> go.Figure:
+        t = self.timeliness_df.copy()
+        t = t.sort_values("unit_code", key=lambda s: s.map(self.order.index), ascending=False)
+        deadline = pd.Timestamp(self.ds.deadline)
+        days = [(pd.Timestamp(d) - deadline).days if d is not None and not pd.isna(d) else None
+                for d in t["first_received_date"]]
+        t["days"] = days
+        sent = t[t["timeliness"] != "missing"]
+        fig = go.Figure(go.Bar(x=sent["days"], y=sent["name"], orientation="h",
+                               marker_color=[COLORS[s] for s in sent["timeliness"]],
+                               hovertemplate="%{y}: %{x} ngày so với hạn nộp<extra></extra>"))
+        missing = t[t["timeliness"] == "missing"]
+        for name in missing["name"]:
+            fig.add_annotation(x=0, y=name, text="chưa nộp", showarrow=False, xanchor="left",
+                               font={"color": COLORS["missing"]})
+        fig.add_scatter(x=[0] * len(missing), y=missing["name"], mode="markers", showlegend=False,
+                        marker={"color": COLORS["missing"], "symbol": "x", "size": 10}, hoverinfo="skip")
+        fig.add_vline(x=0, line={"color": "#333", "dash": "dash"})
+        return base_layout(fig, f"Ngày nộp so với hạn {fmt_date(self.ds.deadline)} (âm: nộp sớm; dương: trễ)",
+                           x_title="số ngày", legend=False, height=max(300, 60 + 28 * len(t)))
+
+    def proposals(self) -> str:
+        return self.proposals_section(None)
+
+    def methodology(self) -> str:
+        return self.methodology_common() + self.levels_section(None)
+
+
+def _short(label: str) -> str:
+    """A label without its parenthesised details, for a column header: "Kinh phí xã hội hóa (doanh …)" → "Kinh phí xã hội hóa"."""
+    return str(label).split(" (")[0]
+
+
+#: how the raw value of each ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
+RANKING_RAW_FORMATS = {
+    "maintenance": lambda v: fmt_percent(100 * v, 1),
+    "mobilisation_per_household": lambda v: f"{fmt_number(v, 2, trim=True)} triệu đồng/hộ",
+    "poverty_reduction": lambda v: f"{fmt_number(v, 2, trim=True)} điểm %",
+    "timeliness": lambda v: f"{fmt_number(v, 0)} ngày trễ",
+}

@@ -1,0 +1,403 @@
+"""Where the reports of a batch are rendered: worker processes here, or a Dask cluster.
+
+:func:`nrlib.reports.run_reports` hands its jobs to an executor and gets back
+``(index, ReportResult)`` pairs as reports finish; progress lines, failure
+handling and the index page are the batch runner's, the same for every
+executor.
+
+* :class:`LocalExecutor` — worker processes on this machine
+  (``concurrent.futures.ProcessPoolExecutor`` started from a fork server,
+  never a fork of this process, which may hold DuckDB's threads). Each
+  report is rendered by :func:`nrlib.reports.render_report` straight into the
+  output folder.
+* :class:`DaskExecutor` — the workers of a ``dask.distributed`` cluster
+  (``nrlib reports --executor dask --scheduler tcp://host:8786``). Workers
+  need the same nrlib installed, nothing else: the store travels as a
+  read-only snapshot (:mod:`nrlib.store.snapshot`; its bytes, or a path on shared
+  storage), the notebook as its bytes, and each worker renders into a
+  scratch folder of its own and returns the report's files (HTML, executed
+  notebook, or the failed notebook and kernel log) to this process, which
+  writes them where a local run would.
+
+Both start report kernels warm by default (:mod:`nrlib.reports.warmstart`): one
+kernel template per batch here, one per worker on a cluster, each report
+still in a fresh kernel process of its own. ``warm=False`` starts every
+kernel from scratch.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from nrlib.exceptions import NrlibError
+from nrlib.reports import ReportJob, ReportResult, failed_result, render_report
+
+EXECUTORS = ("local", "dask")
+
+
+def preload_targets(jobs: list[ReportJob]) -> list[tuple[str, str]]:
+    """``(db_path, district_code)`` of every dataset the jobs read, for a kernel template to preload.
+
+    A job whose unit or district cannot be resolved is left out: its own
+    kernel reports the error.
+    """
+    from nrlib.reference import find_unit
+
+    seen: list[tuple[str, str]] = []
+    for job in jobs:
+        p = job.parameters
+        try:
+            district = p.get("district_code") or find_unit(p["unit_code"])["district_code"]
+            target = (str(p["db_path"]), str(district))
+        except Exception:
+            continue
+        if target not in seen and p.get("db_path"):
+            seen.append(target)
+    return seen
+
+
+def _template(stores, warm: bool):
+    from nrlib.reports import warmstart
+
+    if not (warm and warmstart.supported()):
+        return None
+    tpl = warmstart.KernelTemplate(stores)
+    return tpl if tpl.ready else (tpl.close() or None)
+
+
+# --------------------------------------------------------------------------- local processes
+
+
+def _render_in_worker(job: ReportJob, cwd: str, template: str | None) -> ReportResult:
+    return render_report(job, cwd=cwd, kernel_template=template)
+
+
+def _exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when the batch process is gone.
+
+    A ``nrlib reports`` killed outright (SIGKILL, a closed terminal) cannot
+    stop its pool, and idle workers would wait for work forever. A daemon
+    thread waits on the parent (a pidfd where Linux has one, else a poll
+    every second) and exits the worker when it goes.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(parent, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="nrlib-parent-watch", daemon=True).start()
+
+
+def _pool_context():
+    """Start method of the workers: a clean process, never a fork of this one.
+
+    The parent may hold DuckDB's threads and connections, which must not be
+    forked. ``forkserver`` (Unix) forks workers from a small server process
+    that imported papermill and nbconvert once (their import alone takes
+    seconds); elsewhere ``spawn``.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["nrlib.reports", "nrlib.reports.executors", "nrlib.reports.warmstart", "nrlib.reports.html_export",
+                                    "papermill", "nbformat", "nbconvert"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class LocalExecutor:
+    """Render with ``n_jobs`` worker processes on this machine (one: in this process)."""
+
+    name = "local"
+
+    def __init__(self, n_jobs: int = 2, *, warm: bool = True) -> None:
+        self.n_jobs = max(1, int(n_jobs))
+        self.warm = warm
+
+    def describe(self) -> str:
+        return f"{self.n_jobs} tiến trình song song"
+
+    def run(self, jobs: list[ReportJob], cwd: str) -> Iterator[tuple[int, ReportResult]]:
+        if not jobs:
+            return
+        template = _template(preload_targets(jobs), self.warm)
+        sock = template.socket_path if template else None
+        try:
+            if self.n_jobs <= 1 or len(jobs) <= 1:
+                for i, job in enumerate(jobs):
+                    yield i, render_report(job, cwd=cwd, kernel_template=sock)
+                return
+            with cf.ProcessPoolExecutor(max_workers=min(self.n_jobs, len(jobs)), mp_context=_pool_context(),
+                                        initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+                futures = {pool.submit(_render_in_worker, job, cwd, sock): i for i, job in enumerate(jobs)}
+                for fut in cf.as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        r = fut.result()
+                    except Exception as exc:  # the worker process itself died
+                        r = failed_result(jobs[i], exc)
+                    yield i, r
+        finally:
+            if template is not None:
+                template.close()
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+@dataclass
+class RemoteJob:
+    """What a cluster worker needs for one report: no path of this machine is used there."""
+
+    kind: str
+    code: str
+    name: str
+    parameters: dict
+    notebook_name: str
+    notebook: bytes
+    preload: list = field(default_factory=list)  # [(db_path, district)] of the batch, for the worker's template
+
+
+@dataclass
+class RemoteOutcome:
+    """A rendered report coming back from a worker: its result and its files' bytes."""
+
+    result: ReportResult
+    files: dict  # "html" | "ipynb" | "failed" | "kernel_log" -> bytes
+    worker: str = ""
+
+
+_WORKER_STATE: dict = {}
+_WORKER_LOCK = threading.Lock()
+
+
+def _worker_dir() -> Path:
+    try:
+        from distributed import get_worker
+
+        base = Path(get_worker().local_directory)
+    except (ImportError, ValueError):
+        base = Path(tempfile.gettempdir())
+    path = base / "nrlib"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _worker_template(stores: tuple, warm: bool):
+    """This worker's kernel template for these stores (kept across the batch's reports, replaced for another batch)."""
+    if not warm:
+        return None
+    with _WORKER_LOCK:
+        current = _WORKER_STATE.get("template")
+        if current and current[0] == stores and current[1].alive():
+            return current[1]
+        if current:
+            current[1].close()
+        tpl = _template(list(stores), True)
+        _WORKER_STATE["template"] = (stores, tpl) if tpl else None
+        return tpl
+
+
+def render_remote(job: RemoteJob, snapshot, warm: bool = True) -> RemoteOutcome:
+    """Render one report on a cluster worker (runs there; see :class:`DaskExecutor`).
+
+    Method: write the snapshot (once per worker) and the notebook to the
+    worker's scratch space, render with :func:`nrlib.reports.render_report`
+    into a private folder, with kernels told to read the store from the
+    snapshot (:data:`nrlib.store.snapshot.SNAPSHOT_ENV`), and return the files'
+    bytes. The private folder is removed.
+    """
+    import hashlib
+    import socket
+
+    from nrlib.store.snapshot import materialise, snapshot_env
+
+    base = _worker_dir()
+    snap = materialise(snapshot, base / "snapshots")
+    nb_dir = base / "notebooks" / hashlib.sha256(job.notebook).hexdigest()[:16]
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    nb_path = nb_dir / Path(job.notebook_name).name
+    if not nb_path.exists():
+        tmp = nb_path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(job.notebook)
+        os.replace(tmp, nb_path)
+    stores = tuple((db, district, str(snap)) for db, district in job.preload if db == snapshot.store)
+    template = _worker_template(stores, warm)
+    out = Path(tempfile.mkdtemp(prefix="report-", dir=base))
+    try:
+        local = ReportJob(job.kind, job.code, job.name, dict(job.parameters), out, notebook=nb_path)
+        result = render_report(local, kernel_template=template.socket_path if template else None,
+                               kernel_env=snapshot_env({snapshot.store: snap}))
+        files = {}
+        if result.ok:
+            files["html"] = local.html_path.read_bytes()
+            files["ipynb"] = local.ipynb_path.read_bytes()
+        else:
+            if local.failed_path.exists():
+                files["failed"] = local.failed_path.read_bytes()
+            log = local.failed_path.with_suffix(".kernel.log")
+            if log.exists():
+                files["kernel_log"] = log.read_bytes()
+        return RemoteOutcome(result=result, files=files, worker=socket.gethostname())
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def write_outcome(job: ReportJob, outcome: RemoteOutcome) -> ReportResult:
+    """Write a worker's files where :func:`nrlib.reports.render_report` would have; return the result.
+
+    Destinations come from ``job`` (this machine's plan), never from the
+    worker; the bookkeeping is the local runner's: a success removes the
+    report's old failed notebook, a failure removes the report's old HTML
+    and executed notebook so nothing stale looks current.
+    """
+    r, files = outcome.result, outcome.files
+    if r.ok and "html" in files:
+        _write_bytes(job.html_path, files["html"])
+        if "ipynb" in files:
+            _write_bytes(job.ipynb_path, files["ipynb"])
+        job.failed_path.unlink(missing_ok=True)
+        job.failed_path.with_suffix(".kernel.log").unlink(missing_ok=True)
+        r.html, r.size_bytes = job.rel_html, len(files["html"])
+        return r
+    job.html_path.unlink(missing_ok=True)
+    job.ipynb_path.unlink(missing_ok=True)
+    r.failed_notebook = None
+    if "kernel_log" in files:
+        _write_bytes(job.failed_path.with_suffix(".kernel.log"), files["kernel_log"])
+    if "failed" in files:
+        _write_bytes(job.failed_path, files["failed"])
+        r.failed_notebook = job.failed_path.relative_to(job.out_dir).as_posix()
+    if r.ok:  # "ok" without its HTML: not a report
+        r.status, r.html, r.error_name, r.error_value = "failed", None, "MissingOutput", "the worker returned no HTML"
+    return r
+
+
+class DaskExecutor:
+    """Render on the workers of a ``dask.distributed`` cluster.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Scheduler address (``tcp://host:8786``). Default: a local cluster of
+        ``n_workers`` worker processes on this machine, for trying it out.
+    n_workers : int
+        Workers of that local cluster.
+    warm : bool
+        Warm kernels on each worker (:mod:`nrlib.reports.warmstart`).
+    shared_dir : str or Path, optional
+        A folder every worker reads at the same path: the store's snapshot
+        is written there instead of being sent to each worker.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, n_workers: int = 2, *, warm: bool = True,
+                 shared_dir: str | Path | None = None, timeout: float = 30) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError as exc:
+            raise NrlibError("cần cài thêm dask: pip install 'nrlib[dask]' / the dask executor needs "
+                             "dask.distributed: pip install 'nrlib[dask]'") from exc
+        self.scheduler = scheduler
+        self.n_workers = max(1, int(n_workers))
+        self.warm = warm
+        self.shared_dir = shared_dir
+        self.timeout = timeout
+
+    def describe(self) -> str:
+        where = self.scheduler or f"cụm Dask cục bộ, {self.n_workers} worker"
+        return f"Dask ({where})"
+
+    @contextlib.contextmanager
+    def _client(self):
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                client = Client(self.scheduler, timeout=self.timeout)
+            except (OSError, TimeoutError) as exc:
+                raise NrlibError(f"không kết nối được bộ lập lịch Dask {self.scheduler}: {exc} / cannot reach the "
+                                 f"Dask scheduler {self.scheduler}") from exc
+            with client:
+                yield client
+            return
+        with LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+
+    def run(self, jobs: list[ReportJob], cwd: str) -> Iterator[tuple[int, ReportResult]]:
+        from distributed import as_completed
+
+        from nrlib.store.snapshot import take_snapshot
+
+        if not jobs:
+            return
+        preload = preload_targets(jobs)
+        notebooks = {str(j.notebook): j.notebook.read_bytes() for j in jobs}
+        with self._client() as client:
+            snapshots = {}
+            for db in dict.fromkeys(str(j.parameters["db_path"]) for j in jobs):
+                snap = take_snapshot(db, self.shared_dir)
+                [snapshots[db]] = client.scatter([snap], hash=False)
+            batch = uuid.uuid4().hex[:8]
+            futures = {}
+            for i, job in enumerate(jobs):
+                remote = RemoteJob(job.kind, job.code, job.name, dict(job.parameters), job.notebook.name,
+                                   notebooks[str(job.notebook)], preload)
+                fut = client.submit(render_remote, remote, snapshots[str(job.parameters["db_path"])], self.warm,
+                                    pure=False, key=f"nrlib-report-{job.kind}-{job.code}-{batch}-{i}")
+                futures[fut] = i
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    r = write_outcome(jobs[i], fut.result())
+                except Exception as exc:  # the worker died, or the task could not run there
+                    r = failed_result(jobs[i], exc)
+                yield i, r
+
+
+def make_executor(name: str = "local", *, jobs: int = 2, scheduler: str | None = None, warm: bool = True,
+                  shared_dir: str | Path | None = None):
+    """The executor ``nrlib reports --executor NAME`` uses."""
+    if name == "local":
+        if scheduler:
+            raise NrlibError("--scheduler chỉ dùng với --executor dask / --scheduler needs --executor dask")
+        return LocalExecutor(jobs, warm=warm)
+    if name == "dask":
+        return DaskExecutor(scheduler, n_workers=jobs, warm=warm, shared_dir=shared_dir)
+    raise NrlibError(f"executor must be one of {', '.join(EXECUTORS)}, not {name!r}")

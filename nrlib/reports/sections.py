@@ -1,0 +1,281 @@
+"""What the two reports share: the analyses run once, labels, common sections.
+
+:class:`nrlib.reports.unit.UnitReport` (one unit) and
+:class:`nrlib.reports.district.DistrictReport` (a district) build on
+:class:`_Report`, which runs the analyses once (:mod:`nrlib.analysis.results`, :mod:`nrlib.analysis.maintenance`,
+:mod:`nrlib.analysis.campaign`, :mod:`nrlib.analysis.thresholds`, :mod:`nrlib.analysis.quality`,
+:mod:`nrlib.analysis.ranking`, :mod:`nrlib.present.narrative`) and return each section as
+escaped HTML (:mod:`nrlib.present.fragments`) or as plotly figures
+(:mod:`nrlib.present.figures`). The notebooks only call these methods in order, so
+the reports' content is tested without a kernel.
+
+Method notes that belong to the presentation:
+
+* the district comparison of a unit's criteria count is the **mean over the
+  district's units to which the criteria apply that year and that declared
+  their results** (a town is not counted as a unit with 0 criteria, nor a
+  unit that sent nothing);
+* a value per household of a group of units is recomputed from sums,
+  ``Σ value_2016_2020 / Σ households_2020`` over units having both, like
+  every rate (:mod:`nrlib.analysis.campaign`), never the mean of the units' ratios;
+* the money mobilised and the poverty rate shown first are those of the
+  commendation ranking's configuration (``data/reference/ranking.yaml``);
+  the other key figures and trends use :data:`KEY_METRICS` and
+  :data:`TREND_RATES` (report design, not data); codes absent from the
+  outline are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+import pandas as pd
+
+from nrlib.analysis import campaign
+
+from nrlib.core import labels
+
+from nrlib.analysis import maintenance
+
+from nrlib.present import fragments as present
+
+from nrlib.analysis import quality
+
+from nrlib.analysis import results
+
+from nrlib.analysis import thresholds
+from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number
+
+#: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
+KEY_METRICS = ("VD05", "VD08", "VD09")
+#: rates charted per year, unit against district, after the ranking's poverty rate
+TREND_RATES = ("R_CULTURAL_FAMILY",)
+
+
+def money_metrics() -> list[str]:
+    """The money mobilised: the metrics of the ranking's mobilisation component (``ranking.yaml``)."""
+    from nrlib.analysis.ranking import load_ranking_config
+
+    return list(load_ranking_config()["components"]["mobilisation_per_household"].get("metrics", []))
+
+
+def trend_rates() -> list[str]:
+    """Rates charted per year: the ranking's poverty rate (``ranking.yaml``), then :data:`TREND_RATES`."""
+    from nrlib.analysis.ranking import load_ranking_config
+
+    first = load_ranking_config()["components"]["poverty_reduction"].get("rate")
+    return [first] + [r for r in TREND_RATES if r != first] if first else list(TREND_RATES)
+
+#: user-facing labels of the reports (Vietnamese) not in the outline or nrlib.core.labels
+MAINTENANCE_LABELS = {
+    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất (chưa lấy lại)", "lost_and_regained": "Mất rồi đạt lại",
+    "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
+}
+MISSING_STATUS_LABEL = "Chưa khai"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# statuses as :mod:`nrlib.core.labels` words them, capitalised to open a table cell
+TIMELINESS_LABELS = {k: _cap(v) for k, v in labels.TIMELINESS.items()}
+SUBMISSION_LABELS = {k: _cap(v) for k, v in labels.SUBMISSION_STATUS.items()}
+SEVERITY_LABELS = {k: _cap(v) for k, v in labels.SEVERITY_LABELS.items()}
+FLAG_LABELS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
+               "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt"}
+ORIGIN_LABELS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
+
+
+def _num(v, digits: int = 2) -> str:
+    return fmt_number(v, digits, trim=True)
+
+
+def _metric_value(v, unit: str, integer: bool) -> str:
+    if pd.isna(v):
+        return MISSING
+    if unit == "triệu đồng":
+        return fmt_money_million(v)
+    return f"{fmt_number(v, 0 if integer else 2, trim=True)} {unit}".strip()
+
+
+def _status_labels(outline) -> dict[str, str]:
+    labels = {c["value"]: c["label"] for c in outline.choices("criterion_status")}
+    labels["missing"] = MISSING_STATUS_LABEL
+    return labels
+
+
+ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals", "district_totals", "unit_rates",
+            "district_rates", "per_household", "checks", "dvm", "timeliness_df", "completeness", "flags")
+
+
+def run_analyses(ds, cache: dict | None = None) -> dict:
+    """Every analysis table the reports use, for ``ds`` (names: :data:`ANALYSES`).
+
+    ``cache`` is the analyses' shared cache (:mod:`nrlib.core.memo`): pass the
+    same dict to build several reports from one dataset in one process.
+    """
+    cache = {} if cache is None else cache
+    return {
+        "cache": cache,
+        "matrix": results.criteria_matrix(ds, cache=cache),
+        "reached": results.criteria_reached(ds, cache=cache),
+        "criteria": results.criteria_list(ds),
+        "classes": maintenance.classify_maintenance(ds, cache=cache),
+        "values": campaign.campaign_values(ds, cache=cache),
+        "unit_totals": campaign.campaign_totals(ds, "unit", cache=cache),
+        "district_totals": campaign.campaign_totals(ds, "district", cache=cache),
+        "unit_rates": campaign.rates(ds, "unit", cache=cache),
+        "district_rates": campaign.rates(ds, "district", cache=cache),
+        "per_household": campaign.per_household(ds, cache=cache),
+        "checks": thresholds.threshold_checks(ds, cache=cache),
+        "dvm": thresholds.declared_vs_measured(ds, cache=cache),
+        "timeliness_df": quality.timeliness_table(ds, cache=cache),
+        "completeness": quality.completeness(ds, cache=cache),
+        "flags": quality.quality_flags(ds, cache=cache),
+    }
+
+
+class _Report:
+    """Shared by the unit and the district report: analyses run once, common sections.
+
+    ``analyses`` (from :func:`run_analyses`) may be passed when several
+    reports are built from one dataset in one process.
+    """
+
+    kind = ""
+
+    def __init__(self, ds, params, analyses: dict | None = None) -> None:
+        self.ds = ds
+        self.params = params
+        self.outline = ds.outline
+        self.years = list(ds.outline.years)
+        self.first, self.last = self.years[0], self.years[-1]
+        self.today = dt.date.today()
+        self.status_labels = _status_labels(ds.outline)
+        self.metrics = ds.outline.metrics.set_index("code")
+        for name, table in (analyses or run_analyses(ds)).items():
+            setattr(self, name, table)
+        first = ds.units.iloc[0]
+        self.district_name = str(first["district_name"])
+        self.province_name = str(first["province_name"])
+        self.unit_names = dict(zip(ds.units["unit_code"], ds.units["name"]))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _facts_common(self) -> list[tuple[str, str]]:
+        return [
+            ("Giai đoạn", f"{self.first}–{self.last}"),
+            ("Hạn nộp báo cáo", fmt_date(self.ds.deadline)),
+            ("Phiên bản dữ liệu", fmt_data_version(self.ds.data_version)),
+            ("Ngày lập báo cáo", fmt_date(self.today)),
+        ]
+
+    def _district_per_household(self) -> pd.DataFrame:
+        """Per flow metric: Σ value_2016_2020 / Σ households_2020 over units having both."""
+        ph = self.per_household.dropna(subset=["value_2016_2020", "households_2020"])
+        ph = ph[ph["households_2020"] > 0]
+        g = ph.groupby(["code", "label", "unit"], sort=False)
+        out = pd.DataFrame({"value": g["value_2016_2020"].sum(), "households": g["households_2020"].sum(),
+                            "n_units": g.size()}).reset_index()
+        out["per_household"] = out["value"] / out["households"]
+        return out
+
+    def _metric_order(self, codes: Iterable[str]) -> list[str]:
+        known = list(self.metrics.index)
+        return [c for c in codes if c in known]
+
+    def methodology_common(self) -> str:
+        checks = self.outline.checks
+        z = checks.get("outlier_robust_z")
+        items = [
+            "Nguồn số liệu: biểu mẫu sơ kết các đơn vị gửi về (phiên bản mới nhất đã được chấp nhận của mỗi đơn vị); "
+            f"phiên bản dữ liệu {fmt_data_version(self.ds.data_version)}.",
+            "Kết quả tiêu chí là kết quả đơn vị tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm đơn vị là thị trấn, "
+            "phường (bộ tiêu chí xã nông thôn mới không áp dụng) được ghi \"Không áp dụng\" và không bao giờ tính là "
+            "mất tiêu chí. Ô để trống được ghi \"Chưa khai\".",
+            "Duy trì tiêu chí: xét các năm có kết quả Đạt/Chưa đạt theo thứ tự; \"Giữ vững\" là đạt mọi năm, \"Đạt mới\" là "
+            "chưa đạt lúc đầu rồi đạt và không mất lại, \"Bị mất\" là đã đạt nhưng cuối kỳ chưa đạt, \"Mất rồi đạt lại\" "
+            "là có năm bị mất nhưng cuối kỳ đạt lại.",
+            "Kết quả Cuộc vận động: chỉ tiêu phát sinh (kinh phí, km đường…) cộng các năm; chỉ tiêu thời điểm (số hộ, "
+            "số ấp…) lấy số cuối năm. Số toàn huyện là tổng các đơn vị. Tỷ lệ của một nhóm đơn vị được tính lại từ "
+            "tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
+            "Bình quân trên một hộ = tổng cả giai đoạn ÷ số hộ năm cuối kỳ; của toàn huyện = tổng các đơn vị ÷ tổng số "
+            "hộ các đơn vị đó.",
+            f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}; số ngày trễ "
+            "tính theo ngày lịch.",
+            "Cảnh báo chất lượng số liệu (không phải kết luận): giá trị khác xa các đơn vị khác theo điểm z bền vững "
+            f"(trung vị và độ lệch tuyệt đối trung vị; ngưỡng {_num(z, 1) if z is not None else MISSING}); biến động so "
+            "với năm trước vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức đã biết.",
+        ]
+        return present.bullet_list(items)
+
+    def levels_section(self, unit_codes: list[str] | None = None) -> str:
+        """Levels used (with source confidence) and indicators without a known level."""
+        lv = thresholds.unit_levels(self.ds, cache=self.cache)
+        if unit_codes is not None:
+            lv = lv[lv["unit_code"].isin(unit_codes)]
+        crit = self.ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
+        if len(lv):
+            t = (lv.groupby(["indicator_code", "comparison", "level", "scope", "confidence"], dropna=False)["year"]
+                 .agg(present.year_ranges).reset_index())
+            t["scope"] = t["scope"].map(self._scope_names()).fillna(t["scope"])
+            t["name"] = t["indicator_code"].map(crit["indicator_name"])
+            t["unit"] = t["indicator_code"].map(crit["unit"])
+            t["level_text"] = [f"{c} {_num(v)} {u}".strip() for c, v, u in zip(t["comparison"], t["level"], t["unit"])]
+            t = t.sort_values("indicator_code", key=lambda s: s.map(lambda c: [int(p) for p in str(c).split(".")]))
+            known = present.table(t, {"indicator_code": "Chỉ tiêu", "name": "Nội dung", "level_text": "Mức đạt chuẩn",
+                                      "year": "Năm áp dụng", "scope": "Phạm vi", "confidence": "Độ tin cậy nguồn"},
+                                  caption="Mức đạt chuẩn dùng để đối chiếu số liệu")
+        else:
+            known = present.paragraph("Không có mức đạt chuẩn định lượng nào được biết cho các đơn vị này.", "muted")
+        unk = thresholds.unknown_levels(self.ds, cache=self.cache)
+        unk = unk.assign(origin=unk["origin"].map(ORIGIN_LABELS).fillna(unk["origin"]),
+                         years=unk["years_without_level"].map(
+                             lambda s: present.year_ranges(y for y in str(s).split(", ") if y)))
+        unknown = present.table(unk, {"indicator_code": "Chỉ tiêu", "indicator_name": "Nội dung", "origin": "Nguồn số liệu",
+                                      "years": "Năm chưa biết mức"},
+                                caption="Chỉ tiêu chưa biết mức đạt chuẩn: chỉ dựa vào tự đánh giá của đơn vị",
+                                empty="Mọi chỉ tiêu đều có mức đạt chuẩn đã biết.")
+        note = present.paragraph(
+            "Độ tin cậy nguồn: V – đã đối chiếu văn bản gốc; V* – đã đối chiếu trước đây; V-partial – văn bản nêu yêu cầu "
+            "nhưng không ghi mức của vùng; U – chưa kiểm chứng (để trống, không suy đoán). Cán bộ có thể bổ sung mức "
+            "của tỉnh trong tệp data/local/criteria_levels.csv.", "note")
+        return known + unknown + note
+
+    def _scope_names(self) -> dict[str, str]:
+        """Level scopes (codes) as names: the region, province or district of the units, or national."""
+        u = self.ds.units
+        names = {"national": "Toàn quốc"}
+        for code_col, name_col in (("region_code", "region_name"), ("province_code", "province_name"),
+                                   ("district_code", "district_name")):
+            if code_col in u.columns and name_col in u.columns:
+                names.update({str(c): str(n) for c, n in zip(u[code_col], u[name_col]) if pd.notna(c)})
+        return names
+
+    def rates_wide(self, rates: pd.DataFrame) -> pd.DataFrame:
+        """Rates as one row per rate (outline order) and one column per year."""
+        w = rates.pivot_table(index=["code", "label"], columns="year", values="rate", aggfunc="last").reset_index()
+        order = {c: i for i, c in enumerate(self.outline.rates["code"])}
+        return w.sort_values("code", key=lambda s: s.map(order)).reset_index(drop=True)
+
+    def proposals_section(self, unit_codes: list[str] | None = None) -> str:
+        from nrlib.analysis.ranking import proposals_table
+
+        tbl = proposals_table(self.ds, include_personal_data=self.params.include_personal_data)
+        if unit_codes is not None and "unit_code" in tbl.columns:
+            tbl = tbl[tbl["unit_code"].isin(unit_codes)]
+        note = ("Họ tên cá nhân được hiển thị theo yêu cầu (include_personal_data=True): chỉ dùng nội bộ."
+                if self.params.include_personal_data else
+                "Họ tên cá nhân là dữ liệu cá nhân nên không hiển thị trong báo cáo này; "
+                "danh sách đầy đủ dùng nội bộ khi xét khen thưởng.")
+        cols = {c: lbl for c, lbl in PROPOSAL_COLUMNS.items() if c in tbl.columns}
+        return present.table(tbl, cols, caption="Đề xuất khen thưởng", empty="Không có đề xuất khen thưởng.") + \
+            present.paragraph(note, "note")
+
+
+#: columns of :func:`nrlib.analysis.ranking.proposals_table` shown, with their headers
+PROPOSAL_COLUMNS = {"unit_name": "Đơn vị đề xuất", "kind_label": "Loại", "name": "Tên tập thể / cá nhân",
+                    "address": "Địa chỉ, đơn vị", "achievement": "Thành tích tóm tắt",
+                    "award_form_label": "Hình thức đề nghị"}
