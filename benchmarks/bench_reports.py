@@ -127,7 +127,7 @@ def _load() -> str:
 def run() -> list[dict]:
     import plotly.offline
 
-    from nrlib.reports import plan_reports
+    from nrlib.reports.batch import plan_reports
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="nrlib-bench-reports-") as tmp:

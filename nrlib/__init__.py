@@ -34,7 +34,7 @@ _API = {
     "synthetic_dataset": "workbooks.synthetic", "synthetic_units": "workbooks.synthetic", "synthetic_workbooks": "workbooks.synthetic",
     "declared_vs_measured": "analysis.thresholds", "threshold_checks": "analysis.thresholds",
     # reports
-    "build_reports": "reports", "build_demo_reports": "reports",
+    "build_reports": "reports.batch", "build_demo_reports": "reports.batch",
 }
 
 __all__ = ["NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictError", "UnknownUnitError",

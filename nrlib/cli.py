@@ -93,7 +93,7 @@ def _cmd_demo_steps(args: argparse.Namespace) -> int:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from nrlib.reports import main_reports
+    from nrlib.reports.batch import main_reports
 
     return main_reports(args)
 

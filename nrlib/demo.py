@@ -25,7 +25,7 @@ def run_demo_steps(sample_dir: Path, district_code: str, jobs: int = 2) -> int:
     else:
         missing.append("ingest")
     if _have("reports"):
-        from nrlib.reports import build_demo_reports
+        from nrlib.reports.batch import build_demo_reports
 
         index = build_demo_reports(district_code=district_code, jobs=jobs)
         produced.append(f"reports: open {index}")

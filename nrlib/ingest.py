@@ -45,7 +45,8 @@ from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
 from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
 from nrlib.intake.schema import Schema, compile_schema
-from nrlib.intake.validate import Problem, ProblemCounts, Result, validate_workbook
+from nrlib.intake.result import Problem, ProblemCounts, Result
+from nrlib.intake.validate import validate_workbook
 
 MANIFEST_NAME = "received.csv"
 MANIFEST_COLUMNS = ("file_name", "unit_code", "received_date")

@@ -125,7 +125,7 @@ def make_dataset(with_missing_unit: bool = False, b_district: str | None = None)
 
 
 def make_outlier_dataset() -> Dataset:
-    """Seven units of 1.000 households; VD01 in 2020 is 10..15 triệu đồng, and 100 for the seventh."""
+    """Seven units of 1.000 households; VD01 in 2020 is 10..15 triệu đồng, and 150 for the seventh (×12)."""
     ds = make_dataset()
     codes = [f"9000{i}" for i in range(1, 8)]
     units = pd.DataFrame([{"unit_code": c, "name": f"Xã {i}", "unit_type": "xa", "district_code": "738",
@@ -133,7 +133,7 @@ def make_outlier_dataset() -> Dataset:
                            "region_code": "dnb"} for i, c in enumerate(codes, 1)])
     uy = pd.DataFrame([{"unit_code": c, "year": y, "name": f"Xã {i}", "unit_type": "xa", "ntm_applies": True}
                        for i, c in enumerate(codes, 1) for y in YEARS])
-    vd01 = [10, 11, 12, 13, 14, 15, 100]
+    vd01 = [10, 11, 12, 13, 14, 15, 150]
     values = pd.DataFrame(
         [{"unit_code": c, "year": 2020, "data_element": "VD11", "value": 1000.0, "submission_id": i}
          for i, c in enumerate(codes, 1)]

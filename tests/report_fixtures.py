@@ -84,19 +84,21 @@ def sample_reports(db: Path, out: Path) -> dict:
     import re
     from unittest import mock
 
-    from nrlib import cli, reports
+    from nrlib import cli
+    from nrlib.reports import batch
+    from nrlib.reports.jobs import ReportJob
     from nrlib.reference import load_units
     from nrlib.workbooks.sample import sample_roles
 
     missing = sample_roles(load_units(DISTRICT))["missing"]
     foreign, foreign_name = foreign_unit()
-    jobs = reports.plan_reports(db, [XSS_UNIT, missing], district=True, out_dir=out)
-    jobs.insert(2, reports.ReportJob("unit", foreign, foreign_name, dict(jobs[0].parameters, unit_code=foreign), out))
+    jobs = batch.plan_reports(db, [XSS_UNIT, missing], district=True, out_dir=out)
+    jobs.insert(2, ReportJob("unit", foreign, foreign_name, dict(jobs[0].parameters, unit_code=foreign), out))
     stale = jobs[2].html_path
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_text("an old report", encoding="utf-8")
     o, e = io.StringIO(), io.StringIO()
-    with mock.patch.object(reports, "plan_reports", return_value=jobs), contextlib.redirect_stdout(o), \
+    with mock.patch.object(batch, "plan_reports", return_value=jobs), contextlib.redirect_stdout(o), \
             contextlib.redirect_stderr(e):
         code = cli.main(["reports", "--db", str(db), "--jobs", "2", "--out", str(out)])
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ def _get(df, key, code, col, keycol="unit_code"):
 
 
 def test_household_metric_comes_from_the_outline():
-    assert campaign.household_metric(make_dataset().outline) == "VD11"
+    assert make_dataset().outline.household_metric == "VD11"
 
 
 def test_campaign_values_numeric_and_blank_free():

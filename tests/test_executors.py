@@ -6,7 +6,7 @@ import pytest
 
 from nrlib.exceptions import NrlibError
 from nrlib.reports.executors import LocalExecutor, RemoteOutcome, make_executor, preload_targets, write_outcome
-from nrlib.reports import ReportJob, ReportResult, failed_result
+from nrlib.reports.jobs import ReportJob, ReportResult, failed_result
 
 
 def _job(tmp_path, code="26308", name="Xã Gia Kiệm"):

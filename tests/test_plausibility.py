@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
-import numpy as np
 import pytest
 from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
     UNIT, addr, find_unit, good_content, problem_locations, schema, validate_file, write_workbook,
 )
 
-from nrlib.intake.plausibility import Peers, _column_medians, comparable
+from nrlib.intake.plausibility import Peers, comparable
 from nrlib.intake.schema import compile_schema
 
 
@@ -100,17 +97,3 @@ def test_comparable_divides_parts_by_their_whole_and_counts_per_household(schema
     assert out[("VD01", 2016)] == pytest.approx(0.5)     # per household
     assert out[("VD11", 2016)] == 3000.0 and out[("VD16", 2016)] == 10.0
     assert out[("10", 2016)] == 60.0
-
-
-def test_column_medians_ignore_nan_like_nanmedian():
-    rng = np.random.default_rng(1)
-    m = rng.normal(size=(7, 60))
-    m[rng.random(m.shape) < 0.3] = np.nan
-    m[:, 3] = np.nan
-    med, n = _column_medians(m)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        assert np.allclose(med, np.nanmedian(m, axis=0), equal_nan=True)
-    assert list(n) == list(np.sum(~np.isnan(m), axis=0))
-    empty, n0 = _column_medians(np.empty((0, 3)))
-    assert np.isnan(empty).all() and list(n0) == [0, 0, 0]

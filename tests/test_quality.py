@@ -1,5 +1,7 @@
 """Completeness, timeliness, outliers, year-over-year jumps and the flags table, worked out by hand."""
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -42,25 +44,47 @@ def test_timeliness_table_wraps_timeliness():
 
 
 def test_outliers_robust_z_by_hand():
-    """Per household: 0,010 … 0,015 and 0,1. Median 0,013, MAD 0,002, z = 0,6745 × 0,087 / 0,002 = 29,34."""
+    """Per household: 0,010 … 0,015 and 0,150 for the seventh unit, which is scored against the six others.
+
+    Their logarithms have median (ln 0,012 + ln 0,013) / 2, i.e. 0,01249 once back on the scale, and MAD
+    0,1206, floored at ln 1,5 = 0,4055: z = 0,6745 × (ln 0,15 − ln 0,01249) / 0,4055 = 4,135.
+    """
     o = quality.outliers(make_outlier_dataset())
     assert len(o) == 1
     r = o.iloc[0]
-    assert (r.unit_code, r.year, r.data_element, r.value) == ("90007", 2020, "VD01", 100.0)
-    assert (r.basis, r.normalised) == ("per_household", pytest.approx(0.1))
-    assert (r["median"], r["mad"]) == (pytest.approx(0.013), pytest.approx(0.002))
-    assert r.robust_z == pytest.approx(0.6745 * 0.087 / 0.002)
+    assert (r.unit_code, r.year, r.data_element, r.value) == ("90007", 2020, "VD01", 150.0)
+    assert (r.basis, r.normalised) == ("per_household", pytest.approx(0.15))
+    assert r["median"] == pytest.approx((0.012 * 0.013) ** 0.5)
+    assert r["mad"] == pytest.approx(math.log(1.5))
+    assert r.robust_z == pytest.approx(0.6745 * (math.log(0.15) - math.log((0.012 * 0.013) ** 0.5)) / math.log(1.5))
+    assert r.robust_z == pytest.approx(4.135, abs=1e-3) and r.n_units == 6
     assert r.z_threshold == 3.5                          # outline.checks['outlier_robust_z']
-    assert quality.outliers(make_outlier_dataset(), z=30).empty
-    assert quality.outliers(make_outlier_dataset(), min_units=8).empty
+    assert quality.outliers(make_outlier_dataset(), z=5).empty
 
 
-def test_household_total_is_not_an_outlier_and_few_units_flag_nothing():
+def test_outliers_need_enough_other_units():
     ds = make_outlier_dataset()
-    ds.values.loc[(ds.values["unit_code"] == "90001") & (ds.values["data_element"] == "VD11"), "value"] = 50_000.0
-    o = quality.outliers(ds)
-    assert "VD11" not in set(o["data_element"])
+    ds.outline.raw["checks"]["outlier_min_units"] = 7    # six others have a value
+    assert quality.outliers(ds).empty
     assert quality.outliers(make_dataset()).empty        # 3 units: too few for a robust z
+
+
+def test_an_extra_zero_in_a_size_is_an_outlier_and_shifts_the_per_household_values():
+    """The household total is compared as it is: 10.000 among units of 1.000 is flagged; and the unit's
+    VD01 per household (11 / 10.000) is then far below the others' too."""
+    ds = make_outlier_dataset()
+    ds.values.loc[(ds.values["unit_code"] == "90002") & (ds.values["data_element"] == "VD11"), "value"] = 10_000.0
+    o = quality.outliers(ds).set_index(["unit_code", "data_element"])
+    assert o.loc[("90002", "VD11"), "basis"] == "raw" and o.loc[("90002", "VD11"), "robust_z"] > 3.5
+    assert o.loc[("90002", "VD01"), "robust_z"] < -3.5
+    assert ("90007", "VD01") in o.index
+
+
+def test_outliers_are_scored_within_each_district():
+    """The same values split over two districts of too few units each: nothing to compare with."""
+    ds = make_outlier_dataset()
+    ds.units.loc[ds.units.index[:4], "district_code"] = "739"
+    assert quality.outliers(ds).empty
 
 
 def test_yoy_flags_by_hand():
@@ -93,18 +117,22 @@ def test_quality_flags_one_table_with_reasons():
     assert (f["score"] >= 1).all()
     yoy = f.iloc[0]
     assert (yoy.unit_code, yoy.year, yoy.value) == (B, 2019, 800.0)
-    assert "tăng 60 %" in yoy.reason and "năm 2018" in yoy.reason and "±30 %" in yoy.reason
-    assert "800 hộ" in yoy.reason
+    # the wording of the warning ingest gives for the same value (one template, nrlib.core.labels)
+    assert yoy.reason == ("VD11 (Tổng số hộ dân cuối năm) năm 2019 thay đổi +60 % so với năm 2018 (500 → 800), "
+                          "vượt ngưỡng ±30 %")
     dvm = f.iloc[2]
     assert (dvm.unit_code, dvm.data_element) == (A, "10")
-    assert "Tiêu chí 10" in dvm.reason and "Đạt năm 2020" in dvm.reason and "≥ 59 triệu đồng/người" in dvm.reason
+    assert dvm.reason.startswith("Tiêu chí 10 năm 2020 tự đánh giá “Đạt” nhưng chỉ tiêu 10 = ")
+    assert "chưa đạt mức ≥ 59 triệu đồng/người" in dvm.reason
 
 
 def test_quality_flags_outlier_reason_and_switch():
     f = quality.quality_flags(make_outlier_dataset())
     assert f["flag"].tolist() == ["outlier"]
-    assert "29,3" in f.iloc[0].reason and "tính trên mỗi hộ" in f.iloc[0].reason
-    assert f.iloc[0].score == pytest.approx(0.6745 * 0.087 / 0.002 / 3.5)
+    assert f.iloc[0].reason == ("VD01 (Kinh phí nhân dân đóng góp xây dựng NTM, ĐTVM) năm 2020 = 150 triệu đồng / "
+                                "1.000 hộ khác xa các đơn vị khác (trung vị 12,49 triệu đồng / 1.000 hộ, 6 đơn vị; "
+                                "điểm z bền vững 4,1)")
+    assert f.iloc[0].score == pytest.approx(quality.outliers(make_outlier_dataset()).iloc[0].robust_z / 3.5)
     ds = make_dataset()
     ds.outline.raw["checks"]["declared_vs_measured"] = False
     assert set(quality.quality_flags(ds)["flag"]) == {"yoy"}

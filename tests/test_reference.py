@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import nrlib
-from nrlib import reference
+from nrlib import config
 from nrlib.cli import main
 
 
@@ -146,7 +146,7 @@ def test_every_province_has_a_region():
     import vietnam_provinces
 
     codes = {f"{p['code']:02d}" for p in json.load(open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8"))}
-    regions = pd.read_csv(reference.config.reference_dir() / "regions.csv", dtype=str)
+    regions = pd.read_csv(config.reference_dir() / "regions.csv", dtype=str)
     assert set(regions["province_code"]) == codes
     assert regions["region_code"].nunique() == 7
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from ingest_fixtures import OTHER, UNIT
 
-from nrlib import StoreError, load_units
+from nrlib import StoreError, load_outline, load_units
 from nrlib import store as st
+from nrlib.store import migrations
 from nrlib.dataset import COLUMNS, Dataset
 from nrlib.ingest import ingest_files
 
@@ -22,7 +23,7 @@ def _tables(con) -> set[str]:
 def test_first_open_creates_the_schema(tmp_path):
     db = tmp_path / "s.duckdb"
     with st.open_store(db, read_only=False) as con:
-        assert st.schema_version(con) == st.SCHEMA_VERSION
+        assert st.schema_version(con) == migrations.SCHEMA_VERSION
         assert {"schema_version", "submissions", "data_values", "criteria_status", "problems", "audit",
                 "current_submissions", "latest_submissions"} <= _tables(con)
         actions = [r[0] for r in con.execute("SELECT action FROM audit").fetchall()]
@@ -63,13 +64,13 @@ def test_an_older_store_is_migrated_when_opened(tmp_path, monkeypatch):
         """Add a table of comments."""
         con.execute("CREATE TABLE comments (submission_id INTEGER, text VARCHAR)")
 
-    monkeypatch.setattr(st, "MIGRATIONS", [*st.MIGRATIONS, _m_extra])
-    monkeypatch.setattr(st, "SCHEMA_VERSION", len(st.MIGRATIONS))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _m_extra])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     with st.open_store(db, read_only=True) as con:     # readers migrate too (under the writer lock)
-        assert st.schema_version(con) == st.SCHEMA_VERSION
+        assert st.schema_version(con) == migrations.SCHEMA_VERSION
         assert "comments" in _tables(con)
         assert con.execute("SELECT description FROM schema_version WHERE version = ?",
-                           [st.SCHEMA_VERSION]).fetchall() == [("Add a table of comments.",)]
+                           [migrations.SCHEMA_VERSION]).fetchall() == [("Add a table of comments.",)]
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
@@ -80,13 +81,13 @@ def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
         con.execute("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(st, "MIGRATIONS", [*st.MIGRATIONS, _m_broken])
-    monkeypatch.setattr(st, "SCHEMA_VERSION", len(st.MIGRATIONS))
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _m_broken])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
     with pytest.raises(RuntimeError, match="migration bug"):
         st.open_store(db, read_only=False)
     monkeypatch.undo()
     with st.open_store(db) as con:
-        assert st.schema_version(con) == st.SCHEMA_VERSION
+        assert st.schema_version(con) == migrations.SCHEMA_VERSION
         assert "half_done" not in _tables(con)
 
 
@@ -199,6 +200,6 @@ def test_content_tables_hold_one_row_per_cell(tmp_path, books):
                               ).fetchall()[0][0]
             assert dup == 0, table
         n_values = con.execute("SELECT count(*) FROM data_values").fetchall()[0][0]
-    outline = st.load_outline()
+    outline = load_outline()
     per_book = (len(outline.sheet("VanDong")["metrics"]) + len(outline.sheet("ChiTieu")["rows"])) * 5
     assert n_values == 4 * per_book

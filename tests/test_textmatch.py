@@ -24,7 +24,9 @@ def test_colliding_labels_are_refused():
 
 @pytest.mark.parametrize("name, slug", [
     ("Gia Kiệm", "gia-kiem"), ("Dầu Giây", "dau-giay"), ("Lộ 25", "lo-25"),
-    ("../../etc/passwd", "etc-passwd"), ("-rf", "rf"), ("", "x"),
+    ("../../etc/passwd", "etc-passwd"), ("-rf", "rf"), ("", "x"), ("***", "x"), ("Đ", "d"),
+    ("Xã Gia Kiệm", "xa-gia-kiem"), ("Thị trấn Dầu Giây", "thi-tran-dau-giay"), ("Huyện Thống Nhất", "huyen-thong-nhat"),
+    ("../../etc/passwd <script>", "etc-passwd-script"), ("Xã " + "Rất Dài " * 20, ("xa-" + "rat-dai-" * 20)[:60].rstrip("-")),
 ])
 def test_slugify_is_ascii_and_safe(name, slug):
     assert slugify(name) == slug

@@ -10,7 +10,8 @@ from ingest_fixtures import (
 )
 
 from nrlib.intake.schema import compile_schema
-from nrlib.intake.sheets import READERS, cell_text, range_rules, show_number, show_value
+from nrlib.intake.result import cell_text, show_number, show_value
+from nrlib.intake.sheets import READERS, range_rules
 
 
 def test_every_layout_of_the_outline_has_a_reader():

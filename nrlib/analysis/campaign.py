@@ -48,29 +48,6 @@ def _check_level(level: str) -> list[str]:
     return LEVEL_KEYS[level]
 
 
-def household_metric(outline) -> str:
-    """Code of the metric counting all households (VD11 in the 2016-2020 outline).
-
-    Method: read from the outline, not written here: the ``stock`` metric in
-    household units that the other household metrics are bounded by
-    (their ``le_metric``) and that is the denominator of the most rates.
-    """
-    metrics = outline.metrics
-    rates = outline.rates
-    bounded = metrics["le_metric"].dropna().value_counts()
-    stocks = metrics[(metrics["kind"] == "stock") & metrics["le_metric"].isna() & metrics["code"].isin(bounded.index)]
-    if stocks.empty:
-        raise ValueError("the outline has no stock metric that bounds the others: no household total")
-    n_rates = rates["denominator"].value_counts()
-    score = stocks["code"].map(lambda c: (int(n_rates.get(c, 0)), int(bounded.get(c, 0))))
-    return str(stocks.loc[score.idxmax(), "code"])
-
-
-def household_code(ds, cache: dict | None = None) -> str:
-    """:func:`household_metric` of the dataset's outline, worked out once per cache."""
-    return memo(cache, ds, "household_metric", lambda: household_metric(ds.outline))
-
-
 def campaign_values(ds, cache: dict | None = None) -> pd.DataFrame:
     """The campaign metric values, numeric.
 
@@ -316,7 +293,7 @@ def per_household(ds, cache: dict | None = None) -> pd.DataFrame:
     """Each flow metric's period total per household, so small and large units compare fairly.
 
     Method: ``per_household = value_2016_2020 / households_2020``, where
-    households are the household-total metric (:func:`household_metric`) in
+    households are the household-total metric (``ds.outline.household_metric``) in
     the last year of the period (NA when that is missing or zero).
 
     Returns
@@ -334,7 +311,7 @@ def _per_household(ds, cache: dict | None) -> pd.DataFrame:
     flows = np.flatnonzero((m["kind"] == "flow").to_numpy())
     d = cube.data[:, :, flows]
     total = np.where((~np.isnan(d)).any(axis=1), np.nansum(d, axis=1), np.nan)      # units, flow metrics
-    hh = cube.get(household_code(ds, cache))[:, -1]
+    hh = cube.get(ds.outline.household_metric)[:, -1]
     nu, nf = total.shape
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(hh[:, None] > 0, total / hh[:, None], np.nan)

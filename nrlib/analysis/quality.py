@@ -6,21 +6,19 @@ rejects or changes data. Thresholds come from ``ds.outline.checks``.
 
 from __future__ import annotations
 
-import warnings
+import dataclasses
 
 import numpy as np
 import pandas as pd
 
+from nrlib.core import checks, labels
 from nrlib.core.memo import memo, outline_table
-from nrlib.analysis.campaign import household_code, metric_cube
+from nrlib.analysis.campaign import metric_cube
 from nrlib.analysis.results import criteria_grid, unit_positions
-from nrlib.analysis.thresholds import declared_vs_measured
+from nrlib.analysis.thresholds import declared_vs_measured, indicator_cube
 from nrlib.analysis.timeliness import timeliness
-from nrlib.core.vnformat import fmt_number, fmt_percent
+from nrlib.core.vnformat import fmt_number
 
-#: robust z-scores need a few units; below this many, no outlier is flagged
-MIN_UNITS_FOR_OUTLIERS = 5
-_MAD_TO_SD = 0.6745
 
 
 def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
@@ -81,153 +79,130 @@ def timeliness_table(ds, cache: dict | None = None) -> pd.DataFrame:
     return memo(cache, ds, "timeliness", lambda: timeliness(ds.units, ds.submissions, ds.deadline))
 
 
-def normalised_values(ds, cache: dict | None = None) -> pd.DataFrame:
-    """Campaign values put on a scale comparable across units of different size.
+def comparable_cube(ds, cache: dict | None = None) -> dict:
+    """The values the outlier check compares: every VanDong metric and typed ChiTieu indicator, made
+    comparable across units of different size by the outline's comparison basis
+    (:attr:`nrlib.reference.outline.Outline.comparison_basis`, the basis ingest uses too).
 
-    Method: a metric bounded by another (``le_metric``, e.g. poor households
-    ≤ households, cultural hamlets ≤ hamlets) is divided by that metric's
-    value the same year (``basis`` = ``share_of_<code>``); the household total
-    itself is left as is (``raw``); every other metric is divided by the
-    unit's households that year (``per_household``).
-
-    Returns
-    -------
-    DataFrame
-        ``unit_code, year, code, value, basis, normalised`` (NA where the
-        divisor is missing or zero).
+    Returns a dict of arrays: ``unit_codes``, ``years``, ``codes`` (metrics then typed indicators),
+    ``basis`` per code (``raw``, ``per_household`` or ``share_of_<code>``), ``values`` and
+    ``comparable`` (units, years, codes; NaN where blank or where the whole is missing or zero).
     """
-    cube = normalised_cube(ds, cache)
-    nu, ny, nm = cube["normalised"].shape
-    values = metric_cube(ds, cache).data
-    keep = ~np.isnan(values).ravel()
-    out = pd.DataFrame({
-        "unit_code": np.repeat(cube["unit_codes"], ny * nm),
-        "year": np.tile(np.repeat(cube["years"], nm), nu),
-        "code": np.tile(cube["codes"], nu * ny),
-        "value": values.ravel(),
-        "basis": np.tile(cube["basis"], nu * ny),
-        "normalised": cube["normalised"].ravel(),
-    })
-    return out[keep].reset_index(drop=True)
+    return memo(cache, ds, "comparable_cube", lambda: _comparable(ds, metric_cube(ds, cache), indicator_cube(ds, cache)))
 
 
-def normalised_cube(ds, cache: dict | None = None) -> dict:
-    """The arrays behind :func:`normalised_values`: ``normalised`` (units, years, metrics), ``basis`` per metric."""
-    return memo(cache, ds, "normalised_cube", lambda: _normalised(metric_cube(ds, cache), household_code(ds, cache)))
+def _comparable(ds, cube, ind) -> dict:
+    basis_of = ds.outline.comparison_basis
+    hh = ds.outline.household_metric
+    typed = ind["origin"] == "typed"
+    codes = np.concatenate([cube.metrics["code"].to_numpy(dtype=object), ind["codes"][typed]])
+    values = np.concatenate([cube.data, ind["data"][:, :, typed]], axis=2)
+    comp = values.copy()
+    basis = np.empty(len(codes), dtype=object)
+    for k, code in enumerate(codes):
+        whole = basis_of.get(code)
+        if whole is None:
+            basis[k] = "raw"
+            continue
+        basis[k] = "per_household" if whole == hh and cube.metrics.set_index("code").loc[code, "le_metric"] != hh \
+            else f"share_of_{whole}"
+        comp[:, :, k] = checks.derived_value(values[:, :, k], cube.get(whole), 1.0)
+    return {"unit_codes": cube.unit_codes, "years": cube.years, "codes": codes, "basis": basis, "values": values,
+            "comparable": comp}
 
 
-def _normalised(cube, hh: str) -> dict:
-    m = cube.metrics
-    divisor = m["le_metric"].where(m["le_metric"].notna(), hh).to_numpy(dtype=object)
-    divisor[(m["code"] == hh).to_numpy()] = None
-    basis = np.array(["raw" if d is None else "per_household" if d == hh else f"share_of_{d}" for d in divisor],
-                     dtype=object)
-    norm = np.full(cube.data.shape, np.nan)
-    for k, d in enumerate(divisor):
-        x = cube.data[:, :, k]
-        if d is None:
-            norm[:, :, k] = x
-        else:
-            den = cube.get(d)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                norm[:, :, k] = np.where(den > 0, x / den, np.nan)
-    return {"unit_codes": cube.unit_codes, "years": cube.years, "codes": m["code"].to_numpy(dtype=object),
-            "basis": basis, "normalised": norm}
+OUTLIER_COLUMNS = ["unit_code", "year", "data_element", "value", "basis", "normalised", "median", "mad", "robust_z",
+                   "n_units", "z_threshold"]
 
 
-def outliers(ds, z: float | None = None, min_units: int = MIN_UNITS_FOR_OUTLIERS,
-             cache: dict | None = None) -> pd.DataFrame:
-    """Values far from those of the other units, by a robust z-score.
+def outliers(ds, z: float | None = None, cache: dict | None = None) -> pd.DataFrame:
+    """Values far from the same cell of the other units of their district.
 
-    Method: per metric and year, across all units of the dataset with a
-    value, on the size-normalised value (:func:`normalised_values`; the
-    household total itself, the unit's size, is not checked here but by
-    :func:`yoy_flags`),
-    ``robust_z = 0.6745 × (x − median) / MAD`` where MAD is the median absolute
-    deviation (Iglewicz and Hoaglin). A value is flagged when
-    ``|robust_z| > z`` (default ``outline.checks['outlier_robust_z']``). No
-    flag is raised where fewer than ``min_units`` units have a value, or
-    where MAD is 0 (most units equal: the score is undefined).
+    Method: :func:`nrlib.core.checks.outlier_scores` (a robust z-score of
+    the logarithms against the other units, MAD floored; the method and why
+    in that module) on :func:`comparable_cube`, district by district, with
+    the outline's settings (``checks.outlier_robust_z``, ``outlier_min_units``,
+    ``outlier_mad_floor``): the same function, values and peers as the check
+    at ingest, so the unit received last got at ingest exactly these flags.
+    ``z`` replaces the outline's threshold.
 
     Returns
     -------
     DataFrame
         Flagged values only: ``unit_code, year, data_element, value, basis,
-        normalised, median, mad, robust_z, n_units, z_threshold``, largest
-        ``|robust_z|`` first.
+        normalised`` (the comparable value), ``median`` (the other units'
+        median, same scale), ``mad`` (of the logarithms, floored),
+        ``robust_z, n_units`` (other units with a value), ``z_threshold``;
+        largest ``|robust_z|`` first.
     """
-    z = float(ds.outline.checks.get("outlier_robust_z", 3.5)) if z is None else float(z)
-    cube = normalised_cube(ds, cache)
-    x = cube["normalised"].copy()
-    # the household total is the unit's size, not a figure that can be "far from the others"
-    x[:, :, cube["basis"] == "raw"] = np.nan
-    n_units = (~np.isnan(x)).sum(axis=0)                                   # years, metrics
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)                   # all-NaN slices
-        median = np.nanmedian(x, axis=0)
-        mad = np.nanmedian(np.abs(x - median[None]), axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rz = np.where(mad[None] > 0, _MAD_TO_SD * (x - median[None]) / mad[None], np.nan)
-    flag = (np.abs(rz) > z) & (n_units[None] >= min_units)
-    ui, yi, ci = np.nonzero(flag)
-    values = metric_cube(ds, cache).data
-    out = pd.DataFrame({
-        "unit_code": cube["unit_codes"][ui], "year": cube["years"][yi], "data_element": cube["codes"][ci],
-        "value": values[ui, yi, ci], "basis": cube["basis"][ci], "normalised": x[ui, yi, ci],
-        "median": median[yi, ci], "mad": mad[yi, ci], "robust_z": rz[ui, yi, ci], "n_units": n_units[yi, ci],
-        "z_threshold": z,
-    })
+    rule = checks.OutlierRule.from_checks(ds.outline.checks)
+    if z is not None:
+        rule = dataclasses.replace(rule, z=float(z))
+    if rule.z is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTLIER_COLUMNS})
+    cube = comparable_cube(ds, cache)
+    x = cube["comparable"]
+    nu, ny, nc = x.shape
+    flat = x.reshape(nu, ny * nc)
+    frames = []
+    districts = ds.units["district_code"].astype(str).to_numpy() if "district_code" in ds.units.columns \
+        else np.zeros(nu, dtype=object)
+    for district in pd.unique(districts):
+        rows = np.flatnonzero(districts == district)
+        s = checks.outlier_scores(flat[rows], rule)
+        ri, ci = np.nonzero(s.flagged)
+        if not len(ri):
+            continue
+        yi, ki = np.divmod(ci, nc)
+        u = rows[ri]
+        frames.append(pd.DataFrame({
+            "unit_code": cube["unit_codes"][u], "year": cube["years"][yi], "data_element": cube["codes"][ki],
+            "value": cube["values"][u, yi, ki], "basis": cube["basis"][ki], "normalised": x[u, yi, ki],
+            "median": s.median[ri, ci], "mad": s.mad[ri, ci], "robust_z": s.z[ri, ci],
+            "n_units": s.n_peers[ri, ci], "z_threshold": rule.z}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTLIER_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
     order = np.lexsort((out["unit_code"].to_numpy(dtype=str), -np.abs(out["robust_z"].to_numpy())))
-    return out.iloc[order].reset_index(drop=True)
+    return out.iloc[order][OUTLIER_COLUMNS].reset_index(drop=True)
 
 
 def yoy_flags(ds, cache: dict | None = None) -> pd.DataFrame:
     """Year-over-year jumps of a unit's own values beyond the outline's band.
 
-    Method: for each metric with a band in ``outline.checks['yoy_band']``
-    (its own entry, else ``default``; null means no check), each value is
-    compared with the unit's previous year that has a value:
-    ``change = value / previous − 1``; flagged when ``|change| > band``. A
-    previous value of 0 gives no relative change and no flag.
+    Method: :func:`nrlib.core.checks.yoy_changes` (each value against the
+    unit's previous year that has a value, ``change = value / previous − 1``;
+    no change from a previous value ≤ 0) for every metric and typed
+    indicator with a band (:func:`nrlib.core.checks.yoy_bands` of
+    ``outline.checks['yoy_band']``), flagged when ``|change| > band``: the
+    check ingest runs on each workbook.
 
     Returns
     -------
     DataFrame
         Flagged values only: ``unit_code, year, data_element, value,
-        previous_year, previous_value, change, band``, by metric, unit and
-        year.
+        previous_year, previous_value, change, band``, by element (outline
+        order), unit and year.
     """
-    bands = dict(ds.outline.checks.get("yoy_band") or {})
-    default = bands.pop("default", None)
-    cube = metric_cube(ds, cache)
+    cube = comparable_cube(ds, cache)
+    bands = checks.yoy_bands(ds.outline.checks, list(cube["codes"]))
     frames = []
-    for code in cube.metrics["code"]:
-        band = pd.to_numeric(pd.Series([bands.get(code, default)]), errors="coerce").iloc[0]
-        if pd.isna(band):
+    for k, code in enumerate(cube["codes"]):
+        if code not in bands:
             continue
-        x = cube.get(code)
-        prev_v = np.full(x.shape[0], np.nan)
-        prev_y = np.full(x.shape[0], -1)
-        for y in range(x.shape[1]):
-            cur = x[:, y]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                change = np.where(prev_v != 0, cur / prev_v - 1, np.nan)
-            hit = np.flatnonzero(np.abs(change) > band)
-            if len(hit):
-                frames.append(pd.DataFrame({
-                    "unit_code": cube.unit_codes[hit], "year": int(cube.years[y]), "data_element": code,
-                    "value": cur[hit], "previous_year": cube.years[prev_y[hit]], "previous_value": prev_v[hit],
-                    "change": change[hit], "band": float(band)}))
-            has = ~np.isnan(cur)
-            prev_v = np.where(has, cur, prev_v)
-            prev_y = np.where(has, y, prev_y)
+        x = cube["values"][:, :, k]
+        change, previous = checks.yoy_changes(x)
+        ui, yi = np.nonzero(np.abs(np.nan_to_num(change)) > bands[code])
+        if len(ui):
+            pi = previous[ui, yi]
+            frames.append(pd.DataFrame({
+                "unit_code": cube["unit_codes"][ui], "year": cube["years"][yi], "data_element": code,
+                "value": x[ui, yi], "previous_year": cube["years"][pi], "previous_value": x[ui, pi],
+                "change": change[ui, yi], "band": bands[code]}))
     cols = ["unit_code", "year", "data_element", "value", "previous_year", "previous_value", "change", "band"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = pd.concat(frames, ignore_index=True)
-    pos = pd.Index(cube.unit_codes).get_indexer(out["unit_code"])
-    order = np.lexsort((out["year"].to_numpy(), pos, out["data_element"].to_numpy(dtype=str)))
-    return out.iloc[order][cols].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)[cols]
 
 
 FLAG_COLUMNS = ["unit_code", "year", "data_element", "value", "flag", "reason", "score"]
@@ -253,59 +228,48 @@ def quality_flags(ds, z: float | None = None, cache: dict | None = None) -> pd.D
         ``unit_code, year, data_element, value, flag, reason, score``,
         highest score first.
     """
-    z = float(ds.outline.checks.get("outlier_robust_z", 3.5)) if z is None else float(z)
     return memo(cache, ds, ("quality_flags", z), lambda: _flags(ds, z, cache))
 
 
-def _flags(ds, z: float, cache: dict | None) -> pd.DataFrame:
-    labels = outline_table(ds, cache, "metrics").set_index("code")[["label", "unit"]]
+def _flags(ds, z: float | None, cache: dict | None) -> pd.DataFrame:
+    outline = ds.outline
+    indicator_units = ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")["unit"]
     frames = []
 
     o = outliers(ds, z=z, cache=cache)
     if len(o):
-        lab = o["data_element"].map(labels["label"])
-        unit = o["data_element"].map(labels["unit"])
-        basis = {"per_household": "tính trên mỗi hộ", "raw": "giá trị"}
-        basis.update({f"share_of_{c}": f"tỷ lệ so với {lb[0].lower() + lb[1:]}" for c, lb in labels["label"].items()})
-        reasons = [
-            f"Năm {yr} – {lb}: {fmt_number(val, 2, trim=True)}{_unit_text(un)}"
-            f" ({basis.get(b, b)}: {fmt_number(x, 4, trim=True)})"
-            f" khác xa mức chung của {n} đơn vị (trung vị {fmt_number(md, 4, trim=True)});"
-            f" điểm z bền vững {fmt_number(zz, 1)}, vượt ngưỡng {fmt_number(t, 1, trim=True)}"
-            for lb, yr, val, un, b, x, n, md, zz, t in zip(lab, o["year"], o["value"], unit, o["basis"],
-                                                          o["normalised"], o["n_units"], o["median"],
-                                                          o["robust_z"], o["z_threshold"])]
+        elements = pd.unique(o["data_element"])
+        what = {el: outline.element_label(el) for el in elements}
+        display = {el: outline.comparison_display(el, indicator_units.get(el)) for el in elements}
+        reasons = [labels.problem_message("W_OUTLIER", **labels.outlier_params(
+            what=what[el], year=int(yr), value=float(x), median=float(md), n=int(n), z=float(zz), display=display[el]))
+            for el, yr, x, md, n, zz in zip(o["data_element"], o["year"], o["normalised"], o["median"], o["n_units"],
+                                            o["robust_z"])]
         frames.append(pd.DataFrame({"unit_code": o["unit_code"], "year": o["year"], "data_element": o["data_element"],
                                     "value": o["value"], "flag": "outlier", "reason": reasons,
                                     "score": o["robust_z"].abs() / o["z_threshold"]}))
 
     y = yoy_flags(ds, cache)
     if len(y):
-        lab = y["data_element"].map(labels["label"])
-        unit = y["data_element"].map(labels["unit"])
-        reasons = [
-            f"Năm {yr} – {lb}: {fmt_number(val, 2, trim=True)}{_unit_text(un)}, "
-            f"{'tăng' if ch > 0 else 'giảm'} {fmt_percent(abs(ch) * 100, 1)} so với năm {py}"
-            f" ({fmt_number(pv, 2, trim=True)}{_unit_text(un)}), vượt biên độ ±{fmt_percent(b * 100, 0)}"
-            for lb, yr, val, un, ch, py, pv, b in zip(lab, y["year"], y["value"], unit, y["change"],
-                                                      y["previous_year"], y["previous_value"], y["band"])]
+        what = {el: outline.element_label(el) for el in pd.unique(y["data_element"])}
+        reasons = [labels.problem_message("W_YOY_JUMP", **labels.yoy_params(
+            what=what[el], year=int(yr), prev_year=int(py), change=float(ch),
+            prev=fmt_number(pv, 6, trim=True), value=fmt_number(val, 6, trim=True), band=float(b)))
+            for el, yr, val, ch, py, pv, b in zip(y["data_element"], y["year"], y["value"], y["change"],
+                                                  y["previous_year"], y["previous_value"], y["band"])]
         frames.append(pd.DataFrame({"unit_code": y["unit_code"], "year": y["year"], "data_element": y["data_element"],
                                     "value": y["value"], "flag": "yoy", "reason": reasons,
                                     "score": y["change"].abs() / y["band"]}))
 
-    if ds.outline.checks.get("declared_vs_measured", True):
+    if outline.checks.get("declared_vs_measured", True):
         d = declared_vs_measured(ds, cache)
         if len(d):
-            ind = ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
-            unit = d["indicator_code"].map(ind["unit"])
-            reasons = [
-                f"Tiêu chí {cn} được tự đánh giá Đạt năm {yr}, nhưng chỉ tiêu {ic} là "
-                f"{fmt_number(val, 2, trim=True)}{_unit_text(un)}, chưa đạt mức {cmp_} "
-                f"{fmt_number(lv, 2, trim=True)}{_unit_text(un)}"
-                + (" (giá trị tính từ số liệu Cuộc vận động)" if org == "derived" else "")
-                for cn, yr, ic, val, un, cmp_, lv, org in zip(d["criterion_no"], d["year"], d["indicator_code"],
-                                                             d["value"], unit, d["comparison"], d["level"],
-                                                             d["origin"])]
+            declared = outline.choice_label("criterion_status", "reached")
+            reasons = [labels.problem_message("W_DECLARED_VS_MEASURED", **labels.declared_vs_measured_params(
+                criterion_no=int(cn), year=int(yr), declared=declared, indicator_code=ic, value=float(val),
+                unit=indicator_units.get(ic, ""), comparison=cmp_, level=float(lv), derived=org == "derived"))
+                for cn, yr, ic, val, cmp_, lv, org in zip(d["criterion_no"], d["year"], d["indicator_code"],
+                                                          d["value"], d["comparison"], d["level"], d["origin"])]
             lvl = d["level"].abs().where(d["level"] != 0)
             frames.append(pd.DataFrame({"unit_code": d["unit_code"], "year": d["year"],
                                         "data_element": d["indicator_code"], "value": d["value"],

@@ -12,7 +12,8 @@ Method:
 * **Levels** come from ``ds.levels`` (:func:`nrlib.resolve_levels`). When the
   table holds several scopes for one indicator and year, the most specific
   scope that matches the unit wins (district code, then province code, then
-  region code, then ``national``); a row whose scope matches none of the
+  region code: :func:`nrlib.reference.pick_levels`, the resolution ingest
+  uses too); a row whose scope matches none of the
   unit's is not used for it, and a row with no scope (a table already
   resolved for this dataset) holds for every unit, after all of those.
 * **Checks**: ``meets`` is True/False when a numeric level is known, and NA
@@ -29,12 +30,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nrlib.core import checks
 from nrlib.core.memo import memo, outline_table
+from nrlib.reference import pick_levels
 from nrlib.analysis.campaign import metric_cube
 from nrlib.analysis.results import REACHED, criteria_grid, unit_positions
 
 VALUE_COLUMNS = ["unit_code", "year", "indicator_code", "value", "origin", "bound"]
-_EQ_TOL = 1e-9
 
 
 def indicator_values(ds, cache: dict | None = None) -> pd.DataFrame:
@@ -77,9 +79,7 @@ def _indicator_cube(ds, cube, typed: pd.DataFrame, der: pd.DataFrame) -> dict:
     ok = (ui >= 0) & (yi >= 0) & (ii >= 0)
     data[ui[ok], yi[ok], ii[ok]] = pd.to_numeric(v["value"], errors="coerce").astype(float).to_numpy()[ok]
     for k, row in enumerate(der.itertuples(), start=len(typed_codes)):
-        num, den = cube.get(row.numerator), cube.get(row.denominator)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            data[:, :, k] = np.where(den > 0, float(row.scale) * num / den, np.nan)
+        data[:, :, k] = checks.derived_value(cube.get(row.numerator), cube.get(row.denominator), float(row.scale))
     return {"unit_codes": cube.unit_codes, "years": cube.years, "codes": codes, "origin": origin, "bound": bound,
             "data": data}
 
@@ -122,32 +122,16 @@ def _resolve_profiles(ds) -> tuple[pd.Series, pd.DataFrame]:
     profile = pd.Series(profile_id.to_numpy(), index=ds.units["unit_code"].to_numpy())
     out_cols = ["_profile", "indicator_code", "year", "comparison", "level", "scope", "confidence"]
     lv = ds.levels
-    if lv is None or lv.empty:
+    if lv is None or lv.empty or not len(profile):
         return profile, pd.DataFrame(columns=out_cols)
-    lv = lv[pd.to_numeric(lv["level"], errors="coerce").notna()].copy()
-    lv["level"] = lv["level"].astype(float)
-    lv["indicator_code"] = lv["indicator_code"].astype(str)
-    # a level without a year holds for every year, below a year-specific one
-    yr = pd.to_numeric(lv["year"], errors="coerce") if "year" in lv.columns else pd.Series(np.nan, index=lv.index)
-    lv["_any_year"] = yr.isna().astype(int)
-    lv = pd.concat([lv[yr.notna()].assign(year=yr[yr.notna()].astype(int)),
-                    lv[yr.isna()].drop(columns="year", errors="ignore").merge(
-                        pd.DataFrame({"year": ds.outline.years}), how="cross")], ignore_index=True)
-    for c in ("scope", "confidence"):
-        if c not in lv.columns:
-            lv[c] = None
-    # a level with no scope was resolved for this dataset already: it holds for every unit, last in rank
-    lv["scope"] = lv["scope"].where(lv["scope"].notna() & (lv["scope"].astype(str) != ""), _ANY_SCOPE).astype(str)
-    firsts = scope_codes.assign(_profile=profile_id.to_numpy()).drop_duplicates("_profile")
-    scopes = [firsts[["_profile", c]].rename(columns={c: "scope"}).dropna().assign(_rank=rank)
-              for rank, c in enumerate(cols)]
-    scopes.append(firsts[["_profile"]].assign(scope="national", _rank=len(cols)))
-    scopes.append(firsts[["_profile"]].assign(scope=_ANY_SCOPE, _rank=len(cols) + 1))
-    ps = pd.concat(scopes, ignore_index=True)
-    ps["scope"] = ps["scope"].astype(str)
-    m = ps.merge(lv, on="scope")
-    m = m.sort_values(["_rank", "_any_year"]).drop_duplicates(["_profile", "indicator_code", "year"], keep="first")
-    m["scope"] = m["scope"].astype(object).where(m["scope"] != _ANY_SCOPE, None)
+    firsts = scope_codes.assign(_profile=profile_id.to_numpy()).drop_duplicates("_profile").sort_values("_profile")
+    chains = [[str(v) for v in row if v is not None] for row in firsts[cols].itertuples(index=False)] if cols \
+        else [[]]
+    m = pick_levels(lv.assign(confidence=lv["confidence"] if "confidence" in lv.columns else None), chains,
+                    ds.outline.years)
+    m = m.rename(columns={"chain": "_profile"})
+    m["_profile"] = firsts["_profile"].to_numpy()[m["_profile"].to_numpy(dtype=int)]
+    m["year"] = m["year"].astype(int)
     return profile, m[out_cols].reset_index(drop=True)
 
 
@@ -200,18 +184,11 @@ def _checks(ds, cache: dict | None) -> pd.DataFrame:
     default_cmp = pd.Series(c["codes"]).map(crit_cmp).replace("", None).to_numpy(dtype=object)
     cmp_ = lv["comparison"][pi, yi, ii] if len(pi) else np.array([], object)
     cmp_ = np.where(pd.isna(cmp_), default_cmp[ii], cmp_)
-    ge, le, eq = cmp_ == "≥", cmp_ == "≤", cmp_ == "="
-    with np.errstate(invalid="ignore"):
-        gap = np.where(ge, val - lev, np.where(le, lev - val, np.where(eq, -np.abs(val - lev), np.nan)))
-    level_known = ~np.isnan(lev)
-    known = level_known & (ge | le | eq)
-    with np.errstate(invalid="ignore"):
-        ok = np.where(eq, np.abs(val - lev) <= _EQ_TOL, gap >= 0)
-    meets = pd.array(ok, dtype="boolean")
-    meets[~known] = pd.NA
-    # a lower bound proves a >= level met, and a <= or = level missed; nothing else
     lower = c["bound"][ii] == "lower"
-    meets[lower & known & ((ge & ~ok) | ((le | eq) & ok))] = pd.NA
+    met, proven = checks.meets_level(val, cmp_, lev, lower)
+    meets = pd.arrays.BooleanArray(met, ~proven)
+    gap = checks.level_gap(val, cmp_, lev)
+    level_known = ~np.isnan(lev)
     g = criteria_grid(ds, cache)
     return pd.DataFrame({
         "unit_code": c["unit_codes"][ui], "year": c["years"][yi], "indicator_code": c["codes"][ii], "value": val,

@@ -57,6 +57,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nrlib.core.vnformat import fmt_number
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -156,6 +158,11 @@ LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-
 #: range bounds, in E_RANGE messages
 BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
 
+#: how a problem message names a data element (:meth:`nrlib.reference.outline.Outline.element_label`)
+ELEMENT_LABELS = {"metric": "{code} ({label})", "indicator": "chỉ tiêu {code}"}
+#: how a value made comparable across units is shown in W_OUTLIER (``per``)
+COMPARISON_SUFFIX = {"share": " % của {whole}", "per_household": " {unit} / 1.000 {whole_unit}", "raw": " {unit}"}
+
 NO_CODE = "(để trống)"
 #: what a problem message says instead of quoting a personal cell (a name, a phone number)
 PERSONAL_REDACTED = "(thông tin cá nhân, không trích dẫn)"
@@ -200,6 +207,32 @@ def printable(text: str) -> str:
     line breaks and tabs become spaces, other control characters (escape sequences, carriage returns,
     bidirectional overrides) ``?``."""
     return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "?", str(text))
+
+
+def outlier_params(*, what: str, year: int, value: float, median: float, n: int, z: float,
+                   display: tuple[float, str]) -> dict:
+    """The ``W_OUTLIER`` message's parameters: ``value`` and ``median`` are comparable values, shown as
+    ``display`` says (``(factor, suffix)``, :meth:`nrlib.reference.outline.Outline.comparison_display`)."""
+    factor, per = display
+    return {"what": what, "year": year, "value": fmt_number(factor * value, 2, trim=True), "per": per,
+            "median": fmt_number(factor * median, 2, trim=True), "n": int(n), "z": fmt_number(z, 1, trim=True)}
+
+
+def yoy_params(*, what: str, year: int, prev_year: int, change: float, prev: str, value: str, band: float) -> dict:
+    """The ``W_YOY_JUMP`` message's parameters (``prev`` and ``value`` already as the cell shows them)."""
+    return {"what": what, "year": year, "prev_year": prev_year, "prev": prev, "value": value,
+            "change": ("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + " %",
+            "band": fmt_number(100 * band, 0) + " %"}
+
+
+def declared_vs_measured_params(*, criterion_no: int, year: int, declared: str, indicator_code: str, value: float,
+                                unit: str, comparison: str, level: float, derived: bool) -> dict:
+    """The ``W_DECLARED_VS_MEASURED`` message's parameters."""
+    unit = unit or ""
+    return {"criterion_no": int(criterion_no), "year": int(year), "declared": declared,
+            "indicator_code": indicator_code, "value": fmt_number(value, 2, trim=True),
+            "unit": " %" if unit == "%" else (" " + unit if unit else ""), "comparison": comparison,
+            "level": fmt_number(level, 2, trim=True), "bound_note": DERIVED_BOUND_NOTE if derived else ""}
 
 
 def rule(code: str) -> Rule:

@@ -52,12 +52,14 @@ def build_lookup(labels: Mapping[str, str] | Iterable[str]) -> dict[str, str]:
     return lookup
 
 
-def slugify(text: str) -> str:
-    """ASCII file-name slug: ``"Xã Gia Kiệm"`` → ``"xa-gia-kiem"``.
+def slugify(text: str, max_length: int = 60) -> str:
+    """ASCII file-name slug: ``"Xã Gia Kiệm"`` → ``"xa-gia-kiem"`` (templates, reports, heading ids).
 
+    Method: diacritics removed (``đ`` → ``d``), lower case, every run of
+    characters outside ``[a-z0-9]`` becomes one ``-``, cut to ``max_length``.
     Only ``[a-z0-9-]`` survive, so a slug can never carry a path separator
-    or a leading dash.
+    or a leading dash; an empty result becomes ``"x"``.
     """
-    s = strip_diacritics(unicodedata.normalize("NFC", text)).lower()
+    s = strip_diacritics(unicodedata.normalize("NFC", str(text))).lower()
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s or "x"
+    return s[:max_length].rstrip("-") or "x"

@@ -34,7 +34,7 @@ from nrlib.analysis import results
 from nrlib.analysis import thresholds
 from nrlib.dataset import Dataset
 from nrlib.exceptions import NrlibError
-from nrlib.reference import _unit_types
+from nrlib.reference import unit_types
 from nrlib.core.vnformat import MISSING, fmt_number, fmt_percent, sort_vietnamese
 
 # --------------------------------------------------------------------------- labels and colours
@@ -135,7 +135,7 @@ def _flags(ds):
 
 
 def _households(ds) -> str:
-    return campaign.household_code(ds, cache=analysis_cache(ds))
+    return ds.outline.household_metric
 
 
 # --------------------------------------------------------------------------- units and years
@@ -148,7 +148,7 @@ def unit_names(ds: Dataset) -> dict[str, str]:
 
 def unit_sort_name(name: str) -> str:
     """A unit's name without its type prefix ("Xã ", "Thị trấn ", "Phường "), for ordering."""
-    for prefix in sorted(_unit_types()["name_prefix"], key=len, reverse=True):
+    for prefix in sorted(unit_types()["name_prefix"], key=len, reverse=True):
         if name.startswith(prefix + " "):
             return name[len(prefix) + 1:]
     return name
@@ -187,7 +187,7 @@ def metric_values(ds: Dataset, code: str, years: tuple[int, int] | None = None, 
     Method: metric values are :func:`nrlib.analysis.campaign.campaign_values`; a rate
     is :func:`nrlib.analysis.campaign.rates` (``scale × numerator / denominator`` of the
     unit-year); with ``per_household`` a count or amount is divided by the
-    unit's households (:func:`nrlib.analysis.campaign.household_metric`) of the same
+    unit's households (``outline.household_metric``) of the same
     year. Without a divisor, ``denominator`` is 1.
     """
     info = metric_info(ds, code)

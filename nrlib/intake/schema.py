@@ -25,6 +25,7 @@ import functools
 
 import pandas as pd
 
+from nrlib.core.checks import OutlierRule
 from nrlib.exceptions import UnknownUnitError
 from nrlib.reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.core.textmatch import build_lookup, match_key
@@ -60,12 +61,10 @@ class Schema:
         self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
         self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
         checks = outline.checks
-        band = dict(checks.get("yoy_band") or {})
-        self.yoy_default = band.pop("default", None)
-        self.yoy_band = band
-        self.outlier_z = checks.get("outlier_robust_z")
-        self.outlier_min_units = checks.get("outlier_min_units")
-        self.outlier_mad_floor = checks.get("outlier_mad_floor")
+        self.outlier_rule = OutlierRule.from_checks(checks)
+        self.comparison_basis = outline.comparison_basis
+        self._display = {code: outline.comparison_display(code, self.indicator_info.get(code, {}).get("unit"))
+                         for code in self.comparison_basis}
         self.declared_vs_measured = bool(checks.get("declared_vs_measured", True))
         self.sample_key = match_key(outline.sample_marker)
         self._levels: dict = {}
@@ -80,6 +79,10 @@ class Schema:
             if unit is not None:
                 self.ntm_applies(unit)
                 self.levels_for(unit)
+
+    def comparison_display(self, code: str) -> tuple[float, str]:
+        """How a comparable value of ``code`` is shown in messages (:meth:`Outline.comparison_display`)."""
+        return self._display[code]
 
     def reads_sheet(self, name: str) -> bool:
         """Whether a workbook sheet of this name is one of the outline's (and must be parsed)."""

@@ -22,67 +22,18 @@ share (:func:`cell_text`, :func:`show_value`, :func:`show_number`) live here too
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from nrlib.core import labels
 from nrlib.intake.reader import Sheet, cell_ref, parse_date, parse_number
 from nrlib.intake.schema import cached_match_key
-from nrlib.core.vnformat import fmt_date, fmt_number
+from nrlib.intake.locate import Header, Run
+from nrlib.intake.result import cell_text, show_number, show_value
 
-if TYPE_CHECKING:       # annotations only: validate imports this module, never the reverse at run time
-    from nrlib.intake.validate import Run
-
-
-# ----------------------------------------------------------------------------- cell helpers
-
-
-def cell_text(v) -> str | None:
-    """A cell as trimmed NFC text; whole floats without ``.0``; blanks None."""
-    import unicodedata
-
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return str(v).upper()
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else f"{v:.15g}"
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    s = unicodedata.normalize("NFC", str(v)).strip()
-    return s or None
 
 
 def range_rules(rules: dict) -> list[tuple[str, float]]:
     """The range rules that apply (``ge``, ``min``, ``gt``, ``max``) as ``(name, bound)`` pairs."""
     return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max") if rules.get(name) is not None]
-
-
-def show_value(v) -> str:
-    """A raw cell value as a user sees it, shortened for messages."""
-    if isinstance(v, float):
-        return fmt_number(v, 6, trim=True)
-    if isinstance(v, (dt.date, dt.datetime)):
-        return fmt_date(v)
-    s = cell_text(v) or ""
-    return s if len(s) <= 60 else s[:57] + "…"
-
-
-def show_number(x: float) -> str:
-    """A number as messages show it: Vietnamese format, at most 6 decimals, no trailing zeros."""
-    return fmt_number(x, 6, trim=True)
-
-
-@dataclass
-class Header:
-    """Where a sheet's header was found (0-based): its row, the first data row, the column of each
-    column key and of each year."""
-
-    row: int
-    data_start: int
-    cols: dict          # column key -> col index
-    years: dict         # year -> col index
 
 
 # ----------------------------------------------------------------------------- sheets

@@ -29,232 +29,14 @@ with earlier years and with other units) are in :mod:`nrlib.intake.plausibility`
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass, field
-
-import pandas as pd
-
 from nrlib.core import labels
-from nrlib.intake.reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding, parse_number
-from nrlib.intake.schema import Schema, cached_match_key, compile_schema, registry_unit
 from nrlib.core.textmatch import match_key
-from nrlib.intake.sheets import READERS, Header, cell_text, show_number, show_value
-
-#: how far below the outline's header_row the header may have moved
-HEADER_SEARCH_ROWS = 12
-_YEAR_HEADER = re.compile(r"(?:nam\s*)?(\d{4})")
-_KEY_COLUMN = {"key_value": "label", "criteria_grid": "criterion_no", "indicator_grid": "indicator_code",
-               "metric_grid": "code", "sections": "section_code", "table": None}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of a workbook: where (sheet, cell), which rule, how bad, what to do."""
-
-    sheet: str
-    cell: str
-    rule: str
-    severity: str
-    message: str
-    value: str | None = None
-
-    @property
-    def location(self) -> str:
-        """``"VanDong!D14"``, or the sheet alone for a sheet-level problem."""
-        if self.cell:
-            return f"{self.sheet}!{self.cell}"
-        return self.sheet or "(tệp)"
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "cell": self.cell, "rule": self.rule, "severity": self.severity,
-                "message": self.message, "value": self.value}
-
-
-class ProblemCounts:
-    """``n_errors`` and ``n_warnings`` of an object holding ``problems`` (a result, a file's outcome)."""
-
-    problems: list[Problem]
-
-    @property
-    def n_errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
-
-
-@dataclass
-class Result(ProblemCounts):
-    """What a workbook holds and what is wrong with it.
-
-    ``unit_code`` is the unit the workbook names (ThongTin), when it is in the
-    registry; ``values`` has one dict per outline row and year (``value`` None
-    when blank); ``cells`` maps ``(data_element, year)`` and
-    ``("criterion", no, year)`` to the cell they were read from.
-    """
-
-    unit_code: str | None = None
-    outline_version: str | None = None
-    is_sample: bool = False
-    info: dict = field(default_factory=dict)
-    values: list[dict] = field(default_factory=list)
-    criteria_status: list[dict] = field(default_factory=list)
-    proposals: list[dict] = field(default_factory=list)
-    narratives: list[dict] = field(default_factory=list)
-    notes: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    cells: dict = field(default_factory=dict)
-
-
-    @property
-    def accepted(self) -> bool:
-        return self.n_errors == 0
-
-    def problems_frame(self) -> pd.DataFrame:
-        cols = ["sheet", "cell", "rule", "severity", "message", "value"]
-        return pd.DataFrame([p.as_dict() for p in self.problems], columns=cols)
-
-
-class Run:
-    """State of one validation: the workbook, the schema, the result and problems found so far
-    (:mod:`nrlib.intake.plausibility` adds its warnings through :meth:`add`)."""
-
-    def __init__(self, book: Workbook, schema: Schema):
-        self.book = book
-        self.s = schema
-        self.res = Result()
-        #: (sheet, cell) of cells holding personal data (outline: ``personal``, ``personal_if``)
-        self.personal: set[tuple[str, str]] = set()
-
-    # -- problems
-    def add(self, rule: str, sheet: str, cell: str = "", raw=None, /, **params) -> None:
-        """Record a problem; ``raw`` is the cell's value as read, ``params`` fill the message."""
-        r = labels.rule(rule)
-        self.res.problems.append(Problem(sheet=sheet, cell=cell, rule=rule, severity=r.severity,
-                                         message=r.template.format(**params),
-                                         value=None if raw is None else cell_text(raw)))
-
-    # -- header
-    def header(self, sheet: Sheet, spec: dict) -> Header | None:
-        """Find the header row by its labels (and year columns), near the outline's ``header_row``."""
-        columns = [c for c in spec["columns"] if c.get("label")]
-        lookup = self.s.header_lookup(spec)
-        key = _KEY_COLUMN[spec["layout"]]
-        has_years = any(c["key"] == "years" for c in spec["columns"])
-        need = max(1, math.ceil(len(columns) / 2))
-        last = min(sheet.nrows, int(spec.get("header_row", 1)) + HEADER_SEARCH_ROWS)
-        for r in range(last):
-            cols, years, dups = self._map_row(sheet, r, lookup, has_years)
-            if (key not in cols) if key else (len(cols) < need):
-                continue
-            data_start = r + 1
-            incomplete = (has_years and any(y not in years for y in self.s.years)) or len(cols) < len(columns)
-            if incomplete and r + 1 < sheet.nrows and sheet.value(r + 1, cols.get(key, 0)) is None:
-                # a two-row header (e.g. "Năm" merged above the years): the row below holds labels, not data
-                cols2, years2, dups2 = self._map_row(sheet, r + 1, lookup, has_years)
-                added = {k: v for k, v in cols2.items() if k not in cols}
-                added_years = {k: v for k, v in years2.items() if k not in years}
-                if added or added_years:
-                    cols.update(added)
-                    years.update(added_years)
-                    dups += dups2
-                    data_start = r + 2
-            for ref, label in dups:
-                self.add("E_COLUMN_DUPLICATE", sheet.name, ref, label=label)
-            return Header(row=r, data_start=data_start, cols=cols, years=years)
-        label = next((c["label"] for c in columns if c["key"] == key), columns[0]["label"] if columns else "")
-        self.add("E_HEADER_MISSING", sheet.name, "", label=label)
-        return None
-
-    def _map_row(self, sheet: Sheet, r: int, lookup: dict, has_years: bool) -> tuple[dict, dict, list]:
-        cols: dict = {}
-        years: dict = {}
-        dups: list = []
-        row = sheet.rows[r] if r < sheet.nrows else []
-        for c, v in enumerate(row):
-            t = cell_text(v)
-            if t is None:
-                continue
-            k = cached_match_key(t)
-            target, key = (cols, lookup[k]) if k in lookup else (years, None)
-            if key is None:
-                m = _YEAR_HEADER.fullmatch(k) if has_years else None
-                if not (m and int(m.group(1)) in self.s.years):
-                    continue
-                key = int(m.group(1))
-            if key in target:
-                dups.append((cell_ref(r, c), t))
-            else:
-                target[key] = c
-        return cols, years, dups
-
-    def check_years(self, sheet: Sheet, hdr: Header) -> None:
-        for y in self.s.years:
-            if y not in hdr.years:
-                self.add("E_YEAR_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}", year=y)
-
-    # -- rows by code
-    def rows_by_code(self, sheet: Sheet, hdr: Header, key: str, lookup: dict, what: str,
-                     data_cols: list[int], expected) -> dict:
-        """``{canonical code: row index}``; reports unknown, duplicated and missing rows."""
-        code_col = hdr.cols[key]
-        found: dict = {}
-        for r in range(hdr.data_start, sheet.nrows):
-            raw = sheet.value(r, code_col)
-            t = cell_text(raw)
-            has_data = not sheet.row_is_blank(r, data_cols)
-            canon = lookup.get(cached_match_key(t)) if t is not None else None
-            if canon is None:
-                if has_data:
-                    self.add("E_ROW_UNKNOWN", sheet.name, cell_ref(r, code_col), raw, code=t or labels.NO_CODE)
-                continue
-            if canon in found:
-                self.add("E_ROW_DUPLICATE", sheet.name, cell_ref(r, code_col), raw, what=what, code=t,
-                         first_row=found[canon] + 1)
-                continue
-            found[canon] = r
-        for code in expected:
-            if code not in found:
-                self.add("E_ROW_MISSING", sheet.name, "", what=what, code=str(code))
-        return found
-
-    def note(self, sheet: Sheet, hdr: Header, r: int, row_code) -> None:
-        c = hdr.cols.get("note")
-        if c is not None:
-            t = cell_text(sheet.value(r, c))
-            if t:
-                self.res.notes.append({"sheet": sheet.name, "row_code": str(row_code), "text": t})
-
-    def number(self, sheet: Sheet, r: int, c: int, what: str, *, integer=False, percent=False,
-               required=False) -> float | None:
-        raw = sheet.value(r, c)
-        ref = cell_ref(r, c)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if required:
-                self.add("E_REQUIRED", sheet.name, ref, what=what)
-            return None
-        reading = parse_number(raw, integer=integer, allow_percent=percent)
-        if not reading.ok:
-            self.add("E_TYPE_NUMBER", sheet.name, ref, raw, what=what, value=show_value(raw))
-            return None
-        if reading.ambiguous:
-            self.add("W_NUMBER_AMBIGUOUS", sheet.name, ref, raw, what=what, value=show_value(raw),
-                     reading=show_number(reading.value), why=labels.AMBIGUOUS_WHY[reading.ambiguous])
-        v = reading.value
-        if integer and abs(v - round(v)) > 1e-9:
-            self.add("E_INTEGER", sheet.name, ref, raw, what=what, value=show_number(v))
-        return v
-
-    def bounds(self, sheet: str, ref: str, v: float | None, bounds: list, what: str, raw=None) -> None:
-        """``E_RANGE`` unless ``v`` is within ``bounds`` (from :func:`nrlib.intake.sheets.range_rules`)."""
-        if v is None:
-            return
-        for name, b in bounds:
-            if not (v > b if name == "gt" else v <= b if name == "max" else v >= b):
-                self.add("E_RANGE", sheet, ref, raw if raw is not None else v, what=what, value=show_number(v),
-                         bound=labels.BOUNDS[name].format(x=show_number(b)))
+from nrlib.intake import plausibility
+from nrlib.intake.locate import Run
+from nrlib.intake.reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding
+from nrlib.intake.result import Result, show_value
+from nrlib.intake.schema import Schema, cached_match_key, compile_schema, registry_unit
+from nrlib.intake.sheets import READERS
 
 
 # ----------------------------------------------------------------------------- workbook
@@ -294,13 +76,11 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     _redact_personal(run)
     run.res.is_sample = _is_sample(run, sheets)
     unit = _check_unit_and_version(run, claims or [])
-    from nrlib.intake.plausibility import check_declared_vs_measured, check_outliers, check_yoy
-
     if unit is not None:
-        check_declared_vs_measured(run, unit)
-    check_yoy(run)
+        plausibility.check_declared_vs_measured(run.res, schema, unit)
+    plausibility.check_yoy(run.res, schema)
     if peers is not None:
-        check_outliers(run.res, schema, peers)
+        plausibility.check_outliers(run.res, schema, peers)
     return run.res
 
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from nrlib.core.textmatch import slugify
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_date_long, fmt_number
 
 __all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "record", "sample_banner", "short", "year_ranges"]
@@ -51,8 +52,6 @@ def text(v: Any) -> str:
 
 def anchor_id(label: str) -> str:
     """An ASCII id for a heading from its (trusted) label."""
-    from nrlib.reports import slugify
-
     return slugify(label)
 
 

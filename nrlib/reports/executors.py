@@ -1,6 +1,6 @@
 """Where the reports of a batch are rendered: worker processes here, or a Dask cluster.
 
-:func:`nrlib.reports.run_reports` hands its jobs to an executor and gets back
+:func:`nrlib.reports.batch.run_reports` hands its jobs to an executor and gets back
 ``(index, ReportResult)`` pairs as reports finish; progress lines, failure
 handling and the index page are the batch runner's, the same for every
 executor.
@@ -8,7 +8,7 @@ executor.
 * :class:`LocalExecutor` — worker processes on this machine
   (``concurrent.futures.ProcessPoolExecutor`` started from a fork server,
   never a fork of this process, which may hold DuckDB's threads). Each
-  report is rendered by :func:`nrlib.reports.render_report` straight into the
+  report is rendered by :func:`nrlib.reports.render.render_report` straight into the
   output folder.
 * :class:`DaskExecutor` — the workers of a ``dask.distributed`` cluster
   (``nrlib reports --executor dask --scheduler tcp://host:8786``). Workers
@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Iterator
 
 from nrlib.exceptions import NrlibError
-from nrlib.reports import ReportJob, ReportResult, failed_result, render_report
+from nrlib.reports.jobs import ReportJob, ReportResult, failed_result
+from nrlib.reports.render import render_report
 
 EXECUTORS = ("local", "dask")
 
@@ -229,7 +230,7 @@ def render_remote(job: RemoteJob, snapshot, warm: bool = True) -> RemoteOutcome:
     """Render one report on a cluster worker (runs there; see :class:`DaskExecutor`).
 
     Method: write the snapshot (once per worker) and the notebook to the
-    worker's scratch space, render with :func:`nrlib.reports.render_report`
+    worker's scratch space, render with :func:`nrlib.reports.render.render_report`
     into a private folder, with kernels told to read the store from the
     snapshot (:data:`nrlib.store.snapshot.SNAPSHOT_ENV`), and return the files'
     bytes. The private folder is removed.
@@ -278,7 +279,7 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_outcome(job: ReportJob, outcome: RemoteOutcome) -> ReportResult:
-    """Write a worker's files where :func:`nrlib.reports.render_report` would have; return the result.
+    """Write a worker's files where :func:`nrlib.reports.render.render_report` would have; return the result.
 
     Destinations come from ``job`` (this machine's plan), never from the
     worker; the bookkeeping is the local runner's: a success removes the

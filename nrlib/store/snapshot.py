@@ -26,6 +26,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nrlib.exceptions import StoreError
+from nrlib.store.connection import missing_store_message, resolve_db_path, store_lock
+
 SNAPSHOT_ENV = "NRLIB_STORE_SNAPSHOTS"
 
 
@@ -59,8 +62,6 @@ def _sha256(path: Path) -> str:
 
 def _copy_store(db_path: Path, dest: Path) -> None:
     """Copy the store file (and its write-ahead log, folded in) to ``dest``."""
-    from nrlib.store import store_lock
-
     wal = db_path.with_name(db_path.name + ".wal")
     try:
         lock = store_lock(db_path, quiet=True)
@@ -97,9 +98,9 @@ def take_snapshot(db_path: str | Path, shared_dir: str | Path | None = None) -> 
         written there (named by its checksum) and only its path travels.
         Default: the snapshot's bytes travel.
     """
-    from nrlib.reports.params import resolve_db_path
-
     db = resolve_db_path(db_path)
+    if not db.is_file():
+        raise StoreError(missing_store_message(db))
     with tempfile.TemporaryDirectory(prefix="nrlib-snapshot-") as tmp:
         copy = Path(tmp) / "store.duckdb"
         _copy_store(db, copy)

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nrlib.analysis.campaign import household_metric
 from nrlib.dataset import Dataset, empty_frame
 from nrlib.reference import load_criteria, load_outline, resolve_levels
 
@@ -135,7 +134,7 @@ def _campaign_values(outline, units, years, rng):
     t = np.arange(ny)[None, :]
     frac = t / max(ny - 1, 1)
     metrics = outline.metrics.set_index("code")
-    hh_code = household_metric(outline)
+    hh_code = outline.household_metric
     h0 = np.clip(rng.lognormal(np.log(3000), 0.5, n), 400, 25_000)[:, None]
     hh = np.round(h0 * (1 + rng.uniform(0.005, 0.03, n)[:, None]) ** t)
     out = {hh_code: hh}
@@ -358,11 +357,11 @@ def synthetic_units(n_units: int, *, province_code: str | int | None = None, see
     reached; the last district taken is cut to fit. Same arguments, same
     units. Columns as :func:`nrlib.load_units`, sorted by unit code.
     """
-    from nrlib.reference import _divisions, load_province_units, load_units
+    from nrlib.reference import load_province_units, load_units, registry_divisions
 
     if n_units < 1:
         raise ValueError("n_units must be at least 1")
-    provinces = _divisions()
+    provinces = registry_divisions()
     if province_code is not None:
         code = int(load_province_units(province_code)["province_code"].iloc[0])  # the registry's error if unknown
         provinces = [p for p in provinces if p["code"] == code]

@@ -171,7 +171,7 @@ def _rows_of(db: Path, submission_id: int) -> dict:
 
 MIGRATING_INGEST = '''
 import sys
-from nrlib import store
+from nrlib.store import migrations as store
 def _m2_comments(con):
     """Add a table of reviewer comments."""
     con.execute("CREATE TABLE comments (submission_id INTEGER, text VARCHAR)")
@@ -391,13 +391,13 @@ def test_a_report_notebook_that_raises_fails_alone_and_says_where(report_store, 
     import json
     import re
 
-    from nrlib import reports
     from nrlib.cli import main
+    from nrlib.reports import jobs
 
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
     (nb_dir / "report_unit.ipynb").write_text(json.dumps(RAISING_NOTEBOOK), encoding="utf-8")
-    monkeypatch.setattr(reports, "notebooks_dir", lambda: nb_dir)
+    monkeypatch.setattr(jobs, "notebooks_dir", lambda: nb_dir)
     out = tmp_path / "reports"
     stale = out / "units" / f"{OTHER}_xa-quang-trung.html"
     stale.parent.mkdir(parents=True)

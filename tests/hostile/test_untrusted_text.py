@@ -300,7 +300,7 @@ def test_a_claimed_unit_or_a_manifest_name_never_leads_outside_the_raw_folder(tm
 
 
 def test_report_paths_come_from_codes_and_slugs_only(tmp_path):
-    from nrlib.reports import ReportJob
+    from nrlib.reports.jobs import ReportJob
 
     job = ReportJob("unit", "26308", "../../etc/<b>Xã</b> Gia\x00Kiệm", {}, tmp_path)
     assert job.html_path.parent == tmp_path.resolve() / "units"

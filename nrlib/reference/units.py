@@ -1,0 +1,199 @@
+"""The unit registry: communes of any district by GSO code, their types, regions and history in the period."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import pandas as pd
+
+from nrlib.exceptions import ReferenceDataError, UnknownDistrictError, UnknownUnitError
+from nrlib.reference.files import REGIONS_FILE, UNIT_HISTORY_FILE, UNIT_TYPES_FILE, read_csv, reference_file
+
+
+@functools.lru_cache(maxsize=1)
+def registry_divisions() -> list[dict]:
+    """The registry as ``vietnam-provinces`` ships it: provinces, each with its districts and their wards."""
+    import vietnam_provinces
+
+    with open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def unit_types() -> pd.DataFrame:
+    """The unit types (xã, thị trấn, phường): name prefix, label and whether the NTM criteria apply."""
+    df = read_csv(str(reference_file(UNIT_TYPES_FILE))).copy()
+    df["ntm_applies"] = df["ntm_applies"].str.lower() == "true"
+    return df
+
+
+@functools.lru_cache(maxsize=4)
+def _type_prefixes(path: str) -> tuple[tuple[str, str], ...]:
+    """(name prefix + space, unit_type), longest prefix first."""
+    df = read_csv(path)
+    pairs = sorted(zip(df["name_prefix"], df["unit_type"]), key=lambda p: -len(p[0]))
+    return tuple((prefix + " ", utype) for prefix, utype in pairs)
+
+
+def _type_from_name(name: str) -> str:
+    # vietnam-provinces 0.6.0 labels every ward-level unit 'xã'; the name's
+    # prefix ("Thị trấn ...", "Phường ...") is the reliable source.
+    for prefix, utype in _type_prefixes(str(reference_file(UNIT_TYPES_FILE))):
+        if name.startswith(prefix):
+            return utype
+    raise ReferenceDataError(f"unit {name!r}: type not recognised from its name")
+
+
+def _regions() -> pd.DataFrame:
+    return read_csv(str(reference_file(REGIONS_FILE)))
+
+
+def _unit_rows(province: dict, district: dict) -> list[dict]:
+    return [dict(r) for r in _unit_rows_cached(province["code"], district["code"])]
+
+
+@functools.lru_cache(maxsize=1024)
+def _unit_rows_cached(province_code: int, district_code: int) -> tuple[dict, ...]:
+    province = next(p for p in registry_divisions() if p["code"] == province_code)
+    district = next(d for d in province["districts"] if d["code"] == district_code)
+    return tuple(_build_unit_rows(province, district))
+
+
+def _build_unit_rows(province: dict, district: dict) -> list[dict]:
+    types = unit_types()
+    regions = _regions().set_index("province_code")
+    pcode = f"{province['code']:02d}"
+    region = regions.loc[pcode] if pcode in regions.index else None
+    label = dict(zip(types["unit_type"], types["label"]))
+    rows = []
+    for w in district["wards"]:
+        utype = _type_from_name(w["name"])
+        rows.append({
+            "unit_code": f"{w['code']:05d}", "name": w["name"], "unit_type": utype, "unit_type_label": label[utype],
+            "district_code": f"{district['code']:03d}", "district_name": district["name"],
+            "province_code": pcode, "province_name": province["name"],
+            "region_code": None if region is None else region["region_code"],
+            "region_name": None if region is None else region["region_name"],
+        })
+    return rows
+
+
+def _normalise_code(code: int | str, width: int, what: str) -> str:
+    s = str(code).strip()
+    if not s.isdigit():
+        raise UnknownDistrictError(f"mã {what} không hợp lệ: {code!r} (cần một số) / invalid {what} code {code!r}: expected digits")
+    return s.zfill(width)
+
+
+def load_units(district_code: int | str) -> pd.DataFrame:
+    """Commune-level units (xã, thị trấn, phường) of a district, from the GSO registry.
+
+    Source: ``vietnam-provinces`` 0.6.0 (administrative divisions before the
+    2025 reorganisation), with unit types taken from the names (the package
+    calls every unit 'xã') and the region from ``regions.csv``.
+
+    Parameters
+    ----------
+    district_code : int or str
+        GSO district code, e.g. ``738`` or ``"738"`` (Thống Nhất, Đồng Nai).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_code`` (5-digit str), ``name``, ``unit_type`` (``xa``,
+        ``thi_tran``, ``phuong``: the type today; see :func:`unit_years` for
+        the type in a given year), ``unit_type_label``, ``district_code``,
+        ``district_name``, ``province_code``, ``province_name``,
+        ``region_code``, ``region_name``; sorted by unit code.
+
+    Raises
+    ------
+    UnknownDistrictError
+        When no district has that code.
+    """
+    code = int(_normalise_code(district_code, 3, "huyện/district"))
+    for p in registry_divisions():
+        for d in p["districts"]:
+            if d["code"] == code:
+                return pd.DataFrame(_unit_rows(p, d)).sort_values("unit_code", ignore_index=True)
+    raise UnknownDistrictError(
+        f"không tìm thấy huyện có mã {district_code} trong danh mục đơn vị hành chính / "
+        f"no district with GSO code {district_code!r} in the unit registry (vietnam-provinces 0.6.0)")
+
+
+def load_province_units(province_code: int | str) -> pd.DataFrame:
+    """Every commune-level unit of a province (same columns as :func:`load_units`)."""
+    code = int(_normalise_code(province_code, 2, "tỉnh/province"))
+    for p in registry_divisions():
+        if p["code"] == code:
+            rows = [r for d in p["districts"] for r in _unit_rows(p, d)]
+            return pd.DataFrame(rows).sort_values("unit_code", ignore_index=True)
+    raise UnknownDistrictError(
+        f"không tìm thấy tỉnh có mã {province_code} / no province with GSO code {province_code!r}")
+
+
+@functools.lru_cache(maxsize=1)
+def _ward_index() -> dict[int, tuple[dict, dict]]:
+    """ward code -> (province, district) records of the registry."""
+    return {w["code"]: (p, d) for p in registry_divisions() for d in p["districts"] for w in d["wards"]}
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_unit_cached(code: int) -> dict | None:
+    hit = _ward_index().get(code)
+    if hit is None:
+        return None
+    return next(r for r in _unit_rows(*hit) if r["unit_code"] == f"{code:05d}")
+
+
+def find_unit(unit_code: int | str) -> dict:
+    """One unit's registry row (as a dict) by its GSO code; raises :class:`UnknownUnitError`."""
+    s = str(unit_code).strip()
+    if s.isdigit() and s.isascii():
+        row = _find_unit_cached(int(s))
+        if row is not None:
+            return dict(row)
+    raise UnknownUnitError(f"không có đơn vị mã {unit_code!r} trong danh mục / no unit with GSO code {unit_code!r} in the registry")
+
+
+def load_unit_history() -> pd.DataFrame:
+    """Changes of units inside the period: ``unit_code, valid_from, valid_to, name, unit_type, note, source``."""
+    df = read_csv(str(reference_file(UNIT_HISTORY_FILE))).copy()
+    for col in ("valid_from", "valid_to"):
+        df[col] = pd.to_datetime(df[col].replace("", None)).dt.date
+    return df
+
+
+def unit_years(units: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Each unit's name and type in each year, with whether the NTM criteria apply.
+
+    Method: a unit's type in a year is its type on 31 December of that year,
+    from ``unit_history.csv`` where the unit has a record valid on that date,
+    else the registry's. Thị trấn Dầu Giây (formed 01/07/2019) is therefore
+    xã Xuân Thạnh for 2016-2018 and a town, outside the NTM criteria, from 2019.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_code, year, name, unit_type, ntm_applies``.
+    """
+    history = load_unit_history()
+    types = unit_types().set_index("unit_type")
+    cols = ["unit_code", "year", "name", "unit_type", "ntm_applies"]
+    base = units[["unit_code", "name", "unit_type"]].merge(pd.DataFrame({"year": [int(y) for y in years]}), how="cross")
+    if not history.empty and not base.empty:
+        # the history record valid on 31 December of each year, where there is one
+        h = history[history["unit_code"].isin(set(base["unit_code"]))]
+        if not h.empty:
+            pairs = base[["unit_code", "year"]].merge(h, on="unit_code")
+            end = pd.to_datetime(pairs["year"].astype(str) + "-12-31").dt.date
+            valid = (pairs["valid_from"].isna() | (pairs["valid_from"] <= end)) & \
+                    (pairs["valid_to"].isna() | (end <= pairs["valid_to"]))
+            hit = pairs[valid].drop_duplicates(["unit_code", "year"], keep="last")
+            hit = hit[["unit_code", "year", "name", "unit_type"]].rename(columns={"name": "_n", "unit_type": "_t"})
+            base = base.merge(hit, on=["unit_code", "year"], how="left")
+            base["name"] = base["_n"].fillna(base["name"])
+            base["unit_type"] = base["_t"].fillna(base["unit_type"])
+            base = base.drop(columns=["_n", "_t"])
+    base["ntm_applies"] = base["unit_type"].map(types["ntm_applies"]).astype(bool)
+    return base[cols].reset_index(drop=True)

@@ -1,0 +1,125 @@
+"""Rendering one report: papermill runs its notebook in a (warm) kernel, then it is exported to one HTML file."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from nrlib import config
+from nrlib.reports.jobs import ReportJob, ReportResult, one_line
+
+
+def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_template: str | None = None,
+                  kernel_env: dict[str, str] | None = None) -> ReportResult:
+    """Run one report notebook with papermill and export it to HTML (in this process).
+
+    ``kernel_template`` is the socket of a warm kernel template
+    (:mod:`nrlib.reports.warmstart`): the kernel is forked from it instead of started
+    cold. ``kernel_env`` adds variables to the kernel's environment. On success the executed notebook (with ``metadata.nrlib``: parameters,
+    data version, timing) is kept under ``notebooks/`` and the HTML written;
+    on failure the executed notebook goes to ``failed/`` (papermill marks the
+    failing cell), a stale HTML of the same report is removed, and the
+    result names the failing cell. Never raises for a failing notebook.
+    """
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from nrlib.reports.html_export import export_html, lift_record, write_html
+
+    t0 = time.perf_counter()
+    base = dict(kind=job.kind, code=job.code, name=job.name)
+    work = job.out_dir / ".work"
+    work.mkdir(parents=True, exist_ok=True)
+    tmp = work / f"{job.kind}_{job.stem}.{os.getpid()}.ipynb"
+    kernel_log = tmp.with_suffix(".kernel.log")
+    try:
+        pm.execute_notebook(str(job.notebook), str(tmp), parameters=dict(job.parameters),
+                            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                            cwd=str(cwd or config.project_root()),
+                            kernel_manager_class=_kernel_manager_logging_to(kernel_log, kernel_template, kernel_env))
+        nb = nbformat.read(tmp, as_version=4)
+        record = lift_record(nb) or {}
+        page = export_html(nb, record=record)
+        write_html(page, job.html_path)
+        duration = time.perf_counter() - t0
+        nb.metadata["nrlib"] = {**record, "job": {"kind": job.kind, "code": job.code, "html": job.rel_html,
+                                                    "render_seconds": round(duration, 3)}}
+        job.ipynb_path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, job.ipynb_path)
+        tmp.unlink(missing_ok=True)
+        kernel_log.unlink(missing_ok=True)
+        job.failed_path.unlink(missing_ok=True)
+        job.failed_path.with_suffix(".kernel.log").unlink(missing_ok=True)
+        return ReportResult(**base, status="ok", html=job.rel_html, size_bytes=job.html_path.stat().st_size,
+                            duration_s=duration, title=record.get("title"), data_version=record.get("data_version"),
+                            is_sample=bool(record.get("is_sample")))
+    except PapermillExecutionError as exc:
+        failed = _keep_failed(tmp, job)
+        return ReportResult(**base, status="failed", html=None, size_bytes=None,
+                            duration_s=time.perf_counter() - t0, error_name=exc.ename,
+                            error_value=one_line(exc.evalue), cell_index=exc.cell_index,
+                            exec_count=exc.exec_count, cell_source=exc.source,
+                            error_line=_failing_line(exc.traceback), failed_notebook=failed)
+    except Exception as exc:  # kernel died, export failed, disk full: still one failed report, not a crash
+        failed = _keep_failed(tmp, job)
+        return ReportResult(**base, status="failed", html=None, size_bytes=None,
+                            duration_s=time.perf_counter() - t0, error_name=type(exc).__name__,
+                            error_value=one_line(str(exc)), failed_notebook=failed)
+
+
+def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env: dict[str, str] | None = None):
+    """A kernel manager class whose kernel process writes its stderr to ``log_path``.
+
+    The kernel's own log lines (e.g. ipykernel's warning about TCP transport)
+    would otherwise interleave with the progress lines; cell outputs are not
+    affected (they travel over the kernel protocol). The log is kept next to
+    a failed notebook, since it holds the cause when a kernel dies. With
+    ``template``, the kernel is forked from that warm template
+    (:func:`nrlib.reports.warmstart.relay_command`); ``env`` is added to the kernel's
+    environment.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    from nrlib.reports.warmstart import relay_command
+
+    class _LoggingKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if env:
+                kw["env"] = {**(kw.get("env") or os.environ), **env}
+            with open(log_path, "ab") as fh:  # the child keeps its own copy of the descriptor
+                kw["stderr"] = fh
+                return await super()._async_launch_kernel(relay_command(kernel_cmd, template), **kw)
+
+    return _LoggingKernelManager
+
+
+def _failing_line(traceback: list[str] | None) -> str | None:
+    """The cell's line that raised, from IPython's traceback (``----> 3 ds = ...``)."""
+    from papermill.exceptions import strip_color
+
+    for block in traceback or []:
+        for line in strip_color(block).splitlines():
+            m = re.match(r"^-+>\s*\d+\s(.*)$", line)
+            if m:
+                return m.group(1).strip()
+    return None
+
+
+def _keep_failed(tmp: Path, job: ReportJob) -> str | None:
+    job.html_path.unlink(missing_ok=True)  # never leave an old report looking current
+    job.ipynb_path.unlink(missing_ok=True)
+    job.failed_path.parent.mkdir(parents=True, exist_ok=True)
+    log = tmp.with_suffix(".kernel.log")
+    if log.exists():
+        if log.stat().st_size:
+            shutil.move(str(log), job.failed_path.with_suffix(".kernel.log"))
+        else:
+            log.unlink()
+    if not tmp.exists():
+        return None
+    shutil.move(str(tmp), job.failed_path)
+    return job.failed_path.relative_to(job.out_dir).as_posix()

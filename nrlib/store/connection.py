@@ -1,0 +1,144 @@
+"""Opening the store: its path, the writer's lock, read-only readers that wait for a writer, migrations on open."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from nrlib import config
+from nrlib.core import labels
+from nrlib.exceptions import StoreError
+from nrlib.store import migrations
+
+#: seconds a writer waits for the lock, or a reader for the writer (``$NRLIB_LOCK_TIMEOUT``)
+DEFAULT_TIMEOUT = 120.0
+
+
+def _timeout(timeout: float | None) -> float:
+    if timeout is not None:
+        return float(timeout)
+    return float(os.environ.get("NRLIB_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+
+
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
+
+
+@contextlib.contextmanager
+def store_lock(db_path: str | Path | None = None, timeout: float | None = None, *, quiet: bool = False):
+    """Hold the store's exclusive writer lock (a ``flock`` on ``<store>.lock``).
+
+    Waits up to ``timeout`` seconds (default ``$NRLIB_LOCK_TIMEOUT`` or
+    :data:`DEFAULT_TIMEOUT`), printing once that it waits, then raises
+    :class:`StoreError` asking to re-run. The lock dies with its process, so
+    a killed ingest never leaves the store locked.
+    """
+    db_path = resolve_db_path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    limit = _timeout(timeout)
+    fh = open(lock_path(db_path), "a+")
+    try:
+        deadline = time.monotonic() + limit
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại lệnh "
+                        f"sau ít phút / the store is still being written by another command after {limit:g} s: "
+                        "re-run later") from None
+                if not told and not quiet:
+                    print(labels.LOCK_WAITING.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
+                    told = True
+                time.sleep(0.1)
+        yield db_path
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
+
+
+def resolve_db_path(db_path: str | Path | None) -> Path:
+    return Path(db_path).expanduser().resolve() if db_path else config.default_db_path()
+
+
+def _connect(db_path: Path, read_only: bool, timeout: float | None) -> duckdb.DuckDBPyConnection:
+    limit = _timeout(timeout)
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"không mở được kho dữ liệu {db_path}: {exc} / cannot open the store") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"kho dữ liệu {db_path} đang bận sau {limit:g} giây; hãy chạy lại lệnh / the store is busy "
+                    f"after {limit:g} s: re-run") from exc
+            time.sleep(0.1)
+        except duckdb.Error as exc:
+            raise StoreError(f"không mở được kho dữ liệu {db_path}: {exc} / cannot open the store") from exc
+
+
+def missing_store_message(db_path: Path) -> str:
+    return (f"chưa có kho dữ liệu {db_path}: hãy chạy `nrlib ingest THƯ_MỤC_BIỂU_MẪU` hoặc `make demo` / "
+            f"no store at {db_path}: run `nrlib ingest FOLDER` or `make demo` first")
+
+
+def open_store(db_path: str | Path | None = None, *, read_only: bool = True,
+               timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, migrating an older schema first.
+
+    Parameters
+    ----------
+    db_path : str or Path, optional
+        Default :func:`nrlib.config.default_db_path`.
+    read_only : bool
+        Reports and notebooks open read-only (default). A read-write
+        connection creates the store if needed; hold :func:`store_lock`
+        around it, as :mod:`nrlib.ingest` does.
+    timeout : float, optional
+        Seconds to wait while another process holds the store.
+
+    Raises
+    ------
+    StoreError
+        Missing store (read-only), a store from a newer nrlib, or a store
+        still busy after ``timeout``.
+    """
+    db_path = resolve_db_path(db_path)
+    if read_only:
+        if not db_path.exists():
+            raise StoreError(missing_store_message(db_path))
+        con = _connect(db_path, True, timeout)
+        try:
+            version = migrations.schema_version(con)
+        except BaseException:
+            con.close()
+            raise
+        if version == migrations.SCHEMA_VERSION:
+            return con
+        con.close()
+        if version > migrations.SCHEMA_VERSION:
+            raise migrations.newer_store(version, migrations.SCHEMA_VERSION)
+        with store_lock(db_path, timeout):
+            with _connect(db_path, False, timeout) as c:
+                migrations.migrate(c)
+        return _connect(db_path, True, timeout)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(db_path, False, timeout)
+    try:
+        migrations.migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con

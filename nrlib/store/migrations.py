@@ -1,0 +1,158 @@
+"""The store's schema as migrations: each a function, applied in order in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+
+import duckdb
+
+from nrlib.exceptions import StoreError
+from nrlib.store.sql import audit, now
+
+
+def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
+    """Initial schema.
+
+    Content tables carry no primary key: validation yields one row per cell,
+    and DuckDB's per-row indexes would make the bulk inserts several times
+    slower (tests check the uniqueness instead).
+    """
+    con.execute("""
+        CREATE TABLE submissions (
+            submission_id INTEGER PRIMARY KEY,
+            unit_code VARCHAR,              -- NULL when no unit could be identified
+            district_code VARCHAR,
+            version INTEGER,                -- 1, 2, ... per unit, in order of ingestion
+            file_name VARCHAR NOT NULL,     -- the name it was received under (untrusted text)
+            raw_path VARCHAR NOT NULL,      -- the unchanged copy, relative to the store's folder
+            file_format VARCHAR NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            sha256 VARCHAR NOT NULL UNIQUE,
+            received_date DATE NOT NULL,
+            ingested_at TIMESTAMP NOT NULL,
+            status VARCHAR NOT NULL CHECK (status IN ('accepted', 'rejected')),
+            n_errors INTEGER NOT NULL,
+            n_warnings INTEGER NOT NULL,
+            is_sample BOOLEAN NOT NULL,
+            outline_version VARCHAR,
+            claimed_unit_code VARCHAR,      -- the manifest's or the file name's unit, if any
+            UNIQUE (unit_code, version)
+        )""")
+    con.execute("""
+        CREATE TABLE data_values (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+            data_element VARCHAR NOT NULL, value DOUBLE)""")
+    con.execute("""
+        CREATE TABLE criteria_status (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+            criterion_no INTEGER NOT NULL,
+            status VARCHAR CHECK (status IN ('reached', 'not_reached', 'not_applicable')))""")
+    con.execute("""
+        CREATE TABLE proposals (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, seq INTEGER NOT NULL,
+            kind VARCHAR, name VARCHAR, address VARCHAR, achievement VARCHAR, award_form VARCHAR)""")
+    con.execute("""
+        CREATE TABLE narratives (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, section_code VARCHAR NOT NULL,
+            text VARCHAR)""")
+    con.execute("""
+        CREATE TABLE info (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, key VARCHAR NOT NULL, value VARCHAR)""")
+    con.execute("""
+        CREATE TABLE notes (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, sheet VARCHAR NOT NULL,
+            row_code VARCHAR NOT NULL, text VARCHAR NOT NULL)""")
+    con.execute("""
+        CREATE TABLE problems (
+            submission_id INTEGER NOT NULL, seq INTEGER NOT NULL, unit_code VARCHAR,
+            sheet VARCHAR, cell VARCHAR, rule VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+            message VARCHAR NOT NULL, value VARCHAR)""")
+    con.execute("""
+        CREATE TABLE audit (
+            audit_id INTEGER PRIMARY KEY, changed_at TIMESTAMP NOT NULL, action VARCHAR NOT NULL,
+            submission_id INTEGER, unit_code VARCHAR, file_name VARCHAR, sha256 VARCHAR, detail VARCHAR)""")
+    con.execute("""
+        CREATE VIEW current_submissions AS
+        SELECT s.* FROM submissions s
+        WHERE s.status = 'accepted' AND s.unit_code IS NOT NULL
+          AND s.version = (SELECT max(t.version) FROM submissions t
+                           WHERE t.unit_code = s.unit_code AND t.status = 'accepted')""")
+    con.execute("""
+        CREATE VIEW latest_submissions AS
+        SELECT s.* FROM submissions s
+        WHERE s.unit_code IS NOT NULL
+          AND s.version = (SELECT max(t.version) FROM submissions t WHERE t.unit_code = s.unit_code)""")
+
+
+#: schema migrations, in order; migration ``i`` (0-based) brings a store to version ``i + 1``
+MIGRATIONS = [_m1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's schema version (0 for an empty file)."""
+    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+                      ).fetchall()[0][0]
+    if not has:
+        return 0
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+
+
+def newer_store(current: int, known: int) -> StoreError:
+    """The error for a store made by a newer nrlib than this one."""
+    return StoreError(
+        f"kho dữ liệu dùng lược đồ phiên bản {current}, mới hơn phiên bản {known} mà nrlib này biết; "
+        f"hãy cập nhật nrlib / the store has schema version {current}, newer than this nrlib ({known}): "
+        "upgrade nrlib")
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
+    """Bring the store to the latest schema in one transaction; returns the version reached.
+
+    Raises :class:`StoreError` when the store is newer than this nrlib knows.
+    """
+    migrations = MIGRATIONS if migrations is None else migrations
+    current = schema_version(con)
+    if current > len(migrations):
+        raise newer_store(current, len(migrations))
+    if current == len(migrations):
+        return current
+    if current == 0:
+        _refuse_foreign(con)
+    con.begin()
+    try:
+        if current == 0:
+            con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL, "
+                        "description VARCHAR NOT NULL)")
+        for i in range(current, len(migrations)):
+            fn = migrations[i]
+            fn(con)
+            at = now()
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                        [i + 1, at, (fn.__doc__ or fn.__name__).strip().splitlines()[0]])
+            audit(con, "schema_migrated", detail=f"schema version {i} -> {i + 1}", at=at)
+        con.commit()
+    except duckdb.Error as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise StoreError(f"không nâng cấp được kho dữ liệu lên phiên bản {len(migrations)}: {exc}; kho được giữ "
+                         f"nguyên như trước / could not migrate the store; it is unchanged") from exc
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise
+    return len(migrations)
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
+    """A database with tables but no ``schema_version`` is someone else's: never write into it."""
+    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'main' ORDER BY 1 LIMIT 5").fetchall()]
+    if tables:
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                           ).fetchall()
+        where = path[0][0] if path and path[0][0] else "này"
+        raise StoreError(f"tệp {where} là một cơ sở dữ liệu khác (có bảng {', '.join(tables)}), không phải kho dữ liệu "
+                         "của nrlib; nrlib không ghi vào đó. Hãy chỉ --db tới kho của nrlib hoặc tới một tệp mới / "
+                         f"{where} is another database (tables {', '.join(tables)}), not an nrlib store: nrlib "
+                         "leaves it untouched; point --db at an nrlib store or a new file")
