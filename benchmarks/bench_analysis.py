@@ -32,15 +32,17 @@ TARGET_BUILD_S = 10.0        # building the 10.000-unit synthetic dataset
 
 def _functions(ds):
     """(name, call) of every public analysis function, in pipeline order."""
+    from nrlib.analysis import (
+        campaign,
+        maintenance,
+        quality,
+        ranking,
+        results,
+        rollup,
+        thresholds,
+    )
     from nrlib.analysis import tables as analysis_exports
-    from nrlib.analysis import campaign
-    from nrlib.analysis import maintenance
     from nrlib.present import narrative
-    from nrlib.analysis import quality
-    from nrlib.analysis import ranking
-    from nrlib.analysis import results
-    from nrlib.analysis import rollup
-    from nrlib.analysis import thresholds
 
     unit = str(ds.units["unit_code"].iloc[0])
     return [
@@ -80,12 +82,9 @@ def _district_analysis(ds):
 
     One cache is shared by all calls, as a report does (:mod:`nrlib.core.memo`).
     """
+    from nrlib.analysis import quality, results, rollup, thresholds
     from nrlib.analysis import tables as analysis_exports
     from nrlib.present import narrative
-    from nrlib.analysis import quality
-    from nrlib.analysis import results
-    from nrlib.analysis import rollup
-    from nrlib.analysis import thresholds
 
     cache: dict = {}
     tables = analysis_exports.analysis_tables(ds, cache)
@@ -101,12 +100,8 @@ def _district_analysis(ds):
 
 def _district_analysis_big(ds):
     """The whole analysis of a large dataset: every table and both roll-ups, one shared cache."""
+    from nrlib.analysis import maintenance, quality, results, rollup, thresholds
     from nrlib.analysis import tables as analysis_exports
-    from nrlib.analysis import maintenance
-    from nrlib.analysis import quality
-    from nrlib.analysis import results
-    from nrlib.analysis import rollup
-    from nrlib.analysis import thresholds
 
     cache: dict = {}
     tables = analysis_exports.analysis_tables(ds, cache)

@@ -84,7 +84,7 @@ def _naive(ds, panel, name, values) -> list[float]:
     times = []
     for v in values:
         panel.controls[name].value = v
-        explore_common._CACHE.pop(id(ds), None)
+        explore_common.forget_analyses(ds)
         panel.refresh(raise_errors=True)
         times.append(panel.last_seconds)
     return times
@@ -105,7 +105,7 @@ def run() -> list[dict]:
                      "note": f"{len(ds.units)} units"})
         ex.Panel(ex.overview_view, ds)  # the first FigureWidget loads plotly's widget bundle once per kernel
         for label, view, controls, name, values in _cases(ds):
-            explore_common._CACHE.pop(id(ds), None)
+            explore_common.forget_analyses(ds)
             t0 = time.perf_counter()
             panel = ex.Panel(view, ds, controls)
             t_first = time.perf_counter() - t0

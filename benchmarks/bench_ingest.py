@@ -33,7 +33,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 CACHE = Path(__file__).resolve().parent / "results" / "cache"
 
 

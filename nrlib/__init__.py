@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import importlib
 
-from nrlib.exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
-
-__version__ = "0.1.0"
+from nrlib.core.version import __version__  # noqa: F401 (nrlib.__version__)
+from nrlib.exceptions import (
+    NrlibError,
+    ReferenceDataError,
+    StoreError,
+    UnknownDistrictError,
+    UnknownUnitError,
+)
 
 # public name -> module that defines it
 _API = {

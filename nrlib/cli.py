@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from nrlib import __version__
+    from nrlib.core.version import __version__
 
     return __version__
 

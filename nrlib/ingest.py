@@ -23,12 +23,10 @@ import contextlib
 import csv
 import datetime as dt
 import errno
-import hashlib
 import json
 import multiprocessing
 import os
 import re
-import shutil
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -37,15 +35,20 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from nrlib.core import labels
-
 from nrlib import store
+from nrlib.core import labels
+from nrlib.core.files import atomic_write, sha256_file
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
-from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
-from nrlib.intake.schema import Schema, compile_schema
+from nrlib.intake.reader import (
+    SUPPORTED_SUFFIXES,
+    WorkbookReadError,
+    parse_date,
+    read_workbook,
+)
 from nrlib.intake.result import Problem, ProblemCounts, Result
+from nrlib.intake.schema import Schema, compile_schema
 from nrlib.intake.validate import validate_workbook
 
 MANIFEST_NAME = "received.csv"
@@ -188,16 +191,6 @@ def read_manifest(path: str | Path) -> dict[str, dict]:
     return out
 
 
-def sha256_file(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
 def raw_dir(db_path: Path) -> Path:
     """Where unchanged copies of received files are kept: ``<store folder>/submissions/raw``."""
     return db_path.parent / "submissions" / "raw"
@@ -207,16 +200,8 @@ def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date
     ext = src.suffix.lower() if src.suffix.lower() in SUPPORTED_SUFFIXES else ".bin"
     name = f"{unit_code or 'unknown'}_{received:%Y%m%d}_{sha[:12]}{ext}"
     target = raw_dir(db_path) / name
-    target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(src, tmp)
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp, target)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        atomic_write(target, copy_from=src, mode=stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     return target.relative_to(db_path.parent).as_posix()
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from nrlib.analysis.timeliness import reporting_rates, timeliness
 from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_percent
 from nrlib.dataset import Dataset
 from nrlib.store import load_dataset
-from nrlib.analysis.timeliness import reporting_rates, timeliness
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_percent
 
 FORMATS = ("table", "csv", "json")
 

@@ -85,9 +85,9 @@ def sample_reports(db: Path, out: Path) -> dict:
     from unittest import mock
 
     from nrlib import cli
+    from nrlib.reference import load_units
     from nrlib.reports import batch
     from nrlib.reports.jobs import ReportJob
-    from nrlib.reference import load_units
     from nrlib.workbooks.sample import sample_roles
 
     missing = sample_roles(load_units(DISTRICT))["missing"]

@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import A, B, C, make_dataset
-from nrlib.analysis import tables as analysis_exports
+
 from nrlib.analysis import quality
+from nrlib.analysis import tables as analysis_exports
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +52,9 @@ def test_nothing_received_yet_and_no_units_at_all():
     """Before the first workbook arrives every analysis still runs, and says so."""
     import dataclasses
 
-    from nrlib.present import narrative
-
     from nrlib.analysis import rollup
     from nrlib.dataset import empty_frame
+    from nrlib.present import narrative
 
     base = make_dataset()
     blank = {n: empty_frame(n) for n in ("submissions", "values", "criteria_status", "proposals")}

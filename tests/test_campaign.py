@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import A, B, C, make_dataset
+
 from nrlib.analysis import campaign
 
 

@@ -9,7 +9,14 @@ from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
 from nrlib.core.checks import (
-    OutlierRule, derived_value, level_gap, median_of_others, meets_level, outlier_scores, yoy_bands, yoy_changes,
+    OutlierRule,
+    derived_value,
+    level_gap,
+    median_of_others,
+    meets_level,
+    outlier_scores,
+    yoy_bands,
+    yoy_changes,
 )
 
 _CELLS = hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=9),

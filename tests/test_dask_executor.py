@@ -100,6 +100,7 @@ def _normalised(text: str) -> str:
 
 def test_dask_executor_renders_the_same_reports_as_local_processes(cluster, sample_store, tmp_path):
     import report_fixtures as rf
+
     from nrlib.reference import find_unit, load_units
     from nrlib.workbooks.sample import sample_roles
 

@@ -14,11 +14,10 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from explore_fixtures import BAU_HAM_2, DAU_GIAY, GIA_KIEM, GIA_TAN_1, ds  # noqa: F401 (ds is a fixture)
 
 import nrlib
-from explore_fixtures import BAU_HAM_2, DAU_GIAY, GIA_KIEM, GIA_TAN_1, ds  # noqa: F401 (ds is a fixture)
 from nrlib import explore
-
 
 # ----------------------------------------------------------------------------- options
 

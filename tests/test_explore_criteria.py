@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-
 from explore_fixtures import BAU_HAM_2, DAU_GIAY, ds  # noqa: F401 (ds is a fixture)
+
 from nrlib import explore
+from nrlib.core import labels
 
 
 def _heatmap_cells(ds, fig: go.Figure) -> dict[tuple[str, str], str]:
@@ -24,14 +25,14 @@ def test_scorecard_shows_unit_statuses_and_maintenance(ds):
     row5 = next(y for y in fig.data[0].y if y.startswith("5. "))
     row10 = next(y for y in fig.data[0].y if y.startswith("10. "))
     assert cells[(row5, "2018")] == "Chưa đạt" and cells[(row5, "2019")] == "Đạt"
-    assert cells[(row10, "2017")] == "Thiếu số liệu"
+    assert cells[(row10, "2017")] == labels.STATUS_MISSING
     assert "Xã Bàu Hàm 2" in fig.layout.title.text
     assert fig.layout.separators == ",."
     assert fig.layout.xaxis.title.text == "Năm" and fig.layout.yaxis.title.text == "Tiêu chí"
     maint = dict(zip(table["Tiêu chí"], table.iloc[:, -1]))
     assert maint[row5] == "Mất rồi đạt lại"
-    assert maint[next(k for k in maint if k.startswith("17. "))] == "Bị mất, chưa đạt lại"
-    assert maint[next(k for k in maint if k.startswith("1. "))] == "Duy trì đạt"
+    assert maint[next(k for k in maint if k.startswith("17. "))] == labels.MAINTENANCE["lost"]
+    assert maint[next(k for k in maint if k.startswith("1. "))] == labels.MAINTENANCE["kept"]
 
 
 def test_scorecard_colours_follow_the_traffic_lights(ds):
@@ -42,7 +43,7 @@ def test_scorecard_colours_follow_the_traffic_lights(ds):
     for i, s in enumerate(explore.STATUS_ORDER):
         colour_of[explore.status_label(ds, s)] = [c for pos, c in h.colorscale if pos <= (i + 0.5) / n][-1]
     assert colour_of == {"Đạt": "#2e7d32", "Chưa đạt": "#c62828", "Không áp dụng": "#90a4ae",
-                         "Thiếu số liệu": "#ffffff"}
+                         labels.STATUS_MISSING: "#ffffff"}
     legend = {tr.name: tr.marker.color for tr in fig.data[1:]}
     assert legend == colour_of  # one legend entry per status, in its colour
     # the z code of each cell is that of its status: the Chưa đạt cell of criterion 5 in 2018 is red
@@ -63,7 +64,7 @@ def test_criterion_view_lists_every_unit(ds):
     fig, table = explore.criterion_view(ds, 5)
     cells = _heatmap_cells(ds, fig)
     assert cells[("Xã Bàu Hàm 2", "2018")] == "Chưa đạt"
-    assert cells[("Xã Gia Tân 1", "2016")] == "Thiếu số liệu"
+    assert cells[("Xã Gia Tân 1", "2016")] == labels.STATUS_MISSING
     assert cells[("Thị trấn Dầu Giây", "2020")] == "Không áp dụng"
     assert list(table["Đơn vị"]) == ["Xã Bàu Hàm 2", "Thị trấn Dầu Giây", "Xã Gia Kiệm", "Xã Gia Tân 1"]
 
@@ -71,7 +72,7 @@ def test_criterion_view_lists_every_unit(ds):
 def test_maintenance_and_risk_views(ds):
     fig, table = explore.maintenance_view(ds)
     row = table[table["Tiêu chí"].str.startswith("5. ")].iloc[0]
-    assert row["Mất rồi đạt lại"] == "1" and row["Duy trì đạt"] == "2"
+    assert row["Mất rồi đạt lại"] == "1" and row[labels.MAINTENANCE["kept"]] == "2"
     assert sum(int(x) for x in row.iloc[1:]) == len(ds.units)
     rfig, rtable = explore.risk_view(ds, top=5)
     assert [t.split(".")[0] for t in rtable["Tiêu chí"]] == ["17", "5"]  # lost (not regained) first

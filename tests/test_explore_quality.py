@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from explore_fixtures import GIA_KIEM, ds  # noqa: F401 (ds is a fixture)
-from nrlib import explore
 
+from nrlib import explore
 
 # ----------------------------------------------------------------------------- data quality views
 

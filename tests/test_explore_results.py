@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from explore_fixtures import BAU_HAM_2, GIA_KIEM, ds  # noqa: F401 (ds is a fixture)
 
 import nrlib
-from explore_fixtures import BAU_HAM_2, GIA_KIEM, ds  # noqa: F401 (ds is a fixture)
 from nrlib import explore
-
+from nrlib.core import labels
 
 # ----------------------------------------------------------------------------- results and campaign views
 
@@ -21,7 +21,7 @@ def test_overview_counts_reached_and_marks_towns(ds):
     assert t.loc["Xã Bàu Hàm 2", "2018"] == "18/19"
     assert t.loc["Xã Bàu Hàm 2", "2017"] == "18/19, thiếu 1"  # criterion 10 blank: not counted as reached
     assert t.loc["Thị trấn Dầu Giây", "2020"] == "Không áp dụng"
-    assert t.loc["Xã Gia Tân 1", "2016"] == "Thiếu số liệu"  # sent nothing: unknown, not 0/19
+    assert t.loc["Xã Gia Tân 1", "2016"] == labels.STATUS_MISSING  # sent nothing: unknown, not 0/19
     assert t.loc["Số đơn vị đạt đủ các tiêu chí áp dụng", "2016"] == "3"
     assert t.loc["Số đơn vị đạt đủ các tiêu chí áp dụng", "2019"] == "2"
     z = dict(zip(fig.data[0].y, fig.data[0].z))
@@ -72,6 +72,6 @@ def test_unit_view(ds):
     fig, table = explore.unit_view(ds, BAU_HAM_2)
     by_name = {tr.name: list(tr.y) for tr in fig.data}
     assert by_name["Chưa đạt"] == [0, 0, 1, 0, 1]
-    assert by_name["Thiếu số liệu"] == [0, 1, 0, 0, 0]
+    assert by_name[labels.STATUS_MISSING] == [0, 1, 0, 0, 0]
     households = table[table["Chỉ tiêu"].str.startswith("VD11")].iloc[0]
     assert households["2016"] == "3.000"

@@ -11,11 +11,10 @@ import plotly.graph_objects as go
 import pytest
 
 from nrlib.present import figures
-
-from nrlib.reports import html_export
-
 from nrlib.present import fragments as present
-from nrlib.reports.html_export import RECORD_MIME, export_html, offline_violations, remote_references
+from nrlib.present.fragments import RECORD_MIME, record_output
+from nrlib.reports import html_export
+from nrlib.reports.html_export import export_html, offline_violations, remote_references
 
 BUNDLE_BANNER = "plotly.js (basic - minified)"
 
@@ -29,7 +28,7 @@ def _nb(n_figures: int = 2, record: dict | None = None) -> nbformat.NotebookNode
     rec = record if record is not None else {
         "kind": "unit", "code": "26308", "title": "Báo cáo thử", "parameters": {"unit_code": "26308"},
         "data_version": "dv-123", "is_sample": True, "generated_at": "2021-02-18T14:05:00"}
-    outputs = [nbformat.v4.new_output("display_data", data=html_export.record_output(rec))]
+    outputs = [nbformat.v4.new_output("display_data", data=record_output(rec))]
     for i in range(n_figures):
         outputs.append(nbformat.v4.new_output("display_data", data={"text/html": figures.figure_html(_fig(f"Biểu đồ {i}"))}))
     outputs += [

@@ -18,7 +18,12 @@ from ingest_fixtures import OTHER, UNIT, addr, good_content, wait_for
 from nrlib import store as st
 from nrlib.cli import main
 from nrlib.exceptions import NrlibError
-from nrlib.ingest import IngestUsageError, ingest_files, ingest_sample_folder, read_manifest
+from nrlib.ingest import (
+    IngestUsageError,
+    ingest_files,
+    ingest_sample_folder,
+    read_manifest,
+)
 from nrlib.intake.reader import read_workbook
 from nrlib.intake.validate import validate_workbook
 
@@ -357,3 +362,43 @@ def test_an_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path, books):
     with pytest.raises(NrlibError):         # refused inside the run, after the collector was changed
         ingest_files([books.good], foreign, received="2021-02-15")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_ingest_warns_about_exactly_what_the_analysis_flags_by_cell(sample_store):
+    """The sample ingested in received order: the unit received last was checked at ingest against every
+    other unit, so its W_OUTLIER warnings are the analysis's outlier flags, cell for cell; the unit's own
+    checks (year-over-year, declared vs measured) agree for every unit."""
+    from nrlib.analysis import quality
+    from nrlib.analysis.thresholds import declared_vs_measured
+    from nrlib.store import load_dataset
+    from nrlib.workbooks.layout import cell_address
+    from nrlib.workbooks.sample import sample_roles
+
+    ds = load_dataset(sample_store)
+    metrics = set(ds.outline.metrics["code"])
+
+    def cells(table, unit, sheet_of=lambda el: "VanDong" if el in metrics else "ChiTieu"):
+        t = table[table["unit_code"] == unit]
+        return {(sheet_of(el), cell_address(ds.outline, sheet_of(el), el, int(y)))
+                for el, y in zip(t["data_element"], t["year"])}
+
+    def warned(unit, rule):
+        p = ds.problems[(ds.problems["unit_code"] == unit) & (ds.problems["rule"] == rule)]
+        return set(zip(p["sheet"], p["cell"]))
+
+    subs = ds.submissions.sort_values(["received_date", "submission_id"])
+    last = subs["unit_code"].iloc[-1]
+    assert last == sample_roles(ds.units)["wrong_unit"]       # the planted error sits in the last unit
+    outliers = quality.outliers(ds)
+    assert warned(last, "W_OUTLIER") == cells(outliers, last) != set()
+    flags = quality.quality_flags(ds)
+    mine = flags[(flags["unit_code"] == last) & (flags["flag"] == "outlier")]
+    messages = set(ds.problems.loc[(ds.problems["unit_code"] == last) & (ds.problems["rule"] == "W_OUTLIER"),
+                                   "message"])
+    assert set(mine["reason"]) == messages                      # one wording too
+    yoy, dvm = quality.yoy_flags(ds), declared_vs_measured(ds)
+    dvm_cells = dvm.assign(data_element=dvm["criterion_no"])
+    for unit in subs["unit_code"].unique():
+        assert warned(unit, "W_YOY_JUMP") == cells(yoy, unit), unit
+        assert warned(unit, "W_DECLARED_VS_MEASURED") == cells(dvm_cells, unit, lambda el: "TieuChi"), unit
+    assert len(dvm) == 1                                        # the sample's one planted disagreement

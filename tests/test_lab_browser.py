@@ -21,7 +21,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import require_program
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from nrlib.workbooks.layout import cell_address, sheet_layout
-
 from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
+
+from nrlib.workbooks.layout import cell_address, sheet_layout
 
 
 def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):

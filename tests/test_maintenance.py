@@ -3,8 +3,8 @@
 import dataclasses
 
 import pandas as pd
-
 from fixtures_analysis import A, B, C, D, make_dataset
+
 from nrlib.analysis import maintenance
 
 

@@ -2,16 +2,18 @@
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import make_dataset
+
+from nrlib.analysis import (
+    campaign,
+    maintenance,
+    quality,
+    ranking,
+    results,
+    rollup,
+    thresholds,
+)
 from nrlib.analysis import tables as analysis_exports
-from nrlib.analysis import campaign
-from nrlib.analysis import maintenance
-from nrlib.analysis import quality
-from nrlib.analysis import ranking
-from nrlib.analysis import results
-from nrlib.analysis import rollup
-from nrlib.analysis import thresholds
 
 
 def test_results_with_and_without_a_cache_are_equal():

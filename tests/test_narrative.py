@@ -1,8 +1,8 @@
 """Generated sentences state the figures of the tables, formatted the Vietnamese way."""
 
 import pytest
-
 from fixtures_analysis import A, C, D, make_dataset
+
 from nrlib.analysis import campaign
 from nrlib.present import narrative
 from nrlib.present.narrative import Sentence

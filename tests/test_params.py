@@ -11,9 +11,8 @@ import papermill as pm
 import pytest
 
 from nrlib import StoreError, UnknownDistrictError, UnknownUnitError
-
 from nrlib.reports import params
-from nrlib.reports.params import ParameterError, REPORT_PARAMETERS
+from nrlib.reports.params import REPORT_PARAMETERS, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"unit": ROOT / "notebooks" / "report_unit.ipynb", "district": ROOT / "notebooks" / "report_district.ipynb"}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
-    UNIT, addr, find_unit, good_content, problem_locations, schema, validate_file, write_workbook,
+    UNIT,
+    addr,
+    find_unit,
+    good_content,
+    problem_locations,
+    schema,
+    validate_file,
+    write_workbook,
 )
 
 from nrlib.intake.plausibility import Peers, comparable

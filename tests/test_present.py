@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from nrlib.present import fragments as present
 from nrlib.core.vnformat import fmt_number
+from nrlib.present import fragments as present
 
 PAYLOADS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '" onmouseover="x']
 

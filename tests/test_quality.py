@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import A, B, C, D, make_dataset, make_outlier_dataset
+
 from nrlib.analysis import quality
 
 

@@ -9,8 +9,8 @@ Raw components (A, B, C):
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import A, B, C, D, make_dataset
+
 from nrlib.analysis import ranking
 
 MOB_A = (7000 / 10400 - 1000 / 2200) / (1.5 - 1000 / 2200)

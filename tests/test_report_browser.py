@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import external_required, require_program
 
 pytestmark = pytest.mark.slow

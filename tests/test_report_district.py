@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import report_fixtures as rf
+from report_fixtures import all_figures, ds, report_params, roles  # noqa: F401 (ds, roles: fixtures)
+
 from nrlib.present import figures
 from nrlib.reports.district import DistrictReport
-from report_fixtures import all_figures, ds, report_params, roles  # noqa: F401 (ds, roles: fixtures)
 
 
 def test_district_sections(ds, roles):

@@ -5,14 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
-
 import report_fixtures as rf
+from report_fixtures import (  # noqa: F401 (ds, analyses, roles: fixtures)
+    DISTRICT_SECTIONS,
+    UNIT_SECTIONS,
+    all_figures,
+    all_html,
+    analyses,
+    ds,
+    report_params,
+    roles,
+)
+
+from nrlib.core import labels
 from nrlib.present import figures
 from nrlib.reports.district import DistrictReport
 from nrlib.reports.unit import UnitReport
-from report_fixtures import (  # noqa: F401 (ds, analyses, roles: fixtures)
-    DISTRICT_SECTIONS, UNIT_SECTIONS, all_figures, all_html, analyses, ds, report_params, roles,
-)
 
 
 def test_untrusted_text_is_escaped_everywhere(ds):
@@ -54,7 +62,7 @@ def test_scorecard_and_maintenance_of_a_lost_criterion(ds, roles):
     row10 = re.search(r"<tr><th scope=\"row\">10\. .*?</tr>", card).group(0)
     assert row10.count("st-not_reached") == 1 and row10.endswith("Chưa đạt</td></tr>")
     m = r.maintenance()
-    assert "Bị mất (chưa lấy lại)" in m and "Tiêu chí 10 (Thu nhập) bị mất từ năm 2020" in m
+    assert labels.MAINTENANCE["lost"] in m and "Tiêu chí 10 (Thu nhập) bị mất từ năm 2020" in m
 
 
 def test_declared_reached_below_level_is_flagged(ds, roles):

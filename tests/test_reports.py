@@ -9,11 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-
-from nrlib.reports.html_export import offline_violations
-from nrlib.reports.jobs import ReportJob, ReportResult
-from nrlib.reports.index import write_index
 from nrlib.core.vnformat import fmt_data_version
+from nrlib.reports.html_export import offline_violations
+from nrlib.reports.index import write_index
+from nrlib.reports.jobs import ReportJob, ReportResult
 
 MAX_REPORT_BYTES = 2_000_000
 

@@ -1,8 +1,8 @@
 """Criteria matrix and counts on the hand-made dataset (tests/fixtures_analysis.py)."""
 
 import pandas as pd
-
 from fixtures_analysis import A, B, C, D, make_dataset
+
 from nrlib.analysis import results
 
 

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import make_dataset
+
 from nrlib.analysis import rollup
 
 

@@ -256,7 +256,9 @@ def test_imperfections_exist_in_any_district_and_for_any_seed(outline, district)
     units = nrlib.load_units(district)
     uy = nrlib.unit_years(units, outline.years)
     roles = sample_roles(units, outline)
-    assert len(set(roles.values())) == len(roles)
+    own = {k: v for k, v in roles.items() if k != "wrong_unit"}
+    assert len(set(own.values())) == len(own)
+    assert roles["wrong_unit"] == roles["late"]                 # the last unit received holds the planted outlier
     for role in ("late", "declared_below_level", "lost_and_regained", "lost", "gained"):
         assert uy[uy["unit_code"] == roles[role]]["ntm_applies"].all()
     towns = uy.loc[~uy["ntm_applies"], ["unit_code", "year"]]
@@ -271,6 +273,8 @@ def test_imperfections_exist_in_any_district_and_for_any_seed(outline, district)
         assert content[roles["lost_and_regained"]]["criteria"][(17, 2018)] == "not_reached"
         assert content[roles["lost"]]["criteria"][(10, 2020)] == "not_reached"
         assert content[roles["gained"]]["criteria"][(14, 2016)] == "not_reached"
+        others = [content[c]["values"][("VD05", 2018)] for c in content if c not in (roles["wrong_unit"],)]
+        assert content[roles["wrong_unit"]]["values"][("VD05", 2018)] > 100 * max(others)   # metres, not km
         assert len(towns)
         for t in towns.itertuples():
             assert {v for (no, y), v in content[t.unit_code]["criteria"].items() if y == t.year} == {"not_applicable"}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 import report_fixtures as rf
+from report_fixtures import ds, report_params  # noqa: F401 (ds: a fixture)
+
+from nrlib.core.vnformat import fmt_data_version
 from nrlib.reports import sections
 from nrlib.reports.district import DistrictReport
 from nrlib.reports.unit import UnitReport
-from nrlib.core.vnformat import fmt_data_version
-from report_fixtures import ds, report_params  # noqa: F401 (ds: a fixture)
 
 
 def test_run_analyses_once_shared_by_reports(ds):

@@ -9,8 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nrlib.store import snapshot
-from nrlib.store import load_dataset
+from nrlib.store import load_dataset, snapshot
 
 
 def test_snapshot_bytes_materialised_once_and_checked(sample_store, tmp_path):

@@ -4,9 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nrlib.analysis import campaign
-
-from nrlib.analysis import rollup
+from nrlib.analysis import campaign, rollup
 from nrlib.dataset import COLUMNS
 from nrlib.workbooks.synthetic import synthetic_dataset
 

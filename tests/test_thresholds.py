@@ -3,8 +3,8 @@
 
 import pandas as pd
 import pytest
-
 from fixtures_analysis import A, B, C, make_dataset
+
 from nrlib.analysis import thresholds
 
 

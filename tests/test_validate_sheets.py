@@ -9,8 +9,8 @@ from ingest_fixtures import (
     validate_file,
 )
 
-from nrlib.intake.schema import compile_schema
 from nrlib.intake.result import cell_text, show_number, show_value
+from nrlib.intake.schema import compile_schema
 from nrlib.intake.sheets import READERS, range_rules
 
 

@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from nrlib.reports import warmstart
-from nrlib.reports.jobs import ReportJob
 from nrlib.reports.batch import plan_reports
+from nrlib.reports.jobs import ReportJob
 from nrlib.reports.render import render_report
 
 pytestmark = pytest.mark.skipif(not warmstart.supported(), reason="warm start needs os.fork and Unix sockets")

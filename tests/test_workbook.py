@@ -9,15 +9,14 @@ import unicodedata
 
 import openpyxl
 import pytest
+from conftest import require_program, soffice_convert
 from openpyxl.worksheet.cell_range import CellRange
+from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
 
 import nrlib
 from nrlib.cli import main
 from nrlib.workbooks.layout import cell_address, sheet_layout
 from nrlib.workbooks.template import template_filename, write_templates, write_workbook
-
-from conftest import require_program, soffice_convert
-from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
 
 SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "DanhGia"]
 THONG_NHAT_FILES = [

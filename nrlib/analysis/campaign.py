@@ -41,7 +41,8 @@ LEVEL_KEYS = {
 }
 
 
-def _check_level(level: str) -> list[str]:
+def level_keys(level: str) -> list[str]:
+    """The code and name columns of an aggregation level (``unit``, ``district``, ``province``); ``ValueError`` else."""
     if level not in LEVEL_KEYS:
         raise ValueError(f"cấp tổng hợp không hợp lệ: {level!r} / unknown level {level!r}: expected one of "
                          f"{list(LEVEL_KEYS)}")
@@ -121,7 +122,7 @@ def group_index(ds, level: str, cache: dict | None = None) -> tuple[np.ndarray, 
 
     Units keep the ``ds.units`` order; districts and provinces are sorted by code.
     """
-    keys = _check_level(level)
+    keys = level_keys(level)
     return memo(cache, ds, ("group_index", level), lambda: _group_index(ds, level, keys))
 
 
@@ -175,7 +176,7 @@ def campaign_totals(ds, level: str = "unit", cache: dict | None = None) -> pd.Da
         district equals the sum of its units by construction; its change is
         its own last minus its own first year.
     """
-    keys = _check_level(level)
+    keys = level_keys(level)
     return memo(cache, ds, ("campaign_totals", level), lambda: _totals(ds, level, keys, metric_cube(ds, cache), cache))
 
 
@@ -249,7 +250,7 @@ def rates(ds, by: str = "unit", years: list[int] | None = None, cache: dict | No
         numerator, denominator, rate, n_units`` (units entering the sums),
         by group, year and rate code.
     """
-    keys = _check_level(by)
+    keys = level_keys(by)
     years = tuple(ds.outline.years if years is None else years)
     return memo(cache, ds, ("rates", by, years), lambda: _rates(ds, by, keys, years, metric_cube(ds, cache),
                                                                outline_table(ds, cache, "rates"), cache))

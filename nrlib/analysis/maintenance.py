@@ -38,8 +38,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nrlib.analysis.results import (
+    MISSING,
+    NOT_APPLICABLE,
+    NOT_REACHED,
+    REACHED,
+    CriteriaGrid,
+    criteria_grid,
+    criteria_list,
+)
 from nrlib.core.memo import memo
-from nrlib.analysis.results import MISSING, NOT_APPLICABLE, NOT_REACHED, REACHED, CriteriaGrid, criteria_grid, criteria_list
 
 CLASSES = ("kept", "gained", "lost", "lost_and_regained", "never", "not_applicable", "no_data")
 

@@ -11,14 +11,13 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from nrlib.core import checks, labels
-from nrlib.core.memo import memo, outline_table
 from nrlib.analysis.campaign import metric_cube
 from nrlib.analysis.results import criteria_grid, unit_positions
 from nrlib.analysis.thresholds import declared_vs_measured, indicator_cube
 from nrlib.analysis.timeliness import timeliness
+from nrlib.core import checks, labels
+from nrlib.core.memo import memo, outline_table
 from nrlib.core.vnformat import fmt_number
-
 
 
 def completeness(ds, cache: dict | None = None) -> pd.DataFrame:

@@ -34,14 +34,14 @@ import pandas as pd
 import yaml
 
 from nrlib import config
-from nrlib.core.memo import memo
 from nrlib.analysis.campaign import per_household, rates
-from nrlib.exceptions import ReferenceDataError
 from nrlib.analysis.maintenance import classify_maintenance
-from nrlib.analysis.results import criteria_list
 from nrlib.analysis.quality import timeliness_table
+from nrlib.analysis.results import criteria_list
+from nrlib.core.memo import memo
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.core.vnformat import fmt_percent
+from nrlib.exceptions import ReferenceDataError
 
 RANKING_FILE = "ranking.yaml"
 COMPONENTS = ("maintenance", "mobilisation_per_household", "poverty_reduction", "timeliness")

@@ -13,7 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nrlib.analysis.campaign import LEVEL_KEYS, _check_level, campaign_totals, group_index, rates
+from nrlib.analysis.campaign import (
+    LEVEL_KEYS,
+    campaign_totals,
+    group_index,
+    level_keys,
+    rates,
+)
 from nrlib.analysis.maintenance import CLASSES, classify_maintenance
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.results import NOT_APPLICABLE, REACHED, criteria_grid
@@ -62,7 +68,7 @@ def rollup(ds, level: str = "district", cache: dict | None = None) -> dict[str, 
             ``n_missing``.
     """
     if level not in ("district", "province"):
-        _check_level(level)
+        level_keys(level)
         raise ValueError(f"rollup level must be 'district' or 'province', not {level!r}")
     keys = LEVEL_KEYS[level]
     gidx, groups = group_index(ds, level, cache)

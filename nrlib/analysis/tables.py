@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nrlib.core.memo import outline_table
 from nrlib.analysis.campaign import campaign_totals, rates
 from nrlib.analysis.maintenance import classify_maintenance
 from nrlib.analysis.quality import quality_flags
 from nrlib.analysis.ranking import commendation_ranking
 from nrlib.analysis.results import criteria_list
+from nrlib.core.memo import outline_table
 
 
 def _totals_table(ds, level: str, cache: dict) -> pd.DataFrame:

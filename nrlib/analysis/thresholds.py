@@ -30,11 +30,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nrlib.analysis.campaign import metric_cube
+from nrlib.analysis.results import REACHED, criteria_grid, unit_positions
 from nrlib.core import checks
 from nrlib.core.memo import memo, outline_table
 from nrlib.reference import pick_levels
-from nrlib.analysis.campaign import metric_cube
-from nrlib.analysis.results import REACHED, criteria_grid, unit_positions
 
 VALUE_COLUMNS = ["unit_code", "year", "indicator_code", "value", "origin", "bound"]
 

@@ -173,6 +173,49 @@ DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 SUBMISSION_STATUS = {"accepted": "đã chấp nhận", "rejected": "bị từ chối"}
 TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chưa nộp"}
 
+# ----------------------------------------------------------------------------- what the analyses find
+
+#: a criterion nobody declared (a blank cell, or no submission); the declared statuses are the outline's choices
+STATUS_MISSING = "Chưa khai"
+#: maintenance classes (:mod:`nrlib.analysis.maintenance`)
+MAINTENANCE = {
+    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất, chưa đạt lại", "lost_and_regained": "Mất rồi đạt lại",
+    "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
+}
+#: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
+FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
+         "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
+#: where an indicator's value comes from (:mod:`nrlib.analysis.thresholds`)
+ORIGINS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
+#: the notice on everything made from sample data (reports, the index, notebooks, sample workbooks)
+SAMPLE_NOTICE = "{marker} — số liệu giả lập để minh họa, không phải số liệu thật của đơn vị"
+
+
+def cell(text: str) -> str:
+    """A label opening a table cell or a line: its first letter in capitals (``trễ hạn`` → ``Trễ hạn``)."""
+    return text[:1].upper() + text[1:]
+
+
+#: statuses opening a table cell
+TIMELINESS_CELL = {k: cell(v) for k, v in TIMELINESS.items()}
+SUBMISSION_CELL = {k: cell(v) for k, v in SUBMISSION_STATUS.items()}
+SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
+
+
+def sample_notice(marker: str) -> str:
+    """:data:`SAMPLE_NOTICE` with the outline's sample marker (``DỮ LIỆU MẪU``)."""
+    return SAMPLE_NOTICE.format(marker=marker)
+
+
+#: labels of the notebooks' controls and axes (the outline holds the statuses' and metrics' own labels)
+EXPLORE = {
+    "all_units": "Toàn huyện (tất cả đơn vị)", "all_groups": "Tất cả các nhóm",
+    "all_flags": "Tất cả các loại", "unit": "Đơn vị", "year": "Năm", "criterion": "Tiêu chí",
+    "group": "Nhóm tiêu chí", "metric": "Chỉ tiêu", "per_household": "Bình quân trên 1 hộ",
+    "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
+    "n_units": "Số đơn vị", "value": "Giá trị",
+}
+
 OUTCOME_LINES = {
     "accepted": "đã chấp nhận — đơn vị {unit}, phiên bản {version}",
     "accepted_warnings": "đã chấp nhận, có {n_warnings} cảnh báo — đơn vị {unit}, phiên bản {version}",

@@ -13,6 +13,8 @@ import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from nrlib.core.vocab import is_missing
+
 MISSING = "–"
 
 # Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y
@@ -21,15 +23,6 @@ _LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
 # tone marks, in the order dictionaries use: none, huyền, hỏi, ngã, sắc, nặng
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _VOWEL_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn (on a/e/o/u)
-
-
-def _is_missing(x: object) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(math.isnan(x))  # type: ignore[arg-type]
-    except TypeError:
-        return x is getattr(__import__("pandas"), "NA", object())
 
 
 #: from this magnitude on, numbers are written as a mantissa and a power of ten (no real figure is
@@ -49,7 +42,7 @@ def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) ->
     Infinite values print as ``∞``/``-∞``; magnitudes from :data:`LARGE` on
     as ``1,5 × 10^20``.
     """
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
@@ -81,7 +74,7 @@ def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) ->
 
 def fmt_percent(x: float | None, digits: int = 2, *, trim: bool = True) -> str:
     """A percentage already scaled to 0-100: ``89.96`` → ``"89,96 %"``."""
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     return fmt_number(x, digits, trim=trim) + " %"
 
@@ -92,7 +85,7 @@ def fmt_money_million(x: float | None, *, digits: int = 1) -> str:
     Below 1.000 triệu: ``"850,5 triệu đồng"``; from 1.000 triệu: in tỷ đồng
     (``12.300`` → ``"12,3 tỷ đồng"``).
     """
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     if abs(x) >= 1000:
         return fmt_number(x / 1000, digits, trim=True) + " tỷ đồng"
@@ -101,14 +94,14 @@ def fmt_money_million(x: float | None, *, digits: int = 1) -> str:
 
 def fmt_dong(x: float | None) -> str:
     """Money in đồng, whole: ``19365884000`` → ``"19.365.884.000 đồng"``."""
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     return fmt_number(x, 0) + " đồng"
 
 
 def fmt_date(d: dt.date | dt.datetime | str | None) -> str:
     """``2021-02-18`` → ``"18/02/2021"``."""
-    if d is None or (not isinstance(d, (str, dt.date)) and _is_missing(d)):
+    if d is None or (not isinstance(d, (str, dt.date)) and is_missing(d)):
         return MISSING
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])

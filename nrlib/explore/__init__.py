@@ -34,16 +34,36 @@ from typing import Callable
 import plotly.graph_objects as go
 
 from nrlib import config
+from nrlib.core import labels
+from nrlib.core.vnformat import fmt_data_version, sort_vietnamese
 from nrlib.dataset import Dataset
 from nrlib.exceptions import StoreError
 from nrlib.explore.common import (
-    ALL, FLAG_LABELS, LABELS, STATUS_ORDER, _criteria_names, _group_criteria, _unit_order, per_household_applies,
-    status_label, table_html, unit_names, year_bounds,
+    ALL,
+    STATUS_ORDER,
+    criteria_names,
+    group_criteria,
+    per_household_applies,
+    status_label,
+    table_html,
+    unit_names,
+    unit_order,
+    year_bounds,
 )
-from nrlib.explore.criteria import criterion_view, maintenance_view, risk_view, scorecard_view
-from nrlib.explore.quality import completeness_view, disagreement_view, flags_view, problems_view, timeliness_view
+from nrlib.explore.criteria import (
+    criterion_view,
+    maintenance_view,
+    risk_view,
+    scorecard_view,
+)
+from nrlib.explore.quality import (
+    completeness_view,
+    disagreement_view,
+    flags_view,
+    problems_view,
+    timeliness_view,
+)
 from nrlib.explore.results import campaign_view, overview_view, trend_view, unit_view
-from nrlib.core.vnformat import fmt_data_version, sort_vietnamese
 
 __all__ = [
     # opening the store, the banner
@@ -145,7 +165,7 @@ def banner_html(ds: Dataset) -> str:
     text = "; ".join(parts) + "."
     if ds.is_sample:
         text = (f'<span style="background:#c62828;color:#fff;padding:2px 6px;font-weight:bold">'
-                f'{html.escape(ds.outline.sample_marker)}</span> ' + text)
+                f'{html.escape(labels.sample_notice(ds.outline.sample_marker))}</span> ' + text)
     return f'<div style="font-size:14px;margin:4px 0">{text}</div>'
 
 
@@ -161,23 +181,23 @@ def unit_options(ds: Dataset, *, include_all: bool = False) -> list[tuple[str, s
     """
     former = {c: list(dict.fromkeys(g.sort_values("year")["name"])) for c, g in ds.unit_years.groupby("unit_code")}
     opts = []
-    for code in _unit_order(ds):
+    for code in unit_order(ds):
         name = unit_names(ds)[code]
         others = [n for n in former.get(code, []) if n != name]
         opts.append((f"{name} (trước đây: {', '.join(others)})" if others else name, code))
-    return ([(LABELS["all_units"], ALL)] if include_all else []) + opts
+    return ([(labels.EXPLORE["all_units"], ALL)] if include_all else []) + opts
 
 
 def group_options(ds: Dataset) -> list[tuple[str, str | None]]:
     """Criteria groups as ``(label, group_code)`` in the criteria set's order, after 'all groups'."""
     groups = ds.criteria[["group_code", "group_name"]].drop_duplicates()
-    return [(LABELS["all_groups"], ALL)] + [(f"{g.group_code}. {g.group_name}", g.group_code)
+    return [(labels.EXPLORE["all_groups"], ALL)] + [(f"{g.group_code}. {g.group_name}", g.group_code)
                                             for g in groups.itertuples()]
 
 
 def criterion_options(ds: Dataset) -> list[tuple[str, int]]:
     """Criteria as ``(label, criterion_no)`` in their official (number) order."""
-    return [(f"{no}. {name}", no) for no, name in _criteria_names(ds).items()]
+    return [(f"{no}. {name}", no) for no, name in criteria_names(ds).items()]
 
 
 def metric_options(ds: Dataset) -> list[tuple[str, str]]:
@@ -190,7 +210,7 @@ def metric_options(ds: Dataset) -> list[tuple[str, str]]:
 
 def flag_options(ds: Dataset) -> list[tuple[str, str | None]]:
     """Kinds of quality flag, as ``(label, flag)``, after 'all flags'."""
-    return [(LABELS["all_flags"], ALL)] + [(label, flag) for flag, label in FLAG_LABELS.items()]
+    return [(labels.EXPLORE["all_flags"], ALL)] + [(label, flag) for flag, label in labels.FLAGS.items()]
 
 
 # --------------------------------------------------------------------------- wiring controls to views
@@ -300,14 +320,14 @@ def unit_dropdown(ds: Dataset, *, include_all: bool = False, value: str | None =
 
     opts = unit_options(ds, include_all=include_all)
     return widgets.Dropdown(options=opts, value=value if value is not None else opts[0][1],
-                            description=LABELS["unit"], style=_style(), layout=widgets.Layout(width="380px"))
+                            description=labels.EXPLORE["unit"], style=_style(), layout=widgets.Layout(width="380px"))
 
 
 def units_select(ds: Dataset, value=()):
     import ipywidgets as widgets
 
     return widgets.SelectMultiple(options=unit_options(ds), value=tuple(value), rows=6,
-                                  description=LABELS["units"], style=_style(), layout=widgets.Layout(width="420px"))
+                                  description=labels.EXPLORE["units"], style=_style(), layout=widgets.Layout(width="420px"))
 
 
 def year_slider(ds: Dataset):
@@ -315,14 +335,14 @@ def year_slider(ds: Dataset):
     import ipywidgets as widgets
 
     lo, hi = year_bounds(ds)
-    return widgets.IntRangeSlider(min=lo, max=hi, value=(lo, hi), step=1, description=LABELS["year"],
+    return widgets.IntRangeSlider(min=lo, max=hi, value=(lo, hi), step=1, description=labels.EXPLORE["year"],
                                   style=_style(), continuous_update=False, layout=widgets.Layout(width="320px"))
 
 
 def group_dropdown(ds: Dataset):
     import ipywidgets as widgets
 
-    return widgets.Dropdown(options=group_options(ds), value=ALL, description=LABELS["group"], style=_style(),
+    return widgets.Dropdown(options=group_options(ds), value=ALL, description=labels.EXPLORE["group"], style=_style(),
                             layout=widgets.Layout(width="380px"))
 
 
@@ -330,7 +350,7 @@ def criterion_dropdown(ds: Dataset):
     import ipywidgets as widgets
 
     opts = criterion_options(ds)
-    return widgets.Dropdown(options=opts, value=opts[0][1], description=LABELS["criterion"], style=_style(),
+    return widgets.Dropdown(options=opts, value=opts[0][1], description=labels.EXPLORE["criterion"], style=_style(),
                             layout=widgets.Layout(width="420px"))
 
 
@@ -338,7 +358,7 @@ def metric_dropdown(ds: Dataset, value: str | None = None):
     import ipywidgets as widgets
 
     opts = metric_options(ds)
-    return widgets.Dropdown(options=opts, value=value or opts[0][1], description=LABELS["metric"], style=_style(),
+    return widgets.Dropdown(options=opts, value=value or opts[0][1], description=labels.EXPLORE["metric"], style=_style(),
                             layout=widgets.Layout(width="480px"))
 
 
@@ -346,7 +366,7 @@ def per_household_toggle(ds: Dataset, metric: "object | None" = None):
     """A checkbox, disabled while ``metric`` (a dropdown) shows a rate or the household count itself."""
     import ipywidgets as widgets
 
-    box = widgets.Checkbox(value=False, description=LABELS["per_household"], style=_style(), indent=False)
+    box = widgets.Checkbox(value=False, description=labels.EXPLORE["per_household"], style=_style(), indent=False)
     if metric is not None:
         def sync(*_):
             box.disabled = not per_household_applies(ds, metric.value)
@@ -358,13 +378,13 @@ def per_household_toggle(ds: Dataset, metric: "object | None" = None):
 def top_slider(ds: Dataset, value: int = 10):
     import ipywidgets as widgets
 
-    n = len(_group_criteria(ds, None))
-    return widgets.IntSlider(min=1, max=n, value=min(value, n), description=LABELS["top"], style=_style(),
+    n = len(group_criteria(ds, None))
+    return widgets.IntSlider(min=1, max=n, value=min(value, n), description=labels.EXPLORE["top"], style=_style(),
                              continuous_update=False)
 
 
 def flag_dropdown(ds: Dataset):
     import ipywidgets as widgets
 
-    return widgets.Dropdown(options=flag_options(ds), value=ALL, description=LABELS["flag"], style=_style(),
+    return widgets.Dropdown(options=flag_options(ds), value=ALL, description=labels.EXPLORE["flag"], style=_style(),
                             layout=widgets.Layout(width="420px"))

@@ -1,16 +1,16 @@
-"""What every exploration view shares: labels, colours, cached analyses, look-ups, figure and table helpers.
+"""What every exploration view shares: cached analyses, look-ups, figure and table helpers.
 
 The views of :mod:`nrlib.explore.results`, :mod:`nrlib.explore.criteria` and
 :mod:`nrlib.explore.quality` and the controls of :mod:`nrlib.explore` draw on
 this module for:
 
-* the notebooks' Vietnamese labels and colours that are not in the reference
-  data (:data:`LABELS`, :data:`STATUS_COLOURS`, ...);
+* the labels and colours of the whole package (:mod:`nrlib.core.labels`,
+  :mod:`nrlib.present.theme`), the same as the reports';
 * the analyses, computed once per Dataset (:func:`analysis_cache`) so that a
   control change only filters and draws;
 * look-ups of units (names, Vietnamese order), criteria, years and metrics
   (:func:`metric_info`, :func:`metric_values`, :func:`fmt_value`);
-* the look shared by every chart (:func:`style_figure`, a light template,
+* the chart theme applied to a notebook's chart (:func:`style_figure`,
   traffic-light heatmaps) and the escaped HTML of a display table
   (:func:`table_html`).
 """
@@ -23,64 +23,30 @@ import weakref
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import campaign
-
-from nrlib.analysis import maintenance
-
-from nrlib.analysis import quality
-
-from nrlib.analysis import results
-
-from nrlib.analysis import thresholds
+from nrlib.analysis import campaign, maintenance, quality, results, thresholds
+from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_number, fmt_percent, sort_vietnamese
+from nrlib.core.vocab import CRITERION_STATUSES
+from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.dataset import Dataset
 from nrlib.exceptions import NrlibError
+from nrlib.present import theme
 from nrlib.reference import unit_types
-from nrlib.core.vnformat import MISSING, fmt_number, fmt_percent, sort_vietnamese
 
-# --------------------------------------------------------------------------- labels and colours
+# --------------------------------------------------------------------------- labels
 
-FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
-#: criterion status -> colour of the scorecard cells (traffic lights; missing data is white)
-STATUS_COLOURS = {"reached": "#2e7d32", "not_reached": "#c62828", "not_applicable": "#90a4ae",
-                  "missing": "#ffffff"}
-STATUS_ORDER = ("reached", "not_reached", "not_applicable", "missing")
-MAINTENANCE_COLOURS = {"kept": "#2e7d32", "gained": "#66bb6a", "lost_and_regained": "#f9a825",
-                       "lost": "#c62828", "never": "#8d6e63", "not_applicable": "#90a4ae", "no_data": "#eeeeee"}
-COLOURS = {"unit": "#0b5394", "on_time": "#2e7d32", "late": "#f9a825", "missing": "#c62828"}
-SEQUENCE = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#3d85c6", "#cc0000"]
-
-#: user-facing labels of the notebooks that are not in the reference data
-#: (the outline holds Đạt / Chưa đạt / Không áp dụng and the metric labels)
-LABELS = {
-    "missing": "Thiếu số liệu", "all_units": "Toàn huyện (tất cả đơn vị)", "all_groups": "Tất cả các nhóm",
-    "all_flags": "Tất cả các loại", "unit": "Đơn vị", "year": "Năm", "criterion": "Tiêu chí",
-    "group": "Nhóm tiêu chí", "metric": "Chỉ tiêu", "per_household": "Bình quân trên 1 hộ",
-    "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
-    "n_units": "Số đơn vị", "value": "Giá trị",
-}
-MAINTENANCE_LABELS = {
-    "kept": "Duy trì đạt", "gained": "Mới đạt", "lost": "Bị mất, chưa đạt lại", "lost_and_regained": "Mất rồi đạt lại",
-    "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
-}
-FLAG_LABELS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Thay đổi bất thường so với năm trước",
-               "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức"}
-TIMELINESS_LABELS = {"on_time": "Đúng hạn", "late": "Trễ hạn", "missing": "Chưa nộp"}
-SUBMISSION_LABELS = {"accepted": "Đã chấp nhận", "rejected": "Bị từ chối"}
-SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+#: criterion statuses in the order the views list them (:mod:`nrlib.core.vocab`)
+STATUS_ORDER = (*CRITERION_STATUSES, MISSING_STATUS)
 
 #: the value of an "all units / all groups / all kinds" option (ipywidgets reads None as "nothing selected")
 ALL = ""
 
 
 def status_label(ds: Dataset, status) -> str:
-    """Vietnamese label of a criterion status (the outline's choices; 'missing' → Thiếu số liệu)."""
-    if not isinstance(status, str) or status == "missing":
-        return LABELS["missing"]
+    """Vietnamese label of a criterion status (the outline's choices; nothing declared: :data:`labels.STATUS_MISSING`)."""
+    if not isinstance(status, str) or status == MISSING_STATUS:
+        return labels.STATUS_MISSING
     return ds.outline.choice_label("criterion_status", status)
-
-
-def maintenance_label(cls: str) -> str:
-    return MAINTENANCE_LABELS.get(cls, cls)
 
 
 # --------------------------------------------------------------------------- analyses, computed once per Dataset
@@ -102,39 +68,44 @@ def analysis_cache(ds: Dataset) -> dict:
     return _CACHE[key]
 
 
-def _matrix(ds):
+def forget_analyses(ds: Dataset) -> None:
+    """Drop the analyses cached for ``ds`` (the next view computes them again; the benchmarks time that)."""
+    _CACHE.pop(id(ds), None)
+
+
+def cached_matrix(ds):
     return results.criteria_matrix(ds, cache=analysis_cache(ds))
 
 
-def _reached(ds):
+def cached_reached(ds):
     return results.criteria_reached(ds, cache=analysis_cache(ds))
 
 
-def _classes(ds):
+def cached_classes(ds):
     return maintenance.classify_maintenance(ds, cache=analysis_cache(ds))
 
 
-def _at_risk(ds):
+def cached_at_risk(ds):
     return maintenance.criteria_at_risk(ds, cache=analysis_cache(ds))
 
 
-def _values(ds):
+def cached_values(ds):
     return campaign.campaign_values(ds, cache=analysis_cache(ds))
 
 
-def _unit_rates(ds):
+def cached_unit_rates(ds):
     return campaign.rates(ds, by="unit", cache=analysis_cache(ds))
 
 
-def _dvm(ds):
+def cached_dvm(ds):
     return thresholds.declared_vs_measured(ds, cache=analysis_cache(ds))
 
 
-def _flags(ds):
+def cached_flags(ds):
     return quality.quality_flags(ds, cache=analysis_cache(ds))
 
 
-def _households(ds) -> str:
+def household_metric(ds) -> str:
     return ds.outline.household_metric
 
 
@@ -177,7 +148,7 @@ def metric_info(ds: Dataset, code: str) -> dict:
 
 def per_household_applies(ds: Dataset, code: str) -> bool:
     """Whether 'per household' means something for a metric (not for rates nor the household count)."""
-    return metric_info(ds, code)["kind"] != "rate" and code != _households(ds)
+    return metric_info(ds, code)["kind"] != "rate" and code != household_metric(ds)
 
 
 def metric_values(ds: Dataset, code: str, years: tuple[int, int] | None = None, *,
@@ -192,14 +163,14 @@ def metric_values(ds: Dataset, code: str, years: tuple[int, int] | None = None, 
     """
     info = metric_info(ds, code)
     if info["kind"] == "rate":
-        r = _unit_rates(ds)
+        r = cached_unit_rates(ds)
         out = r[r["code"] == code][["unit_code", "year", "numerator", "denominator"]].copy()
         out["value"] = r.loc[out.index, "rate"]
     else:
-        v = _values(ds)
+        v = cached_values(ds)
         out = v[v["code"] == code][["unit_code", "year", "value"]].rename(columns={"value": "numerator"})
         if per_household and per_household_applies(ds, code):
-            hh = v[v["code"] == _households(ds)][["unit_code", "year", "value"]].rename(columns={"value": "denominator"})
+            hh = v[v["code"] == household_metric(ds)][["unit_code", "year", "value"]].rename(columns={"value": "denominator"})
             out = out.merge(hh, on=["unit_code", "year"], how="left")
             out["value"] = out["numerator"] / out["denominator"].where(out["denominator"] > 0)
         else:
@@ -209,11 +180,11 @@ def metric_values(ds: Dataset, code: str, years: tuple[int, int] | None = None, 
     return out[["unit_code", "year", "value", "numerator", "denominator"]].reset_index(drop=True)
 
 
-def _value_unit(info: dict, per_household: bool) -> str:
+def value_unit(info: dict, per_household: bool) -> str:
     return f"{info['unit']}/hộ" if per_household else info["unit"]
 
 
-def _digits(info: dict, per_household: bool) -> int:
+def digits_of(info: dict, per_household: bool) -> int:
     if info["kind"] == "rate":
         return 2
     return 3 if per_household else (0 if info["integer"] else 1)
@@ -225,14 +196,14 @@ def fmt_value(x, info: dict, per_household: bool = False, *, with_unit: bool = T
         return MISSING
     if info["kind"] == "rate":
         return fmt_percent(x, 2)
-    text = fmt_number(x, _digits(info, per_household), trim=True)
-    return f"{text} {_value_unit(info, per_household)}" if with_unit else text
+    text = fmt_number(x, digits_of(info, per_household), trim=True)
+    return f"{text} {value_unit(info, per_household)}" if with_unit else text
 
 
 # --------------------------------------------------------------------------- figure and table helpers
 
 
-def _years_list(ds: Dataset, years) -> list[int]:
+def years_in(ds: Dataset, years) -> list[int]:
     lo, hi = years if years else year_bounds(ds)
     ys = [y for y in ds.years if lo <= y <= hi]
     if not ys:
@@ -240,25 +211,12 @@ def _years_list(ds: Dataset, years) -> list[int]:
     return ys
 
 
-def _span(years: list[int]) -> str:
+def span_text(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-#: a small template (white background, light grid, colours), cheap to validate on every redraw:
-#: plotly's own "plotly_white" is expanded for every trace type and costs ~0,1 s per figure
-_GRID = "#e5ebf2"
-TEMPLATE = {"layout": {
-    "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": SEQUENCE, "hovermode": "closest",
-    "font": {"color": "#2a3f5f"},
-    "xaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True,
-              "title": {"standoff": 15}},
-    "yaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID, "ticks": "", "automargin": True,
-              "title": {"standoff": 15}},
-}}
-
-
-def _figure(data=None) -> go.Figure:
-    return go.Figure(data=data, layout={"template": TEMPLATE})
+def new_figure(data=None) -> go.Figure:
+    return go.Figure(data=data, layout={"template": theme.TEMPLATE})
 
 
 def style_figure(fig: go.Figure, ds: Dataset, title: str, x_title: str, y_title: str, *,
@@ -270,28 +228,28 @@ def style_figure(fig: go.Figure, ds: Dataset, title: str, x_title: str, y_title:
     if ds.is_sample:
         marker = html.escape(ds.outline.sample_marker)
         first, sep, rest = title.partition("<br>")
-        title = f'{first} <span style="color:{STATUS_COLOURS["not_reached"]}"><b>· {marker}</b></span>{sep}{rest}'
+        title = f'{first} <span style="color:{theme.STATUS_COLORS["not_reached"]}"><b>· {marker}</b></span>{sep}{rest}'
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"}, separators=",.",
-        font={"family": FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 70, "b": 10}, height=height or 440,
+        title={"text": title, "x": 0.01, "xanchor": "left"}, separators=theme.SEPARATORS,
+        font={"family": theme.FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 70, "b": 10}, height=height or 440,
         hoverlabel={"font_size": 13},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
     )
     fig.update_xaxes(title_text=x_title, automargin=True)
     fig.update_yaxes(title_text=y_title, automargin=True)
-    if x_title == LABELS["year"]:
+    if x_title == labels.EXPLORE["year"]:
         # years are categories: a numeric axis would tick "2.016,5" with Vietnamese separators
         fig.update_xaxes(type="category")
     return fig
 
 
-def _count_axis(fig: go.Figure, axis: str, max_value) -> None:
+def count_axis(fig: go.Figure, axis: str, max_value) -> None:
     """Whole numbers on a count axis (no "0,5 đơn vị")."""
     small = max_value is not None and not pd.isna(max_value) and max_value <= 10
     fig.update_layout({f"{axis}axis": {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if small else {})}})
 
 
-def _status_heatmap(ds: Dataset, grid: pd.DataFrame, x_labels, y_labels, hover: pd.DataFrame) -> list:
+def status_heatmap(ds: Dataset, grid: pd.DataFrame, x_labels, y_labels, hover: pd.DataFrame) -> list:
     """Traffic-light heatmap traces: the heatmap (one discrete colour per status) and a legend entry per status.
 
     Cells say Đạt / Chưa đạt; grey (Không áp dụng) and white (thiếu số liệu)
@@ -299,8 +257,8 @@ def _status_heatmap(ds: Dataset, grid: pd.DataFrame, x_labels, y_labels, hover: 
     """
     n = len(STATUS_ORDER)
     index = {s: i for i, s in enumerate(STATUS_ORDER)}
-    scale = [pair for i, s in enumerate(STATUS_ORDER) for pair in ([i / n, STATUS_COLOURS[s]],
-                                                                   [(i + 1) / n, STATUS_COLOURS[s]])]
+    scale = [pair for i, s in enumerate(STATUS_ORDER) for pair in ([i / n, theme.STATUS_COLORS[s]],
+                                                                   [(i + 1) / n, theme.STATUS_COLORS[s]])]
     short = {"reached": status_label(ds, "reached"), "not_reached": status_label(ds, "not_reached")}
     traces = [go.Heatmap(
         z=grid.apply(lambda col: col.map(index)).values.tolist(), x=list(x_labels), y=list(y_labels),
@@ -309,12 +267,12 @@ def _status_heatmap(ds: Dataset, grid: pd.DataFrame, x_labels, y_labels, hover: 
         xgap=2, ygap=2, texttemplate="%{text}", textfont={"size": 11}, hovertemplate="%{customdata}<extra></extra>")]
     for s in STATUS_ORDER:
         traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(ds, s), hoverinfo="skip",
-                                 marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[s],
+                                 marker={"symbol": "square", "size": 14, "color": theme.STATUS_COLORS[s],
                                          "line": {"color": "#777", "width": 1}}))
     return traces
 
 
-def _status_layout(fig: go.Figure) -> go.Figure:
+def status_layout(fig: go.Figure) -> go.Figure:
     """Rows top to bottom, years on top (the legend is below), room for the title above the years."""
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top")
@@ -333,27 +291,27 @@ def table_html(table: pd.DataFrame, *, max_height: int = 420) -> str:
     return f'{style}<div style="max-height:{max_height}px;overflow:auto">{body}</div>'
 
 
-def _unit_order(ds: Dataset, codes=None) -> list[str]:
+def unit_order(ds: Dataset, codes=None) -> list[str]:
     names = unit_names(ds)
     return sort_vietnamese([c for c in (names if codes is None else codes) if c in names],
                            key=lambda c: unit_sort_name(names[c]))
 
 
-def _criteria_names(ds: Dataset) -> dict[int, str]:
+def criteria_names(ds: Dataset) -> dict[int, str]:
     c = results.criteria_list(ds)
     return dict(zip(c["criterion_no"].astype(int), c["criterion_name"]))
 
 
-def _group_criteria(ds: Dataset, group: str | None) -> list[int]:
+def group_criteria(ds: Dataset, group: str | None) -> list[int]:
     c = ds.criteria if not group else ds.criteria[ds.criteria["group_code"] == group]
     return sorted(int(x) for x in c["criterion_no"].unique())
 
 
-def _group_title(ds: Dataset, group: str | None) -> str:
+def group_title(ds: Dataset, group: str | None) -> str:
     if not group:
-        return f"{len(_group_criteria(ds, None))} tiêu chí"
+        return f"{len(group_criteria(ds, None))} tiêu chí"
     return f"nhóm {group}. {ds.criteria.loc[ds.criteria['group_code'] == group, 'group_name'].iloc[0]}"
 
 
-def _years_axis(years: list[int]) -> list[str]:
+def years_axis(years: list[int]) -> list[str]:
     return [str(y) for y in years]

@@ -16,13 +16,29 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_number
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
-    LABELS, MAINTENANCE_COLOURS, _at_risk, _classes, _count_axis, _criteria_names, _figure, _group_criteria,
-    _group_title, _matrix, _span, _status_heatmap, _status_layout, _unit_order, _years_axis, _years_list,
-    maintenance_label, status_label, style_figure, unit_names,
+    cached_at_risk,
+    cached_classes,
+    cached_matrix,
+    count_axis,
+    criteria_names,
+    group_criteria,
+    group_title,
+    new_figure,
+    span_text,
+    status_heatmap,
+    status_label,
+    status_layout,
+    style_figure,
+    unit_names,
+    unit_order,
+    years_axis,
+    years_in,
 )
-from nrlib.core.vnformat import MISSING, fmt_number
+from nrlib.present import theme
 
 
 def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = None
@@ -32,10 +48,10 @@ def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = 
     Colours: Đạt green, Chưa đạt red, Không áp dụng grey, thiếu số liệu
     white (statuses of :func:`nrlib.analysis.results.criteria_matrix`).
     """
-    ys = _years_list(ds, years)
-    crits, cnames = _group_criteria(ds, group), _criteria_names(ds)
+    ys = years_in(ds, years)
+    crits, cnames = group_criteria(ds, group), criteria_names(ds)
     name = unit_names(ds)[unit_code]
-    m = _matrix(ds)
+    m = cached_matrix(ds)
     m = m[(m["unit_code"] == unit_code) & m["year"].isin(ys) & m["criterion_no"].isin(crits)]
     grid = m.pivot_table(index="criterion_no", columns="year", values="status", aggfunc="first")
     grid = grid.reindex(index=crits, columns=ys).fillna("missing")
@@ -43,36 +59,36 @@ def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = 
     hover = pd.DataFrame({y: [f"{html.escape(name)}<br>Tiêu chí {html.escape(lab)}<br>Năm {y}: "
                               f"{status_label(ds, grid.at[c, y])}" for c, lab in zip(crits, ylab)] for y in ys},
                          index=crits)
-    fig = _figure(_status_heatmap(ds, grid, _years_axis(ys), ylab, hover))
+    fig = new_figure(status_heatmap(ds, grid, years_axis(ys), ylab, hover))
     fig.data[0].meta = {"unit_code": unit_code}
-    style_figure(fig, ds, f"Kết quả {_group_title(ds, group)} — {name}, {_span(ys)}", LABELS["year"],
-                 LABELS["criterion"], height=190 + 30 * len(crits))
-    _status_layout(fig)
-    cls = _classes(ds)
+    style_figure(fig, ds, f"Kết quả {group_title(ds, group)} — {name}, {span_text(ys)}", labels.EXPLORE["year"],
+                 labels.EXPLORE["criterion"], height=190 + 30 * len(crits))
+    status_layout(fig)
+    cls = cached_classes(ds)
     cls = cls[cls["unit_code"] == unit_code].set_index("criterion_no")["maintenance_class"]
-    table = pd.DataFrame({LABELS["criterion"]: ylab})
+    table = pd.DataFrame({labels.EXPLORE["criterion"]: ylab})
     for y in ys:
         table[str(y)] = [status_label(ds, grid.at[c, y]) for c in crits]
-    table[f"Duy trì {_span(ds.years)}"] = [maintenance_label(cls[c]) if c in cls.index else MISSING for c in crits]
+    table[f"Duy trì {span_text(ds.years)}"] = [labels.MAINTENANCE.get(cls[c], cls[c]) if c in cls.index else MISSING for c in crits]
     return fig, table
 
 
 def criterion_view(ds: Dataset, criterion_no: int, years=None) -> tuple[go.Figure, pd.DataFrame]:
     """One criterion across units: unit × year in traffic-light colours."""
-    ys = _years_list(ds, years)
-    names, order = unit_names(ds), _unit_order(ds)
+    ys = years_in(ds, years)
+    names, order = unit_names(ds), unit_order(ds)
     no = int(criterion_no)
-    m = _matrix(ds)
+    m = cached_matrix(ds)
     m = m[(m["criterion_no"] == no) & m["year"].isin(ys)]
     grid = m.pivot_table(index="unit_code", columns="year", values="status", aggfunc="first")
     grid = grid.reindex(index=order, columns=ys).fillna("missing")
     hover = pd.DataFrame({y: [f"{html.escape(names[u])}<br>Năm {y}: {status_label(ds, grid.at[u, y])}"
                               for u in order] for y in ys}, index=order)
-    fig = _figure(_status_heatmap(ds, grid, _years_axis(ys), [names[u] for u in order], hover))
-    style_figure(fig, ds, f"Tiêu chí {no}. {_criteria_names(ds)[no]}: kết quả các đơn vị, {_span(ys)}",
-                 LABELS["year"], LABELS["unit"], height=190 + 34 * len(order))
-    _status_layout(fig)
-    table = pd.DataFrame({LABELS["unit"]: [names[u] for u in order]})
+    fig = new_figure(status_heatmap(ds, grid, years_axis(ys), [names[u] for u in order], hover))
+    style_figure(fig, ds, f"Tiêu chí {no}. {criteria_names(ds)[no]}: kết quả các đơn vị, {span_text(ys)}",
+                 labels.EXPLORE["year"], labels.EXPLORE["unit"], height=190 + 34 * len(order))
+    status_layout(fig)
+    table = pd.DataFrame({labels.EXPLORE["unit"]: [names[u] for u in order]})
     for y in ys:
         table[str(y)] = [status_label(ds, grid.at[u, y]) for u in order]
     return fig, table
@@ -80,49 +96,49 @@ def criterion_view(ds: Dataset, criterion_no: int, years=None) -> tuple[go.Figur
 
 def maintenance_view(ds: Dataset, group: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """Kept / gained / lost / lost and regained ...: number of units per criterion and class over the period."""
-    crits, cnames = _group_criteria(ds, group), _criteria_names(ds)
-    cls = _classes(ds)
+    crits, cnames = group_criteria(ds, group), criteria_names(ds)
+    cls = cached_classes(ds)
     counts = cls[cls["criterion_no"].isin(crits)].groupby(["criterion_no", "maintenance_class"]).size()
-    counts = counts.unstack(fill_value=0).reindex(index=crits, columns=list(MAINTENANCE_COLOURS), fill_value=0)
+    counts = counts.unstack(fill_value=0).reindex(index=crits, columns=list(theme.MAINTENANCE_COLORS), fill_value=0)
     ylab = [f"{c}. {cnames[c]}" for c in crits]
-    fig = _figure()
-    for k in MAINTENANCE_COLOURS:
+    fig = new_figure()
+    for k in theme.MAINTENANCE_COLORS:
         if counts[k].sum() == 0 and k in ("no_data", "not_applicable"):
             continue
-        fig.add_bar(y=ylab, x=counts[k].tolist(), orientation="h", name=maintenance_label(k),
-                    marker={"color": MAINTENANCE_COLOURS[k], "line": {"color": "#777", "width": 0.5}},
-                    hovertemplate=f"%{{y}}<br>{maintenance_label(k)}: %{{x:,d}} đơn vị<extra></extra>")
+        fig.add_bar(y=ylab, x=counts[k].tolist(), orientation="h", name=labels.MAINTENANCE.get(k, k),
+                    marker={"color": theme.MAINTENANCE_COLORS[k], "line": {"color": "#777", "width": 0.5}},
+                    hovertemplate=f"%{{y}}<br>{labels.MAINTENANCE.get(k, k)}: %{{x:,d}} đơn vị<extra></extra>")
     fig.update_layout(barmode="stack")
-    style_figure(fig, ds, f"Duy trì {_group_title(ds, group)}, {_span(ds.years)} (số đơn vị theo loại)",
-                 LABELS["n_units"], LABELS["criterion"], height=170 + 26 * len(crits))
-    _count_axis(fig, "x", len(ds.units))
+    style_figure(fig, ds, f"Duy trì {group_title(ds, group)}, {span_text(ds.years)} (số đơn vị theo loại)",
+                 labels.EXPLORE["n_units"], labels.EXPLORE["criterion"], height=170 + 26 * len(crits))
+    count_axis(fig, "x", len(ds.units))
     fig.update_yaxes(autorange="reversed")
-    table = pd.DataFrame({LABELS["criterion"]: ylab})
-    for k in MAINTENANCE_COLOURS:
-        table[maintenance_label(k)] = [fmt_number(x) for x in counts[k]]
+    table = pd.DataFrame({labels.EXPLORE["criterion"]: ylab})
+    for k in theme.MAINTENANCE_COLORS:
+        table[labels.MAINTENANCE.get(k, k)] = [fmt_number(x) for x in counts[k]]
     return fig, table
 
 
 def risk_view(ds: Dataset, group: str | None = None, top: int = 10) -> tuple[go.Figure, pd.DataFrame]:
     """The criteria most at risk: units that lost them (and did or did not regain them), most first."""
-    crits = _group_criteria(ds, group)
-    risk = _at_risk(ds)
+    crits = group_criteria(ds, group)
+    risk = cached_at_risk(ds)
     risk = risk[risk["criterion_no"].isin(crits) & risk["n_units_at_risk"].gt(0)].head(int(top))
     ylab = [f"{int(r.criterion_no)}. {r.criterion_name}" for r in risk.itertuples()]
-    fig = _figure()
+    fig = new_figure()
     for k, col in (("lost", "n_units_lost"), ("lost_and_regained", "n_units_lost_and_regained")):
-        fig.add_bar(y=ylab, x=risk[col].tolist(), orientation="h", name=maintenance_label(k),
-                    marker={"color": MAINTENANCE_COLOURS[k]},
-                    hovertemplate=f"%{{y}}<br>{maintenance_label(k)}: %{{x:,d}} đơn vị<extra></extra>")
+        fig.add_bar(y=ylab, x=risk[col].tolist(), orientation="h", name=labels.MAINTENANCE.get(k, k),
+                    marker={"color": theme.MAINTENANCE_COLORS[k]},
+                    hovertemplate=f"%{{y}}<br>{labels.MAINTENANCE.get(k, k)}: %{{x:,d}} đơn vị<extra></extra>")
     fig.update_layout(barmode="stack")
-    style_figure(fig, ds, f"Các tiêu chí dễ bị mất nhất ({_group_title(ds, group)}, {_span(ds.years)})",
-                 LABELS["n_units"], LABELS["criterion"], height=170 + 30 * max(len(ylab), 1))
-    _count_axis(fig, "x", risk["n_units_at_risk"].max() if len(risk) else 0)
+    style_figure(fig, ds, f"Các tiêu chí dễ bị mất nhất ({group_title(ds, group)}, {span_text(ds.years)})",
+                 labels.EXPLORE["n_units"], labels.EXPLORE["criterion"], height=170 + 30 * max(len(ylab), 1))
+    count_axis(fig, "x", risk["n_units_at_risk"].max() if len(risk) else 0)
     fig.update_yaxes(autorange="reversed")
     table = pd.DataFrame({
-        LABELS["criterion"]: ylab,
-        maintenance_label("lost"): [fmt_number(x) for x in risk["n_units_lost"]],
-        maintenance_label("lost_and_regained"): [fmt_number(x) for x in risk["n_units_lost_and_regained"]],
+        labels.EXPLORE["criterion"]: ylab,
+        labels.MAINTENANCE.get("lost", "lost"): [fmt_number(x) for x in risk["n_units_lost"]],
+        labels.MAINTENANCE.get("lost_and_regained", "lost_and_regained"): [fmt_number(x) for x in risk["n_units_lost_and_regained"]],
         "Tổng số đơn vị": [fmt_number(x) for x in risk["n_units_at_risk"]],
         "Năm bị mất": [x or MISSING for x in risk["years_lost"]],
     })

@@ -16,24 +16,33 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nrlib.analysis import quality
+from nrlib.analysis.timeliness import reporting_rates
+from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
-    COLOURS, FLAG_LABELS, LABELS, MAINTENANCE_COLOURS, SEQUENCE, SEVERITY_LABELS, STATUS_COLOURS, SUBMISSION_LABELS,
-    TIMELINESS_LABELS, _count_axis, _criteria_names, _dvm, _figure, _flags, _group_criteria, _unit_order,
-    analysis_cache, style_figure, unit_names,
+    analysis_cache,
+    cached_dvm,
+    cached_flags,
+    count_axis,
+    criteria_names,
+    group_criteria,
+    new_figure,
+    style_figure,
+    unit_names,
+    unit_order,
 )
-from nrlib.analysis.timeliness import reporting_rates
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.present import theme
 
 
 def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     """Share of the cells the outline expects that each unit filled, per sheet (:func:`nrlib.analysis.quality.completeness`)."""
     c = quality.completeness(ds, cache=analysis_cache(ds))
-    names, order = unit_names(ds), _unit_order(ds)
+    names, order = unit_names(ds), unit_order(ds)
     sheets = list(dict.fromkeys(c["sheet"]))
-    fig = _figure()
-    table = pd.DataFrame({LABELS["unit"]: [names[u] for u in order]})
-    for sheet, colour in zip(sheets, SEQUENCE):
+    fig = new_figure()
+    table = pd.DataFrame({labels.EXPLORE["unit"]: [names[u] for u in order]})
+    for sheet, colour in zip(sheets, theme.SEQUENCE):
         s = c[c["sheet"] == sheet].set_index("unit_code").reindex(order)
         fig.add_bar(x=[names[u] for u in order], y=s["completeness"].tolist(), name=f"Trang {sheet}",
                     marker={"color": colour}, customdata=list(zip(s["filled_cells"], s["expected_cells"])),
@@ -43,7 +52,7 @@ def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
                                    else MISSING for p, f, e in zip(s["completeness"], s["filled_cells"],
                                                                    s["expected_cells"])]
     fig.update_layout(barmode="group", yaxis_range=[0, 105])
-    style_figure(fig, ds, "Mức độ đầy đủ số liệu: tỷ lệ ô đã điền trên số ô đề cương yêu cầu", LABELS["unit"], "%")
+    style_figure(fig, ds, "Mức độ đầy đủ số liệu: tỷ lệ ô đã điền trên số ô đề cương yêu cầu", labels.EXPLORE["unit"], "%")
     return fig, table
 
 
@@ -52,24 +61,24 @@ def timeliness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     t = quality.timeliness_table(ds, cache=analysis_cache(ds))
     rates = reporting_rates(t)
     names = unit_names(ds)
-    t = t.set_index("unit_code").reindex(_unit_order(ds, t["unit_code"])).reset_index()
+    t = t.set_index("unit_code").reindex(unit_order(ds, t["unit_code"])).reset_index()
     days = t["days_late"].astype("Float64").fillna(0).astype(float)
-    status = [TIMELINESS_LABELS[x] + (f" {int(d)} ngày" if x == "late" else "") for x, d in zip(t["timeliness"], days)]
-    fig = _figure(go.Bar(
+    status = [labels.TIMELINESS_CELL[x] + (f" {int(d)} ngày" if x == "late" else "") for x, d in zip(t["timeliness"], days)]
+    fig = new_figure(go.Bar(
         x=[names[u] for u in t["unit_code"]], y=days.tolist(), text=status, textposition="outside",
-        marker={"color": [COLOURS[x] for x in t["timeliness"]]},
+        marker={"color": [theme.TIMELINESS_COLORS[x] for x in t["timeliness"]]},
         hovertemplate="%{x}: %{text}<extra></extra>"))
     deadline = fmt_date(ds.deadline)
     style_figure(fig, ds, f"Thời hạn nộp báo cáo (hạn {deadline})<br><sup>Đã nộp {rates['received']}/"
                  f"{rates['expected']} đơn vị: đúng hạn {rates['on_time']}, trễ hạn {rates['late']}; "
-                 f"chưa nộp {rates['missing']}</sup>", LABELS["unit"], "Số ngày trễ")
-    _count_axis(fig, "y", days.max())
+                 f"chưa nộp {rates['missing']}</sup>", labels.EXPLORE["unit"], "Số ngày trễ")
+    count_axis(fig, "y", days.max())
     table = pd.DataFrame({
-        LABELS["unit"]: [names[u] for u in t["unit_code"]], "Thời hạn": status,
+        labels.EXPLORE["unit"]: [names[u] for u in t["unit_code"]], "Thời hạn": status,
         "Ngày nhận lần đầu": [fmt_date(d) if d is not None and not pd.isna(d) else MISSING
                               for d in t["first_received_date"]],
         "Số phiên bản": [fmt_number(x) if pd.notna(x) else MISSING for x in t["n_versions"]],
-        "Kết quả kiểm tra bản mới nhất": [SUBMISSION_LABELS.get(x, MISSING) if isinstance(x, str) else MISSING
+        "Kết quả kiểm tra bản mới nhất": [labels.SUBMISSION_CELL.get(x, MISSING) if isinstance(x, str) else MISSING
                                           for x in t["latest_status"]],
         "Lỗi": [fmt_number(x) if pd.notna(x) else MISSING for x in t["n_errors"]],
         "Cảnh báo": [fmt_number(x) if pd.notna(x) else MISSING for x in t["n_warnings"]],
@@ -82,43 +91,43 @@ def flags_view(ds: Dataset, unit_code: str | None = None, flag: str | None = Non
 
     Flags come from :func:`nrlib.analysis.quality.quality_flags`, highest score first; none changes the data.
     """
-    f = _flags(ds)
+    f = cached_flags(ds)
     if unit_code:
         f = f[f["unit_code"] == unit_code]
     if flag:
         f = f[f["flag"] == flag]
     names = unit_names(ds)
-    kinds = [(k, FLAG_LABELS[k], colour) for k, colour in zip(FLAG_LABELS, SEQUENCE) if not flag or flag == k]
+    kinds = [(k, labels.FLAGS[k], colour) for k, colour in zip(labels.FLAGS, theme.SEQUENCE) if not flag or flag == k]
     where = names[unit_code] if unit_code else "toàn huyện"
     fig = _stacked_per_unit(ds, f, "flag", kinds, unit_code, " giá trị",
                             f"Số liệu cần kiểm tra lại ({where}): {fmt_number(len(f))} giá trị được đánh dấu",
                             "Số giá trị được đánh dấu")
     table = pd.DataFrame({
-        LABELS["unit"]: [names.get(u, u) for u in f["unit_code"]], LABELS["year"]: [str(y) for y in f["year"]],
+        labels.EXPLORE["unit"]: [names.get(u, u) for u in f["unit_code"]], labels.EXPLORE["year"]: [str(y) for y in f["year"]],
         "Mã": f["data_element"].astype(str).tolist(),
-        LABELS["value"]: [fmt_number(x, 2, trim=True) for x in f["value"]],
-        LABELS["flag"]: [FLAG_LABELS.get(k, k) for k in f["flag"]], "Lý do": f["reason"].tolist(),
+        labels.EXPLORE["value"]: [fmt_number(x, 2, trim=True) for x in f["value"]],
+        labels.EXPLORE["flag"]: [labels.FLAGS.get(k, k) for k in f["flag"]], "Lý do": f["reason"].tolist(),
     })
     return fig, table
 
 
 def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """Criteria declared Đạt whose measured indicator misses a known level (:func:`nrlib.analysis.thresholds.declared_vs_measured`)."""
-    d = _dvm(ds)
+    d = cached_dvm(ds)
     if unit_code:
         d = d[d["unit_code"] == unit_code]
-    names, cnames = unit_names(ds), _criteria_names(ds)
+    names, cnames = unit_names(ds), criteria_names(ds)
     ind = ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
     per_crit = d.groupby("criterion_no")["unit_code"].nunique()
-    crits = [c for c in _group_criteria(ds, None) if c in per_crit.index]
-    fig = _figure(go.Bar(
+    crits = [c for c in group_criteria(ds, None) if c in per_crit.index]
+    fig = new_figure(go.Bar(
         y=[f"{c}. {cnames[c]}" for c in crits], x=[int(per_crit[c]) for c in crits], orientation="h",
-        marker={"color": MAINTENANCE_COLOURS["lost_and_regained"]},
+        marker={"color": theme.MAINTENANCE_COLORS["lost_and_regained"]},
         hovertemplate="%{y}<br>%{x:,d} đơn vị tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức<extra></extra>"))
     where = names[unit_code] if unit_code else "toàn huyện"
     style_figure(fig, ds, f"Tự đánh giá Đạt nhưng số liệu chưa đạt mức ({where}): {fmt_number(len(d))} trường hợp",
-                 LABELS["n_units"], LABELS["criterion"], height=200 + 30 * max(len(crits), 1))
-    _count_axis(fig, "x", per_crit.max() if len(per_crit) else 0)
+                 labels.EXPLORE["n_units"], labels.EXPLORE["criterion"], height=200 + 30 * max(len(crits), 1))
+    count_axis(fig, "x", per_crit.max() if len(per_crit) else 0)
     fig.update_yaxes(autorange="reversed")
 
     def unit_of(code):
@@ -126,10 +135,10 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
         return f" {u}" if isinstance(u, str) and u else ""
 
     table = pd.DataFrame({
-        LABELS["unit"]: [names.get(u, u) for u in d["unit_code"]], LABELS["year"]: [str(y) for y in d["year"]],
-        LABELS["criterion"]: [f"{c}. {cnames.get(int(c), '')}" for c in d["criterion_no"]],
+        labels.EXPLORE["unit"]: [names.get(u, u) for u in d["unit_code"]], labels.EXPLORE["year"]: [str(y) for y in d["year"]],
+        labels.EXPLORE["criterion"]: [f"{c}. {cnames.get(int(c), '')}" for c in d["criterion_no"]],
         "Chỉ tiêu": [f"{c}. {ind['indicator_name'].get(c, '')}" for c in d["indicator_code"]],
-        LABELS["value"]: [fmt_number(v, 2, trim=True) + unit_of(c) for v, c in zip(d["value"], d["indicator_code"])],
+        labels.EXPLORE["value"]: [fmt_number(v, 2, trim=True) + unit_of(c) for v, c in zip(d["value"], d["indicator_code"])],
         "Mức đạt chuẩn": [f"{cmp_} {fmt_number(lv, 2, trim=True)}{unit_of(c)}"
                           for cmp_, lv, c in zip(d["comparison"], d["level"], d["indicator_code"])],
         "Nguồn số liệu": ["tính từ trang VanDong" if o == "derived" else "đơn vị nhập" for o in d["origin"]],
@@ -144,16 +153,16 @@ def _stacked_per_unit(ds: Dataset, rows: pd.DataFrame, column: str, kinds: list[
     ``kinds`` lists ``(value, label, colour)``, one bar trace each; ``noun`` follows the count in the hover.
     """
     names = unit_names(ds)
-    order = _unit_order(ds, [unit_code] if unit_code else None)
+    order = unit_order(ds, [unit_code] if unit_code else None)
     counts = rows.groupby(["unit_code", column]).size().unstack(fill_value=0).reindex(index=order, fill_value=0)
-    fig = _figure()
+    fig = new_figure()
     for value, label, colour in kinds:
         fig.add_bar(x=[names[u] for u in order],
                     y=(counts[value] if value in counts else pd.Series(0, index=order)).tolist(),
                     name=label, marker={"color": colour}, hovertemplate=f"%{{x}}<br>{label}: %{{y:,d}}{noun}<extra></extra>")
     fig.update_layout(barmode="stack")
-    style_figure(fig, ds, title, LABELS["unit"], y_title)
-    _count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
+    style_figure(fig, ds, title, labels.EXPLORE["unit"], y_title)
+    count_axis(fig, "y", counts.sum(axis=1).max() if len(counts) else 0)
     return fig
 
 
@@ -163,15 +172,15 @@ def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure,
     if unit_code:
         p = p[p["unit_code"] == unit_code]
     names = unit_names(ds)
-    kinds = [("error", SEVERITY_LABELS["error"], STATUS_COLOURS["not_reached"]),
-             ("warning", SEVERITY_LABELS["warning"], MAINTENANCE_COLOURS["lost_and_regained"])]
+    kinds = [("error", labels.SEVERITY_CELL["error"], theme.SEVERITY_COLORS["error"]),
+             ("warning", labels.SEVERITY_CELL["warning"], theme.SEVERITY_COLORS["warning"])]
     where = names[unit_code] if unit_code else "toàn huyện"
     fig = _stacked_per_unit(ds, p, "severity", kinds, unit_code, "",
                             f"Lỗi và cảnh báo khi kiểm tra biểu mẫu ({where}, bản gửi mới nhất): {fmt_number(len(p))}",
                             "Số lỗi, cảnh báo")
     table = pd.DataFrame({
-        LABELS["unit"]: [names.get(u, u) for u in p["unit_code"]],
+        labels.EXPLORE["unit"]: [names.get(u, u) for u in p["unit_code"]],
         "Ô": [f"{sh}!{c}" if isinstance(c, str) and c else sh for sh, c in zip(p["sheet"], p["cell"])],
-        "Mức độ": [SEVERITY_LABELS.get(x, x) for x in p["severity"]], "Nội dung": p["message"].tolist(),
+        "Mức độ": [labels.SEVERITY_CELL.get(x, x) for x in p["severity"]], "Nội dung": p["message"].tolist(),
     })
     return fig, table

@@ -16,13 +16,33 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from nrlib.core import labels
+from nrlib.core.vnformat import fmt_number
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
-    COLOURS, LABELS, STATUS_COLOURS, STATUS_ORDER, _count_axis, _digits, _figure, _group_criteria, _households,
-    _matrix, _reached, _span, _unit_order, _value_unit, _values, _years_axis, _years_list, fmt_value, metric_info,
-    metric_values, per_household_applies, status_label, style_figure, unit_names,
+    STATUS_ORDER,
+    cached_matrix,
+    cached_reached,
+    cached_values,
+    count_axis,
+    digits_of,
+    fmt_value,
+    group_criteria,
+    household_metric,
+    metric_info,
+    metric_values,
+    new_figure,
+    per_household_applies,
+    span_text,
+    status_label,
+    style_figure,
+    unit_names,
+    unit_order,
+    value_unit,
+    years_axis,
+    years_in,
 )
-from nrlib.core.vnformat import fmt_number
+from nrlib.present import theme
 
 
 def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
@@ -33,9 +53,9 @@ def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
     first is outside the new-rural standard, the second unknown, neither is
     "0 reached". Blank declarations are counted (``thiếu k``), never as reached.
     """
-    ys = _years_list(ds, years)
-    names, order = unit_names(ds), _unit_order(ds)
-    r = _reached(ds)
+    ys = years_in(ds, years)
+    names, order = unit_names(ds), unit_order(ds)
+    r = cached_reached(ds)
     r = r[r["year"].isin(ys)]
 
     def grid(col):
@@ -43,52 +63,52 @@ def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
             index=order, columns=ys)
 
     n, a, miss = grid("n_reached"), grid("n_applicable"), grid("n_missing")
-    text = pd.DataFrame(LABELS["missing"], index=order, columns=ys)
+    text = pd.DataFrame(labels.STATUS_MISSING, index=order, columns=ys)
     text = text.mask(a.eq(0), status_label(ds, "not_applicable"))
     known = a.gt(0) & miss.lt(a)
     count = n.fillna(0).astype(int).astype(str) + "/" + a.fillna(0).astype(int).astype(str)
     count = count.where(miss.fillna(0).eq(0), count + ", thiếu " + miss.fillna(0).astype(int).astype(str))
     text = text.mask(known, count)
-    fig = _figure(go.Heatmap(
-        z=n.where(known).values.tolist(), x=_years_axis(ys), y=[names[u] for u in order],
+    fig = new_figure(go.Heatmap(
+        z=n.where(known).values.tolist(), x=years_axis(ys), y=[names[u] for u in order],
         text=text.values.tolist(), texttemplate="%{text}", colorscale="Greens", zmin=0,
-        zmax=len(_group_criteria(ds, None)), xgap=2, ygap=2,
+        zmax=len(group_criteria(ds, None)), xgap=2, ygap=2,
         hovertemplate="%{y}<br>Năm %{x}: %{text}<extra></extra>", colorbar={"title": {"text": "Số tiêu chí đạt"}}))
-    style_figure(fig, ds, f"Số tiêu chí nông thôn mới đạt / áp dụng theo đơn vị, {_span(ys)}", LABELS["year"],
-                 LABELS["unit"], height=150 + 34 * len(order))
+    style_figure(fig, ds, f"Số tiêu chí nông thôn mới đạt / áp dụng theo đơn vị, {span_text(ys)}", labels.EXPLORE["year"],
+                 labels.EXPLORE["unit"], height=150 + 34 * len(order))
     fig.update_yaxes(autorange="reversed")
     table = text.copy()
-    table.columns = _years_axis(ys)
-    table.insert(0, LABELS["unit"], [names[u] for u in order])
+    table.columns = years_axis(ys)
+    table.insert(0, labels.EXPLORE["unit"], [names[u] for u in order])
     full = r[r["all_reached"].fillna(False).astype(bool)].groupby("year")["unit_code"].nunique()
-    foot = {LABELS["unit"]: "Số đơn vị đạt đủ các tiêu chí áp dụng",
+    foot = {labels.EXPLORE["unit"]: "Số đơn vị đạt đủ các tiêu chí áp dụng",
             **{str(y): fmt_number(full.get(y, 0)) for y in ys}}
     return fig, pd.concat([table, pd.DataFrame([foot])], ignore_index=True)
 
 
 def unit_view(ds: Dataset, unit_code: str, years=None) -> tuple[go.Figure, pd.DataFrame]:
     """One unit: its criteria by status each year (stacked bars) and its campaign results each year."""
-    ys = _years_list(ds, years)
+    ys = years_in(ds, years)
     name = unit_names(ds)[unit_code]
-    m = _matrix(ds)
+    m = cached_matrix(ds)
     m = m[(m["unit_code"] == unit_code) & m["year"].isin(ys)]
     counts = m.groupby(["year", "status"]).size().unstack(fill_value=0).reindex(index=ys, fill_value=0)
-    fig = _figure()
+    fig = new_figure()
     for s in STATUS_ORDER:
-        fig.add_bar(x=_years_axis(ys), y=(counts[s] if s in counts else pd.Series(0, index=ys)).tolist(),
-                    name=status_label(ds, s), marker={"color": STATUS_COLOURS[s], "line": {"color": "#777", "width": 1}},
+        fig.add_bar(x=years_axis(ys), y=(counts[s] if s in counts else pd.Series(0, index=ys)).tolist(),
+                    name=status_label(ds, s), marker={"color": theme.STATUS_COLORS[s], "line": {"color": "#777", "width": 1}},
                     hovertemplate=f"Năm %{{x}}: %{{y:,d}} tiêu chí {status_label(ds, s)}<extra></extra>")
     fig.update_layout(barmode="stack")
-    style_figure(fig, ds, f"{name}: kết quả các tiêu chí theo năm, {_span(ys)}", LABELS["year"], "Số tiêu chí")
-    _count_axis(fig, "y", None)
-    v = _values(ds)
+    style_figure(fig, ds, f"{name}: kết quả các tiêu chí theo năm, {span_text(ys)}", labels.EXPLORE["year"], "Số tiêu chí")
+    count_axis(fig, "y", None)
+    v = cached_values(ds)
     v = v[(v["unit_code"] == unit_code) & v["year"].isin(ys)]
     grid = v.pivot_table(index="code", columns="year", values="value", aggfunc="first")
     rows = []
     for code in ds.outline.metrics["code"]:
         info = metric_info(ds, code)
         got = grid.loc[code] if code in grid.index else pd.Series(dtype=float)
-        rows.append({LABELS["metric"]: f"{code}. {info['label']}", "Đơn vị tính": info["unit"],
+        rows.append({labels.EXPLORE["metric"]: f"{code}. {info['label']}", "Đơn vị tính": info["unit"],
                      **{str(y): fmt_value(got.get(y), info, with_unit=False) for y in ys}})
     return fig, pd.DataFrame(rows)
 
@@ -104,12 +124,12 @@ def campaign_view(ds: Dataset, metric_code: str, years=None, per_household: bool
     district figure sums numerators and denominators over the units having
     both, never averaging units.
     """
-    ys = _years_list(ds, years)
+    ys = years_in(ds, years)
     info = metric_info(ds, metric_code)
     per_household = bool(per_household) and per_household_applies(ds, metric_code)
     v = metric_values(ds, metric_code, (ys[0], ys[-1]))
     last = v[v["year"] == ys[-1]].set_index("unit_code")
-    order = _unit_order(ds)
+    order = unit_order(ds)
     if info["kind"] == "flow":
         num = v.groupby("unit_code")["numerator"].sum(min_count=1).reindex(order)
     else:
@@ -118,7 +138,7 @@ def campaign_view(ds: Dataset, metric_code: str, years=None, per_household: bool
     if info["kind"] == "rate":
         den = last["denominator"].reindex(order)
     elif per_household:
-        den = metric_values(ds, _households(ds), (ys[-1], ys[-1])).set_index("unit_code")["value"].reindex(order)
+        den = metric_values(ds, household_metric(ds), (ys[-1], ys[-1])).set_index("unit_code")["value"].reindex(order)
     scale = info.get("scale", 1.0)
     if den is None:
         value, district = num, num.sum(min_count=1)
@@ -126,15 +146,15 @@ def campaign_view(ds: Dataset, metric_code: str, years=None, per_household: bool
         ok = num.notna() & den.gt(0)
         value = scale * num / den.where(den > 0)
         district = scale * num[ok].sum() / den[ok].sum() if ok.any() else float("nan")
-    unit = _value_unit(info, per_household)
-    how = {"flow": f"cộng {_span(ys)}", "stock": f"cuối năm {ys[-1]}", "rate": f"năm {ys[-1]}"}[info["kind"]]
+    unit = value_unit(info, per_household)
+    how = {"flow": f"cộng {span_text(ys)}", "stock": f"cuối năm {ys[-1]}", "rate": f"năm {ys[-1]}"}[info["kind"]]
     label = f"{info['label']} ({how}{', bình quân 1 hộ' if per_household else ''})"
     names = unit_names(ds)
-    fig = _figure(go.Bar(x=[names[u] for u in order], y=value.tolist(), marker={"color": COLOURS["unit"]},
-                           hovertemplate=f"%{{x}}<br>%{{y:,.{_digits(info, per_household)}f}} {unit}<extra></extra>"))
+    fig = new_figure(go.Bar(x=[names[u] for u in order], y=value.tolist(), marker={"color": theme.SERIES["unit"]},
+                           hovertemplate=f"%{{x}}<br>%{{y:,.{digits_of(info, per_household)}f}} {unit}<extra></extra>"))
     style_figure(fig, ds, f"{label}<br><sup>Toàn huyện: {fmt_value(district, info, per_household)}</sup>",
-                 LABELS["unit"], unit)
-    table = pd.DataFrame({LABELS["unit"]: [names[u] for u in order] + ["Toàn huyện"],
+                 labels.EXPLORE["unit"], unit)
+    table = pd.DataFrame({labels.EXPLORE["unit"]: [names[u] for u in order] + ["Toàn huyện"],
                           label: [fmt_value(x, info, per_household) for x in list(value) + [district]]})
     return fig, table
 
@@ -146,13 +166,13 @@ def trend_view(ds: Dataset, metric_code: str, unit_codes=(), per_household: bool
     Method: the district line sums numerators and denominators of the units
     having both that year (rates recomputed, never averaged).
     """
-    ys = _years_list(ds, years)
+    ys = years_in(ds, years)
     info = metric_info(ds, metric_code)
     per_household = bool(per_household) and per_household_applies(ds, metric_code)
     v = metric_values(ds, metric_code, (ys[0], ys[-1]), per_household=per_household)
     names = unit_names(ds)
     series: dict[str, pd.Series] = {}
-    for u in _unit_order(ds, unit_codes or ()):
+    for u in unit_order(ds, unit_codes or ()):
         series[names[u]] = v[v["unit_code"] == u].set_index("year")["value"].reindex(ys)
     if not series:
         ok = v[v["numerator"].notna() & v["denominator"].gt(0)]
@@ -160,15 +180,15 @@ def trend_view(ds: Dataset, metric_code: str, unit_codes=(), per_household: bool
         divided = info["kind"] == "rate" or per_household
         series["Toàn huyện"] = info.get("scale", 1.0) * g["numerator"] / g["denominator"] if divided \
             else g["numerator"]
-    unit = _value_unit(info, per_household)
-    fig = _figure()
+    unit = value_unit(info, per_household)
+    fig = new_figure()
     for label, s in series.items():
-        fig.add_scatter(x=_years_axis(ys), y=s.tolist(), mode="lines+markers", name=label,
+        fig.add_scatter(x=years_axis(ys), y=s.tolist(), mode="lines+markers", name=label,
                         hovertemplate=f"{html.escape(label)}<br>Năm %{{x}}: "
-                                      f"%{{y:,.{_digits(info, per_household)}f}} {unit}<extra></extra>")
-    style_figure(fig, ds, f"{info['label']}{', bình quân 1 hộ' if per_household else ''}, {_span(ys)}",
-                 LABELS["year"], unit)
+                                      f"%{{y:,.{digits_of(info, per_household)}f}} {unit}<extra></extra>")
+    style_figure(fig, ds, f"{info['label']}{', bình quân 1 hộ' if per_household else ''}, {span_text(ys)}",
+                 labels.EXPLORE["year"], unit)
     fig.update_layout(showlegend=True)
-    rows = [{LABELS["unit"]: label, **{str(y): fmt_value(s.get(y), info, per_household) for y in ys}}
+    rows = [{labels.EXPLORE["unit"]: label, **{str(y): fmt_value(s.get(y), info, per_household) for y in ys}}
             for label, s in series.items()]
     return fig, pd.DataFrame(rows)

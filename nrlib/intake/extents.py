@@ -26,9 +26,9 @@ import re
 import struct
 from dataclasses import dataclass
 
+from nrlib.core.vnformat import fmt_number
 from nrlib.exceptions import WorkbookReadError
 from nrlib.intake.limits import Limits
-from nrlib.core.vnformat import fmt_number
 
 #: other ways a cell's start tag can begin than "<c " (then the fast path does not apply)
 _OTHER_CELL_START = re.compile(rb"<c[\t\n\r/>]")

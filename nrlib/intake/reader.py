@@ -41,9 +41,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nrlib.core.vnformat import fmt_number
 from nrlib.exceptions import WorkbookReadError  # noqa: F401  (callers catch it from here)
 from nrlib.intake.limits import Limits, load_limits
-from nrlib.core.vnformat import fmt_number
 
 #: file types ingest reads
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

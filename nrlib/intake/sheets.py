@@ -22,13 +22,11 @@ share (:func:`cell_text`, :func:`show_value`, :func:`show_number`) live here too
 
 from __future__ import annotations
 
-
 from nrlib.core import labels
-from nrlib.intake.reader import Sheet, cell_ref, parse_date, parse_number
-from nrlib.intake.schema import cached_match_key
 from nrlib.intake.locate import Header, Run
+from nrlib.intake.reader import Sheet, cell_ref, parse_date, parse_number
 from nrlib.intake.result import cell_text, show_number, show_value
-
+from nrlib.intake.schema import cached_match_key
 
 
 def range_rules(rules: dict) -> list[tuple[str, float]]:

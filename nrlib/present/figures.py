@@ -20,49 +20,10 @@ from typing import Iterable
 
 import plotly.graph_objects as go
 
+from nrlib.present.theme import FONT, PLOT_CONFIG, SEPARATORS, TEMPLATE
+
 #: trace types the vendored plotly.js basic bundle can draw
 BASIC_TRACE_TYPES = frozenset({"bar", "scatter", "pie"})
-
-#: colours shared by the figures and the report stylesheet
-COLORS = {
-    "unit": "#0b5394",
-    "district": "#9aa5b1",
-    "reached": "#2e7d32",
-    "not_reached": "#c62828",
-    "not_applicable": "#90a4ae",
-    "kept": "#2e7d32",
-    "gained": "#66bb6a",
-    "lost": "#c62828",
-    "lost_and_regained": "#f9a825",
-    "never": "#8d6e63",
-    "on_time": "#2e7d32",
-    "late": "#f9a825",
-    "missing": "#c62828",
-}
-SEQUENCE = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#3d85c6", "#cc0000", "#674ea7", "#45818e",
-            "#bf9000", "#999999"]
-
-#: plotly.js config of every chart
-PLOT_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "locale": "vi",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
-                               "hoverCompareCartesian", "hoverClosestCartesian"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
-
-# A small template instead of "plotly_white": plotly writes the whole template
-# into every figure, and plotly_white (defaults for ~40 trace types) would add
-# ~7 KB per chart to a report with a 2 MB budget.
-_AXIS = {"gridcolor": "#e3e8ee", "linecolor": "#c8d0d9", "zerolinecolor": "#c8d0d9", "automargin": True,
-         "ticks": "", "title": {"standoff": 8}, "separatethousands": True,
-         "exponentformat": "none"}  # 30.000, not the English "30k"
-TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"color": "#1d2327"},
-                       "xaxis": _AXIS, "yaxis": _AXIS, "hoverlabel": {"align": "left"},
-                       "hovermode": "closest"}}
 
 
 def base_layout(fig: go.Figure, title: str, *, y_title: str | None = None, x_title: str | None = None,
@@ -71,11 +32,10 @@ def base_layout(fig: go.Figure, title: str, *, y_title: str | None = None, x_tit
     fig.layout.template = go.layout.Template(TEMPLATE)  # replace, not merge into plotly's default
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        separators=",.",
+        separators=SEPARATORS,
         font={"family": FONT, "size": 12},
         height=height,
         margin={"l": 56, "r": 16, "t": 56, "b": 40},
-        colorway=SEQUENCE,
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT}},

@@ -21,10 +21,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from nrlib.core import labels
 from nrlib.core.textmatch import slugify
+from nrlib.core.version import __version__
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_date_long, fmt_number
+from nrlib.core.vocab import is_missing
 
-__all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "record", "sample_banner", "short", "year_ranges"]
+__all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "RECORD_MIME", "record", "record_output", "sample_banner", "short", "year_ranges"]
 
 e = html.escape
 
@@ -36,18 +39,9 @@ def show(fragment: str) -> None:
     display(HTML(fragment))
 
 
-def _is_missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def text(v: Any) -> str:
     """Any value as escaped text (missing: an en dash)."""
-    return MISSING if _is_missing(v) else e(str(v))
+    return MISSING if is_missing(v) else e(str(v))
 
 
 def anchor_id(label: str) -> str:
@@ -148,7 +142,7 @@ def table(df: pd.DataFrame, columns: Mapping[str, str] | None = None, *, caption
         tds = []
         for c in columns:
             v = rec.get(c)
-            s = MISSING if _is_missing(v) else (formats[c](v) if c in formats else str(v))
+            s = MISSING if is_missing(v) else (formats[c](v) if c in formats else str(v))
             classes = []
             if c in numeric:
                 classes.append("num")
@@ -228,6 +222,23 @@ def narrative_html(sections: Iterable[tuple[str, str, str | None]]) -> str:
     return "".join(out)
 
 
+#: MIME type of the record a report notebook displays (see :func:`record_output`)
+RECORD_MIME = "application/vnd.nrlib.report+json"
+
+
+def record_output(record: dict[str, Any]) -> dict[str, Any]:
+    """The display bundle a notebook shows to record its parameters and data version.
+
+    The exporter lifts it from the outputs into ``nb.metadata["nrlib"]`` (and
+    from there into the HTML); in a notebook opened by hand it reads as one
+    line of text.
+    """
+    text = ("nrlib report record: "
+            + ", ".join(f"{k}={v}" for k, v in record.items() if k in ("kind", "code", "data_version")))
+    return {RECORD_MIME: record, "text/plain": text}
+
+
+
 def record(params, ds, title: str) -> dict:
     """Display the report's record (parameters, data version, time) for the exporter; return it.
 
@@ -236,9 +247,6 @@ def record(params, ds, title: str) -> dict:
     :mod:`nrlib.reports.html_export`.
     """
     from IPython.display import display
-
-    from nrlib import __version__
-    from nrlib.reports.html_export import record_output
 
     rec = {
         "kind": params.kind,
@@ -260,9 +268,7 @@ def sample_banner(ds) -> str:
     """The "DỮ LIỆU MẪU" notice when the data is sample data (empty string otherwise)."""
     if not ds.is_sample:
         return ""
-    return callout(ds.outline.sample_marker, kind="bad",
-                   body="Báo cáo này được lập từ dữ liệu mẫu (giả lập, có gieo số ngẫu nhiên) để minh họa công cụ; "
-                        "các con số không phải số liệu thật của đơn vị.")
+    return callout(None, kind="bad", body=labels.sample_notice(ds.outline.sample_marker))
 
 
 _WS = re.compile(r"\s+")
@@ -270,7 +276,7 @@ _WS = re.compile(r"\s+")
 
 def short(text_value: Any, limit: int = 160) -> str:
     """A value shortened to ``limit`` characters on one line (for table cells)."""
-    if _is_missing(text_value):
+    if is_missing(text_value):
         return MISSING
     s = _WS.sub(" ", str(text_value)).strip()
     return s if len(s) <= limit else s[: limit - 1] + "…"
@@ -290,4 +296,4 @@ def year_ranges(years: Iterable[Any]) -> str:
 
 
 def date_text(d: Any) -> str:
-    return fmt_date(d) if not _is_missing(d) else MISSING
+    return fmt_date(d) if not is_missing(d) else MISSING

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nrlib.core.memo import outline_table
 from nrlib.analysis.campaign import campaign_totals, per_household, rates
 from nrlib.analysis.maintenance import classify_maintenance, criteria_at_risk
 from nrlib.analysis.quality import quality_flags, timeliness_table
 from nrlib.analysis.ranking import commendation_ranking, load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
 from nrlib.analysis.timeliness import reporting_rates
+from nrlib.core.memo import outline_table
 from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent
 
 MONEY_UNIT = "triệu đồng"

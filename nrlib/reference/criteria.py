@@ -8,7 +8,13 @@ import pandas as pd
 
 from nrlib import config
 from nrlib.exceptions import ReferenceDataError
-from nrlib.reference.files import CRITERIA_FILE, LEVEL_COLUMNS, LEVELS_FILE, read_csv, reference_file
+from nrlib.reference.files import (
+    CRITERIA_FILE,
+    LEVEL_COLUMNS,
+    LEVELS_FILE,
+    read_csv,
+    reference_file,
+)
 
 
 def load_criteria() -> pd.DataFrame:

@@ -8,7 +8,13 @@ import json
 import pandas as pd
 
 from nrlib.exceptions import ReferenceDataError, UnknownDistrictError, UnknownUnitError
-from nrlib.reference.files import REGIONS_FILE, UNIT_HISTORY_FILE, UNIT_TYPES_FILE, read_csv, reference_file
+from nrlib.reference.files import (
+    REGIONS_FILE,
+    UNIT_HISTORY_FILE,
+    UNIT_TYPES_FILE,
+    read_csv,
+    reference_file,
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,8 +24,8 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
     whichever executor rendered it; a failing report is reported and the
     others go on.
     """
-    from nrlib.reports.executors import LocalExecutor
     from nrlib.core.vnformat import fmt_number
+    from nrlib.reports.executors import LocalExecutor
 
     cwd = str(cwd or config.project_root())
     executor = executor or LocalExecutor(n_jobs)
@@ -60,8 +60,8 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
     before anything runs); ``district`` adds the district report of the
     store's district (or of ``district_code``). Names come from the registry.
     """
-    from nrlib.reports.params import CODE_WIDTH, normalise_code, resolve_db_path
     from nrlib.reference import find_unit, load_units
+    from nrlib.reports.params import CODE_WIDTH, normalise_code, resolve_db_path
 
     out = Path(out_dir) if out_dir else config.reports_dir()
     db = resolve_db_path(db_path)

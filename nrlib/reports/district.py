@@ -10,19 +10,23 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import maintenance
-
-from nrlib.present import fragments as present
-
-from nrlib.analysis import results
-from nrlib.present.figures import COLORS, base_layout, wrap, year_axis
-from nrlib.reports.sections import (KEY_METRICS, MAINTENANCE_LABELS, SUBMISSION_LABELS, TIMELINESS_LABELS, _metric_value,
-                       _Report, money_metrics, trend_rates)
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.analysis import maintenance, results
 from nrlib.analysis.timeliness import reporting_rates
+from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.present import fragments as present
+from nrlib.present import theme
+from nrlib.present.figures import base_layout, wrap, year_axis
+from nrlib.reports.sections import (
+    KEY_METRICS,
+    Report,
+    metric_value,
+    money_metrics,
+    trend_rates,
+)
 
 
-class DistrictReport(_Report):
+class DistrictReport(Report):
     """The district report: every unit side by side, totals, ranking, criteria at risk, timeliness."""
 
     kind = "district"
@@ -59,7 +63,7 @@ class DistrictReport(_Report):
         tot = self.district_totals.set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
-            cards.append((m["label"], _metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
+            cards.append((m["label"], metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
                           f"{int(tot.loc[code, 'n_units'])} đơn vị, {self.first}–{self.last}"))
         for code in trend_rates()[:1]:
             x = self.district_rates[self.district_rates["code"] == code].set_index("year")["rate"]
@@ -84,7 +88,7 @@ class DistrictReport(_Report):
         for code in self.order:
             tl = t.loc[code]
             row = {"unit_code": code, "name": self.unit_names[code],
-                   "timeliness": TIMELINESS_LABELS[tl["timeliness"]] +
+                   "timeliness": labels.TIMELINESS_CELL[tl["timeliness"]] +
                    (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")}
             known = code in ms.index and ms.loc[code, "no_data"] < len(self.criteria)
             if code in r.index and r.loc[code, "n_applicable"] > 0:
@@ -131,7 +135,7 @@ class DistrictReport(_Report):
                          & (self.reached["n_missing"] < self.reached["n_applicable"])]
         r = r.assign(name=r["unit_code"].map(self.unit_names))
         r = r.sort_values("unit_code", ascending=False)
-        colors = [COLORS["reached"] if pd.notna(a) and bool(a) else COLORS["not_reached"] for a in r["all_reached"]]
+        colors = [theme.STATUS_COLORS["reached"] if pd.notna(a) and bool(a) else theme.STATUS_COLORS["not_reached"] for a in r["all_reached"]]
         fig = go.Figure(go.Bar(x=r["n_reached"], y=r["name"], orientation="h", marker_color=colors,
                                customdata=r["n_applicable"],
                                hovertemplate="%{y}: %{x}/%{customdata} tiêu chí<extra></extra>"))
@@ -158,9 +162,9 @@ class DistrictReport(_Report):
         for r in self.district_totals.itertuples():
             m = self.metrics.loc[r.code]
             rows.append({"code": r.code, "label": r.label, "unit": r.unit,
-                         "first": _metric_value(r.value_2016, "", m["integer"]),
-                         "last": _metric_value(r.value_2020, "", m["integer"]),
-                         "total": _metric_value(r.value_2016_2020, "", m["integer"]) if r.kind == "flow" else "",
+                         "first": metric_value(r.value_2016, "", m["integer"]),
+                         "last": metric_value(r.value_2020, "", m["integer"]),
+                         "total": metric_value(r.value_2016_2020, "", m["integer"]) if r.kind == "flow" else "",
                          "n_units": r.n_units})
         out = present.table(pd.DataFrame(rows), {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính",
                                                  "first": str(self.first), "last": str(self.last),
@@ -217,13 +221,18 @@ class DistrictReport(_Report):
         ms = maintenance.maintenance_summary(self.ds, cache=self.cache)
         ms = ms.assign(name=ms["unit_code"].map(self.unit_names)).sort_values(
             "unit_code", key=lambda s: s.map(self.order.index))
-        cols = {"name": "Đơn vị"} | {c: MAINTENANCE_LABELS[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
+        cols = {"name": "Đơn vị"} | {c: labels.MAINTENANCE[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
         out += present.table(ms, cols, numeric=[c for c in cols if c != "name"],
                              caption="Diễn biến duy trì 19 tiêu chí theo đơn vị (số tiêu chí)")
         return out
 
     def ranking(self) -> str:
-        from nrlib.analysis.ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
+        from nrlib.analysis.ranking import (
+            COMPONENTS,
+            commendation_ranking,
+            load_ranking_config,
+            ranking_method_text,
+        )
 
         rk = commendation_ranking(self.ds, cache=self.cache)
         cfg = load_ranking_config()["components"]
@@ -240,8 +249,8 @@ class DistrictReport(_Report):
     def timeliness(self) -> str:
         t = self.timeliness_df.copy()
         t = t.sort_values("unit_code", key=lambda s: s.map(self.order.index))
-        t["status"] = t["timeliness"].map(TIMELINESS_LABELS)
-        t["result"] = t["latest_status"].map(SUBMISSION_LABELS)
+        t["status"] = t["timeliness"].map(labels.TIMELINESS_CELL)
+        t["result"] = t["latest_status"].map(labels.SUBMISSION_CELL)
         r = self.rates_summary
         head = present.paragraph(
             f"Hạn nộp {fmt_date(self.ds.deadline)}: {r['expected']} đơn vị phải nộp, đã nộp {r['received']} "
@@ -269,14 +278,14 @@ class DistrictReport(_Report):
         t["days"] = days
         sent = t[t["timeliness"] != "missing"]
         fig = go.Figure(go.Bar(x=sent["days"], y=sent["name"], orientation="h",
-                               marker_color=[COLORS[s] for s in sent["timeliness"]],
+                               marker_color=[theme.TIMELINESS_COLORS[s] for s in sent["timeliness"]],
                                hovertemplate="%{y}: %{x} ngày so với hạn nộp<extra></extra>"))
         missing = t[t["timeliness"] == "missing"]
         for name in missing["name"]:
             fig.add_annotation(x=0, y=name, text="chưa nộp", showarrow=False, xanchor="left",
-                               font={"color": COLORS["missing"]})
+                               font={"color": theme.TIMELINESS_COLORS["missing"]})
         fig.add_scatter(x=[0] * len(missing), y=missing["name"], mode="markers", showlegend=False,
-                        marker={"color": COLORS["missing"], "symbol": "x", "size": 10}, hoverinfo="skip")
+                        marker={"color": theme.TIMELINESS_COLORS["missing"], "symbol": "x", "size": 10}, hoverinfo="skip")
         fig.add_vline(x=0, line={"color": "#333", "dash": "dash"})
         return base_layout(fig, f"Ngày nộp so với hạn {fmt_date(self.ds.deadline)} (âm: nộp sớm; dương: trễ)",
                            x_title="số ngày", legend=False, height=max(300, 60 + 28 * len(t)))

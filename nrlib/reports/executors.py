@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from nrlib.core.files import atomic_write, sha256_bytes
 from nrlib.exceptions import NrlibError
 from nrlib.reports.jobs import ReportJob, ReportResult, failed_result
 from nrlib.reports.render import render_report
@@ -235,20 +236,15 @@ def render_remote(job: RemoteJob, snapshot, warm: bool = True) -> RemoteOutcome:
     snapshot (:data:`nrlib.store.snapshot.SNAPSHOT_ENV`), and return the files'
     bytes. The private folder is removed.
     """
-    import hashlib
     import socket
 
     from nrlib.store.snapshot import materialise, snapshot_env
 
     base = _worker_dir()
     snap = materialise(snapshot, base / "snapshots")
-    nb_dir = base / "notebooks" / hashlib.sha256(job.notebook).hexdigest()[:16]
-    nb_dir.mkdir(parents=True, exist_ok=True)
-    nb_path = nb_dir / Path(job.notebook_name).name
+    nb_path = base / "notebooks" / sha256_bytes(job.notebook)[:16] / Path(job.notebook_name).name
     if not nb_path.exists():
-        tmp = nb_path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(job.notebook)
-        os.replace(tmp, nb_path)
+        atomic_write(nb_path, job.notebook)
     stores = tuple((db, district, str(snap)) for db, district in job.preload if db == snapshot.store)
     template = _worker_template(stores, warm)
     out = Path(tempfile.mkdtemp(prefix="report-", dir=base))
@@ -271,13 +267,6 @@ def render_remote(job: RemoteJob, snapshot, warm: bool = True) -> RemoteOutcome:
         shutil.rmtree(out, ignore_errors=True)
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def write_outcome(job: ReportJob, outcome: RemoteOutcome) -> ReportResult:
     """Write a worker's files where :func:`nrlib.reports.render.render_report` would have; return the result.
 
@@ -288,9 +277,9 @@ def write_outcome(job: ReportJob, outcome: RemoteOutcome) -> ReportResult:
     """
     r, files = outcome.result, outcome.files
     if r.ok and "html" in files:
-        _write_bytes(job.html_path, files["html"])
+        atomic_write(job.html_path, files["html"])
         if "ipynb" in files:
-            _write_bytes(job.ipynb_path, files["ipynb"])
+            atomic_write(job.ipynb_path, files["ipynb"])
         job.failed_path.unlink(missing_ok=True)
         job.failed_path.with_suffix(".kernel.log").unlink(missing_ok=True)
         r.html, r.size_bytes = job.rel_html, len(files["html"])
@@ -299,9 +288,9 @@ def write_outcome(job: ReportJob, outcome: RemoteOutcome) -> ReportResult:
     job.ipynb_path.unlink(missing_ok=True)
     r.failed_notebook = None
     if "kernel_log" in files:
-        _write_bytes(job.failed_path.with_suffix(".kernel.log"), files["kernel_log"])
+        atomic_write(job.failed_path.with_suffix(".kernel.log"), files["kernel_log"])
     if "failed" in files:
-        _write_bytes(job.failed_path, files["failed"])
+        atomic_write(job.failed_path, files["failed"])
         r.failed_notebook = job.failed_path.relative_to(job.out_dir).as_posix()
     if r.ok:  # "ok" without its HTML: not a report
         r.status, r.html, r.error_name, r.error_value = "failed", None, "MissingOutput", "the worker returned no HTML"

@@ -38,16 +38,18 @@ from typing import Any
 
 import nbformat
 
-from nrlib import __version__ as NRLIB_VERSION
 from nrlib.config import PACKAGE_DIR
+from nrlib.core import labels
+from nrlib.core.files import atomic_write
+from nrlib.core.version import __version__ as NRLIB_VERSION
+from nrlib.present.fragments import RECORD_MIME
+from nrlib.reference import load_outline
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "nrlib_report"
 STATIC_DIR = PACKAGE_DIR / "static"
 PLOTLY_JS = STATIC_DIR / "plotly-basic.min.js"
 
-#: MIME type of the record a report notebook displays (see :func:`record_output`)
-RECORD_MIME = "application/vnd.nrlib.report+json"
 TOC_MARKER = "<!-- nrlib:toc -->"
 
 
@@ -58,18 +60,6 @@ def plotly_js() -> str:
     if "</script" in text.lower():  # would end the inline <script> early
         text = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
     return text
-
-
-def record_output(record: dict[str, Any]) -> dict[str, Any]:
-    """The display bundle a notebook shows to record its parameters and data version.
-
-    The exporter lifts it from the outputs into ``nb.metadata["nrlib"]`` (and
-    from there into the HTML); in a notebook opened by hand it reads as one
-    line of text.
-    """
-    text = ("nrlib report record: "
-            + ", ".join(f"{k}={v}" for k, v in record.items() if k in ("kind", "code", "data_version")))
-    return {RECORD_MIME: record, "text/plain": text}
 
 
 def lift_record(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
@@ -183,8 +173,7 @@ def export_html(nb: nbformat.NotebookNode, *, record: dict[str, Any] | None = No
     page_title = title or record.get("title") or "Báo cáo"
     banner = None
     if record.get("is_sample"):
-        marker = record.get("sample_marker") or "DỮ LIỆU MẪU"
-        banner = f"{marker} — số liệu giả lập để minh họa, không phải số liệu thật"
+        banner = labels.sample_notice(record.get("sample_marker") or load_outline().sample_marker)
     resources = {"nrlib": {
         "title": page_title,
         "plotly_js": plotly_js() if has_plotly(nb) else "",
@@ -252,13 +241,8 @@ def insert_toc(page: str) -> str:
 
 
 def write_html(page: str, path: str | Path) -> Path:
-    """Write ``page`` atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    """Write ``page`` atomically (:func:`nrlib.core.files.atomic_write`)."""
+    return atomic_write(path, page)
 
 
 # --------------------------------------------------------------------------- offline check

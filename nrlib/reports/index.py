@@ -10,8 +10,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
 
+from nrlib.core import labels
+from nrlib.reference import load_outline
 from nrlib.reports.jobs import KIND_LABEL, NOTEBOOKS, ReportResult
-
 
 _HTML_PATH = re.compile(r"^(units|district)/[0-9]{2,6}_[a-z0-9-]+\.html$")
 
@@ -55,8 +56,8 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
 
     ``earlier`` are reports of a previous run still on disk (:func:`earlier_results`): listed too, marked so.
     """
-    from nrlib.reports.html_export import TEMPLATE_DIR, TEMPLATE_NAME, write_html
     from nrlib.core.vnformat import fmt_data_version, fmt_datetime, fmt_number
+    from nrlib.reports.html_export import TEMPLATE_DIR, TEMPLATE_NAME, write_html
 
     out = Path(out_dir)
     now = now or dt.datetime.now()
@@ -87,8 +88,8 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
                     f"<td class=\"num\">{size}</td></tr>")
     failure_block = (f'<div class="callout bad" role="note"><strong>Báo cáo lỗi</strong><ul>{"".join(failures)}</ul>'
                      "</div>") if failures else ""
-    banner = ('<div class="sample-banner" role="note">DỮ LIỆU MẪU — số liệu giả lập để minh họa, '
-              'không phải số liệu thật</div>') if sample else ""
+    banner = (f'<div class="sample-banner" role="note">{e(labels.sample_notice(load_outline().sample_marker))}</div>'
+              if sample else "")
     summary = f"Lần chạy này: {n_ok}/{len(results)} báo cáo hoàn thành"
     if duration_s is not None:
         summary += f" trong {fmt_number(duration_s, 1)} giây"

@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from nrlib import config
-from nrlib.exceptions import NrlibError, StoreError, UnknownDistrictError, UnknownUnitError
+from nrlib.exceptions import (
+    NrlibError,
+    StoreError,
+    UnknownDistrictError,
+    UnknownUnitError,
+)
 
 #: parameter names of each report notebook, in the order of its parameters cell
 REPORT_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -265,9 +270,9 @@ def load_report_dataset(params: ReportParameters):
     """
     import dataclasses
 
-    from nrlib.store.snapshot import source_of
-    from nrlib.store import load_dataset
     from nrlib.reports.warmstart import preloaded_dataset
+    from nrlib.store import load_dataset
+    from nrlib.store.snapshot import source_of
 
     # a warm kernel finds the district already read by its template (nrlib.reports.warmstart); on a
     # cluster worker the store is read from its snapshot (nrlib.store.snapshot)

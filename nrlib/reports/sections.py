@@ -2,7 +2,7 @@
 
 :class:`nrlib.reports.unit.UnitReport` (one unit) and
 :class:`nrlib.reports.district.DistrictReport` (a district) build on
-:class:`_Report`, which runs the analyses once (:mod:`nrlib.analysis.results`, :mod:`nrlib.analysis.maintenance`,
+:class:`Report`, which runs the analyses once (:mod:`nrlib.analysis.results`, :mod:`nrlib.analysis.maintenance`,
 :mod:`nrlib.analysis.campaign`, :mod:`nrlib.analysis.thresholds`, :mod:`nrlib.analysis.quality`,
 :mod:`nrlib.analysis.ranking`, :mod:`nrlib.present.narrative`) and return each section as
 escaped HTML (:mod:`nrlib.present.fragments`) or as plotly figures
@@ -32,20 +32,17 @@ from typing import Iterable
 
 import pandas as pd
 
-from nrlib.analysis import campaign
-
+from nrlib.analysis import campaign, maintenance, quality, results, thresholds
 from nrlib.core import labels
-
-from nrlib.analysis import maintenance
-
+from nrlib.core.vnformat import (
+    MISSING,
+    fmt_data_version,
+    fmt_date,
+    fmt_money_million,
+    fmt_number,
+)
+from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.present import fragments as present
-
-from nrlib.analysis import quality
-
-from nrlib.analysis import results
-
-from nrlib.analysis import thresholds
-from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number
 
 #: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
 KEY_METRICS = ("VD05", "VD08", "VD09")
@@ -67,32 +64,15 @@ def trend_rates() -> list[str]:
     first = load_ranking_config()["components"]["poverty_reduction"].get("rate")
     return [first] + [r for r in TREND_RATES if r != first] if first else list(TREND_RATES)
 
-#: user-facing labels of the reports (Vietnamese) not in the outline or nrlib.core.labels
-MAINTENANCE_LABELS = {
-    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất (chưa lấy lại)", "lost_and_regained": "Mất rồi đạt lại",
-    "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
-}
-MISSING_STATUS_LABEL = "Chưa khai"
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-# statuses as :mod:`nrlib.core.labels` words them, capitalised to open a table cell
-TIMELINESS_LABELS = {k: _cap(v) for k, v in labels.TIMELINESS.items()}
-SUBMISSION_LABELS = {k: _cap(v) for k, v in labels.SUBMISSION_STATUS.items()}
-SEVERITY_LABELS = {k: _cap(v) for k, v in labels.SEVERITY_LABELS.items()}
-FLAG_LABELS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
-               "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt"}
-ORIGIN_LABELS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
-
-
-def _num(v, digits: int = 2) -> str:
+def num(v, digits: int = 2) -> str:
+    """A number as the reports print it: Vietnamese format, ``digits`` decimals at most."""
     return fmt_number(v, digits, trim=True)
 
 
-def _metric_value(v, unit: str, integer: bool) -> str:
+def metric_value(v, unit: str, integer: bool) -> str:
+    """A metric's value with its unit (money in triệu or tỷ đồng); an en dash when missing."""
     if pd.isna(v):
         return MISSING
     if unit == "triệu đồng":
@@ -101,9 +81,10 @@ def _metric_value(v, unit: str, integer: bool) -> str:
 
 
 def _status_labels(outline) -> dict[str, str]:
-    labels = {c["value"]: c["label"] for c in outline.choices("criterion_status")}
-    labels["missing"] = MISSING_STATUS_LABEL
-    return labels
+    """The outline's criterion-status labels, and the one for a status nobody declared."""
+    out = {c["value"]: c["label"] for c in outline.choices("criterion_status")}
+    out[MISSING_STATUS] = labels.STATUS_MISSING
+    return out
 
 
 ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals", "district_totals", "unit_rates",
@@ -137,7 +118,7 @@ def run_analyses(ds, cache: dict | None = None) -> dict:
     }
 
 
-class _Report:
+class Report:
     """Shared by the unit and the district report: analyses run once, common sections.
 
     ``analyses`` (from :func:`run_analyses`) may be passed when several
@@ -206,7 +187,7 @@ class _Report:
             f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}; số ngày trễ "
             "tính theo ngày lịch.",
             "Cảnh báo chất lượng số liệu (không phải kết luận): giá trị khác xa các đơn vị khác theo điểm z bền vững "
-            f"(trung vị và độ lệch tuyệt đối trung vị; ngưỡng {_num(z, 1) if z is not None else MISSING}); biến động so "
+            f"(trung vị và độ lệch tuyệt đối trung vị; ngưỡng {num(z, 1) if z is not None else MISSING}); biến động so "
             "với năm trước vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức đã biết.",
         ]
         return present.bullet_list(items)
@@ -223,7 +204,7 @@ class _Report:
             t["scope"] = t["scope"].map(self._scope_names()).fillna(t["scope"])
             t["name"] = t["indicator_code"].map(crit["indicator_name"])
             t["unit"] = t["indicator_code"].map(crit["unit"])
-            t["level_text"] = [f"{c} {_num(v)} {u}".strip() for c, v, u in zip(t["comparison"], t["level"], t["unit"])]
+            t["level_text"] = [f"{c} {num(v)} {u}".strip() for c, v, u in zip(t["comparison"], t["level"], t["unit"])]
             t = t.sort_values("indicator_code", key=lambda s: s.map(lambda c: [int(p) for p in str(c).split(".")]))
             known = present.table(t, {"indicator_code": "Chỉ tiêu", "name": "Nội dung", "level_text": "Mức đạt chuẩn",
                                       "year": "Năm áp dụng", "scope": "Phạm vi", "confidence": "Độ tin cậy nguồn"},
@@ -231,7 +212,7 @@ class _Report:
         else:
             known = present.paragraph("Không có mức đạt chuẩn định lượng nào được biết cho các đơn vị này.", "muted")
         unk = thresholds.unknown_levels(self.ds, cache=self.cache)
-        unk = unk.assign(origin=unk["origin"].map(ORIGIN_LABELS).fillna(unk["origin"]),
+        unk = unk.assign(origin=unk["origin"].map(labels.ORIGINS).fillna(unk["origin"]),
                          years=unk["years_without_level"].map(
                              lambda s: present.year_ranges(y for y in str(s).split(", ") if y)))
         unknown = present.table(unk, {"indicator_code": "Chỉ tiêu", "indicator_name": "Nội dung", "origin": "Nguồn số liệu",

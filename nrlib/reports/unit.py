@@ -11,16 +11,23 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nrlib.analysis import maintenance
-
-from nrlib.present import fragments as present
-from nrlib.present.figures import COLORS, base_layout, wrap, year_axis
-from nrlib.present.fragments import e
-from nrlib.reports.sections import (KEY_METRICS, MAINTENANCE_LABELS, SEVERITY_LABELS, SUBMISSION_LABELS, TIMELINESS_LABELS,
-                       FLAG_LABELS, _metric_value, _num, _Report, money_metrics, trend_rates)
+from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.present import fragments as present
+from nrlib.present import theme
+from nrlib.present.figures import base_layout, wrap, year_axis
+from nrlib.present.fragments import e
+from nrlib.reports.sections import (
+    KEY_METRICS,
+    Report,
+    metric_value,
+    money_metrics,
+    num,
+    trend_rates,
+)
 
 
-class UnitReport(_Report):
+class UnitReport(Report):
     """The report of one unit (xã, thị trấn): what ``notebooks/report_unit.ipynb`` shows."""
 
     kind = "unit"
@@ -99,7 +106,7 @@ class UnitReport(_Report):
         tot = self._mine(self.unit_totals).set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
-            cards.append((m["label"], _metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
+            cards.append((m["label"], metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
                           f"cả giai đoạn {self.first}–{self.last}"))
         rt = self._mine(self.unit_rates)
         for code in trend_rates()[:1]:
@@ -109,7 +116,7 @@ class UnitReport(_Report):
                 cards.append((lab, f"{fmt_percent(x.get(self.first), 2)} → {fmt_percent(x.get(self.last), 2)}",
                               f"{self.first} → {self.last}"))
         tl = self.tl
-        when = TIMELINESS_LABELS[tl["timeliness"]]
+        when = labels.TIMELINESS_CELL[tl["timeliness"]]
         if tl["timeliness"] == "late":
             when += f" {int(tl['days_late'])} ngày"
         cards.append(("Nộp báo cáo", when, fmt_date(tl["first_received_date"]) if tl["n_versions"] else ""))
@@ -131,7 +138,7 @@ class UnitReport(_Report):
         if len(d):
             crit = self.ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
             items = [f"Tiêu chí {int(r.criterion_no)} năm {int(r.year)}: chỉ tiêu {r.indicator_code} là "
-                     f"{_num(r.value)} {crit.loc[r.indicator_code, 'unit']}, chưa đạt mức {r.comparison} {_num(r.level)} "
+                     f"{num(r.value)} {crit.loc[r.indicator_code, 'unit']}, chưa đạt mức {r.comparison} {num(r.level)} "
                      f"{crit.loc[r.indicator_code, 'unit']}" for r in d.itertuples()]
             out += present.callout("⚠ Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn đã biết (cần xác minh)",
                                    items, kind="warn")
@@ -147,10 +154,10 @@ class UnitReport(_Report):
         others = r[(r["n_applicable"] > 0) & (r["n_missing"] < r["n_applicable"])]  # applies, and declared
         avg = others.groupby("year")["n_reached"].mean()
         fig = go.Figure()
-        fig.add_bar(x=mine["year"], y=mine["n_reached"], name=self.name, marker_color=COLORS["unit"],
+        fig.add_bar(x=mine["year"], y=mine["n_reached"], name=self.name, marker_color=theme.SERIES["unit"],
                     hovertemplate="%{x}: %{y} tiêu chí<extra></extra>")
         fig.add_scatter(x=avg.index, y=avg.values, name="Bình quân các đơn vị trong huyện", mode="lines+markers",
-                        line={"color": COLORS["district"], "width": 3},
+                        line={"color": theme.SERIES["district"], "width": 3},
                         hovertemplate="%{x}: %{y:.1f} tiêu chí<extra></extra>")
         n_crit = len(self.criteria)
         fig.update_yaxes(range=[0, n_crit + 0.5], dtick=2)
@@ -159,10 +166,10 @@ class UnitReport(_Report):
     def maintenance(self) -> str:
         cl = self._mine(self.classes).merge(self.criteria[["criterion_no", "criterion_name"]], on="criterion_no")
         counts = cl["maintenance_class"].value_counts()
-        cards = [(MAINTENANCE_LABELS[c], str(int(counts.get(c, 0)))) for c in maintenance.CLASSES if counts.get(c, 0)]
+        cards = [(labels.MAINTENANCE[c], str(int(counts.get(c, 0)))) for c in maintenance.CLASSES if counts.get(c, 0)]
         out = present.cards(cards)
         show = cl[cl["maintenance_class"].isin(["lost", "lost_and_regained", "gained", "never", "no_data"])].copy()
-        show["class_label"] = show["maintenance_class"].map(MAINTENANCE_LABELS)
+        show["class_label"] = show["maintenance_class"].map(labels.MAINTENANCE)
         show["criterion"] = [f"{int(n)}. {t}" for n, t in zip(show["criterion_no"], show["criterion_name"])]
         yr = lambda v: str(int(v))  # noqa: E731
         out += present.table(show, {"criterion": "Tiêu chí", "class_label": "Diễn biến", "first_reached_year": "Năm đạt đầu tiên",
@@ -200,10 +207,10 @@ class UnitReport(_Report):
             d = dist.loc[r.code, "value_2016_2020"] if flow else dist.loc[r.code, "value_2020"]
             share = 100 * mine / d if pd.notna(mine) and pd.notna(d) and d else None
             rows.append({"code": r.code, "label": r.label, "unit": r.unit,
-                         "first": _metric_value(r.value_2016, "", m["integer"]),
-                         "last": _metric_value(r.value_2020, "", m["integer"]),
-                         "total": _metric_value(r.value_2016_2020, "", m["integer"]) if flow else "",
-                         "district": _metric_value(d, "", m["integer"]), "share": fmt_percent(share, 1)})
+                         "first": metric_value(r.value_2016, "", m["integer"]),
+                         "last": metric_value(r.value_2020, "", m["integer"]),
+                         "total": metric_value(r.value_2016_2020, "", m["integer"]) if flow else "",
+                         "district": metric_value(d, "", m["integer"]), "share": fmt_percent(share, 1)})
         out = present.table(pd.DataFrame(rows),
                             {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính", "first": str(self.first),
                              "last": str(self.last), "total": f"Tổng {self.first}–{self.last}",
@@ -245,9 +252,9 @@ class UnitReport(_Report):
             dist = self.district_rates[self.district_rates["code"] == code]
             fig = go.Figure()
             fig.add_scatter(x=mine["year"], y=mine["rate"], name=self.name, mode="lines+markers",
-                            line={"color": COLORS["unit"], "width": 3}, hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
+                            line={"color": theme.SERIES["unit"], "width": 3}, hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
             fig.add_scatter(x=dist["year"], y=dist["rate"], name=self.district_name, mode="lines+markers",
-                            line={"color": COLORS["district"], "width": 3, "dash": "dot"},
+                            line={"color": theme.SERIES["district"], "width": 3, "dash": "dot"},
                             hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
             figs.append(year_axis(base_layout(fig, f"{mine['label'].iloc[0]} theo năm", y_title="%", height=320),
                                   self.years))
@@ -265,7 +272,7 @@ class UnitReport(_Report):
         t["unit_label"] = t["unit"] + "/hộ"
         return present.table(t, {"label": "Nội dung", "unit_label": "Đơn vị tính", "per_household": self.name,
                                  "district": "Toàn huyện", "index": "So với toàn huyện (%)"},
-                             formats={"per_household": lambda v: _num(v, 3), "district": lambda v: _num(v, 3),
+                             formats={"per_household": lambda v: num(v, 3), "district": lambda v: num(v, 3),
                                       "index": lambda v: fmt_number(v, 0)},
                              numeric=["per_household", "district", "index"],
                              caption=f"Bình quân trên một hộ (tổng {self.first}–{self.last} ÷ số hộ năm {self.last})",
@@ -275,10 +282,10 @@ class UnitReport(_Report):
         t = self._per_household_compare().dropna(subset=["index"]).iloc[::-1]
         if t.empty:
             return None
-        colors = [COLORS["reached"] if x >= 100 else COLORS["late"] for x in t["index"]]
+        colors = [theme.STATUS_COLORS["reached"] if x >= 100 else theme.TIMELINESS_COLORS["late"] for x in t["index"]]
         fig = go.Figure(go.Bar(x=t["index"], y=[wrap(x, 32) for x in t["label"]], orientation="h", marker_color=colors,
                                hovertemplate="%{y}: %{x:.0f} % mức bình quân toàn huyện<extra></extra>"))
-        fig.add_vline(x=100, line={"color": COLORS["district"], "dash": "dash"})
+        fig.add_vline(x=100, line={"color": theme.SERIES["district"], "dash": "dash"})
         fig.update_yaxes(automargin=True)
         height = max(300, 60 + 34 * len(t))
         return base_layout(fig, "Bình quân trên một hộ so với toàn huyện (toàn huyện = 100)", x_title="%",
@@ -286,14 +293,14 @@ class UnitReport(_Report):
 
     def data_quality(self) -> str:
         tl = self.tl
-        facts = [("Tình trạng", TIMELINESS_LABELS[tl["timeliness"]] +
+        facts = [("Tình trạng", labels.TIMELINESS_CELL[tl["timeliness"]] +
                   (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")),
                  ("Số phiên bản đã gửi", str(int(tl["n_versions"])))]
         if tl["n_versions"]:
             facts += [("Ngày nhận phiên bản đầu", fmt_date(tl["first_received_date"])),
                       ("Ngày nhận phiên bản mới nhất", fmt_date(tl["latest_received_date"])),
                       ("Kết quả kiểm tra phiên bản mới nhất",
-                       f"{SUBMISSION_LABELS.get(tl['latest_status'], tl['latest_status'])}: {int(tl['n_errors'])} lỗi, "
+                       f"{labels.SUBMISSION_CELL.get(tl['latest_status'], tl['latest_status'])}: {int(tl['n_errors'])} lỗi, "
                        f"{int(tl['n_warnings'])} cảnh báo")]
         out = "<dl class=\"meta-list\">" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts) + "</dl>"
         c = self._mine(self.completeness)
@@ -303,13 +310,13 @@ class UnitReport(_Report):
                                  "completeness": "Mức đầy đủ (%)"},
                              formats={"completeness": lambda v: fmt_number(v, 1, trim=True)},
                              numeric=["expected_cells", "filled_cells", "completeness"], caption="Mức đầy đủ của số liệu")
-        f = self._mine(self.flags).assign(flag_label=lambda d: d["flag"].map(FLAG_LABELS))
+        f = self._mine(self.flags).assign(flag_label=lambda d: d["flag"].map(labels.FLAGS))
         out += present.table(f, {"flag_label": "Loại cảnh báo", "reason": "Nội dung"},
                              caption="Số liệu cần xem lại (cảnh báo, không phải kết luận)",
                              empty="Không có số liệu nào bị đánh dấu cần xem lại.")
         p = self._mine(self.ds.problems)
         if len(p):
-            p = p.assign(sev=p["severity"].map(SEVERITY_LABELS).fillna(p["severity"]),
+            p = p.assign(sev=p["severity"].map(labels.SEVERITY_CELL).fillna(p["severity"]),
                          where=[f"{s}!{c}" if c else str(s) for s, c in zip(p["sheet"], p["cell"])],
                          msg=p["message"].map(lambda x: present.short(x, 300)))
             out += present.table(p, {"sev": "Mức", "where": "Vị trí", "msg": "Nội dung"},

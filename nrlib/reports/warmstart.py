@@ -90,8 +90,8 @@ def _key(db_path: str | Path) -> str:
 
 def preload_reference() -> None:
     """Parse the outline and criteria, index the unit registry, read the plotly.js bundle (all cached)."""
-    from nrlib.reports import html_export
     from nrlib import reference
+    from nrlib.reports import html_export
 
     reference.load_outline()
     reference.load_criteria()

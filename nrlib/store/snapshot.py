@@ -17,8 +17,6 @@ store's snapshot lies through the environment variable
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nrlib.core.files import atomic_write, sha256_bytes, sha256_file
 from nrlib.exceptions import StoreError
 from nrlib.store.connection import missing_store_message, resolve_db_path, store_lock
 
@@ -50,14 +49,6 @@ class StoreSnapshot:
     def __repr__(self) -> str:  # never print megabytes of bytes
         where = f"path={self.path!r}" if self.path else f"{self.size} bytes"
         return f"StoreSnapshot(store={self.store!r}, sha256={self.sha256[:12]}…, {where})"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _copy_store(db_path: Path, dest: Path) -> None:
@@ -104,15 +95,13 @@ def take_snapshot(db_path: str | Path, shared_dir: str | Path | None = None) -> 
     with tempfile.TemporaryDirectory(prefix="nrlib-snapshot-") as tmp:
         copy = Path(tmp) / "store.duckdb"
         _copy_store(db, copy)
-        digest = _sha256(copy)
-        size = copy.stat().st_size
+        digest, size = sha256_file(copy)
         if shared_dir is None:
             return StoreSnapshot(store=str(db), sha256=digest, size=size, data=copy.read_bytes())
         target = Path(shared_dir).expanduser().resolve() / f"nrlib-snapshot-{digest}.duckdb"
         target.parent.mkdir(parents=True, exist_ok=True)
         if not (target.exists() and target.stat().st_size == size):
-            shutil.copyfile(copy, target.with_suffix(".tmp"))
-            os.replace(target.with_suffix(".tmp"), target)
+            atomic_write(target, copy_from=copy)
         return StoreSnapshot(store=str(db), sha256=digest, size=size, path=str(target))
 
 
@@ -126,18 +115,12 @@ def materialise(snapshot: StoreSnapshot, local_dir: str | Path) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"snapshot {path} is not readable on this worker: is the folder shared?")
         return path
-    if hashlib.sha256(snapshot.data).hexdigest() != snapshot.sha256:
+    if sha256_bytes(snapshot.data) != snapshot.sha256:
         raise ValueError("store snapshot damaged in transit (checksum mismatch)")
     target = Path(local_dir) / f"nrlib-snapshot-{snapshot.sha256}.duckdb"
     if target.exists() and target.stat().st_size == snapshot.size:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(snapshot.data)
-    os.replace(tmp, target)
-    with contextlib.suppress(OSError):
-        os.chmod(target, 0o444)  # a snapshot is never written to
+    return atomic_write(target, snapshot.data, mode=0o444)  # a snapshot is never written to
     return target
 
 

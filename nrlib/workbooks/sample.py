@@ -45,7 +45,12 @@ unit may play several parts.
    last year: its income is below that year's level.
 6. **gained** - the fifth eligible unit reaches criterion 14 only from the
    third year (its trained-labour share 14.3 is below the level before).
-7. **not applicable** - in every year where the NTM criteria do not apply to
+7. **wrong_unit** - the late unit (so the last one received, which ingest
+   checks against every other unit) types its rural roads (VD05) of the
+   middle year in metres instead of kilometres: a value a thousand times its
+   own, which ingest and the district report both flag as an outlier
+   (:mod:`nrlib.core.checks`), at the same cell.
+8. **not applicable** - in every year where the NTM criteria do not apply to
    a unit (``unit_years(...).ntm_applies`` False, e.g. thị trấn Dầu Giây in
    2019-2020), all criteria are declared "Không áp dụng" and ChiTieu is left
    blank; VanDong is still filled.
@@ -66,9 +71,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nrlib.core import vnformat
+from nrlib.core import labels, vnformat
+from nrlib.reference import (
+    Outline,
+    load_criteria,
+    load_outline,
+    load_units,
+    resolve_levels,
+    unit_years,
+)
 from nrlib.workbooks.layout import unit_scopes
-from nrlib.reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.workbooks.template import template_filename, write_workbook
 
 REACHED, NOT_REACHED, NOT_APPLICABLE = "reached", "not_reached", "not_applicable"
@@ -76,6 +88,8 @@ MANIFEST_NAME = "received.csv"
 
 #: the criteria and indicators the imperfections use (skipped when absent from the criteria set)
 ROLE_CRITERIA = {"declared_below_level": "15.1", "lost_and_regained": 17, "lost": 10, "gained": 14}
+#: the metric the wrong_unit imperfection types in metres instead of kilometres (skipped when absent)
+ROLE_METRICS = {"wrong_unit": ("VD05", 1000)}
 #: preferred indicator that explains a criterion not reached
 CAUSE = {10: "10", 14: "14.3", 15: "15.1", 17: "17.6"}
 
@@ -170,7 +184,8 @@ def sample_roles(units: pd.DataFrame, outline: Outline | None = None,
 
     ``years_table`` is :func:`nrlib.unit_years` of ``units`` when already at hand.
     Returns ``{"missing": code | None, "late": code, "declared_below_level": code,
-    "lost_and_regained": code, "lost": code, "gained": code}``.
+    "lost_and_regained": code, "lost": code, "gained": code, "wrong_unit": code}`` (``wrong_unit``
+    is the late unit: the last received).
     """
     outline = outline or load_outline()
     codes = sorted(units["unit_code"])
@@ -181,6 +196,7 @@ def sample_roles(units: pd.DataFrame, outline: Outline | None = None,
     roles: dict[str, str | None] = {"missing": missing}
     for i, role in enumerate(["late", "declared_below_level", "lost_and_regained", "lost", "gained"]):
         roles[role] = eligible[i % len(eligible)]
+    roles["wrong_unit"] = roles["late"]
     return roles
 
 
@@ -399,6 +415,9 @@ def _unit_content(unit: dict, seed: int, model: _Model, ntm: dict[int, bool], ro
     for code in (m["code"] for m in model.metrics):  # the model may know metrics an outline dropped
         for y, v in zip(years, metric[code]):
             values[(code, y)] = v
+    wrong, factor = ROLE_METRICS["wrong_unit"]
+    if "wrong_unit" in roles_here and (wrong, years[n // 2]) in values:
+        values[(wrong, years[n // 2])] = round(float(values[(wrong, years[n // 2])]) * factor, 1)
 
     return {
         "info": _info(rng, unit, outline, received, "late" in roles_here),
@@ -429,12 +448,13 @@ def _info(rng, unit: dict, outline: Outline, received: dt.date | None, text_date
         "preparer_title": f"{rng.choice(_TITLES)} {unit.get('unit_type_label', '')}".strip(),
         "phone": f"0123 456 {int(rng.integers(0, 1000)):03d}",
         "report_date": vnformat.fmt_date(report) if text_date else report,
-        "data_note": _data_note(outline),
+        "data_note": data_note(outline),
     }
 
 
-def _data_note(outline: Outline) -> str:
-    return f"{outline.sample_marker} – số liệu tổng hợp ngẫu nhiên, không phải số liệu thật"
+def data_note(outline: Outline) -> str:
+    """The note a sample workbook carries in ThongTin (the one sample notice, with the outline's marker)."""
+    return labels.sample_notice(outline.sample_marker)
 
 
 def _proposals(rng, unit: dict, outline: Outline, metric: dict) -> list[dict]:
@@ -508,10 +528,10 @@ def sample_content(units: pd.DataFrame, seed: int, outline: Outline | None = Non
     The missing unit (see :func:`sample_roles`) has content too; it is simply
     not written by :func:`write_sample`.
     """
-    return _generate(units, seed, outline or load_outline())[0]
+    return generate(units, seed, outline or load_outline())[0]
 
 
-def _generate(units: pd.DataFrame, seed: int, outline: Outline) -> tuple[dict, dict, dict, dict]:
+def generate(units: pd.DataFrame, seed: int, outline: Outline) -> tuple[dict, dict, dict, dict]:
     """Contents, received dates, and the levels that apply, per scope (for the writer)."""
     model = _Model.build(outline)
     uy = unit_years(units, outline.years)
@@ -555,8 +575,8 @@ def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021
                 old = out_dir / Path(row.get("file_name") or "").name
                 if old.suffix == ".xlsx" and old.is_file():
                     old.unlink()
-    contents, received, levels, _ = _generate(units, seed, outline)
-    banner = _data_note(outline)
+    contents, received, levels, _ = generate(units, seed, outline)
+    banner = data_note(outline)
     paths, rows = [], []
     for unit in units.to_dict("records"):
         code = unit["unit_code"]

@@ -419,19 +419,19 @@ def synthetic_workbooks(out_dir: str | Path, n_units: int, seed: int = 0, *, pro
     import csv
     import multiprocessing
 
-    from nrlib.workbooks.sample import MANIFEST_NAME, _data_note, _generate
+    from nrlib.workbooks.sample import MANIFEST_NAME, data_note, generate
     from nrlib.workbooks.template import template_filename
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     outline = load_outline()
-    banner = _data_note(outline)
+    banner = data_note(outline)
     units = synthetic_units(n_units, province_code=province_code, seed=seed)
     tasks, rows = [], []
     for _, group in units.groupby("district_code", sort=True):
         group = group.reset_index(drop=True)
         for k in range(1, versions + 1):
-            contents, received, levels, roles = _generate(group, seed + k - 1, outline)
+            contents, received, levels, roles = generate(group, seed + k - 1, outline)
             for unit in group.to_dict("records"):
                 code = unit["unit_code"]
                 if missing and code == roles["missing"]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass
@@ -35,9 +34,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from nrlib.workbooks.layout import Column, SheetLayout, level_groups, level_text, sheet_layout, unit_scopes
-from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels
+from nrlib.core.files import atomic_write
 from nrlib.core.textmatch import slugify
+from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels
+from nrlib.workbooks.layout import (
+    Column,
+    SheetLayout,
+    level_groups,
+    level_text,
+    sheet_layout,
+    unit_scopes,
+)
 
 #: workbook timestamps are fixed so that the same content gives the same file content
 FIXED_TIMESTAMP = dt.datetime(2021, 1, 1)
@@ -513,15 +520,11 @@ def _check_value_codes(layouts: dict[str, SheetLayout], content: Mapping) -> Non
 
 def _save(wb: Workbook, path: Path) -> None:
     # ExcelWriter directly: openpyxl's save() stamps the current time as 'modified'
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    def write(tmp: Path) -> None:
         with ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).write_data()
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    atomic_write(path, writer=write)
 
 
 def template_filename(unit: Mapping) -> str:

@@ -9,6 +9,7 @@ import json
 import sys
 
 import pytest
+
 from hostile.measure import FIGURES, RESULTS, ROOT
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from ingest_fixtures import OTHER, UNIT, write_good
+
 from hostile.builders import (
     DANHGIA_PART,
     VANDONG_PART,
@@ -41,11 +43,9 @@ from hostile.builders import (
     with_vba,
     write_zip,
 )
-from ingest_fixtures import OTHER, UNIT, write_good
 from hostile.measure import baseline_rss_mb, run_in_child
-
-from nrlib.core import labels
 from nrlib import store as st
+from nrlib.core import labels
 from nrlib.ingest import analyse_file, ingest_files
 from nrlib.intake.limits import load_limits
 from nrlib.intake.schema import compile_schema

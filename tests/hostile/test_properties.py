@@ -42,18 +42,17 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from hostile.xlsx_edit import Book, col_letters, col_number
 
-from nrlib import find_unit, load_outline, load_units, sample_content, write_workbook
-
-from nrlib.core import labels
-from nrlib import store as st_
 import nrlib.ingest as ingest_module
+from hostile.xlsx_edit import Book, col_letters, col_number
+from nrlib import find_unit, load_outline, load_units, sample_content, write_workbook
+from nrlib import store as st_
+from nrlib.core import labels
+from nrlib.core.textmatch import match_key, strip_diacritics
 from nrlib.ingest import analyse_file, ingest_files
-from nrlib.workbooks.layout import cell_address
 from nrlib.intake.reader import legacy_encoding
 from nrlib.intake.schema import compile_schema
-from nrlib.core.textmatch import match_key, strip_diacritics
+from nrlib.workbooks.layout import cell_address
 
 UNIT, OTHER = "26308", "26311"
 OUTLINE = load_outline()

@@ -31,8 +31,8 @@ from ingest_fixtures import OTHER, UNIT, addr, good_content, write_good
 from nrlib import find_unit
 from nrlib import store as st
 from nrlib.export import export_store
-from nrlib.reports.html_export import offline_violations
 from nrlib.ingest import ingest_files
+from nrlib.reports.html_export import offline_violations
 from nrlib.workbooks.template import write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
