@@ -1,83 +1,185 @@
-"""Where nrlib finds its files.
+"""Where nrlib finds its files, and every setting it takes from the environment: the one place for both.
 
 Every path is anchored on the project root (the folder holding ``data/``), so
 notebooks, the command line and tests agree whatever the working directory is.
-Environment variables override the defaults; they are read at call time so a
-test or a notebook can change them without re-importing.
+Environment variables override the defaults; they are read at call time, so a
+test or a notebook can change them without re-importing. :data:`VARIABLES`
+lists every ``NRLIB_*`` variable nrlib reads (the README's configuration
+table is the same list; ``tests/test_config.py`` checks that no other module
+reads the environment and that the README lists each one).
 
-==================  ===============================================
-variable            meaning
-==================  ===============================================
-``NRLIB_HOME``      project root (``data/``, ``reports/`` live here)
-``NRLIB_REFERENCE`` reference data folder (default ``data/reference``)
-``NRLIB_DB``        the embedded store (default ``data/nrlib.duckdb``)
-``NRLIB_LEVELS``    local file of criteria levels overriding the
-                    reference ones (default
-                    ``data/local/criteria_levels.csv`` when present)
-==================  ===============================================
+:func:`inputs_record` says which reference, local and limits files a run
+used, with their checksums: every report and export records it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from nrlib.core.files import sha256_file
+from nrlib.exceptions import ConfigError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, its default (as the README states it) and what it sets."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+#: every NRLIB_* variable nrlib reads, in the order the README lists them
+VARIABLES = (
+    Variable("NRLIB_HOME", "the checkout holding the package", "project root: `data/`, `reports/` and `notebooks/` "
+             "are found under it"),
+    Variable("NRLIB_REFERENCE", "`data/reference`", "the reference data folder (criteria, levels, outline, units, "
+             "ranking)"),
+    Variable("NRLIB_DB", "`data/nrlib.duckdb`", "the store used when no `--db` is given"),
+    Variable("NRLIB_LEVELS", "`data/local/criteria_levels.csv` when present", "your province's own criteria levels "
+             "(they replace or add to the reference levels)"),
+    Variable("NRLIB_LIMITS", "`data/local/limits.yaml` when present", "a file of limits on received files "
+             "(`SECURITY.md`)"),
+    Variable("NRLIB_MAX_*, NRLIB_ALLOW_MACROS", "see `SECURITY.md`", "one limit on received files each, e.g. "
+             "`NRLIB_MAX_FILE_MB=50` (they win over the limits file)"),
+    Variable("NRLIB_LOCK_TIMEOUT", "120", "seconds a command waits for another one writing the store"),
+    Variable("NRLIB_INGEST_WORKERS", "one per CPU, at most 4", "processes reading and validating files in "
+             "`nrlib ingest` (`--workers` wins)"),
+    Variable("NRLIB_STORE_SNAPSHOTS", "unset", "set by `nrlib reports --executor dask` for its kernels: where a "
+             "store's read-only snapshot lies (JSON); not for users"),
+    Variable("NRLIB_TEST_PAUSE_IN_TRANSACTION, NRLIB_TEST_PAUSE_RELEASE", "unset", "test hooks: an ingest pauses "
+             "inside its transaction (the fault tests kill or race it there); never set them in use"),
+)
+
+#: the reference files, by role, under :func:`reference_dir`
+REFERENCE_FILES = {
+    "outline": "outline_2016_2020.yaml",
+    "criteria": "criteria_2016_2020.csv",
+    "levels": "criteria_levels.csv",
+    "regions": "regions.csv",
+    "unit_history": "unit_history.csv",
+    "unit_types": "unit_types.csv",
+    "ranking": "ranking.yaml",
+}
+
+
+def env(name: str) -> str | None:
+    """An ``NRLIB_*`` variable's value, or None when it is unset or blank (the one reader of the environment)."""
+    if not name.startswith("NRLIB_"):
+        raise ValueError(f"not an nrlib variable: {name!r}")
+    value = os.environ.get(name)
+    return value if value is not None and value.strip() else None
+
+
+def _env_path(name: str) -> Path | None:
+    value = env(name)
+    return Path(value).expanduser().resolve() if value else None
+
+
 def project_root() -> Path:
-    """Return the project root: ``$NRLIB_HOME``, else the checkout holding the package."""
-    env = os.environ.get("NRLIB_HOME")
-    if env:
-        return Path(env).expanduser().resolve()
-    return PACKAGE_DIR.parent
+    """The project root: ``$NRLIB_HOME``, else the checkout holding the package."""
+    return _env_path("NRLIB_HOME") or PACKAGE_DIR.parent
 
 
 def data_dir() -> Path:
     return project_root() / "data"
 
 
+def local_dir() -> Path:
+    """An analyst's own files (``data/local``): local levels, limits; never written by nrlib."""
+    return data_dir() / "local"
+
+
 def reference_dir() -> Path:
-    """The versioned reference data: criteria, outline, unit history, regions."""
-    env = os.environ.get("NRLIB_REFERENCE")
-    if env:
-        return Path(env).expanduser().resolve()
-    return data_dir() / "reference"
+    """The versioned reference data: criteria, outline, unit history, regions, ranking."""
+    return _env_path("NRLIB_REFERENCE") or data_dir() / "reference"
+
+
+def reference_path(role: str) -> Path:
+    """The path of one reference file (:data:`REFERENCE_FILES`), whether or not it exists."""
+    return reference_dir() / REFERENCE_FILES[role]
 
 
 def default_db_path() -> Path:
     """The store used when no ``--db`` is given: ``$NRLIB_DB`` or ``data/nrlib.duckdb``."""
-    env = os.environ.get("NRLIB_DB")
-    if env:
-        return Path(env).expanduser().resolve()
-    return data_dir() / "nrlib.duckdb"
-
-
-def submissions_dir() -> Path:
-    """Where received files are copied, unchanged and read-only."""
-    return data_dir() / "submissions"
-
-
-def sample_dir() -> Path:
-    return data_dir() / "sample"
+    return _env_path("NRLIB_DB") or data_dir() / "nrlib.duckdb"
 
 
 def reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def notebooks_dir() -> Path:
+    """Folder of the notebooks, the report notebooks among them (``notebooks/`` of the project)."""
+    return project_root() / "notebooks"
+
+
 def local_levels_path() -> Path | None:
-    """Analysts' own criteria levels, if any (see ``load_criteria``)."""
-    env = os.environ.get("NRLIB_LEVELS")
-    if env:
-        return Path(env).expanduser().resolve()
-    path = data_dir() / "local" / "criteria_levels.csv"
+    """Analysts' own criteria levels, if any: ``$NRLIB_LEVELS``, else ``data/local/criteria_levels.csv`` when present."""
+    path = _env_path("NRLIB_LEVELS")
+    if path:
+        return path
+    path = local_dir() / "criteria_levels.csv"
     return path if path.exists() else None
 
 
+def limits_file() -> Path | None:
+    """The limits file in use: ``$NRLIB_LIMITS``, else ``data/local/limits.yaml`` when present."""
+    path = _env_path("NRLIB_LIMITS")
+    if path:
+        return path
+    path = local_dir() / "limits.yaml"
+    return path if path.exists() else None
+
+
+def limit_variable(name: str) -> str:
+    """The variable that sets one limit: ``max_file_mb`` → ``NRLIB_MAX_FILE_MB``."""
+    return f"NRLIB_{name.upper()}"
+
+
+#: seconds a writer waits for the lock, or a reader for the writer, by default
+DEFAULT_LOCK_TIMEOUT = 120.0
+
+
+def lock_timeout() -> float:
+    """``$NRLIB_LOCK_TIMEOUT`` (seconds, a number ≥ 0), else :data:`DEFAULT_LOCK_TIMEOUT`."""
+    raw = env("NRLIB_LOCK_TIMEOUT")
+    if raw is None:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:
+        raise ConfigError(f"NRLIB_LOCK_TIMEOUT={raw!r}: cần một số giây (ví dụ 120) / must be a number of seconds")
+    return value
+
+
+def ingest_workers() -> str | None:
+    """``$NRLIB_INGEST_WORKERS`` as given (``nrlib.ingest`` parses it), or None."""
+    return env("NRLIB_INGEST_WORKERS")
+
+
+def inputs_record() -> list[dict]:
+    """The reference, local and limits files in force, each ``{"role", "path", "sha256"}``, for a report's or
+    an export's record (``sha256`` None for a file that does not exist)."""
+    files = [(role, reference_path(role)) for role in REFERENCE_FILES]
+    files += [("local_levels", local_levels_path()), ("limits", limits_file())]
+    out = []
+    for role, path in files:
+        if path is None:
+            continue
+        digest = sha256_file(path)[0] if path.is_file() else None
+        out.append({"role": role, "path": str(path), "sha256": digest})
+    return out
+
+
 def load_yaml(stream):
-    """``yaml.safe_load`` with libyaml's C loader when PyYAML has it (about 9× faster on the outline,
-    which every process, worker and report kernel reads); the same safe subset of YAML either way."""
+    """``yaml.safe_load`` with libyaml's C loader when PyYAML has it; the same safe subset of YAML either way."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader

@@ -38,9 +38,6 @@ COLUMNS: dict[str, list[str]] = {
     "info": ["submission_id", "unit_code", "key", "value"],
 }
 
-STATUS_VALUES = ("reached", "not_reached", "not_applicable")
-
-
 @dataclass
 class Dataset:
     """Everything known about one set of units (a district, a province) for the period.

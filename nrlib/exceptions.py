@@ -23,6 +23,10 @@ class UnknownUnitError(NrlibError, LookupError):
     """No commune-level unit with that GSO code in the unit registry."""
 
 
+class ConfigError(NrlibError):
+    """A setting (an ``NRLIB_*`` variable, a limits file) has a value nrlib cannot use."""
+
+
 class StoreError(NrlibError):
     """The embedded store is missing, locked, or from an unknown schema version."""
 

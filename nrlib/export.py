@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nrlib import config
 from nrlib.dataset import Dataset
 
 EXPORTS: dict[str, Callable[[Dataset, dict], pd.DataFrame]] = {}
@@ -138,6 +139,7 @@ def export_store(out_dir: str | Path, db_path: str | Path | None = None, distric
 
     ds = load_dataset(db_path, district_code=district_code)
     meta = {"data_version": ds.data_version, "district_code": ds.meta.get("district_code"),
+            "inputs": config.inputs_record(), "db_path": str(ds.meta.get("db_path")),
             "is_sample": ds.is_sample, "outline_version": ds.outline.version}
     if ds.is_sample:
         meta["note"] = ds.outline.sample_marker

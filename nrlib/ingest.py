@@ -35,9 +35,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from nrlib import store
+from nrlib import config, store
 from nrlib.core import labels
-from nrlib.core.files import atomic_write, sha256_file
+from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_file
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
@@ -273,7 +273,7 @@ def default_workers() -> int:
     larger share of the CPUs), and the parallel path costs little CPU of its
     own (measured in ``benchmarks/bench_ingest.py``).
     """
-    env = os.environ.get("NRLIB_INGEST_WORKERS")
+    env = config.ingest_workers()
     if env:
         return parse_workers(env, "NRLIB_INGEST_WORKERS")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -341,7 +341,7 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
     # the pool is forked before the store is opened: a child must never inherit a DuckDB connection
     with _collect_less(), _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed, \
             store.store_lock(db_path, timeout), _write_failures(db_path, outcomes, len(plan)):
-        _remove_stale_copies(db_path)
+        remove_stale_temporaries(raw_dir(db_path))  # copies of a run killed mid-copy
         with store.open_store(db_path, read_only=False, timeout=timeout) as con:
             peers = _PeerCache(con, schema)
             known = store.known_checksums(con)
@@ -462,15 +462,6 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
             f"{'disk full' if full else 'write failed'}: {stored} file(s) of this run were stored before the "
             f"failure, {n_files - len(outcomes)} were not; the store is consistent. Free space (or fix the cause) "
             "and re-run the same command: files already stored are skipped") from exc
-
-
-def _remove_stale_copies(db_path: Path) -> None:
-    """Temporary copies left by a run that was killed mid-copy (under the writer lock, none is in use)."""
-    folder = raw_dir(db_path)
-    if folder.is_dir():
-        for tmp in folder.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
 
 def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:

@@ -75,6 +75,8 @@ def test_cli_export_writes_utf8_bom_csvs_and_metadata(db, tmp_path, capsys):
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["district_code"] == "738" and meta["data_version"].startswith("audit ")
     assert meta["files"] == list(EXPORTS) and meta["is_sample"] is False
+    assert {i["role"] for i in meta["inputs"]} >= {"outline", "criteria", "levels", "ranking"}
+    assert all(len(i["sha256"]) == 64 for i in meta["inputs"])
 
 
 def test_more_tables_can_be_registered(db, tmp_path):

@@ -31,7 +31,7 @@ _BASE = {"core", "config", "exceptions"}
 #: stage -> the stages (and root contracts) it may import; a stage may always import itself
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
-    "config": {"core"},
+    "config": {"core", "exceptions"},
     "exceptions": {"core"},
     "dataset": _BASE | {"reference"},
     "reference": _BASE,

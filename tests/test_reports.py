@@ -9,6 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nrlib import config
+from nrlib.core.files import sha256_file
 from nrlib.core.vnformat import fmt_data_version
 from nrlib.reports.html_export import offline_violations
 from nrlib.reports.index import write_index
@@ -126,6 +128,11 @@ def test_sample_reports_render_within_budget_offline_with_record(sample):
         assert "DỮ LIỆU MẪU" in page  # sample data is labelled
         rec = json.loads(re.search(r'id="nrlib-report"[^>]*>(.*?)</script>', page, re.S).group(1))
         assert rec["data_version"] == ds.data_version and rec["parameters"]["db_path"] == str(sample["db"])
+        # which reference files the report was computed with, and their checksums
+        inputs = {i["role"]: i for i in rec["inputs"]}
+        assert {"outline", "criteria", "levels", "ranking"} <= set(inputs)
+        assert inputs["ranking"]["sha256"] == sha256_file(config.reference_path("ranking"))[0]
+        assert "Tệp tham chiếu" in page and inputs["outline"]["sha256"][:8] in page.split("<footer")[1]
         nb = nbformat.read(out / "notebooks" / Path(r["html"]).with_suffix(".ipynb"), 4)
         assert nb.metadata["nrlib"]["data_version"] == ds.data_version
         assert nb.metadata["nrlib"]["parameters"]["include_personal_data"] is False

@@ -47,9 +47,11 @@ from nrlib.analysis.results import (
     criteria_grid,
     criteria_list,
 )
+from nrlib.core import vocab
 from nrlib.core.memo import memo
+from nrlib.core.vocab import MAINTENANCE_CLASSES
 
-CLASSES = ("kept", "gained", "lost", "lost_and_regained", "never", "not_applicable", "no_data")
+CLASSES = MAINTENANCE_CLASSES
 
 CLASS_COLUMNS = ["unit_code", "criterion_no", "maintenance_class", "first_reached_year", "lost_year",
                  "regained_year", "n_years_applicable", "n_years_known", "n_years_missing"]
@@ -94,7 +96,7 @@ def _classify(g: CriteriaGrid) -> tuple[pd.DataFrame, pd.DataFrame]:
     cls[has & ~last & any_r] = "lost"
     cls[has & ~last & ~any_r] = "never"
     n_app = (s != NOT_APPLICABLE).sum(axis=2)
-    cls[n_app == 0] = "not_applicable"
+    cls[n_app == 0] = vocab.NOT_APPLICABLE
 
     out = pd.DataFrame({
         "unit_code": np.repeat(g.unit_codes, nc),

@@ -43,7 +43,6 @@ from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.core.vnformat import fmt_percent
 from nrlib.exceptions import ReferenceDataError
 
-RANKING_FILE = "ranking.yaml"
 COMPONENTS = ("maintenance", "mobilisation_per_household", "poverty_reduction", "timeliness")
 HIDDEN_NAME = "(ẩn tên cá nhân)"
 
@@ -56,7 +55,7 @@ def _load(path: str, mtime: float) -> dict:
 
 def load_ranking_config(path: str | Path | None = None) -> dict:
     """The ranking configuration (weights and component definitions), ``data/reference/ranking.yaml`` by default."""
-    p = Path(path) if path else config.reference_dir() / RANKING_FILE
+    p = Path(path) if path else config.reference_path("ranking")
     if not p.exists():
         raise ReferenceDataError(f"ranking configuration not found: {p}")
     try:

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nrlib.core import vocab
 from nrlib.core.memo import memo
 
 #: effective status codes in :attr:`CriteriaGrid.status`
-STATUS_NAMES = np.array(["reached", "not_reached", "not_applicable", "missing"], dtype=object)
+STATUS_NAMES = np.array([*vocab.CRITERION_STATUSES, vocab.MISSING], dtype=object)
 REACHED, NOT_REACHED, NOT_APPLICABLE, MISSING = 0, 1, 2, 3
-_CODE_OF = {"reached": REACHED, "not_reached": NOT_REACHED, "not_applicable": NOT_APPLICABLE}
+_CODE_OF = {vocab.REACHED: REACHED, vocab.NOT_REACHED: NOT_REACHED, vocab.NOT_APPLICABLE: NOT_APPLICABLE}
 
 MATRIX_COLUMNS = ["unit_code", "year", "criterion_no", "criterion_name", "group_code", "declared_status", "status",
                   "ntm_applies"]

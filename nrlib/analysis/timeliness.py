@@ -15,8 +15,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-TIMELINESS_VALUES = ("on_time", "late", "missing")
-
 
 def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date) -> pd.DataFrame:
     """Per expected unit: what was received, when, and whether it was on time.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -53,6 +54,41 @@ def atomic_write(path: str | Path, content: bytes | str | None = None, *, copy_f
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+_TMP_NAME = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}" + re.escape(TMP_SUFFIX) + "$")
+
+
+def remove_stale_temporaries(folder: str | Path, *, recursive: bool = False) -> int:
+    """Remove the temporary files :func:`atomic_write` left in ``folder`` when its process was killed.
+
+    Only files named as :func:`atomic_write` names them, and only those whose
+    writing process is gone (a live writer's file is left alone). Returns how
+    many were removed.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.rglob(f".*{TMP_SUFFIX}") if recursive else folder.glob(f".*{TMP_SUFFIX}"):
+        m = _TMP_NAME.match(path.name)
+        if m and path.is_file() and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def sha256_file(path: str | Path) -> tuple[str, int]:

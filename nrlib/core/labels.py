@@ -202,6 +202,20 @@ SUBMISSION_CELL = {k: cell(v) for k, v in SUBMISSION_STATUS.items()}
 SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 
 
+#: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
+INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
+               "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
+               "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận"}
+
+
+def input_text(item: dict) -> str:
+    """One recorded input for a reader: ``đề cương outline_2016_2020.yaml (SHA-256 3f2a9c1e)``."""
+    name = str(item.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]
+    digest = item.get("sha256")
+    return f"{INPUT_ROLES.get(item.get('role'), item.get('role'))} {name}" + (f" (SHA-256 {digest[:8]})" if digest
+                                                                              else " (không có tệp)")
+
+
 def sample_notice(marker: str) -> str:
     """:data:`SAMPLE_NOTICE` with the outline's sample marker (``DỮ LIỆU MẪU``)."""
     return SAMPLE_NOTICE.format(marker=marker)

@@ -16,7 +16,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.core import labels
+from nrlib.core import labels, vocab
 from nrlib.core.vnformat import MISSING, fmt_number
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
@@ -103,7 +103,7 @@ def maintenance_view(ds: Dataset, group: str | None = None) -> tuple[go.Figure, 
     ylab = [f"{c}. {cnames[c]}" for c in crits]
     fig = new_figure()
     for k in theme.MAINTENANCE_COLORS:
-        if counts[k].sum() == 0 and k in ("no_data", "not_applicable"):
+        if counts[k].sum() == 0 and k in ("no_data", vocab.NOT_APPLICABLE):
             continue
         fig.add_bar(y=ylab, x=counts[k].tolist(), orientation="h", name=labels.MAINTENANCE.get(k, k),
                     marker={"color": theme.MAINTENANCE_COLORS[k], "line": {"color": "#777", "width": 0.5}},

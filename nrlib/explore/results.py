@@ -16,7 +16,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.core import labels
+from nrlib.core import labels, vocab
 from nrlib.core.vnformat import fmt_number
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
@@ -64,7 +64,7 @@ def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
 
     n, a, miss = grid("n_reached"), grid("n_applicable"), grid("n_missing")
     text = pd.DataFrame(labels.STATUS_MISSING, index=order, columns=ys)
-    text = text.mask(a.eq(0), status_label(ds, "not_applicable"))
+    text = text.mask(a.eq(0), status_label(ds, vocab.NOT_APPLICABLE))
     known = a.gt(0) & miss.lt(a)
     count = n.fillna(0).astype(int).astype(str) + "/" + a.fillna(0).astype(int).astype(str)
     count = count.where(miss.fillna(0).eq(0), count + ", thiếu " + miss.fillna(0).astype(int).astype(str))

@@ -43,18 +43,18 @@ message naming it, before any file is read.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from nrlib.exceptions import NrlibError
+from nrlib import config
+from nrlib.exceptions import ConfigError
 
 #: parts smaller than this (unzipped) are not checked for their compression ratio: tiny
 #: repetitive XML compresses very well and is harmless
 RATIO_MIN_BYTES = 1 << 20
 
 
-class LimitsConfigError(NrlibError):
+class LimitsConfigError(ConfigError):
     """A limit set in the environment or the limits file is unknown or not a valid value."""
 
 
@@ -83,17 +83,6 @@ class Limits:
 
 
 DEFAULTS = Limits()
-
-
-def limits_file() -> Path | None:
-    """The limits file in use: ``$NRLIB_LIMITS``, else ``data/local/limits.yaml`` if it exists."""
-    from nrlib import config
-
-    env = os.environ.get("NRLIB_LIMITS")
-    if env:
-        return Path(env).expanduser().resolve()
-    path = config.data_dir() / "local" / "limits.yaml"
-    return path if path.exists() else None
 
 
 def _parse(name: str, raw, source: str):
@@ -127,7 +116,7 @@ def load_limits(path: str | Path | None = None) -> Limits:
     Parameters
     ----------
     path : str or Path, optional
-        A YAML limits file to use instead of :func:`limits_file`.
+        A YAML limits file to use instead of :func:`nrlib.config.limits_file`.
 
     Raises
     ------
@@ -136,15 +125,13 @@ def load_limits(path: str | Path | None = None) -> Limits:
     """
     import yaml
 
-    from nrlib.config import load_yaml
-
     values: dict = {}
-    path = Path(path) if path else limits_file()
+    path = Path(path) if path else config.limits_file()
     if path is not None:
         if not path.exists():
             raise LimitsConfigError(f"không tìm thấy tệp giới hạn {path} / limits file not found: {path}")
         try:
-            data = load_yaml(path.read_text(encoding="utf-8")) or {}
+            data = config.load_yaml(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise LimitsConfigError(f"{path}: không đọc được YAML / not valid YAML: {exc}") from None
         if not isinstance(data, dict):
@@ -152,7 +139,8 @@ def load_limits(path: str | Path | None = None) -> Limits:
         for name, raw in data.items():
             values[str(name)] = _parse(str(name), raw, str(path))
     for f in dataclasses.fields(Limits):
-        env = os.environ.get(f"NRLIB_{f.name.upper()}")
-        if env is not None and env.strip():
-            values[f.name] = _parse(f.name, env, f"NRLIB_{f.name.upper()}")
+        name = config.limit_variable(f.name)
+        raw = config.env(name)
+        if raw is not None:
+            values[f.name] = _parse(f.name, raw, name)
     return dataclasses.replace(DEFAULTS, **values)

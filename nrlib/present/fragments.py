@@ -21,10 +21,11 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from nrlib import config
 from nrlib.core import labels
 from nrlib.core.textmatch import slugify
 from nrlib.core.version import __version__
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_date_long, fmt_number
+from nrlib.core.vnformat import MISSING, fmt_date_long, fmt_number
 from nrlib.core.vocab import is_missing
 
 __all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "RECORD_MIME", "record", "record_output", "sample_banner", "short", "year_ranges"]
@@ -259,6 +260,7 @@ def record(params, ds, title: str) -> dict:
         "outline_version": ds.outline.version,
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
         "nrlib_version": __version__,
+        "inputs": config.inputs_record(),
     }
     display(record_output(rec), raw=True)
     return rec
@@ -293,7 +295,3 @@ def year_ranges(years: Iterable[Any]) -> str:
         parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
         i = j + 1
     return ", ".join(parts)
-
-
-def date_text(d: Any) -> str:
-    return fmt_date(d) if not is_missing(d) else MISSING

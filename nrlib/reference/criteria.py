@@ -9,9 +9,7 @@ import pandas as pd
 from nrlib import config
 from nrlib.exceptions import ReferenceDataError
 from nrlib.reference.files import (
-    CRITERIA_FILE,
     LEVEL_COLUMNS,
-    LEVELS_FILE,
     read_csv,
     reference_file,
 )
@@ -31,7 +29,7 @@ def load_criteria() -> pd.DataFrame:
         and ``confidence`` as in the reference file. Levels are in
         :func:`load_criteria_levels`.
     """
-    df = read_csv(str(reference_file(CRITERIA_FILE))).copy()
+    df = read_csv(str(reference_file("criteria"))).copy()
     df["criterion_no"] = df["criterion_no"].astype(int)
     df["quantitative"] = df["unit"] != ""
     return df
@@ -55,7 +53,7 @@ def load_criteria_levels(local_file: str | Path | None = None) -> pd.DataFrame:
         Columns :data:`LEVEL_COLUMNS` plus ``origin`` (``reference``/``local``);
         ``level`` is a float (NaN when not known), ``year`` an Int64 (NA: all years).
     """
-    ref = read_csv(str(reference_file(LEVELS_FILE))).copy()
+    ref = read_csv(str(reference_file("levels"))).copy()
     ref["origin"] = "reference"
     frames = [ref]
     path = Path(local_file) if local_file else config.local_levels_path()

@@ -10,19 +10,12 @@ import pandas as pd
 from nrlib import config
 from nrlib.exceptions import ReferenceDataError
 
-CRITERIA_FILE = "criteria_2016_2020.csv"
-LEVELS_FILE = "criteria_levels.csv"
-OUTLINE_FILE = "outline_2016_2020.yaml"
-REGIONS_FILE = "regions.csv"
-UNIT_HISTORY_FILE = "unit_history.csv"
-UNIT_TYPES_FILE = "unit_types.csv"
-
 #: columns of the levels table, in the reference file and in a local override
 LEVEL_COLUMNS = ["indicator_code", "scope", "year", "comparison", "level", "level_text", "note", "source", "confidence"]
 
-def reference_file(name: str) -> Path:
-    """The path of a reference file under :func:`nrlib.config.reference_dir`; raises when it is missing."""
-    path = config.reference_dir() / name
+def reference_file(role: str) -> Path:
+    """The path of a reference file by its role (:data:`nrlib.config.REFERENCE_FILES`); raises when it is missing."""
+    path = config.reference_path(role)
     if not path.exists():
         raise ReferenceDataError(f"reference file not found: {path}")
     return path

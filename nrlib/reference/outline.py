@@ -16,7 +16,7 @@ from nrlib import config
 from nrlib.core import labels
 from nrlib.exceptions import ReferenceDataError
 from nrlib.reference.criteria import load_criteria
-from nrlib.reference.files import OUTLINE_FILE, reference_file
+from nrlib.reference.files import reference_file
 
 
 @dataclass
@@ -177,7 +177,7 @@ def load_outline(path: str | Path | None = None) -> Outline:
         criteria set, ``le_metric`` and rate codes name known metrics, choice
         lists referenced by columns exist.
     """
-    path = Path(path) if path else reference_file(OUTLINE_FILE)
+    path = Path(path) if path else reference_file("outline")
     raw = _load_yaml(str(path))
     outline = Outline(raw=raw, path=path)
     _check_outline(outline)

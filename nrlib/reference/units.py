@@ -9,9 +9,6 @@ import pandas as pd
 
 from nrlib.exceptions import ReferenceDataError, UnknownDistrictError, UnknownUnitError
 from nrlib.reference.files import (
-    REGIONS_FILE,
-    UNIT_HISTORY_FILE,
-    UNIT_TYPES_FILE,
     read_csv,
     reference_file,
 )
@@ -28,7 +25,7 @@ def registry_divisions() -> list[dict]:
 
 def unit_types() -> pd.DataFrame:
     """The unit types (xã, thị trấn, phường): name prefix, label and whether the NTM criteria apply."""
-    df = read_csv(str(reference_file(UNIT_TYPES_FILE))).copy()
+    df = read_csv(str(reference_file("unit_types"))).copy()
     df["ntm_applies"] = df["ntm_applies"].str.lower() == "true"
     return df
 
@@ -44,14 +41,14 @@ def _type_prefixes(path: str) -> tuple[tuple[str, str], ...]:
 def _type_from_name(name: str) -> str:
     # vietnam-provinces 0.6.0 labels every ward-level unit 'xã'; the name's
     # prefix ("Thị trấn ...", "Phường ...") is the reliable source.
-    for prefix, utype in _type_prefixes(str(reference_file(UNIT_TYPES_FILE))):
+    for prefix, utype in _type_prefixes(str(reference_file("unit_types"))):
         if name.startswith(prefix):
             return utype
     raise ReferenceDataError(f"unit {name!r}: type not recognised from its name")
 
 
 def _regions() -> pd.DataFrame:
-    return read_csv(str(reference_file(REGIONS_FILE)))
+    return read_csv(str(reference_file("regions")))
 
 
 def _unit_rows(province: dict, district: dict) -> list[dict]:
@@ -164,7 +161,7 @@ def find_unit(unit_code: int | str) -> dict:
 
 def load_unit_history() -> pd.DataFrame:
     """Changes of units inside the period: ``unit_code, valid_from, valid_to, name, unit_type, note, source``."""
-    df = read_csv(str(reference_file(UNIT_HISTORY_FILE))).copy()
+    df = read_csv(str(reference_file("unit_history"))).copy()
     for col in ("valid_from", "valid_to"):
         df[col] = pd.to_datetime(df[col].replace("", None)).dt.date
     return df

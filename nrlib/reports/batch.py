@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from nrlib import config
+from nrlib.core.files import remove_stale_temporaries
 from nrlib.exceptions import NrlibError
 from nrlib.reports.index import earlier_results, write_index
 from nrlib.reports.jobs import KIND_DIR, BatchResult, ReportJob, ReportResult
@@ -136,6 +137,7 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     duration = time.perf_counter() - t0
     index = write_index(results, out, duration_s=duration, earlier=earlier_results(out, exclude=results))
     shutil.rmtree(out / ".work", ignore_errors=True)
+    remove_stale_temporaries(out, recursive=True)  # pages half-written by a killed earlier run
     return BatchResult(results=results, index=index, duration_s=duration, out_dir=out)
 
 

@@ -41,7 +41,7 @@ import nbformat
 from nrlib.config import PACKAGE_DIR
 from nrlib.core import labels
 from nrlib.core.files import atomic_write
-from nrlib.core.version import __version__ as NRLIB_VERSION
+from nrlib.core.version import __version__ as VERSION
 from nrlib.present.fragments import RECORD_MIME
 from nrlib.reference import load_outline
 
@@ -121,7 +121,10 @@ def _footer_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
         except ValueError:
             pass
         rows.append(("Thời điểm lập", str(gen)))
-    rows.append(("Công cụ", f"nrlib {record.get('nrlib_version', NRLIB_VERSION)}"))
+    inputs = record.get("inputs") or []
+    if inputs:
+        rows.append(("Tệp tham chiếu", "; ".join(labels.input_text(i) for i in inputs)))
+    rows.append(("Công cụ", f"nrlib {record.get('nrlib_version', VERSION)}"))
     return rows
 
 
@@ -169,7 +172,7 @@ def export_html(nb: nbformat.NotebookNode, *, record: dict[str, Any] | None = No
     nb = copy.deepcopy(nb)
     lifted = lift_record(nb) or {}
     record = {**lifted, **(record or {})}
-    record.setdefault("nrlib_version", NRLIB_VERSION)
+    record.setdefault("nrlib_version", VERSION)
     page_title = title or record.get("title") or "Báo cáo"
     banner = None
     if record.get("is_sample"):
@@ -181,7 +184,7 @@ def export_html(nb: nbformat.NotebookNode, *, record: dict[str, Any] | None = No
         "footer": _footer_rows({**record, "title": page_title}),
         "meta": _meta_rows(record),
         "sample_banner": banner,
-        "nrlib_version": NRLIB_VERSION,
+        "nrlib_version": VERSION,
     }}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return insert_toc(body)

@@ -14,11 +14,6 @@ KIND_DIR = {"unit": "units", "district": "district"}
 KIND_LABEL = {"unit": "Đơn vị", "district": "Toàn huyện"}
 
 
-def notebooks_dir() -> Path:
-    """Folder of the report notebooks (``notebooks/`` of the project)."""
-    return config.project_root() / "notebooks"
-
-
 @dataclass
 class ReportJob:
     """One report to render."""
@@ -37,7 +32,7 @@ class ReportJob:
             raise ValueError(f"report code must be digits, not {self.code!r}")
         # absolute: papermill changes the process's working directory while it runs
         self.out_dir = Path(self.out_dir).resolve()
-        self.notebook = Path(self.notebook or notebooks_dir() / NOTEBOOKS[self.kind]).resolve()
+        self.notebook = Path(self.notebook or config.notebooks_dir() / NOTEBOOKS[self.kind]).resolve()
 
     @property
     def stem(self) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nrlib.analysis import maintenance
-from nrlib.core import labels
+from nrlib.core import labels, vocab
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
 from nrlib.present import fragments as present
 from nrlib.present import theme
@@ -82,7 +82,7 @@ class UnitReport(Report):
     def _declared_nothing(self) -> bool:
         """True when the unit declared no criterion status at all (sent nothing, or left TieuChi blank)."""
         m = self._mine(self.matrix)
-        return bool((m["status"] == "missing").sum() == (m["status"] != "not_applicable").sum())
+        return bool((m["status"] == vocab.MISSING).sum() == (m["status"] != vocab.NOT_APPLICABLE).sum())
 
     def key_figures(self) -> str:
         r = self._mine(self.reached).set_index("year")

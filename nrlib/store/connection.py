@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 import sys
 import time
 from pathlib import Path
@@ -17,13 +16,11 @@ from nrlib.exceptions import StoreError
 from nrlib.store import migrations
 
 #: seconds a writer waits for the lock, or a reader for the writer (``$NRLIB_LOCK_TIMEOUT``)
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = config.DEFAULT_LOCK_TIMEOUT
 
 
 def _timeout(timeout: float | None) -> float:
-    if timeout is not None:
-        return float(timeout)
-    return float(os.environ.get("NRLIB_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+    return float(timeout) if timeout is not None else config.lock_timeout()
 
 
 def lock_path(db_path: Path) -> Path:

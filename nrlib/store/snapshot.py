@@ -18,12 +18,12 @@ store's snapshot lies through the environment variable
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nrlib import config
 from nrlib.core.files import atomic_write, sha256_bytes, sha256_file
 from nrlib.exceptions import StoreError
 from nrlib.store.connection import missing_store_message, resolve_db_path, store_lock
@@ -131,7 +131,7 @@ def snapshot_env(mapping: dict[str, str | Path]) -> dict[str, str]:
 
 def source_of(db_path: str | Path) -> Path:
     """The file to read for the store at ``db_path``: its snapshot when :data:`SNAPSHOT_ENV` maps it, else itself."""
-    raw = os.environ.get(SNAPSHOT_ENV)
+    raw = config.env(SNAPSHOT_ENV)
     if raw:
         try:
             mapping = json.loads(raw)

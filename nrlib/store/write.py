@@ -10,6 +10,7 @@ import time
 import duckdb
 import pandas as pd
 
+from nrlib import config
 from nrlib.store.sql import now, sql_ident, sql_idents
 
 #: analysis tables: what an accepted submission adds (rejected ones add nothing here)
@@ -136,11 +137,11 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
 def _test_pause() -> None:
     """Test hook: ``NRLIB_TEST_PAUSE_IN_TRANSACTION=SECONDS`` sleeps inside the transaction, ending
     early once the file named by ``NRLIB_TEST_PAUSE_RELEASE`` exists. Unset in normal use."""
-    pause = os.environ.get("NRLIB_TEST_PAUSE_IN_TRANSACTION")
+    pause = config.env("NRLIB_TEST_PAUSE_IN_TRANSACTION")
     if not pause:
         return
     print(f"nrlib: pausing {pause} s inside the transaction", file=sys.stderr, flush=True)
-    release = os.environ.get("NRLIB_TEST_PAUSE_RELEASE")
+    release = config.env("NRLIB_TEST_PAUSE_RELEASE")
     end = time.monotonic() + float(pause)
     while time.monotonic() < end and not (release and os.path.exists(release)):
         time.sleep(0.05)

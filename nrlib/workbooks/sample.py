@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from nrlib.core import labels, vnformat
+from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
 from nrlib.reference import (
     Outline,
     load_criteria,
@@ -83,7 +84,6 @@ from nrlib.reference import (
 from nrlib.workbooks.layout import unit_scopes
 from nrlib.workbooks.template import template_filename, write_workbook
 
-REACHED, NOT_REACHED, NOT_APPLICABLE = "reached", "not_reached", "not_applicable"
 MANIFEST_NAME = "received.csv"
 
 #: the criteria and indicators the imperfections use (skipped when absent from the criteria set)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nrlib.core import vocab
 from nrlib.dataset import Dataset, empty_frame
 from nrlib.reference import load_criteria, load_outline, resolve_levels
 
@@ -304,7 +305,7 @@ def synthetic_dataset(n_units: int = 10, n_districts: int = 1, n_provinces: int 
 
     crit_nos = np.sort(criteria["criterion_no"].unique())
     st = _criteria_status(criteria, ntm, rng)
-    labels = np.array(["not_reached", "reached", "not_applicable", None], dtype=object)
+    labels = np.array([vocab.NOT_REACHED, vocab.REACHED, vocab.NOT_APPLICABLE, None], dtype=object)
     nu, nc, ny = st.shape
     criteria_status = pd.DataFrame({
         "unit_code": np.repeat(cur_codes, nc * ny),

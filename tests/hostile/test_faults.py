@@ -67,6 +67,13 @@ def _raw_names(db: Path) -> list[str]:
 # ----------------------------------------------------------------------------- a killed ingest
 
 
+def _dead_pid() -> int:
+    """The id of a process that has ended (a killed writer's)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
 def test_sigkill_mid_batch_keeps_the_last_commit_and_a_rerun_stores_the_rest(files, started, figures):
     db = started
     before = digests(db)
@@ -75,7 +82,8 @@ def test_sigkill_mid_batch_keeps_the_last_commit_and_a_rerun_stores_the_rest(fil
     try:
         wait_for(proc, "pausing")
         # the raw copies are already kept (before the transaction); a copy killed half-way would look like this
-        (db.parent / "submissions" / "raw" / f".{OTHER}_20210212_0123456789ab.xlsx.99999.tmp").write_bytes(b"PK")
+        gone = _dead_pid()
+        (db.parent / "submissions" / "raw" / f".{OTHER}_20210212_0123456789ab.xlsx.{gone}.0123abcd.tmp").write_bytes(b"PK")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(30)
     finally:
@@ -391,13 +399,13 @@ def test_a_report_notebook_that_raises_fails_alone_and_says_where(report_store, 
     import json
     import re
 
+    from nrlib import config
     from nrlib.cli import main
-    from nrlib.reports import jobs
 
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
     (nb_dir / "report_unit.ipynb").write_text(json.dumps(RAISING_NOTEBOOK), encoding="utf-8")
-    monkeypatch.setattr(jobs, "notebooks_dir", lambda: nb_dir)
+    monkeypatch.setattr(config, "notebooks_dir", lambda: nb_dir)
     out = tmp_path / "reports"
     stale = out / "units" / f"{OTHER}_xa-quang-trung.html"
     stale.parent.mkdir(parents=True)
