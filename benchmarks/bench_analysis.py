@@ -32,15 +32,7 @@ TARGET_BUILD_S = 10.0        # building the 10.000-unit synthetic dataset
 
 def _functions(ds):
     """(name, call) of every public analysis function, in pipeline order."""
-    from nrlib.analysis import (
-        campaign,
-        maintenance,
-        quality,
-        ranking,
-        results,
-        rollup,
-        thresholds,
-    )
+    from nrlib.analysis import campaign, maintenance, quality, ranking, results, rollup, thresholds
     from nrlib.analysis import tables as analysis_exports
     from nrlib.present import narrative
 

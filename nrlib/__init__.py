@@ -10,13 +10,7 @@ from __future__ import annotations
 import importlib
 
 from nrlib.core.version import __version__  # noqa: F401 (nrlib.__version__)
-from nrlib.exceptions import (
-    NrlibError,
-    ReferenceDataError,
-    StoreError,
-    UnknownDistrictError,
-    UnknownUnitError,
-)
+from nrlib.exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
 
 # public name -> module that defines it
 _API = {

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nrlib.exceptions import NrlibError
-from nrlib.reports.executors import (
-    LocalExecutor,
-    RemoteOutcome,
-    make_executor,
-    preload_targets,
-    write_outcome,
-)
+from nrlib.reports.executors import LocalExecutor, RemoteOutcome, make_executor, preload_targets, write_outcome
 from nrlib.reports.jobs import ReportJob, ReportResult, failed_result
 
 

@@ -10,13 +10,7 @@ from ingest_fixtures import OTHER, UNIT
 
 from nrlib import store
 from nrlib.cli import main
-from nrlib.export import (
-    EXPORTS,
-    export_tables,
-    neutralise,
-    register_export,
-    write_tables,
-)
+from nrlib.export import EXPORTS, export_tables, neutralise, register_export, write_tables
 from nrlib.ingest import ingest_files
 
 

@@ -10,12 +10,7 @@ import sys
 
 import pytest
 
-from nrlib.core.files import (
-    atomic_write,
-    remove_stale_temporaries,
-    sha256_bytes,
-    sha256_file,
-)
+from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_bytes, sha256_file
 
 
 def test_atomic_write_of_text_bytes_a_copy_and_a_writer(tmp_path):

@@ -18,12 +18,7 @@ from ingest_fixtures import OTHER, UNIT, addr, good_content, wait_for
 from nrlib import store as st
 from nrlib.cli import main
 from nrlib.exceptions import NrlibError
-from nrlib.ingest import (
-    IngestUsageError,
-    ingest_files,
-    ingest_sample_folder,
-    read_manifest,
-)
+from nrlib.ingest import IngestUsageError, ingest_files, ingest_sample_folder, read_manifest
 from nrlib.intake.reader import read_workbook
 from nrlib.intake.validate import validate_workbook
 

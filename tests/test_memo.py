@@ -4,15 +4,7 @@ import pandas as pd
 import pytest
 from fixtures_analysis import make_dataset
 
-from nrlib.analysis import (
-    campaign,
-    maintenance,
-    quality,
-    ranking,
-    results,
-    rollup,
-    thresholds,
-)
+from nrlib.analysis import campaign, maintenance, quality, ranking, results, rollup, thresholds
 from nrlib.analysis import tables as analysis_exports
 
 

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hostile.builders import (
-    VANDONG_PART,
-    Raw,
-    read_parts,
-    replace_parts,
-    sheet_xml,
-    write_zip,
-)
+from hostile.builders import VANDONG_PART, Raw, read_parts, replace_parts, sheet_xml, write_zip
 from precheck_fixtures import refused, with_sheet
 
 from nrlib.intake.limits import Limits

@@ -6,16 +6,7 @@ import re
 
 import pytest
 import report_fixtures as rf
-from report_fixtures import (  # noqa: F401 (ds, analyses, roles: fixtures)
-    DISTRICT_SECTIONS,
-    UNIT_SECTIONS,
-    all_figures,
-    all_html,
-    analyses,
-    ds,
-    report_params,
-    roles,
-)
+from report_fixtures import DISTRICT_SECTIONS, UNIT_SECTIONS, all_figures, all_html, analyses, ds, report_params, roles  # noqa: F401 (ds, analyses, roles: fixtures)
 
 from nrlib.core import labels
 from nrlib.present import figures

@@ -13,13 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nrlib.analysis.campaign import (
-    LEVEL_KEYS,
-    campaign_totals,
-    group_index,
-    level_keys,
-    rates,
-)
+from nrlib.analysis.campaign import LEVEL_KEYS, campaign_totals, group_index, level_keys, rates
 from nrlib.analysis.maintenance import CLASSES, classify_maintenance
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.results import NOT_APPLICABLE, REACHED, criteria_grid

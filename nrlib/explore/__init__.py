@@ -50,19 +50,8 @@ from nrlib.explore.common import (
     unit_order,
     year_bounds,
 )
-from nrlib.explore.criteria import (
-    criterion_view,
-    maintenance_view,
-    risk_view,
-    scorecard_view,
-)
-from nrlib.explore.quality import (
-    completeness_view,
-    disagreement_view,
-    flags_view,
-    problems_view,
-    timeliness_view,
-)
+from nrlib.explore.criteria import criterion_view, maintenance_view, risk_view, scorecard_view
+from nrlib.explore.quality import completeness_view, disagreement_view, flags_view, problems_view, timeliness_view
 from nrlib.explore.results import campaign_view, overview_view, trend_view, unit_view
 
 __all__ = [

@@ -59,14 +59,7 @@ from pathlib import Path
 
 from nrlib.core.vnformat import fmt_number
 from nrlib.exceptions import WorkbookReadError
-from nrlib.intake.extents import (
-    Extent,
-    OdsScanner,
-    XlsxSheetScanner,
-    fast_extent,
-    scan_biff,
-    show_part,
-)
+from nrlib.intake.extents import Extent, OdsScanner, XlsxSheetScanner, fast_extent, scan_biff, show_part
 from nrlib.intake.limits import RATIO_MIN_BYTES, Limits, load_limits
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")

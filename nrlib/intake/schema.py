@@ -28,15 +28,7 @@ import pandas as pd
 from nrlib.core.checks import OutlierRule
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.exceptions import UnknownUnitError
-from nrlib.reference import (
-    Outline,
-    find_unit,
-    load_criteria,
-    load_outline,
-    load_units,
-    resolve_levels,
-    unit_years,
-)
+from nrlib.reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
 
 
 class Schema:

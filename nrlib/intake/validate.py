@@ -33,13 +33,7 @@ from nrlib.core import labels
 from nrlib.core.textmatch import match_key
 from nrlib.intake import plausibility
 from nrlib.intake.locate import Run
-from nrlib.intake.reader import (
-    LEGACY_SUSPECT,
-    Sheet,
-    Workbook,
-    cell_ref,
-    legacy_encoding,
-)
+from nrlib.intake.reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding
 from nrlib.intake.result import Result, show_value
 from nrlib.intake.schema import Schema, cached_match_key, compile_schema, registry_unit
 from nrlib.intake.sheets import READERS

@@ -28,7 +28,7 @@ from nrlib.core.version import __version__
 from nrlib.core.vnformat import MISSING, fmt_date_long, fmt_number
 from nrlib.core.vocab import is_missing
 
-__all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "RECORD_MIME", "record", "record_output", "sample_banner", "short", "year_ranges"]
+__all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "RECORD_MIME", "record", "record_output", "short", "year_ranges"]
 
 e = html.escape
 
@@ -264,13 +264,6 @@ def record(params, ds, title: str) -> dict:
     }
     display(record_output(rec), raw=True)
     return rec
-
-
-def sample_banner(ds) -> str:
-    """The "DỮ LIỆU MẪU" notice when the data is sample data (empty string otherwise)."""
-    if not ds.is_sample:
-        return ""
-    return callout(None, kind="bad", body=labels.sample_notice(ds.outline.sample_marker))
 
 
 _WS = re.compile(r"\s+")

@@ -5,12 +5,7 @@ Everything here is read from files under ``data/reference`` (see
 Results are cached per file path, and callers get copies they may modify.
 """
 
-from nrlib.reference.criteria import (
-    load_criteria,
-    load_criteria_levels,
-    pick_levels,
-    resolve_levels,
-)
+from nrlib.reference.criteria import load_criteria, load_criteria_levels, pick_levels, resolve_levels
 from nrlib.reference.outline import Outline, load_outline
 from nrlib.reference.units import (
     find_unit,

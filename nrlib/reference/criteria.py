@@ -8,11 +8,7 @@ import pandas as pd
 
 from nrlib import config
 from nrlib.exceptions import ReferenceDataError
-from nrlib.reference.files import (
-    LEVEL_COLUMNS,
-    read_csv,
-    reference_file,
-)
+from nrlib.reference.files import LEVEL_COLUMNS, read_csv, reference_file
 
 
 def load_criteria() -> pd.DataFrame:

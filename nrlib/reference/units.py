@@ -8,10 +8,7 @@ import json
 import pandas as pd
 
 from nrlib.exceptions import ReferenceDataError, UnknownDistrictError, UnknownUnitError
-from nrlib.reference.files import (
-    read_csv,
-    reference_file,
-)
+from nrlib.reference.files import read_csv, reference_file
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,13 +17,7 @@ from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
 from nrlib.present import fragments as present
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
-from nrlib.reports.sections import (
-    KEY_METRICS,
-    Report,
-    metric_value,
-    money_metrics,
-    trend_rates,
-)
+from nrlib.reports.sections import KEY_METRICS, Report, metric_value, money_metrics, trend_rates
 
 
 class DistrictReport(Report):
@@ -43,10 +37,11 @@ class DistrictReport(Report):
         facts = [("Huyện, tỉnh", f"{self.district_name} (mã {self.code}), {self.province_name}"),
                  ("Số đơn vị", f"{r['expected']} đơn vị; đã nộp {r['received']}, đúng hạn {r['on_time']}")]
         facts += self._facts_common()
-        out = present.title_block(org=f"{self.district_name} – {self.province_name}",
-                                  title=f"Báo cáo tổng hợp toàn {self.district_name[0].lower()}{self.district_name[1:]}",
-                                  subtitle=self.outline.raw['title'], facts=facts, place=self.district_name, date=self.today)
-        return out + present.sample_banner(self.ds)
+        # sample data: the page's own banner says so (nrlib.reports.html_export), the one sample notice
+        return present.title_block(org=f"{self.district_name} – {self.province_name}",
+                                   title=f"Báo cáo tổng hợp toàn {self.district_name[0].lower()}{self.district_name[1:]}",
+                                   subtitle=self.outline.raw['title'], facts=facts, place=self.district_name,
+                                   date=self.today)
 
     def key_figures(self) -> str:
         r = self.rates_summary
@@ -227,12 +222,7 @@ class DistrictReport(Report):
         return out
 
     def ranking(self) -> str:
-        from nrlib.analysis.ranking import (
-            COMPONENTS,
-            commendation_ranking,
-            load_ranking_config,
-            ranking_method_text,
-        )
+        from nrlib.analysis.ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
 
         rk = commendation_ranking(self.ds, cache=self.cache)
         cfg = load_ranking_config()["components"]

@@ -32,12 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from nrlib import config
-from nrlib.exceptions import (
-    NrlibError,
-    StoreError,
-    UnknownDistrictError,
-    UnknownUnitError,
-)
+from nrlib.exceptions import NrlibError, StoreError, UnknownDistrictError, UnknownUnitError
 
 #: parameter names of each report notebook, in the order of its parameters cell
 REPORT_PARAMETERS: dict[str, tuple[str, ...]] = {

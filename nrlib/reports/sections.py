@@ -33,14 +33,8 @@ from typing import Iterable
 import pandas as pd
 
 from nrlib.analysis import campaign, maintenance, quality, results, thresholds
-from nrlib.core import labels
-from nrlib.core.vnformat import (
-    MISSING,
-    fmt_data_version,
-    fmt_date,
-    fmt_money_million,
-    fmt_number,
-)
+from nrlib.core import checks, labels
+from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number, fmt_percent
 from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.present import fragments as present
 
@@ -168,17 +162,17 @@ class Report:
         return [c for c in codes if c in known]
 
     def methodology_common(self) -> str:
-        checks = self.outline.checks
-        z = checks.get("outlier_robust_z")
+        rule = checks.OutlierRule.from_checks(self.outline.checks)
+        m = labels.MAINTENANCE
         items = [
             "Nguồn số liệu: biểu mẫu sơ kết các đơn vị gửi về (phiên bản mới nhất đã được chấp nhận của mỗi đơn vị); "
             f"phiên bản dữ liệu {fmt_data_version(self.ds.data_version)}.",
             "Kết quả tiêu chí là kết quả đơn vị tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm đơn vị là thị trấn, "
             "phường (bộ tiêu chí xã nông thôn mới không áp dụng) được ghi \"Không áp dụng\" và không bao giờ tính là "
-            "mất tiêu chí. Ô để trống được ghi \"Chưa khai\".",
-            "Duy trì tiêu chí: xét các năm có kết quả Đạt/Chưa đạt theo thứ tự; \"Giữ vững\" là đạt mọi năm, \"Đạt mới\" là "
-            "chưa đạt lúc đầu rồi đạt và không mất lại, \"Bị mất\" là đã đạt nhưng cuối kỳ chưa đạt, \"Mất rồi đạt lại\" "
-            "là có năm bị mất nhưng cuối kỳ đạt lại.",
+            f"mất tiêu chí. Ô để trống được ghi \"{labels.STATUS_MISSING}\".",
+            f"Duy trì tiêu chí: xét các năm có kết quả Đạt/Chưa đạt theo thứ tự; \"{m['kept']}\" là đạt mọi năm, "
+            f"\"{m['gained']}\" là chưa đạt lúc đầu rồi đạt và không mất lại, \"{m['lost']}\" là đã đạt nhưng cuối kỳ "
+            f"chưa đạt, \"{m['lost_and_regained']}\" là có năm bị mất nhưng cuối kỳ đạt lại.",
             "Kết quả Cuộc vận động: chỉ tiêu phát sinh (kinh phí, km đường…) cộng các năm; chỉ tiêu thời điểm (số hộ, "
             "số ấp…) lấy số cuối năm. Số toàn huyện là tổng các đơn vị. Tỷ lệ của một nhóm đơn vị được tính lại từ "
             "tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
@@ -186,9 +180,13 @@ class Report:
             "hộ các đơn vị đó.",
             f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}; số ngày trễ "
             "tính theo ngày lịch.",
-            "Cảnh báo chất lượng số liệu (không phải kết luận): giá trị khác xa các đơn vị khác theo điểm z bền vững "
-            f"(trung vị và độ lệch tuyệt đối trung vị; ngưỡng {num(z, 1) if z is not None else MISSING}); biến động so "
-            "với năm trước vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức đã biết.",
+            "Cảnh báo chất lượng số liệu (không phải kết luận; cũng là cảnh báo khi nhận biểu mẫu): giá trị khác xa "
+            "các đơn vị khác trong huyện, so trên số hộ hoặc tỷ lệ so với tổng khi cần, theo điểm z bền vững của "
+            f"logarit (trung vị và độ lệch tuyệt đối trung vị của các đơn vị khác, độ lệch tối thiểu "
+            f"{fmt_percent(100 * rule.mad_floor, 0)}; ngưỡng {num(rule.z, 1) if rule.z is not None else MISSING}, "
+            f"cần ít nhất {rule.min_peers} đơn vị khác có số liệu): với ngưỡng mặc định là giá trị gấp khoảng 8 lần "
+            "trở lên, hoặc chỉ bằng khoảng 1/8 trở xuống, trung vị của các đơn vị khác; biến động so với năm trước "
+            "vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức đã biết.",
         ]
         return present.bullet_list(items)
 

@@ -17,14 +17,7 @@ from nrlib.present import fragments as present
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
 from nrlib.present.fragments import e
-from nrlib.reports.sections import (
-    KEY_METRICS,
-    Report,
-    metric_value,
-    money_metrics,
-    num,
-    trend_rates,
-)
+from nrlib.reports.sections import KEY_METRICS, Report, metric_value, money_metrics, num, trend_rates
 
 
 class UnitReport(Report):
@@ -62,7 +55,6 @@ class UnitReport(Report):
                  ("Biểu mẫu của đơn vị", data)] + self._facts_common()
         out = present.title_block(org=f"{self.district_name} – {self.province_name}", title=self.name,
                                   subtitle=self.outline.raw['title'], facts=facts, place=self.district_name, date=self.today)
-        out += present.sample_banner(self.ds)
         if self.submission is None:
             out += present.callout("Đơn vị chưa có số liệu", kind="bad",
                                    body=f"{self.name} chưa gửi biểu mẫu sơ kết, hoặc chưa có phiên bản nào được chấp "

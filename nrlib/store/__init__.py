@@ -46,12 +46,7 @@ from nrlib.store.connection import (
 from nrlib.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from nrlib.store.read import data_version, load_dataset, table_digest
 from nrlib.store.sql import sql_ident, sql_idents
-from nrlib.store.write import (
-           ANALYSIS_TABLES,
-           add_submission,
-           add_submissions,
-           known_checksums,
-)
+from nrlib.store.write import ANALYSIS_TABLES, add_submission, add_submissions, known_checksums
 
 __all__ = ["ANALYSIS_TABLES", "DEFAULT_TIMEOUT", "MIGRATIONS", "SCHEMA_VERSION", "StoreError", "add_submission",
            "add_submissions", "data_version", "known_checksums", "load_dataset", "lock_path", "migrate",

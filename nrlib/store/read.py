@@ -9,13 +9,7 @@ import pandas as pd
 
 from nrlib.dataset import COLUMNS, Dataset
 from nrlib.exceptions import StoreError
-from nrlib.reference import (
-    load_criteria,
-    load_outline,
-    load_units,
-    resolve_levels,
-    unit_years,
-)
+from nrlib.reference import load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.store.connection import open_store, resolve_db_path
 from nrlib.store.migrations import schema_version
 from nrlib.store.sql import sql_ident, sql_idents

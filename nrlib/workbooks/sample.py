@@ -73,14 +73,7 @@ import pandas as pd
 
 from nrlib.core import labels, vnformat
 from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
-from nrlib.reference import (
-    Outline,
-    load_criteria,
-    load_outline,
-    load_units,
-    resolve_levels,
-    unit_years,
-)
+from nrlib.reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.workbooks.layout import unit_scopes
 from nrlib.workbooks.template import template_filename, write_workbook
 

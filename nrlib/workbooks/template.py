@@ -37,14 +37,7 @@ from openpyxl.writer.excel import ExcelWriter
 from nrlib.core.files import atomic_write
 from nrlib.core.textmatch import slugify
 from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels
-from nrlib.workbooks.layout import (
-    Column,
-    SheetLayout,
-    level_groups,
-    level_text,
-    sheet_layout,
-    unit_scopes,
-)
+from nrlib.workbooks.layout import Column, SheetLayout, level_groups, level_text, sheet_layout, unit_scopes
 
 #: workbook timestamps are fixed so that the same content gives the same file content
 FIXED_TIMESTAMP = dt.datetime(2021, 1, 1)
