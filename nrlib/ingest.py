@@ -38,10 +38,11 @@ import pandas as pd
 from nrlib import config, store
 from nrlib.core import labels
 from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_file
+from nrlib.core.vnformat import parse_date
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
-from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, parse_date, read_workbook
+from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, read_workbook
 from nrlib.intake.result import Problem, ProblemCounts, Result
 from nrlib.intake.schema import Schema, compile_schema
 from nrlib.intake.validate import validate_workbook

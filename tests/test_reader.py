@@ -8,15 +8,7 @@ import openpyxl
 import pytest
 
 from nrlib import load_criteria, load_outline
-from nrlib.intake.reader import (
-    WorkbookReadError,
-    cell_ref,
-    column_letter,
-    legacy_encoding,
-    parse_date,
-    parse_number,
-    read_workbook,
-)
+from nrlib.intake.reader import WorkbookReadError, cell_ref, column_letter, legacy_encoding, parse_number, read_workbook
 
 
 def test_cell_ref_and_column_letters():
@@ -80,30 +72,6 @@ def test_parse_number_blank_and_percent():
     assert not parse_number("95 %").ok
     assert parse_number("95 %", allow_percent=True).value == 95.0
     assert parse_number("89,96%", allow_percent=True).value == pytest.approx(89.96)
-
-
-@pytest.mark.parametrize("raw, expected", [
-    ("15/02/2021", dt.date(2021, 2, 15)),
-    ("5/2/2021", dt.date(2021, 2, 5)),
-    ("15-02-2021", dt.date(2021, 2, 15)),
-    ("15.02.2021", dt.date(2021, 2, 15)),
-    ("15/02/21", dt.date(2021, 2, 15)),
-    ("2021-02-15", dt.date(2021, 2, 15)),
-    ("ngày 15 tháng 02 năm 2021", dt.date(2021, 2, 15)),
-    (dt.datetime(2021, 2, 15, 8, 30), dt.date(2021, 2, 15)),
-    (dt.date(2021, 2, 15), dt.date(2021, 2, 15)),
-    (44242.0, dt.date(2021, 2, 15)),   # an unformatted Excel date serial
-    (None, None),
-    ("  ", None),
-])
-def test_parse_date(raw, expected):
-    assert parse_date(raw) == expected
-
-
-@pytest.mark.parametrize("raw", ["ngày mai", "31/02/2021", "2021", 12.5, "15/13/2021"])
-def test_parse_date_rejects(raw):
-    with pytest.raises(ValueError):
-        parse_date(raw)
 
 
 @pytest.mark.parametrize("text, encoding", [

@@ -98,3 +98,27 @@ def test_infinite_and_huge_numbers_still_print():
     assert fmt_number(-1.5e20) == "-1,5 × 10^20"
     assert fmt_number(9.99996e20) == "1 × 10^21"
     assert fmt_number(999_999_999_999_999.9, 1) == "999.999.999.999.999,9"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("15/02/2021", dt.date(2021, 2, 15)),
+    ("5/2/2021", dt.date(2021, 2, 5)),
+    ("15-02-2021", dt.date(2021, 2, 15)),
+    ("15.02.2021", dt.date(2021, 2, 15)),
+    ("15/02/21", dt.date(2021, 2, 15)),
+    ("2021-02-15", dt.date(2021, 2, 15)),
+    ("ngày 15 tháng 02 năm 2021", dt.date(2021, 2, 15)),
+    (dt.datetime(2021, 2, 15, 8, 30), dt.date(2021, 2, 15)),
+    (dt.date(2021, 2, 15), dt.date(2021, 2, 15)),
+    (44242.0, dt.date(2021, 2, 15)),   # an unformatted Excel date serial
+    (None, None),
+    ("  ", None),
+])
+def test_parse_date(raw, expected):
+    assert vf.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["ngày mai", "31/02/2021", "2021", 12.5, "15/13/2021"])
+def test_parse_date_rejects(raw):
+    with pytest.raises(ValueError):
+        vf.parse_date(raw)

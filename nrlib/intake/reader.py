@@ -300,43 +300,6 @@ def parse_number(raw, *, integer: bool = False, allow_percent: bool = False) -> 
     return NumberReading(sign * float(left + "." + right))
 
 
-# ----------------------------------------------------------------------------- dates
-
-_DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_LONG = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def parse_date(raw) -> dt.date | None:
-    """Read a date cell: a real date, ``dd/mm/yyyy`` (also ``-`` or ``.``, two-digit
-    years as 20yy), ISO ``yyyy-mm-dd``, ``ngày 15 tháng 02 năm 2021``, or an
-    unformatted Excel serial number between 2000 and 2099.
-
-    Returns ``None`` for a blank; raises ``ValueError`` when it is not a date.
-    """
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 36526 <= raw < 73051 and float(raw).is_integer():  # 2000-01-01 .. 2099-12-31
-            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
-        raise ValueError(f"not a date: {raw!r}")
-    s = unicodedata.normalize("NFC", str(raw)).strip()
-    for rx, order in ((_DMY, "dmy"), (_YMD, "ymd"), (_LONG, "dmy")):
-        m = rx.fullmatch(s)
-        if m:
-            a, b, c = (int(x) for x in m.groups())
-            d, mth, y = (a, b, c) if order == "dmy" else (c, b, a)
-            if y < 100:
-                y += 2000
-            return dt.date(y, mth, d)  # ValueError on 31/02
-    raise ValueError(f"not a date: {raw!r}")
-
-
 # ----------------------------------------------------------------------------- legacy encodings
 
 # Latin-1 characters that never occur in Vietnamese text but that TCVN3 (ABC)

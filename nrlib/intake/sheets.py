@@ -13,7 +13,7 @@ Method: a reader finds the header and the rows through the run
 (:meth:`nrlib.intake.validate.Run.header`, :meth:`nrlib.intake.validate.Run.rows_by_code`),
 so rows are found by their code and year columns by their year, never by
 position; values are parsed as people type them (:func:`nrlib.intake.reader.parse_number`,
-:func:`nrlib.intake.reader.parse_date`, choices by :func:`nrlib.intake.schema.cached_match_key`)
+:func:`nrlib.core.vnformat.parse_date`, choices by :func:`nrlib.intake.schema.cached_match_key`)
 and checked against the outline's rules: required cells, ranges
 (:func:`range_rules`), integers, choices, and one metric not exceeding the
 metric it is part of (``le_metric``). The cell helpers that the run's messages
@@ -23,8 +23,9 @@ share (:func:`cell_text`, :func:`show_value`, :func:`show_number`) live here too
 from __future__ import annotations
 
 from nrlib.core import labels
+from nrlib.core.vnformat import parse_date
 from nrlib.intake.locate import Header, Run
-from nrlib.intake.reader import Sheet, cell_ref, parse_date, parse_number
+from nrlib.intake.reader import Sheet, cell_ref, parse_number
 from nrlib.intake.result import cell_text, show_number, show_value
 from nrlib.intake.schema import cached_match_key
 

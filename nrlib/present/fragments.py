@@ -22,7 +22,6 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import pandas as pd
 
 from nrlib import config
-from nrlib.core import labels
 from nrlib.core.textmatch import slugify
 from nrlib.core.version import __version__
 from nrlib.core.vnformat import MISSING, fmt_date_long, fmt_number

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from nrlib import config
+from nrlib.core.vnformat import parse_date
 from nrlib.exceptions import NrlibError, StoreError, UnknownDistrictError, UnknownUnitError
 
 #: parameter names of each report notebook, in the order of its parameters cell
@@ -124,24 +125,12 @@ def parse_flag(value: Any, name: str) -> bool:
 
 
 def parse_deadline(value: Any) -> dt.date | None:
-    """``None`` (the outline's deadline), a date, ``"2021-02-18"`` or ``"18/02/2021"``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        s = value.strip()
-        try:
-            if "/" in s:
-                d, m, y = s.split("/")
-                return dt.date(int(y), int(m), int(d))
-            return dt.date.fromisoformat(s)
-        except ValueError:
-            pass
-    raise ParameterError(f"hạn nộp (deadline) không hợp lệ: {value!r} (cần dạng 18/02/2021 hoặc 2021-02-18) / "
-                         f"invalid deadline {value!r}: expected 18/02/2021 or 2021-02-18")
+    """``None`` (the outline's deadline), a date, ``"2021-02-18"`` or ``"18/02/2021"`` (:func:`nrlib.core.vnformat.parse_date`)."""
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError):
+        raise ParameterError(f"hạn nộp (deadline) không hợp lệ: {value!r} (cần dạng 18/02/2021 hoặc 2021-02-18) / "
+                             f"invalid deadline {value!r}: expected 18/02/2021 or 2021-02-18") from None
 
 
 def injected_names(namespace: Mapping[str, Any]) -> list[str] | None:
