@@ -99,8 +99,8 @@ MESSY_NUMBERS = {("VD01", 2016): ("1.500,5", 1500.5), ("VD02", 2016): ("2,300.25
                  ("VD05", 2016): ("7,5", 7.5)}
 #: raw text typed for a criterion → the status it must be read as
 MESSY_CHOICES = {(1, 2016): "Dat", (2, 2016): " ĐẠT ", (3, 2016): unicodedata.normalize("NFD", "Đạt"),
-                 (4, 2016): "chua dat", (5, 2016): "KHÔNG ÁP DỤNG"}
-MESSY_STATUS = {(4, 2016): "not_reached", (5, 2016): "not_applicable"}
+                 (4, 2016): "chua dat", (5, 2016): "CHƯA  ĐẠT"}
+MESSY_STATUS = {(4, 2016): "not_reached", (5, 2016): "not_reached"}
 
 
 def write_messy(path: Path) -> Path:

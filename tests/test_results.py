@@ -61,3 +61,16 @@ def test_units_all_reached_by_hand():
     assert u.loc[2019].tolist() == [0, 2, 2]      # C is a town: not applicable
     u4 = results.units_all_reached(make_dataset(with_missing_unit=True)).set_index("year")
     assert u4.loc[2016, "n_units_applicable"] == 4 and u4.loc[2016, "n_units_reporting"] == 3
+
+
+def test_not_applicable_declared_where_the_criteria_apply_is_unknown_not_skipped():
+    """A xã's year is never "not applicable": such a declaration (ingest refuses it, E_NOT_APPLICABLE) counts as
+    nothing declared, so a lost criterion cannot hide behind it."""
+    ds = make_dataset()
+    st = ds.criteria_status
+    row = st.index[(st["unit_code"] == A) & (st["year"] == 2019)][0]
+    st.loc[row, "status"] = "not_applicable"
+    no = int(st.loc[row, "criterion_no"])
+    m = results.criteria_matrix(ds).set_index(["unit_code", "year", "criterion_no"])
+    assert m.loc[(A, 2019, no), "declared_status"] == "not_applicable"
+    assert m.loc[(A, 2019, no), "status"] == "missing"

@@ -9,7 +9,10 @@ what the analyses use:
 * ``not_applicable`` whenever the new-rural (NTM) criteria do not apply to the
   unit in that year (``unit_years.ntm_applies`` is False: a town, a ward, or
   thị trấn Dầu Giây from 2019), whatever was declared;
-* otherwise the declared status, and ``missing`` where nothing was declared.
+* otherwise the declared status, and ``missing`` where nothing was declared
+  or where ``not_applicable`` was declared although the criteria apply (a
+  xã's year: the declaration says nothing about the criterion; ingest
+  refuses it, ``E_NOT_APPLICABLE``).
 
 A unit-year absent from ``ds.unit_years`` is taken as one where the NTM
 criteria apply. A criterion is *applicable* in a unit-year when its effective
@@ -94,6 +97,9 @@ def _grid(ds) -> CriteriaGrid:
     status = np.full(shape, MISSING, dtype=np.int8)
     codes = pd.Series(values).map(_CODE_OF).fillna(MISSING).to_numpy(dtype=np.int8)
     status[ui[ok], yi[ok], ci[ok]] = codes[ok]
+    # "Không áp dụng" declared where the criteria apply says nothing about the criterion: unknown, never
+    # a year skipped (ingest refuses it, E_NOT_APPLICABLE; a dataset from elsewhere may hold it)
+    status[(status == NOT_APPLICABLE) & ntm[:, :, None]] = MISSING
     status[~ntm] = NOT_APPLICABLE
     return CriteriaGrid(units, years, crit.reset_index(drop=True), declared, status, ntm)
 

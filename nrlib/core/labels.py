@@ -41,6 +41,14 @@ E_INTEGER                  error     a count holds a fraction
 E_RANGE                    error     a value outside its bounds (ge, gt, min, max)
 E_RELATION                 error     a part larger than its whole (``le_metric``)
 E_CHOICE                   error     a value outside its choice list
+E_NOT_APPLICABLE           error     "Không áp dụng" declared in a year the NTM criteria
+                                     apply to the unit (it was a xã)
+E_FORMULA_NO_VALUE         error     a formula never computed (a file written by a program):
+                                     the cell has no value to read
+E_CELL_ERROR               error     a data cell holds an error value (``#DIV/0!``)
+E_MERGED_CELLS             error     one value merged across several data cells (typed once
+                                     for five years)
+E_PERCENT_UNIT             error     a percentage in a cell whose unit is not %
 E_UNIT_UNKNOWN             error     the unit code is not in the registry
 E_UNIT_MISMATCH            error     the workbook's unit differs from the file name's or
                                      the manifest's
@@ -119,6 +127,19 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_RELATION", "{what} = {value} lớn hơn {other_code} ({other_what}) = {other_value} cùng năm",
        "a part larger than its whole"),
     _r("E_CHOICE", "{what}: “{value}” không có trong danh sách chọn ({choices})", "a value outside its choice list"),
+    _r("E_NOT_APPLICABLE", "Tiêu chí {criterion_no} năm {year} ghi “{value}”, nhưng năm {year} bộ tiêu chí xã nông "
+       "thôn mới áp dụng cho {unit} (“{value}” chỉ dùng cho năm đơn vị là thị trấn, phường). Hãy ghi “{reached}” hoặc "
+       "“{not_reached}”", "not applicable declared where the criteria apply"),
+    _r("E_FORMULA_NO_VALUE", "{what}: ô có công thức{formula} nhưng chưa có kết quả tính (tệp do một chương trình "
+       "tạo ra, chưa được tính lại). Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại và gửi lại",
+       "a formula never computed"),
+    _r("E_CELL_ERROR", "{what}: ô đang báo lỗi “{error}” (công thức không tính được). Hãy sửa công thức hoặc nhập số "
+       "liệu rồi gửi lại", "an error value in a data cell"),
+    _r("E_MERGED_CELLS", "{what}: các ô {range} đang được gộp (merge) nên chỉ có một giá trị ở ô {first}, không rõ là "
+       "số của năm nào hay của cả giai đoạn. Hãy bỏ gộp ô và ghi số liệu riêng cho từng năm",
+       "one value merged across several data cells"),
+    _r("E_PERCENT_UNIT", "{what}: ô được định dạng phần trăm ({value}) nhưng chỉ tiêu tính bằng {unit}. Hãy đổi định "
+       "dạng ô sang số và nhập số {unit}", "a percentage where the unit is not %"),
     _r("E_UNIT_UNKNOWN", "Mã đơn vị “{value}” không có trong danh mục đơn vị hành chính", "unknown unit code"),
     _r("E_UNIT_MISMATCH", "Mã đơn vị trong biểu là {unit_code} nhưng {source} ghi {claimed}",
        "the workbook's unit differs from the one claimed"),

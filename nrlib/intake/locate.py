@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from nrlib.core import labels
+from nrlib.core.vnformat import fmt_percent
 from nrlib.intake.reader import Sheet, Workbook, cell_ref, parse_number
 from nrlib.intake.result import Result, cell_text, show_number, show_value
 from nrlib.intake.schema import Schema, cached_match_key
@@ -24,6 +25,16 @@ _YEAR_HEADER = re.compile(r"(?:nam\s*)?(\d{4})")
 _KEY_COLUMN = {"key_value": "label", "criteria_grid": "criterion_no", "indicator_grid": "indicator_code",
                "metric_grid": "code", "sections": "section_code", "table": None}
 
+
+
+class _Unreadable:
+    """What :meth:`Run.cell` returns for a cell whose value cannot be read as the clerk sees it."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
 
 
 @dataclass
@@ -48,6 +59,7 @@ class Run:
         self.res = Result()
         #: (sheet, cell) of cells holding personal data (outline: ``personal``, ``personal_if``)
         self.personal: set[tuple[str, str]] = set()
+        self._merges_told: set = set()
 
     # -- problems
     def add(self, rule: str, sheet: str, cell: str = "", raw=None, /, **params) -> None:
@@ -145,14 +157,61 @@ class Run:
             if t:
                 self.res.notes.append({"sheet": sheet.name, "row_code": str(row_code), "text": t})
 
+    def cell(self, sheet: Sheet, r: int, c: int, what: str, *, data_cols=None):
+        """A data cell's value as the clerk sees it, or :data:`UNREADABLE` once its problem is recorded.
+
+        Method (the cell's facts, :mod:`nrlib.intake.cellfacts`): a formula
+        never computed is ``E_FORMULA_NO_VALUE``, an error value
+        ``E_CELL_ERROR``; a cell inside a merged range reads the range's
+        value, unless the range spans several data cells (``data_cols``, the
+        columns of this row's data cells: the years of a grid), when the one
+        value cannot be placed: ``E_MERGED_CELLS``, once per range.
+        """
+        span = sheet.merge_at(r, c)
+        if span is not None:
+            (r0, c0), (r1, c1) = span
+            if data_cols is not None and (r1 - r0 + 1) * sum(c0 <= x <= c1 for x in data_cols) > 1:
+                if span not in self._merges_told:
+                    self._merges_told.add(span)
+                    self.add("E_MERGED_CELLS", sheet.name, cell_ref(r0, c0), sheet.value(r0, c0), what=what,
+                             range=f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}", first=cell_ref(r0, c0))
+                return UNREADABLE
+            r, c = r0, c0
+        facts = sheet.facts
+        if (r, c) in facts.formulas:
+            formula = facts.formulas[(r, c)]
+            self.add("E_FORMULA_NO_VALUE", sheet.name, cell_ref(r, c), formula or None, what=what,
+                     formula=f" “{show_value(formula)}”" if formula else "")
+            return UNREADABLE
+        if (r, c) in facts.errors:
+            self.add("E_CELL_ERROR", sheet.name, cell_ref(r, c), facts.errors[(r, c)], what=what,
+                     error=facts.errors[(r, c)])
+            return UNREADABLE
+        return sheet.value(r, c)
+
     def number(self, sheet: Sheet, r: int, c: int, what: str, *, integer=False, percent=False,
-               required=False) -> float | None:
-        raw = sheet.value(r, c)
+               required=False, unit: str | None = None, data_cols=None) -> float | None:
+        """A number cell read and checked (type, integer, ambiguity), as the clerk sees it.
+
+        ``percent``: the row's unit is % — a cell formatted as a percentage
+        holds the fraction (94,2 % is stored as 0,942) and is read as 94,2, and
+        a text ``94,2%`` is read as 94,2; in a row of another ``unit`` a
+        percentage is ``E_PERCENT_UNIT``.
+        """
+        raw = self.cell(sheet, r, c, what, data_cols=data_cols)
+        if raw is UNREADABLE:
+            return None
         ref = cell_ref(r, c)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 self.add("E_REQUIRED", sheet.name, ref, what=what)
             return None
+        if (r, c) in sheet.facts.percent and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            if not percent:
+                self.add("E_PERCENT_UNIT", sheet.name, ref, raw, what=what, value=fmt_percent(100 * raw, 6),
+                         unit=unit or "")
+                return None
+            raw = round(100 * raw, 9)     # as shown: 0,942 formatted as a percentage is 94,2 %
         reading = parse_number(raw, integer=integer, allow_percent=percent)
         if not reading.ok:
             self.add("E_TYPE_NUMBER", sheet.name, ref, raw, what=what, value=show_value(raw))

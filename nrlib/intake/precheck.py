@@ -76,11 +76,15 @@ _ATTR = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 @dataclass
 class FileCheck:
-    """What :func:`check_file` found: the format the content is (``xlsx``, ``ods`` or ``xls``) and
-    each sheet's :class:`Extent` (by sheet name where known)."""
+    """What :func:`check_file` found: the format the content is (``xlsx``, ``ods`` or ``xls``),
+    each sheet's :class:`Extent` (by sheet name where known) and, for ``.xlsx``, each sheet's part."""
 
     format: str
     sheets: dict[str, Extent] = field(default_factory=dict)
+    #: ``.xlsx``: each sheet's part in the package (``{"VanDong": "xl/worksheets/sheet5.xml"}``)
+    parts: dict[str, str] = field(default_factory=dict)
+    #: ``.xlsx``: the bytes of the sheet parts and styles already read whole (small parts), by part name
+    part_data: dict[str, bytes] = field(default_factory=dict)
 
 
 def _mb(n: float) -> str:
@@ -294,7 +298,7 @@ def _check_xlsx(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limit
                 posixpath.normpath(posixpath.join(posixpath.dirname(main), target))
             targets[rel.get("Id")] = target
     part_sheet = {targets.get(s.get("id")): s.get("name", "") for s in sheets if targets.get(s.get("id"))}
-    out = FileCheck(format="xlsx")
+    out = FileCheck(format="xlsx", parts={sheet: part for part, sheet in part_sheet.items()})
     for info in infos:
         name = info.filename
         if not name.lower().endswith((".xml", ".rels", ".vml")):
@@ -304,9 +308,11 @@ def _check_xlsx(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limit
         # sheets must be well-formed
         sheet = part_sheet.get(name)
         scanner = XlsxSheetScanner(sheet or name, limits) if name.lower().endswith(".xml") else None
-        _scan_part(zf, info, scanner, strict=sheet is not None)
+        data = _scan_part(zf, info, scanner, strict=sheet is not None)
         if sheet is not None:
             out.sheets[sheet] = scanner.extent
+        if data is not None and (sheet is not None or name.endswith("styles.xml")):
+            out.part_data[name] = data
     return out
 
 
@@ -326,20 +332,23 @@ def _check_ods(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
     return out
 
 
-def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool = False) -> None:
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool = False) -> bytes | None:
     """Stream one XML part through expat: refuse a DTD, feed its tags to ``scanner`` (if any).
 
     A ``strict`` part (a sheet) that is not well-formed XML is refused as
     damaged, since its extent cannot be bounded; any other part that is not
-    is searched for a DTD by its bytes and left to the parser.
+    is searched for a DTD by its bytes and left to the parser. Returns the
+    part's bytes when it was read whole (small parts), so later readers need
+    not unzip it again.
     """
     from xml.parsers import expat
 
     name = info.filename
+    data = None
     if info.file_size <= FAST_PART_BYTES:
         data = _read_part(zf, info)
         if _fast_scan(data, name, scanner, strict):
-            return
+            return data
         chunks = iter((data, b""))
     else:
         chunks = None
@@ -376,6 +385,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool
         _search_dtd(zf, info)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise _damaged(name, exc) from None
+    return data
 
 
 def _not_xml(name: str, exc) -> WorkbookReadError:

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from nrlib.core.vnformat import fmt_number
 from nrlib.exceptions import WorkbookReadError  # noqa: F401  (callers catch it from here)
+from nrlib.intake.cellfacts import CellFacts, read_cell_facts
 from nrlib.intake.limits import Limits, load_limits
 
 #: file types ingest reads
@@ -70,11 +71,25 @@ def cell_ref(row: int, col: int) -> str:
 
 @dataclass
 class Sheet:
-    """One sheet: ``rows[r][c]`` is the value at 0-based (r, c); blanks are ``None``."""
+    """One sheet: ``rows[r][c]`` is the value at 0-based (r, c); blanks are ``None``.
+
+    ``merged`` are its merged ranges ``((r0, c0), (r1, c1))``, inclusive;
+    ``facts`` what its cells show beyond their values (percent formats,
+    formulas without a result, error values: :mod:`nrlib.intake.cellfacts`).
+    """
 
     name: str
     rows: list[list]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    facts: CellFacts = field(default_factory=CellFacts)
+    _merge_at: dict | None = field(default=None, init=False, repr=False)
+
+    def merge_at(self, row: int, col: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The merged range holding the cell, if any."""
+        if self._merge_at is None:
+            self._merge_at = {(r, c): m for m in self.merged for r in range(m[0][0], m[1][0] + 1)
+                              for c in range(m[0][1], m[1][1] + 1)}
+        return self._merge_at.get((row, col))
 
     @property
     def nrows(self) -> int:
@@ -128,7 +143,10 @@ def read_workbook(path: str | Path, keep=None, limits: Limits | None = None) -> 
     Workbook
         Values as calamine gives them: ``float``/``int``, ``str``, ``bool``,
         ``date``/``datetime`` (date-formatted cells); formulas by their cached
-        values; merged ranges as ``((r0, c0), (r1, c1))``, 0-based inclusive.
+        values; merged ranges as ``((r0, c0), (r1, c1))``, 0-based inclusive;
+        and each sheet's :class:`~nrlib.intake.cellfacts.CellFacts` (what the
+        values alone do not say: percent formats, formulas never computed,
+        error values), which validation reads each data cell through.
 
     Raises
     ------
@@ -157,8 +175,12 @@ def read_workbook(path: str | Path, keep=None, limits: Limits | None = None) -> 
                 rows = _rows(name, sh.to_python(skip_empty_area=False), limits.max_text_chars)
                 while rows and all(_blank(v) for v in rows[-1]):
                     rows.pop()
-                merged = sh.merged_cell_ranges or []
-                sheets[name] = Sheet(name=name, rows=rows, merged=[tuple(map(tuple, m)) for m in merged])
+                merged = [tuple(map(tuple, m)) for m in sh.merged_cell_ranges or []]
+                sheets[name] = Sheet(name=name, rows=rows, merged=merged)
+        for name, facts in read_cell_facts(path, checked.format, checked.parts, keep, checked.part_data).items():
+            if name in sheets:
+                sheets[name].facts = facts
+                sheets[name].merged = sheets[name].merged or facts.merged
     except WorkbookReadError:
         raise
     except FileNotFoundError as exc:

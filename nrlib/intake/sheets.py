@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from nrlib.core import labels
 from nrlib.core.vnformat import parse_date
-from nrlib.intake.locate import Header, Run
+from nrlib.intake.locate import UNREADABLE, Header, Run
 from nrlib.intake.reader import Sheet, cell_ref, parse_number
 from nrlib.intake.result import cell_text, show_number, show_value
 from nrlib.intake.schema import cached_match_key
@@ -53,11 +53,14 @@ def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
             run.add("E_ROW_MISSING", sheet.name, "", what=labels.ROW_KINDS["key_value"], code=f["label"])
             continue
         r = found[key]
-        raw = sheet.value(r, value_col)
         ref = cell_ref(r, value_col)
         run.res.cells[("info", key)] = ref
         if f.get("personal"):
             run.personal.add((sheet.name, ref))
+        raw = run.cell(sheet, r, value_col, f["label"])
+        if raw is UNREADABLE:
+            run.res.info[key] = None
+            continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if f.get("required"):
                 run.add("E_REQUIRED", sheet.name, ref, what=f["label"])
@@ -95,13 +98,15 @@ def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
             c = hdr.years.get(y)
             if c is None:
                 continue
-            raw = sheet.value(r, c)
             ref = cell_ref(r, c)
             what = f"tiêu chí {no} năm {y}"
             run.res.cells[("criterion", no, y)] = ref
-            t = cell_text(raw)
+            raw = run.cell(sheet, r, c, what)      # a status merged across years holds for each of them
+            t = None if raw is UNREADABLE else cell_text(raw)
             status = None
-            if t is None:
+            if raw is UNREADABLE:
+                pass
+            elif t is None:
                 if year_col.get("required"):
                     run.add("E_REQUIRED", sheet.name, ref, what=what)
             else:
@@ -144,12 +149,13 @@ def _read_years(run: Run, sheet: Sheet, hdr: Header, r: int, code: str, what: st
     ``number_options`` go to :meth:`nrlib.intake.validate.Run.number`. Returns ``{year: (value, column)}``.
     """
     read = {}
+    year_cols = list(hdr.years.values())
     for y in run.s.years:
         c = hdr.years.get(y)
         if c is None:
             continue
         what_year = f"{what} năm {y}"
-        v = run.number(sheet, r, c, what_year, **number_options)
+        v = run.number(sheet, r, c, what_year, data_cols=year_cols, **number_options)
         run.bounds(sheet.name, cell_ref(r, c), v, bounds, what_year, sheet.value(r, c))
         run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(r, c)}"
         run.res.values.append({"year": y, "data_element": code, "value": v})
@@ -164,7 +170,7 @@ def _read_indicators(run: Run, sheet: Sheet, spec: dict) -> None:
         info = s.indicator_info.get(code, {})
         rules = range_rules({"min": ycol.get("min"), "max": row.get("max")})
         _read_years(run, sheet, hdr, r, code, f"chỉ tiêu {code}", rules, percent=info.get("unit") == "%",
-                    required=bool(ycol.get("required")))
+                    unit=info.get("unit"), required=bool(ycol.get("required")))
 
 
 def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
@@ -174,7 +180,8 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
     for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
         rules = m.get("rules", {})
         read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", range_rules(rules),
-                           integer=bool(rules.get("integer")), required=bool(ycol.get("required")))
+                           integer=bool(rules.get("integer")), unit=m.get("unit"),
+                           required=bool(ycol.get("required")))
         for y, (v, c) in read.items():
             got[(code, y)] = (v, r, c)
     for code, m in s.metrics.items():
@@ -210,11 +217,14 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
             if ci is None:
                 rec[key] = None
                 continue
-            raw = sheet.value(r, ci)
             ref = cell_ref(r, ci)
             if col.get("personal_if") or col.get("personal"):
                 run.personal.add((sheet.name, ref))
             what = f"đề xuất dòng {r + 1}, cột “{col['label']}”"
+            raw = run.cell(sheet, r, ci, what)
+            if raw is UNREADABLE:
+                rec[key] = None
+                continue
             t = cell_text(raw)
             if t is None:
                 if col.get("required"):
@@ -257,7 +267,8 @@ def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
     for code in s.sections:
         r = found.get(code)
         if r is not None:
-            run.res.narratives.append({"section_code": code, "text": cell_text(sheet.value(r, text_col))})
+            raw = run.cell(sheet, r, text_col, f"mục {code} ({s.sections[code].get('title', '')})")
+            run.res.narratives.append({"section_code": code, "text": None if raw is UNREADABLE else cell_text(raw)})
 
 
 READERS = {"key_value": _read_info, "criteria_grid": _read_criteria, "indicator_grid": _read_indicators,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from nrlib.core import labels
 from nrlib.core.textmatch import match_key
+from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
 from nrlib.intake import plausibility
 from nrlib.intake.locate import Run
 from nrlib.intake.reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding
@@ -76,11 +77,25 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     run.res.is_sample = _is_sample(run, sheets)
     unit = _check_unit_and_version(run, claims or [])
     if unit is not None:
+        _check_not_applicable(run, unit)
         plausibility.check_declared_vs_measured(run.res, schema, unit)
     plausibility.check_yoy(run.res, schema)
     if peers is not None:
         plausibility.check_outliers(run.res, schema, peers)
     return run.res
+
+
+def _check_not_applicable(run: Run, unit: dict) -> None:
+    """"Không áp dụng" is for the years the NTM criteria do not apply to the unit (a town, a ward); in a year
+    they apply it would hide a criterion lost, so it is refused at its cell (``E_NOT_APPLICABLE``)."""
+    applies = run.s.ntm_applies(unit)
+    labels_of = run.s.choice_labels["criterion_status"]
+    for st in run.res.criteria_status:
+        if st["status"] == NOT_APPLICABLE and applies.get(st["year"], True):
+            cell = run.res.cells.get(("criterion", st["criterion_no"], st["year"]), "")
+            run.add("E_NOT_APPLICABLE", "TieuChi", cell, labels_of[NOT_APPLICABLE], criterion_no=st["criterion_no"],
+                    year=st["year"], value=labels_of[NOT_APPLICABLE], unit=unit["name"],
+                    reached=labels_of[REACHED], not_reached=labels_of[NOT_REACHED])
 
 
 def _match_sheets(run: Run) -> dict[str, Sheet]:
