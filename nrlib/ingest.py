@@ -544,12 +544,12 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
              res: Result, schema: Schema, peers: _PeerCache) -> tuple[FileOutcome, tuple]:
     """Check outliers against the units stored so far, keep the raw copy; returns the outcome and what to store."""
     claims = _claims(path, entry)
-    unit_code = res.unit_code or _first_known(claims)
+    unit_code = sender(claims, res.unit_code)
     unit = _unit_row(unit_code)
     own = _unit_row(res.unit_code)
-    if own:
+    if own and res.unit_code == unit_code:
         check_outliers(res, schema, peers.get(own["district_code"]))
-    stored_as = _keep_raw(path, db_path, res.unit_code, received, sha)
+    stored_as = _keep_raw(path, db_path, unit_code, received, sha)
     status = "accepted" if res.accepted and res.unit_code else "rejected"
     m = _LEADING_CODE.match(path.name)
     record = {
@@ -570,12 +570,21 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
     return outcome, (record, _tables(res), problems)
 
 
-def _first_known(claims) -> str | None:
-    for _, code in claims:
-        code = str(code).strip().zfill(5)
-        if _unit_row(code):
-            return code
-    return None
+def sender(claims: list[tuple[str, str]], workbook_unit: str | None) -> str | None:
+    """The unit a file counts for: the officer's manifest, then the file's name, then the workbook itself.
+
+    Who sent a file is what the district recorded when it arrived; a
+    workbook naming another unit (a commune that filled its neighbour's
+    template) is rejected (``E_UNIT_MISMATCH``) and counts for its sender, so
+    ``nrlib status`` shows the sender as rejected and the other unit as
+    still to send.
+    """
+    for source in ("manifest", "file_name"):
+        for src, code in claims:
+            code = str(code).strip()
+            if src == source and code.isdigit() and _unit_row(code.zfill(5)):
+                return code.zfill(5)
+    return workbook_unit
 
 
 def _int(x):

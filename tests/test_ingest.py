@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -63,7 +64,8 @@ def test_a_broken_workbook_is_rejected_and_analysis_tables_stay_byte_for_byte(tm
     ingest_files([books.good, books.other], db, received="2021-02-15")
     before = digests(db, st.ANALYSIS_TABLES)
     [out] = ingest_files([books.broken], db, received="2021-02-16")
-    assert out.outcome == "rejected" and out.unit_code == UNIT and out.version == 2
+    # its name says OTHER sent it (the workbook inside is UNIT's): it counts for OTHER, the sender
+    assert out.outcome == "rejected" and out.unit_code == OTHER and out.version == 2
     assert sorted((p.rule, p.location) for p in out.problems) == sorted(books.broken_expected)
     assert digests(db, st.ANALYSIS_TABLES) == before
     with st.open_store(db) as con:
@@ -105,7 +107,7 @@ def test_raw_copies_are_unchanged_read_only_and_named_by_codes(tmp_path, books):
     bad = by_name[books.unreadable.name]
     assert bad.outcome == "rejected"
     assert [p.rule for p in bad.problems] == ["E_FILE_UNREADABLE"]
-    assert bad.stored_as.startswith("submissions/raw/unknown_20210215_")
+    assert bad.stored_as.startswith(f"submissions/raw/{UNIT}_20210215_")
     assert bad.unit_code == UNIT            # attributed to the unit its file name claims
     with st.open_store(db) as con:
         names = [r[0] for r in con.execute("SELECT file_name FROM submissions ORDER BY 1").fetchall()]
@@ -126,7 +128,26 @@ def test_manifest_gives_received_dates_and_claimed_units(tmp_path, books):
     assert outs[0].outcome == "rejected"
     assert [p.rule for p in outs[0].problems] == ["E_UNIT_MISMATCH"]
     assert "manifest" in outs[0].problems[0].message
+    assert outs[0].unit_code == UNIT             # the file counts for the unit the district logged as its sender
     assert outs[1].outcome == "accepted"
+
+
+def test_a_commune_that_filled_another_communes_template_counts_as_the_sender(tmp_path, books, capsys):
+    """OTHER sent UNIT's workbook (UNIT's code and name inside), and the district's received.csv says OTHER sent it:
+    rejected, naming both units, and recorded for OTHER; UNIT has sent nothing."""
+    db = tmp_path / "s.duckdb"
+    manifest = books.dir / "received_wrong_commune.csv"
+    with open(manifest, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["file_name", "unit_code", "received_date"],
+                                  [books.good.name, OTHER, "2021-02-15"]])
+    [out] = ingest_files([books.good], db, manifest=manifest)
+    assert out.outcome == "rejected" and out.unit_code == OTHER and out.version == 1
+    [problem] = out.problems
+    assert problem.rule == "E_UNIT_MISMATCH" and "Xã Gia Kiệm" in problem.message and "Xã Quang Trung" in problem.message
+    assert main(["status", "--db", str(db), "--format", "csv"]) == 0
+    rows = {r["unit_code"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert (rows[OTHER]["timeliness"], rows[OTHER]["latest_status"]) == ("on_time", "rejected")
+    assert (rows[UNIT]["timeliness"], rows[UNIT]["latest_status"]) == ("missing", "")
 
 
 def test_usage_errors_store_nothing(tmp_path, books):
@@ -156,7 +177,7 @@ def test_cli_prints_one_line_per_file_then_each_problem(tmp_path, books, capsys)
     out = capsys.readouterr().out.splitlines()
     good_line = [line for line in out if line.startswith(f"{books.good}: ")]
     assert good_line == [f"{books.good}: đã chấp nhận — đơn vị {UNIT}, phiên bản 1"]
-    assert f"{books.broken}: bị từ chối: 16 lỗi, 1 cảnh báo — đơn vị {UNIT}, phiên bản 2" in out
+    assert f"{books.broken}: bị từ chối: 16 lỗi, 1 cảnh báo — đơn vị {OTHER}, phiên bản 1" in out
     loc = f"VanDong!{addr('VanDong', 'VD01', 2016)}"
     assert any(line.startswith(f"{books.broken}: {loc}: [E_RANGE] ") for line in out)
     assert any(line.startswith(f"{books.broken}: DanhGia: [E_SHEET_MISSING] ") for line in out)

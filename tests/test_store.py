@@ -164,14 +164,15 @@ def test_load_dataset_meets_the_dataset_contract(tmp_path, books):
     assert not ds.levels.empty and set(ds.levels["scope"]) <= {"738", "75", "dnb"}
     subs = ds.submissions.set_index(["unit_code", "version"])
     assert subs.loc[(UNIT, 2), "is_current"] and not subs.loc[(UNIT, 1), "is_current"]
-    assert subs.loc[(UNIT, 3), "status"] == "rejected" and subs.loc[(UNIT, 3), "is_latest"]
-    assert not subs.loc[(UNIT, 3), "is_current"]
+    # the broken file's name says OTHER sent it: OTHER's second version, rejected, its first still current
+    assert subs.loc[(OTHER, 2), "status"] == "rejected" and subs.loc[(OTHER, 2), "is_latest"]
+    assert not subs.loc[(OTHER, 2), "is_current"] and subs.loc[(OTHER, 1), "is_current"]
     assert set(ds.values["submission_id"]) == {int(subs.loc[(UNIT, 2), "submission_id"]),
                                                int(subs.loc[(OTHER, 1), "submission_id"])}
     assert ds.values["year"].dtype.kind == "i" and ds.values["value"].dtype.kind == "f"
     assert set(ds.criteria_status["status"]) <= {"reached", "not_reached", "not_applicable", None}
-    # problems are those of each unit's latest version: the rejected one for UNIT
-    assert set(ds.problems["submission_id"]) == {int(subs.loc[(UNIT, 3), "submission_id"])}
+    # problems are those of each unit's latest version: the rejected one for OTHER
+    assert set(ds.problems["submission_id"]) == {int(subs.loc[(OTHER, 2), "submission_id"])}
     assert ds.data_version.startswith("audit ")
     assert ds.deadline == dt.date(2021, 2, 18)
     assert ds.meta["district_code"] == "738"

@@ -10,6 +10,7 @@ from ingest_fixtures import (
     MESSY_NUMBERS,
     MESSY_STATUS,
     OTHER,
+    TOWN,
     UNIT,
     addr,
     find_unit,
@@ -90,6 +91,27 @@ def test_manifest_claim_is_checked_too(books, schema):
     res = validate_file(books.good, schema, claims=[("manifest", OTHER)])
     assert problem_locations(res) == {("E_UNIT_MISMATCH", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}")}
     assert "manifest" in res.problems[0].message
+
+
+def test_a_unit_code_changed_while_its_name_is_left_is_refused(tmp_path, schema):
+    """26308 Xã Gia Kiệm's template with the code changed to 26311 (Xã Quang Trung): two units, say so."""
+    content = good_content(UNIT)
+    content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): OTHER}
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    res = validate_file(path, schema)
+    cell = f"ThongTin!{addr('ThongTin', 'unit_name', 'value')}"
+    assert ("E_UNIT_NAME_MISMATCH", cell) in problem_locations(res) and not res.accepted
+    msg = next(p.message for p in res.problems if p.rule == "E_UNIT_NAME_MISMATCH")
+    assert OTHER in msg and "Xã Quang Trung" in msg and "Xã Gia Kiệm" in msg
+
+
+@pytest.mark.parametrize("unit, typed", [(UNIT, "gia kiem"), (UNIT, "XÃ  GIA KIỆM"), (TOWN, "Xã Xuân Thạnh"),
+                                         (TOWN, "Dầu Giây")])
+def test_a_unit_may_be_named_without_its_type_or_by_a_former_name(tmp_path, schema, unit, typed):
+    content = good_content(unit)
+    content["overrides"] = {("ThongTin", addr("ThongTin", "unit_name", "value")): typed}
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(unit), content=content)
+    assert "E_UNIT_NAME_MISMATCH" not in {p.rule for p in validate_file(path, schema).problems}
 
 
 def test_required_info_blank_and_missing_year_column(tmp_path, schema):

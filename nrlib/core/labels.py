@@ -51,7 +51,8 @@ E_MERGED_CELLS             error     one value merged across several data cells 
 E_PERCENT_UNIT             error     a percentage in a cell whose unit is not %
 E_UNIT_UNKNOWN             error     the unit code is not in the registry
 E_UNIT_MISMATCH            error     the workbook's unit differs from the file name's or
-                                     the manifest's
+                                     the manifest's (the file counts for the sender)
+E_UNIT_NAME_MISMATCH       error     the unit code and the unit name are two units
 E_OUTLINE_VERSION          error     the workbook was made from another outline version
 W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
 W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
@@ -141,8 +142,13 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_PERCENT_UNIT", "{what}: ô được định dạng phần trăm ({value}) nhưng chỉ tiêu tính bằng {unit}. Hãy đổi định "
        "dạng ô sang số và nhập số {unit}", "a percentage where the unit is not %"),
     _r("E_UNIT_UNKNOWN", "Mã đơn vị “{value}” không có trong danh mục đơn vị hành chính", "unknown unit code"),
-    _r("E_UNIT_MISMATCH", "Mã đơn vị trong biểu là {unit_code} nhưng {source} ghi {claimed}",
+    _r("E_UNIT_MISMATCH", "Mã đơn vị trong biểu là {unit_code} ({unit_name}) nhưng {source} ghi {claimed}"
+       "{claimed_name}: tệp được ghi nhận là của đơn vị theo {source}. Hãy kiểm tra đơn vị nào đã gửi tệp; nếu đơn vị "
+       "đã điền nhầm biểu mẫu của đơn vị khác, hãy đề nghị điền lại vào biểu mẫu của chính đơn vị",
        "the workbook's unit differs from the one claimed"),
+    _r("E_UNIT_NAME_MISMATCH", "Mã đơn vị {unit_code} là của {unit_name}, nhưng tên đơn vị ghi “{typed}”: mã và tên "
+       "không cùng một đơn vị. Hãy kiểm tra lại mã đơn vị (ô đã khóa trong biểu mẫu gốc) và tên đơn vị",
+       "the unit code and the unit name are different units"),
     _r("E_OUTLINE_VERSION", "Biểu mẫu theo đề cương phiên bản “{value}”, cần phiên bản {expected}: "
        "hãy điền vào biểu mẫu mới", "another outline version"),
     _r("W_NUMBER_AMBIGUOUS", "{what}: số “{value}” có thể hiểu hai cách; đã đọc là {reading} ({why}). "

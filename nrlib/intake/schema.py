@@ -28,7 +28,17 @@ import pandas as pd
 from nrlib.core.checks import OutlierRule
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.exceptions import UnknownUnitError
-from nrlib.reference import Outline, find_unit, load_criteria, load_outline, load_units, resolve_levels, unit_years
+from nrlib.reference import (
+    Outline,
+    find_unit,
+    load_criteria,
+    load_outline,
+    load_unit_history,
+    load_units,
+    resolve_levels,
+    unit_types,
+    unit_years,
+)
 
 
 class Schema:
@@ -110,6 +120,12 @@ class Schema:
                                     for r in lv.itertuples()}
         return self._levels[scopes]
 
+    def names_unit(self, typed: str, unit: dict) -> bool:
+        """Whether ``typed`` names the unit: its registry name or a former one (``unit_history.csv``), with or
+        without the type (``Xã``, ``Thị trấn``), whatever the case, spacing and diacritics."""
+        key = cached_match_key(typed)
+        return key in _unit_name_keys(unit["unit_code"], unit["name"])
+
     def ntm_applies(self, unit: dict) -> dict:
         """``{year: bool}``: whether the NTM criteria apply to the unit that year (see :func:`_ntm_applies`)."""
         return _ntm_applies(unit["unit_code"], unit["district_code"], tuple(self.years))
@@ -156,6 +172,22 @@ def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
         for u, g in uy.groupby("unit_code"):
             _NTM[(u, years)] = dict(zip(g["year"].astype(int), g["ntm_applies"].astype(bool)))
     return _NTM[(unit_code, years)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_name_keys(unit_code: str, name: str) -> frozenset:
+    """Match keys of the names a unit goes by (the registry's and the history's), with and without their type."""
+    history = load_unit_history()
+    names = {name, *history.loc[history["unit_code"] == unit_code, "name"]}
+    prefixes = sorted(unit_types()["name_prefix"], key=len, reverse=True)
+    keys = set()
+    for n in names:
+        keys.add(match_key(n))
+        for p in prefixes:
+            if n.startswith(p + " "):
+                keys.add(match_key(n[len(p) + 1:]))
+                break
+    return frozenset(keys)
 
 
 @functools.lru_cache(maxsize=65536)

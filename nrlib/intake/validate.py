@@ -182,9 +182,16 @@ def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | N
     info["unit_code"] = code
     run.res.unit_code = code
     for source, claimed in claims:
-        if claimed and str(claimed).strip().zfill(5) != code:
-            run.add("E_UNIT_MISMATCH", "ThongTin", cell, raw, unit_code=code,
-                    source=labels.CLAIM_SOURCES.get(source, source), claimed=str(claimed).strip())
+        claimed = str(claimed).strip()
+        if claimed and claimed.zfill(5) != code:
+            other = registry_unit(claimed.zfill(5)) if claimed.isdigit() else None
+            run.add("E_UNIT_MISMATCH", "ThongTin", cell, raw, unit_code=code, unit_name=unit["name"],
+                    source=labels.CLAIM_SOURCES.get(source, source), claimed=claimed,
+                    claimed_name=f" ({other['name']})" if other else "")
+    typed = info.get("unit_name")
+    if typed and not run.s.names_unit(typed, unit):
+        run.add("E_UNIT_NAME_MISMATCH", "ThongTin", run.res.cells.get(("info", "unit_name"), ""), typed,
+                unit_code=code, unit_name=unit["name"], typed=typed)
     return unit
 
 
