@@ -89,8 +89,11 @@ _SYMBOLS = {"R": "reached", "N": "not_reached", "a": "not_applicable", "-": None
 
 
 def _reference_class(seq):
-    """The module docstring's definition, written the plain way: seq of 'R', 'N', 'a', '-', 'T' (town year)."""
-    if all(s in "aT" for s in seq):
+    """The module docstring's definition, written the plain way: seq of 'R', 'N', 'a', '-', 'T' (town year).
+
+    'a' is "Không áp dụng" declared in a year the criteria apply (a xã's year): nothing known, like '-'.
+    """
+    if all(s == "T" for s in seq):
         return "not_applicable", None, None
     known = [(i, s) for i, s in enumerate(seq) if s in "RN"]
     if not known:

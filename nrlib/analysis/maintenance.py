@@ -5,11 +5,11 @@ Method: for each unit and criterion, take the effective statuses of
 where the status is *known and applicable* (``reached`` or ``not_reached``).
 
 * Years where the criterion does not apply (``not_applicable``: the unit is a
-  town or ward that year, e.g. thị trấn Dầu Giây from 2019, or the unit
-  declared it so) are skipped: they are never counted as a loss, nor as a
-  year the criterion was kept.
-* Years with no declaration (``missing``: a blank cell or no submission) are
-  skipped too, because nothing is known about them; they are counted in
+  town or ward that year, e.g. thị trấn Dầu Giây from 2019) are skipped: they
+  are never counted as a loss, nor as a year the criterion was kept.
+* Years with no declaration (``missing``: a blank cell, no submission, or
+  "Không áp dụng" declared in a year the criteria apply, which says nothing
+  of the criterion) are skipped too, because nothing is known about them; they are counted in
   ``n_years_missing`` so a reader can see how much of a sequence is unknown.
   A criterion reached in 2016 and 2020 with 2018 missing is therefore
   ``kept``: the data show no loss, and ``n_years_missing`` = 1 says why that
