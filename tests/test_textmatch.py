@@ -30,3 +30,11 @@ def test_colliding_labels_are_refused():
 ])
 def test_slugify_is_ascii_and_safe(name, slug):
     assert slugify(name) == slug
+
+
+def test_invisible_characters_do_not_count_and_are_shown_when_they_matter():
+    from nrlib.core.textmatch import show_invisible, strip_invisible
+
+    pasted = "Đạt\u200b"                                    # a zero-width space pasted from a chat
+    assert match_key(pasted) == match_key("Đạt") and strip_invisible("\ufeff26308\u2060") == "26308"
+    assert show_invisible(pasted) == "Đạt⟨U+200B⟩" and show_invisible("\u202eabc") == "⟨U+202E⟩abc"

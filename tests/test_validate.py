@@ -114,6 +114,24 @@ def test_a_unit_may_be_named_without_its_type_or_by_a_former_name(tmp_path, sche
     assert "E_UNIT_NAME_MISMATCH" not in {p.rule for p in validate_file(path, schema).problems}
 
 
+def test_invisible_characters_are_read_through_and_shown_in_messages(tmp_path, schema):
+    content = good_content(UNIT)
+    content["overrides"] = {
+        ("TieuChi", addr("TieuChi", 1, 2016)): "Đạt\u200b",           # pasted from a chat: still Đạt
+        ("VanDong", addr("VanDong", "VD01", 2016)): "1.500,5\u2060",    # a word joiner after a number
+        ("TieuChi", addr("TieuChi", 2, 2016)): "Đạt\u200bx",          # wrong, and the message shows why
+        ("ThongTin", addr("ThongTin", "unit_code", "value")): "\ufeff" + UNIT,
+    }
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    res = validate_file(path, schema)
+    status = {(c["criterion_no"], c["year"]): c["status"] for c in res.criteria_status}
+    assert status[(1, 2016)] == "reached" and res.unit_code == UNIT
+    assert {(v["data_element"], v["year"]): v["value"] for v in res.values}[("VD01", 2016)] == 1500.5
+    [choice] = [p for p in res.problems if p.rule == "E_CHOICE"]
+    assert choice.location == f"TieuChi!{addr('TieuChi', 2, 2016)}" and "Đạt⟨U+200B⟩x" in choice.message
+    assert [p.rule for p in res.problems] == ["E_CHOICE"]
+
+
 def test_required_info_blank_and_missing_year_column(tmp_path, schema):
     content = good_content(UNIT)
     content["info"]["preparer_name"] = None

@@ -1,9 +1,11 @@
 """Tolerant matching of what people type against the outline's labels.
 
 Sheet names, header labels and choice values are typed by hand, so "Dat",
-"đạt", " ĐẠT " and an NFD-encoded "Đạt" must all match the label "Đạt".
-:func:`match_key` reduces a string to a comparison key: Unicode NFC, case
-folded, diacritics removed (``đ`` → ``d``), inner white space collapsed.
+"đạt", " ĐẠT ", an NFD-encoded "Đạt" and "Đạt" followed by a zero-width space
+pasted from a chat must all match the label "Đạt". :func:`match_key` reduces a
+string to a comparison key: Unicode NFC, invisible characters removed
+(:func:`strip_invisible`), case folded, diacritics removed (``đ`` → ``d``),
+inner white space collapsed.
 
 Two labels that differ only by diacritics would collide under that key; the
 outline is checked for such collisions (:func:`build_lookup`) so a loose match
@@ -17,6 +19,20 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 _SPACES = re.compile(r"\s+")
+#: characters that print as nothing: zero-width spaces and joiners, the byte-order mark, soft hyphens,
+#: direction marks (text pasted from a web page or a chat carries them)
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters that print as nothing (``"Đạt\u200b"`` → ``"Đạt"``)."""
+    return _INVISIBLE.sub("", text)
+
+
+def show_invisible(text: str) -> str:
+    """``text`` with each character that prints as nothing made visible: ``"Đạt⟨U+200B⟩"`` (for messages, so a
+    value that looks right but is not can be seen to be not)."""
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
 def strip_diacritics(text: str) -> str:
@@ -30,7 +46,7 @@ def match_key(text: object) -> str:
     """Comparison key: NFC, trimmed, inner spaces collapsed, case-folded, no diacritics."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ")
+    s = strip_invisible(unicodedata.normalize("NFC", str(text))).replace("\u00a0", " ")
     s = _SPACES.sub(" ", s).strip()
     return strip_diacritics(s).casefold()
 

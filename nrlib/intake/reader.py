@@ -41,6 +41,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nrlib.core.textmatch import strip_invisible
 from nrlib.core.vnformat import fmt_number
 from nrlib.exceptions import WorkbookReadError  # noqa: F401  (callers catch it from here)
 from nrlib.intake.cellfacts import CellFacts, read_cell_facts
@@ -278,7 +279,7 @@ def parse_number(raw, *, integer: bool = False, allow_percent: bool = False) -> 
         return NumberReading(None, ok=False)
     if isinstance(raw, (int, float)):
         return NumberReading(float(raw)) if raw == raw and abs(raw) != float("inf") else NumberReading(None, ok=False)
-    s = unicodedata.normalize("NFC", str(raw)).strip()
+    s = strip_invisible(unicodedata.normalize("NFC", str(raw))).strip()
     if not s:
         return NumberReading(None)
     s = _SPACES.sub("", s)

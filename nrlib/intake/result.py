@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nrlib.core import labels
+from nrlib.core.textmatch import show_invisible
 from nrlib.core.vnformat import fmt_date, fmt_number
 
 
@@ -33,12 +34,16 @@ def cell_text(v) -> str | None:
 
 
 def show_value(v) -> str:
-    """A raw cell value as a user sees it, shortened for messages."""
+    """A raw cell value as a user sees it, shortened for messages; characters that print as nothing are shown
+    (``Đạt⟨U+200B⟩``), so a value that looks right and is refused says why."""
     if isinstance(v, float):
         return fmt_number(v, 6, trim=True)
     if isinstance(v, (dt.date, dt.datetime)):
         return fmt_date(v)
-    s = cell_text(v) or ""
+    if isinstance(v, str):
+        s = show_invisible(unicodedata.normalize("NFC", v)).strip()
+    else:
+        s = cell_text(v) or ""
     return s if len(s) <= 60 else s[:57] + "…"
 
 

@@ -30,7 +30,7 @@ with earlier years and with other units) are in :mod:`nrlib.intake.plausibility`
 from __future__ import annotations
 
 from nrlib.core import labels
-from nrlib.core.textmatch import match_key
+from nrlib.core.textmatch import match_key, strip_invisible
 from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
 from nrlib.intake import plausibility
 from nrlib.intake.locate import Run
@@ -173,7 +173,8 @@ def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | N
     raw = info.get("unit_code")
     if raw is None:
         return None
-    code = raw.zfill(5) if raw.isdigit() else raw
+    code = strip_invisible(raw).strip()
+    code = code.zfill(5) if code.isdigit() and code.isascii() else raw
     cell = run.res.cells.get(("info", "unit_code"), "")
     unit = registry_unit(code) if code.isdigit() else None
     if unit is None:
