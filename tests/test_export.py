@@ -37,7 +37,8 @@ def test_export_tables_hold_the_latest_accepted_data(db):
     assert set(zip(values["unit_code"], values["submission_version"])) == {(UNIT, 2), (OTHER, 1), ("26326", 1)}
     assert list(tables["criteria_status.csv"].columns) == ["unit_code", "year", "criterion_no", "status"]
     problems = tables["problems.csv"]
-    assert set(problems["unit_code"]) == {UNIT} and set(problems["submission_version"]) == {3}
+    # the broken file's name says OTHER sent it: OTHER's second version, rejected
+    assert set(problems["unit_code"]) == {OTHER} and set(problems["submission_version"]) == {2}
     subs = tables["submissions.csv"]
     assert len(subs) == 5 and subs["is_current"].sum() == 3
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import openpyxl
+import openpyxl.utils
 import pytest
 from ingest_fixtures import (
     MESSY_CHOICES,
@@ -44,9 +46,14 @@ def test_good_workbook_has_no_problem_and_all_content(books, schema):
 def test_messy_but_valid_workbook_reads_what_people_meant(books, schema):
     res = validate_file(books.messy, schema)
     assert res.accepted, [p.location + " " + p.message for p in res.problems]
-    # the only problem: "3.000" in an integer count reads as 3000, and says it guessed
-    assert problem_locations(res) == {("W_NUMBER_AMBIGUOUS", f"Vandong !{addr('VanDong', 'VD11', 2016)[0]}"
-                                                 f"{int(addr('VanDong', 'VD11', 2016)[1:]) + 1}")}
+    # "3.000" in an integer count reads as 3000, and says it guessed; the heading row the clerk inserted and
+    # the signature under the table are not read, and say so
+    vd11 = addr("VanDong", "VD11", 2016)
+    ignored = {p.location for p in res.problems if p.rule == "W_TEXT_IGNORED"}
+    assert problem_locations(res) - {("W_TEXT_IGNORED", x) for x in ignored} == {
+        ("W_NUMBER_AMBIGUOUS", f"Vandong !{vd11[0]}{int(vd11[1:]) + 1}")}
+    assert "Vandong !B8" in ignored and len(ignored) == 2
+    assert {p.value for p in res.problems if p.rule == "W_TEXT_IGNORED"} == {"I. KINH PHÍ VÀ CÔNG TRÌNH", "Người lập biểu"}
     got = {(v["data_element"], v["year"]): v["value"] for v in res.values}
     for key, (_, value) in MESSY_NUMBERS.items():
         assert got[key] == value
@@ -130,6 +137,47 @@ def test_invisible_characters_are_read_through_and_shown_in_messages(tmp_path, s
     [choice] = [p for p in res.problems if p.rule == "E_CHOICE"]
     assert choice.location == f"TieuChi!{addr('TieuChi', 2, 2016)}" and "Đạt⟨U+200B⟩x" in choice.message
     assert [p.rule for p in res.problems] == ["E_CHOICE"]
+
+
+def test_the_signature_block_under_a_table_is_not_read_as_data(tmp_path, schema):
+    """The usual signature under the VanDong table, typed across the year columns: a complete report, accepted."""
+    import datetime as dt
+
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["VanDong"]
+    col = openpyxl.utils.column_index_from_string(addr("VanDong", "VD01", 2019)[0])
+    last = ws.max_row
+    for i, text in enumerate(["TM. BAN THƯỜNG TRỰC", "CHỦ TỊCH", "(đã ký)", "Nguyễn Văn A"]):
+        ws.cell(last + 2 + i, col).value = text
+    ws.cell(last + 7, col).value = dt.datetime(2021, 2, 15)          # the date, typed as a date
+    ws.cell(last + 9, 1).value = "Ghi chú: số liệu đến 31/12/2020"    # a note in the code column
+    # a continuation of narrative II.1 on the row below it
+    dg = wb["DanhGia"]
+    row = next(r for r in range(1, dg.max_row + 1) if dg.cell(r, 1).value == "II.1")
+    text_col = next(c for c in range(1, dg.max_column + 1) if dg.cell(row, c).value and c > 2)
+    dg.insert_rows(row + 1)
+    dg.cell(row + 1, text_col).value = "Tiếp theo: các mô hình giảm nghèo."
+    wb.save(path)
+    res = validate_file(path, schema)
+    assert res.accepted, [(p.location, p.message) for p in res.problems if p.severity == "error"]
+    ignored = [p for p in res.problems if p.rule == "W_TEXT_IGNORED"]
+    assert [p.cell for p in ignored][:1] == [f"{addr('VanDong', 'VD01', 2019)[0]}{last + 2}"]
+    assert len(ignored) == 6 and "TM. BAN THƯỜNG TRỰC" in ignored[0].message
+    texts = {n["section_code"]: n["text"] for n in res.narratives}
+    assert texts["II.1"].endswith("\nTiếp theo: các mô hình giảm nghèo.")
+    assert [p.rule for p in res.problems if p.rule == "W_TEXT_CONTINUED"] == ["W_TEXT_CONTINUED"]
+
+
+def test_a_row_without_a_code_that_holds_numbers_is_still_an_error(tmp_path, schema):
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["VanDong"]
+    col = openpyxl.utils.column_index_from_string(addr("VanDong", "VD01", 2019)[0])
+    ws.cell(ws.max_row + 1, col).value = 125
+    wb.save(path)
+    res = validate_file(path, schema)
+    assert "E_ROW_UNKNOWN" in {p.rule for p in res.problems} and not res.accepted
 
 
 def test_required_info_blank_and_missing_year_column(tmp_path, schema):

@@ -28,6 +28,10 @@ E_ENCODING_LEGACY          error     text typed in a legacy Vietnamese encoding 
 E_SHEET_MISSING            error     a sheet of the outline is absent
 E_SHEET_DUPLICATE          error     two sheets match one outline sheet
 W_SHEET_UNKNOWN            warning   a sheet the outline does not know (not read)
+W_TEXT_IGNORED             warning   text on a row without a code that carries no data (a
+                                     signature block, a note): not read
+W_TEXT_CONTINUED           warning   a narrative continued on the next row: joined to its
+                                     section
 E_HEADER_MISSING           error     the header row of a sheet cannot be found
 E_YEAR_MISSING             error     a year column (2016-2020) is absent
 E_COLUMN_DUPLICATE         error     a header label appears twice
@@ -112,6 +116,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "two sheets match one outline sheet"),
     _r("W_SHEET_UNKNOWN", "Trang tính “{sheet}” không có trong đề cương; nội dung của trang này không được đọc",
        "a sheet the outline does not know"),
+    _r("W_TEXT_IGNORED", "Ô có chữ “{text}” nằm ngoài bảng số liệu (dòng không có mã), nên không được đọc. Nếu đây là "
+       "số liệu, hãy ghi vào đúng dòng có mã", "text outside the tables, not read"),
+    _r("W_TEXT_CONTINUED", "Nội dung viết tiếp ở dòng dưới mục {code} đã được ghép vào mục {code}; lần sau hãy viết "
+       "cả mục trong một ô (xuống dòng trong ô: Alt+Enter)", "a narrative continued on the next row"),
     _r("E_HEADER_MISSING", "Không tìm thấy dòng tiêu đề cột (cần có cột “{label}”)",
        "the header row cannot be found"),
     _r("E_YEAR_MISSING", "Thiếu cột năm {year}", "a year column is missing"),

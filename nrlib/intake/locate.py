@@ -27,6 +27,10 @@ _KEY_COLUMN = {"key_value": "label", "criteria_grid": "criterion_no", "indicator
 
 
 
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
 class _Unreadable:
     """What :meth:`Run.cell` returns for a cell whose value cannot be read as the clerk sees it."""
 
@@ -127,18 +131,31 @@ class Run:
 
     # -- rows by code
     def rows_by_code(self, sheet: Sheet, hdr: Header, key: str, lookup: dict, what: str,
-                     data_cols: list[int], expected) -> dict:
-        """``{canonical code: row index}``; reports unknown, duplicated and missing rows."""
+                     data_cols: list[int], expected, *, is_data=None, loose: list | None = None) -> dict:
+        """``{canonical code: row index}``; reports unknown, duplicated and missing rows.
+
+        A row without a known code is an error (``E_ROW_UNKNOWN``) only when
+        its data cells hold data (``is_data(value)``: a number in a numeric
+        grid, a status in the criteria grid; default any value). Text that
+        carries no data there, or anywhere else on a row without a code (a
+        signature block under the table, "TM. BAN THƯỜNG TRỰC", a note), is
+        not read: ``W_TEXT_IGNORED`` at its first cell. With ``loose``, such
+        rows are listed there instead (continuation lines of a narrative).
+        """
         code_col = hdr.cols[key]
         found: dict = {}
         for r in range(hdr.data_start, sheet.nrows):
             raw = sheet.value(r, code_col)
             t = cell_text(raw)
-            has_data = not sheet.row_is_blank(r, data_cols)
             canon = lookup.get(cached_match_key(t)) if t is not None else None
             if canon is None:
-                if has_data:
+                values = [sheet.value(r, c) for c in data_cols]
+                if any(not _blank(v) and (is_data is None or is_data(v)) for v in values):
                     self.add("E_ROW_UNKNOWN", sheet.name, cell_ref(r, code_col), raw, code=t or labels.NO_CODE)
+                elif loose is not None and any(not _blank(v) for v in values):
+                    loose.append(r)
+                else:
+                    self._ignored_text(sheet, r)
                 continue
             if canon in found:
                 self.add("E_ROW_DUPLICATE", sheet.name, cell_ref(r, code_col), raw, what=what, code=t,
@@ -149,6 +166,14 @@ class Run:
             if code not in found:
                 self.add("E_ROW_MISSING", sheet.name, "", what=what, code=str(code))
         return found
+
+    def _ignored_text(self, sheet: Sheet, r: int) -> None:
+        """``W_TEXT_IGNORED`` at the first cell of row ``r`` holding text (a blank template has none below
+        its header)."""
+        for c, v in enumerate(sheet.rows[r] if r < sheet.nrows else []):
+            if cell_text(v) is not None:
+                self.add("W_TEXT_IGNORED", sheet.name, cell_ref(r, c), v, text=show_value(v))
+                return
 
     def note(self, sheet: Sheet, hdr: Header, r: int, row_code) -> None:
         c = hdr.cols.get("note")

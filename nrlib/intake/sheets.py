@@ -45,9 +45,10 @@ def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
     value_col = hdr.cols.get("value", label_col + 1) if hdr else 1
     start = hdr.data_start if hdr else 0
     lookup = s.row_lookup("ThongTin", {f["label"]: f["key"] for f in s.fields.values()} | {k: k for k in s.fields})
+    # a row whose label is not one of the outline's (a signature, a note) is not read, and says so
     found = run.rows_by_code(sheet, Header(row=start - 1, data_start=start, cols={"label": label_col}, years={}),
                              "label", lookup, labels.ROW_KINDS["key_value"], [value_col],
-                             expected=[])
+                             expected=[], is_data=lambda v: False)
     for key, f in s.fields.items():
         if key not in found:
             run.add("E_ROW_MISSING", sheet.name, "", what=labels.ROW_KINDS["key_value"], code=f["label"])
@@ -85,9 +86,10 @@ def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
     year_col = spec_years_col(spec)
     nos = sorted(s.criterion_names)
     lookup = {str(n): n for n in nos}
-    found = run.rows_by_code(sheet, hdr, "criterion_no", lookup, labels.ROW_KINDS["criteria_grid"],
-                             list(hdr.years.values()), expected=nos)
     choices = s.choice_lookup[year_col["choices"]]
+    found = run.rows_by_code(sheet, hdr, "criterion_no", lookup, labels.ROW_KINDS["criteria_grid"],
+                             list(hdr.years.values()), expected=nos,
+                             is_data=lambda v: cached_match_key(cell_text(v) or "") in choices)
     listed = ", ".join(s.choice_labels[year_col["choices"]].values())
     for no in nos:
         r = found.get(no)
@@ -133,7 +135,7 @@ def _grid_rows(run: Run, sheet: Sheet, spec: dict, rows: dict, lookup_name: str,
     run.check_years(sheet, hdr)
     lookup = run.s.row_lookup(lookup_name, list(rows))
     found = run.rows_by_code(sheet, hdr, key, lookup, labels.ROW_KINDS[kind], list(hdr.years.values()),
-                             expected=list(rows))
+                             expected=list(rows), is_data=lambda v: parse_number(v).value is not None)
     for code, row in rows.items():
         r = found.get(code)
         if r is None:
@@ -262,13 +264,32 @@ def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
                 label=next(c["label"] for c in spec["columns"] if c["key"] == "text"))
         return
     lookup = s.row_lookup("DanhGia", list(s.sections))
+    loose: list[int] = []
     found = run.rows_by_code(sheet, hdr, "section_code", lookup, labels.ROW_KINDS["sections"], [text_col],
-                             expected=list(s.sections))
+                             expected=list(s.sections), is_data=lambda v: False, loose=loose)
+    # a narrative continued on the rows below its section (no code there) belongs to that section
+    starts = sorted((r, code) for code, r in found.items())
+    more: dict[str, list[int]] = {}
+    for r in loose:
+        owner = next((code for start, code in reversed(starts) if start < r), None)
+        if owner is None:
+            run.add("W_TEXT_IGNORED", sheet.name, cell_ref(r, text_col), sheet.value(r, text_col),
+                    text=show_value(sheet.value(r, text_col)))
+        else:
+            more.setdefault(owner, []).append(r)
     for code in s.sections:
         r = found.get(code)
-        if r is not None:
-            raw = run.cell(sheet, r, text_col, f"mục {code} ({s.sections[code].get('title', '')})")
-            run.res.narratives.append({"section_code": code, "text": None if raw is UNREADABLE else cell_text(raw)})
+        if r is None:
+            continue
+        what = f"mục {code} ({s.sections[code].get('title', '')})"
+        parts = []
+        for row in [r, *more.get(code, [])]:
+            raw = run.cell(sheet, row, text_col, what)
+            if raw is not UNREADABLE and cell_text(raw):
+                parts.append(cell_text(raw))
+        if more.get(code):
+            run.add("W_TEXT_CONTINUED", sheet.name, cell_ref(more[code][0], text_col), None, code=code)
+        run.res.narratives.append({"section_code": code, "text": "\n".join(parts) or None})
 
 
 READERS = {"key_value": _read_info, "criteria_grid": _read_criteria, "indicator_grid": _read_indicators,

@@ -19,8 +19,14 @@ How cells are found (people insert rows and columns, retype labels):
   year columns by their year (``2016``, ``"Năm 2016"``); a two-row header
   (merged cells, e.g. "Năm" above the years) is read as one;
 * data rows are identified by their code column, never by position. A row
-  without a known code but with values in the year columns is an error
-  (``E_ROW_UNKNOWN``); one without values (a heading, a signature) is ignored.
+  without a known code but with data in the year columns (a number, a
+  status) is an error (``E_ROW_UNKNOWN``); text there that carries no data (a
+  heading, a signature block, a note) is not read, with a warning at its cell
+  (``W_TEXT_IGNORED``); a narrative continued on the rows below its section
+  is joined to it (``W_TEXT_CONTINUED``);
+* each data cell is read as the clerk sees it (:meth:`nrlib.intake.locate.Run.cell`):
+  percent formats, formulas never computed, error values and merged ranges
+  (:mod:`nrlib.intake.cellfacts`).
 
 Plausibility checks (warnings that compare the values with known levels,
 with earlier years and with other units) are in :mod:`nrlib.intake.plausibility`;
