@@ -59,8 +59,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.json:
             print("\n".join(outcome.lines()), flush=True)
 
+    def skipped(files) -> None:
+        names = ", ".join(labels.printable(str(f)) for f in files)
+        print(labels.SKIPPED_FILES.format(n=len(files), files=names), file=sys.stderr, flush=True)
+
     outcomes = ingest_files(args.paths, db, received=args.received, manifest=args.manifest, on_file=show,
-                            workers=args.workers)
+                            workers=args.workers, on_skipped=skipped)
     if args.json:
         print(outcomes_json(outcomes, db))
     else:

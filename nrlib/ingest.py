@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ import pandas as pd
 from nrlib import config, store
 from nrlib.core import labels
 from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_file
-from nrlib.core.vnformat import parse_date
+from nrlib.core.vnformat import fmt_date, parse_date
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
@@ -78,7 +79,7 @@ class FileOutcome(ProblemCounts):
             p = self.previous or {}
             return labels.OUTCOME_LINES["duplicate"].format(
                 unit=p.get("unit_code") or labels.UNKNOWN_UNIT, version=p.get("version") or "–",
-                received=_fmt_date(p.get("received_date")))
+                received=fmt_date(p.get("received_date")))
         if self.outcome == "accepted":
             key = "accepted_warnings" if self.n_warnings else "accepted"
             return labels.OUTCOME_LINES[key].format(unit=unit, version=self.version, n_warnings=self.n_warnings)
@@ -105,29 +106,31 @@ class FileOutcome(ProblemCounts):
                 "problems": [p.as_dict() for p in self.problems]}
 
 
-def _fmt_date(d) -> str:
-    from nrlib.core.vnformat import fmt_date
-
-    return fmt_date(d) if d is not None else "–"
-
-
 # ----------------------------------------------------------------------------- inputs
 
 
-def collect_files(paths) -> list[Path]:
+def collect_files(paths, skipped: list | None = None) -> list[Path]:
     """Workbook files named by ``paths`` (files, or folders searched recursively), sorted, de-duplicated.
 
-    Office lock files (``~$…``) and hidden files are skipped. Raises
-    :class:`IngestUsageError` for a path that does not exist, or a file that
-    is not a workbook.
+    Office lock files (``~$…``) and hidden files are passed over; every other
+    file of a folder that is not a workbook (a CSV, a PDF, a scan) is added
+    to ``skipped``, so the caller can say what it did not ingest. Raises
+    :class:`IngestUsageError` for a path that does not exist, a file named on
+    its own that is not a workbook, or when nothing at all is a workbook.
     """
     out: list[Path] = []
+    skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if not p.exists():
             raise IngestUsageError(f"không tìm thấy {p} / no such file or folder: {p}")
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                          and not f.name.startswith(("~$", ".")))
+            for f in sorted(p.rglob("*")):
+                if not f.is_file() or f.name.startswith(("~$", ".")):
+                    continue
+                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    out.append(f)
+                else:
+                    skipped.append(f)
         else:
             if p.suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise IngestUsageError(f"{p}: không phải tệp bảng tính (.xlsx, .xls) / not a workbook file")
@@ -140,6 +143,12 @@ def collect_files(paths) -> list[Path]:
         if key not in seen:
             seen.add(key)
             unique.append(f)
+    if not unique:
+        found = ", ".join(labels.printable(f.name) for f in skipped[:10]) + (" …" if len(skipped) > 10 else "")
+        raise IngestUsageError(
+            "không có tệp bảng tính (.xlsx, .xlsm, .xls, .ods) nào để nhận"
+            + (f"; trong thư mục chỉ có: {found}" if skipped else "")
+            + " / no workbook to ingest" + (f" (found only: {found})" if skipped else ""))
     return unique
 
 
@@ -182,7 +191,8 @@ def read_manifest(path: str | Path) -> dict[str, dict]:
             if received is None:
                 raise IngestUsageError(f"{path}, dòng {i}: ngày nhận không hợp lệ {row['received_date']!r} / "
                                        f"line {i}: invalid received_date")
-            out[Path(name).name] = {"unit_code": (row["unit_code"] or "").strip() or None,
+            # names as NFC: macOS and some zip tools write them decomposed (NFD), which looks the same
+            out[unicodedata.normalize("NFC", Path(name).name)] = {"unit_code": (row["unit_code"] or "").strip() or None,
                                     "received_date": received, "path": path.parent / name}
     return out
 
@@ -278,7 +288,7 @@ def default_workers() -> int:
 
 def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, manifest: str | Path | None = None,
                  timeout: float | None = None, on_file=None, batch_size: int = BATCH_SIZE,
-                 workers: int | None = None) -> list[FileOutcome]:
+                 workers: int | None = None, on_skipped=None) -> list[FileOutcome]:
     """Ingest workbooks into the store.
 
     Parameters
@@ -296,6 +306,9 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         Seconds to wait for another writer.
     on_file : callable, optional
         Called with each :class:`FileOutcome` once it is committed.
+    on_skipped : callable, optional
+        Called, before anything is read, with the files of the folders that
+        are not workbooks (not ingested).
     batch_size : int
         Files per transaction (each file's content is always within one).
     workers : int, optional
@@ -317,13 +330,18 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
     """
     db_path = store.resolve_db_path(db_path)
     load_limits()     # a bad limit setting stops the run here, before anything is read or stored
-    files = collect_files(paths)
+    skipped: list[Path] = []
+    files = collect_files(paths, skipped)
+    if manifest:          # the manifest lying in the folder it lists is not a file left out
+        skipped = [f for f in skipped if f.resolve() != Path(manifest).resolve()]
+    if skipped and on_skipped:
+        on_skipped(skipped)
     entries = read_manifest(manifest) if manifest else {}
     default_date = (received if isinstance(received, dt.date) else parse_received(received)) if received \
         else dt.date.today()
     plan = []
     for f in files:
-        entry = entries.get(f.name) if manifest else None
+        entry = entries.get(unicodedata.normalize("NFC", f.name)) if manifest else None
         if manifest and entry is None:
             raise IngestUsageError(f"{f}: không có trong danh sách nhận {manifest} / not listed in the manifest")
         plan.append((entry["received_date"] if entry else default_date, f.name, f, entry))
@@ -549,6 +567,7 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
     own = _unit_row(res.unit_code)
     if own and res.unit_code == unit_code:
         check_outliers(res, schema, peers.get(own["district_code"]))
+    _check_report_date(res, received)
     stored_as = _keep_raw(path, db_path, unit_code, received, sha)
     status = "accepted" if res.accepted and res.unit_code else "rejected"
     m = _LEADING_CODE.match(path.name)
@@ -568,6 +587,18 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
     problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
                                                                   "value")}
     return outcome, (record, _tables(res), problems)
+
+
+def _check_report_date(res: Result, received: dt.date) -> None:
+    """A report dated after the day it was received: a mistyped date (or received date) to look at."""
+    raw = res.info.get("report_date")
+    try:
+        dated = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        dated = None
+    if dated is not None and dated > received:
+        res.add("W_REPORT_DATE_AFTER_RECEIVED", "ThongTin", res.cells.get(("info", "report_date"), ""), raw,
+                report_date=fmt_date(dated), received=fmt_date(received))
 
 
 def sender(claims: list[tuple[str, str]], workbook_unit: str | None) -> str | None:

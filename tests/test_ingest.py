@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import unicodedata
 import json
 import os
 import re
@@ -418,3 +420,47 @@ def test_ingest_warns_about_exactly_what_the_analysis_flags_by_cell(sample_store
         assert warned(unit, "W_YOY_JUMP") == cells(yoy, unit), unit
         assert warned(unit, "W_DECLARED_VS_MEASURED") == cells(dvm_cells, unit, lambda el: "TieuChi"), unit
     assert len(dvm) == 1                                        # the sample's one planted disagreement
+
+
+def test_a_report_dated_after_it_was_received_is_a_warning(tmp_path, books):
+    [out] = ingest_files([books.good], tmp_path / "s.duckdb", received="2021-02-10")   # dated 15/02/2021
+    assert out.outcome == "accepted"
+    assert [(p.rule, p.location) for p in out.problems] == [
+        ("W_REPORT_DATE_AFTER_RECEIVED", f"ThongTin!{addr('ThongTin', 'report_date', 'value')}")]
+    assert "15/02/2021" in out.problems[0].message and "10/02/2021" in out.problems[0].message
+
+
+def test_what_a_folder_held_that_is_not_a_workbook_is_named(tmp_path, books, capsys):
+    only = tmp_path / "nhan"
+    only.mkdir()
+    (only / "danh-sach.csv").write_text("a,b\n", encoding="utf-8")
+    (only / "cong-van.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["ingest", str(only), "--db", str(tmp_path / "s.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert "không có tệp bảng tính" in err and "danh-sach.csv" in err and "cong-van.pdf" in err
+    assert not (tmp_path / "s.duckdb").exists()                  # nothing written
+    shutil.copy(books.good, only / books.good.name)
+    assert main(["ingest", str(only), "--db", str(tmp_path / "s.duckdb"), "--received", "2021-02-15"]) == 0
+    err = capsys.readouterr().err
+    assert "bỏ qua 2 tệp" in err and "cong-van.pdf" in err
+
+
+def test_a_decomposed_file_name_matches_its_manifest_line(tmp_path, books):
+    """macOS and some zip tools write names decomposed (NFD): they look like the manifest's, and are matched."""
+    folder = tmp_path / "nhan"
+    folder.mkdir()
+    name = f"{UNIT}_báo cáo xã Gia Kiệm.xlsx"
+    shutil.copy(books.good, folder / unicodedata.normalize("NFD", name))
+    manifest = folder / "received.csv"
+    manifest.write_text(f"file_name,unit_code,received_date\n{unicodedata.normalize('NFC', name)},{UNIT},15/02/2021\n",
+                        encoding="utf-8")
+    [out] = ingest_files([folder], tmp_path / "s.duckdb", manifest=manifest)
+    assert out.outcome == "accepted" and str(out.received_date) == "2021-02-15"
+
+
+def test_python_dash_m_nrlib_is_the_command():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "nrlib", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("nrlib ")

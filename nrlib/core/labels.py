@@ -59,6 +59,7 @@ E_UNIT_MISMATCH            error     the workbook's unit differs from the file n
 E_UNIT_NAME_MISMATCH       error     the unit code and the unit name are two units
 E_OUTLINE_VERSION          error     the workbook was made from another outline version
 W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
+W_REPORT_DATE_AFTER_RECEIVED warning  the report is dated after the day it was received
 W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
 W_YOY_JUMP                 warning   a year-over-year change beyond the outline's band
 W_OUTLIER                  warning   a value far from the other units' (robust z-score)
@@ -161,6 +162,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "hãy điền vào biểu mẫu mới", "another outline version"),
     _r("W_NUMBER_AMBIGUOUS", "{what}: số “{value}” có thể hiểu hai cách; đã đọc là {reading} ({why}). "
        "Hãy kiểm tra lại", "a number that reads two ways"),
+    _r("W_REPORT_DATE_AFTER_RECEIVED", "Ngày lập báo cáo {report_date} sau ngày nhận {received}: hãy kiểm tra lại "
+       "ngày lập báo cáo (hoặc ngày nhận ghi trong danh sách nhận hồ sơ)", "a report dated after it was received"),
     _r("W_DECLARED_VS_MEASURED", "Tiêu chí {criterion_no} năm {year} tự đánh giá “{declared}” nhưng chỉ tiêu "
        "{indicator_code} = {value}{unit}, chưa đạt mức {comparison} {level}{unit}{bound_note}",
        "criterion declared reached, indicator misses the level"),
@@ -287,6 +290,8 @@ STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {receiv
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
+
+SKIPPED_FILES = "nrlib ingest: bỏ qua {n} tệp không phải bảng tính (.xlsx, .xlsm, .xls, .ods): {files}"
 
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
 
