@@ -204,3 +204,18 @@ def test_content_tables_hold_one_row_per_cell(tmp_path, books):
     outline = load_outline()
     per_book = (len(outline.sheet("VanDong")["metrics"]) + len(outline.sheet("ChiTieu")["rows"])) * 5
     assert n_values == 4 * per_book
+
+
+def test_nothing_unix_only_is_imported_with_the_commands_and_the_notebooks():
+    """On Windows there is no fcntl, resource or termios: the commands, the store and the notebooks still load."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "for name in ('fcntl', 'resource', 'termios'): sys.modules[name] = None\n"
+            "import nrlib.cli, nrlib.ingest, nrlib.status, nrlib.export, nrlib.store, nrlib.explore\n"
+            "import nrlib.reports.batch, nrlib.reports.params\n"
+            "from nrlib.store import store_lock\n"
+            "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]

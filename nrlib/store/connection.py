@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import sys
 import time
 from pathlib import Path
@@ -29,39 +28,36 @@ def lock_path(db_path: Path) -> Path:
 
 @contextlib.contextmanager
 def store_lock(db_path: str | Path | None = None, timeout: float | None = None, *, quiet: bool = False):
-    """Hold the store's exclusive writer lock (a ``flock`` on ``<store>.lock``).
+    """Hold the store's exclusive writer lock on ``<store>.lock`` (:mod:`filelock`: ``flock`` on Unix, the
+    Windows file lock on Windows).
 
     Waits up to ``timeout`` seconds (default ``$NRLIB_LOCK_TIMEOUT`` or
     :data:`DEFAULT_TIMEOUT`), printing once that it waits, then raises
     :class:`StoreError` asking to re-run. The lock dies with its process, so
     a killed ingest never leaves the store locked.
     """
+    from filelock import FileLock, Timeout
+
     db_path = resolve_db_path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     limit = _timeout(timeout)
-    fh = open(lock_path(db_path), "a+")
+    lock = FileLock(lock_path(db_path), preserve_lock_file=True)
     try:
-        deadline = time.monotonic() + limit
-        told = False
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại lệnh "
-                        f"sau ít phút / the store is still being written by another command after {limit:g} s: "
-                        "re-run later") from None
-                if not told and not quiet:
-                    print(labels.LOCK_WAITING.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
-                    told = True
-                time.sleep(0.1)
+        lock.acquire(timeout=0)
+    except Timeout:
+        if not quiet:
+            print(labels.LOCK_WAITING.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
+        try:
+            lock.acquire(timeout=limit, poll_interval=0.1)
+        except Timeout:
+            raise StoreError(
+                f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại lệnh "
+                f"sau ít phút / the store is still being written by another command after {limit:g} s: "
+                "re-run later") from None
+    try:
         yield db_path
     finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        fh.close()
+        lock.release()
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:
