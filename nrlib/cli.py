@@ -96,6 +96,20 @@ def _cmd_demo_steps(args: argparse.Namespace) -> int:
     return run_demo_steps(sample_dir=args.sample, district_code=args.district, jobs=args.jobs)
 
 
+def _cmd_upgrade(args: argparse.Namespace) -> int:
+    from nrlib.store import migrations, open_store, resolve_db_path, store_lock
+
+    db = resolve_db_path(args.db)
+    if not db.is_file():
+        from nrlib.store import missing_store_message
+
+        raise NrlibError(missing_store_message(db))
+    with store_lock(db), open_store(db, read_only=False) as con:
+        version = migrations.schema_version(con)
+    print(f"nrlib upgrade: kho dữ liệu {db} ở lược đồ phiên bản {version} / the store is at schema version {version}")
+    return 0
+
+
 def _cmd_reports(args: argparse.Namespace) -> int:
     from nrlib.reports.batch import main_reports
 
@@ -148,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--district", help="GSO district code (default: the one in the store)")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("upgrade", help="bring a store made by an earlier nrlib to this nrlib's schema (read-only "
+                                       "commands never do it themselves)")
+    _add_db(p)
+    p.set_defaults(func=_cmd_upgrade)
 
     p = sub.add_parser("demo-steps", help="the main job on the sample data (used by `make demo`)")
     p.add_argument("--district", required=True)

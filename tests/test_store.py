@@ -12,6 +12,7 @@ from ingest_fixtures import OTHER, UNIT
 from nrlib import StoreError, load_outline, load_units
 from nrlib import store as st
 from nrlib.dataset import COLUMNS, Dataset
+from nrlib.cli import main
 from nrlib.ingest import ingest_files
 from nrlib.store import migrations
 
@@ -66,11 +67,46 @@ def test_an_older_store_is_migrated_when_opened(tmp_path, monkeypatch):
 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, _m_extra])
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(migrations.MIGRATIONS))
-    with st.open_store(db, read_only=True) as con:     # readers migrate too (under the writer lock)
+    before = db.read_bytes()
+    # a reader never writes, not even to upgrade: it says which command does
+    with pytest.raises(StoreError, match="nrlib upgrade") as exc:
+        st.open_store(db, read_only=True)
+    assert f"phiên bản {migrations.SCHEMA_VERSION - 1}" in str(exc.value) and db.read_bytes() == before
+    assert main(["upgrade", "--db", str(db)]) == 0
+    with st.open_store(db, read_only=True) as con:
         assert st.schema_version(con) == migrations.SCHEMA_VERSION
         assert "comments" in _tables(con)
         assert con.execute("SELECT description FROM schema_version WHERE version = ?",
                            [migrations.SCHEMA_VERSION]).fetchall() == [("Add a table of comments.",)]
+
+
+def test_a_store_from_before_the_marker_is_still_recognised_and_upgraded(tmp_path, monkeypatch):
+    """Stores made by the nrlib before the marker (schema version 1) are nrlib's: upgraded, never refused."""
+    db = tmp_path / "s.duckdb"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
+    st.open_store(db, read_only=False).close()
+    monkeypatch.undo()
+    with pytest.raises(StoreError, match="nrlib upgrade"):
+        st.open_store(db)
+    with st.open_store(db, read_only=False) as con:            # a writer (ingest) upgrades it
+        assert st.schema_version(con) == migrations.SCHEMA_VERSION and migrations.is_nrlib_store(con)
+
+
+@pytest.mark.parametrize("command", [["status"], ["export", "--out", "x"], ["upgrade"], ["ingest", "FILE"]])
+def test_a_database_that_is_not_nrlibs_is_left_alone_whatever_schema_its_tables_are_in(tmp_path, books, command,
+                                                                                      capsys):
+    db = tmp_path / "other.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE SCHEMA accounts")
+        con.execute("CREATE TABLE accounts.ledger (id INTEGER, amount DOUBLE)")
+        con.execute("INSERT INTO accounts.ledger VALUES (1, 2.5)")
+    before = db.read_bytes()
+    args = [str(books.good) if a == "FILE" else str(tmp_path / a) if a == "x" else a for a in command]
+    assert main([*args, "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "không phải kho dữ liệu của nrlib" in err and "accounts.ledger" in err
+    assert db.read_bytes() == before
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):

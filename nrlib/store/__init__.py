@@ -6,6 +6,7 @@ Layout (schema version :data:`SCHEMA_VERSION`):
 table / view        holds
 ==================  ==================================================================
 schema_version      one row per applied migration
+nrlib_store         the marker row: this database is an nrlib store (nrlib writes into no other)
 submissions         one row per received file (accepted or rejected): unit, version,
                     file name, stored copy, size, sha256, received date, result
 data_values         values of accepted submissions (VanDong metrics, ChiTieu indicators)
@@ -30,7 +31,8 @@ to a timeout with a message, and readers open the store read-only
 transaction, so a killed process leaves the store at its last commit.
 
 Schema changes are migrations: functions in :data:`MIGRATIONS`, applied in
-order inside one transaction when an older store is opened. A store made by
+order inside one transaction when a writer (``nrlib ingest``, ``nrlib
+upgrade``) opens an older store; readers never write, and name that command. A store made by
 a newer nrlib (unknown version) is refused with a :class:`StoreError`.
 """
 

@@ -96,17 +96,20 @@ def open_store(db_path: str | Path | None = None, *, read_only: bool = True,
     db_path : str or Path, optional
         Default :func:`nrlib.config.default_db_path`.
     read_only : bool
-        Reports and notebooks open read-only (default). A read-write
-        connection creates the store if needed; hold :func:`store_lock`
-        around it, as :mod:`nrlib.ingest` does.
+        Reports, notebooks, ``status`` and ``export`` open read-only (default)
+        and never write: a store of an older schema is refused with the
+        command that upgrades it (``nrlib upgrade``). A read-write connection
+        creates the store if needed and migrates an older one; hold
+        :func:`store_lock` around it, as :mod:`nrlib.ingest` does.
     timeout : float, optional
         Seconds to wait while another process holds the store.
 
     Raises
     ------
     StoreError
-        Missing store (read-only), a store from a newer nrlib, or a store
-        still busy after ``timeout``.
+        Missing store (read-only), a store of an older schema (read-only), a
+        store from a newer nrlib, a database that is not an nrlib store, or a
+        store still busy after ``timeout``.
     """
     db_path = resolve_db_path(db_path)
     if read_only:
@@ -115,18 +118,21 @@ def open_store(db_path: str | Path | None = None, *, read_only: bool = True,
         con = _connect(db_path, True, timeout)
         try:
             version = migrations.schema_version(con)
+            foreign = migrations.foreign_tables(con) if version == 0 else []
         except BaseException:
             con.close()
             raise
         if version == migrations.SCHEMA_VERSION:
             return con
         con.close()
+        # a read-only command never writes: not even to upgrade an older store
         if version > migrations.SCHEMA_VERSION:
             raise migrations.newer_store(version, migrations.SCHEMA_VERSION)
-        with store_lock(db_path, timeout):
-            with _connect(db_path, False, timeout) as c:
-                migrations.migrate(c)
-        return _connect(db_path, True, timeout)
+        if foreign:
+            raise migrations.foreign_store(db_path, foreign)
+        if version == 0:
+            raise StoreError(missing_store_message(db_path))
+        raise migrations.outdated_store(db_path, version)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(db_path, False, timeout)
     try:

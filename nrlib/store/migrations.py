@@ -84,18 +84,64 @@ def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
           AND s.version = (SELECT max(t.version) FROM submissions t WHERE t.unit_code = s.unit_code)""")
 
 
+#: the row that marks a database as an nrlib store (table ``nrlib_store``, migration 2)
+STORE_MARKER = "nrlib store"
+
+
+def _m2_marker(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark the database as an nrlib store.
+
+    nrlib writes only into a store it made: a database holding tables, in any
+    schema, and no marker is someone else's (:func:`foreign_tables`).
+    """
+    con.execute("CREATE TABLE nrlib_store (marker VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)")
+    con.execute("INSERT INTO nrlib_store VALUES (?, ?)", [STORE_MARKER, now()])
+
+
 #: schema migrations, in order; migration ``i`` (0-based) brings a store to version ``i + 1``
-MIGRATIONS = [_m1_initial]
+MIGRATIONS = [_m1_initial, _m2_marker]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """``(schema, name)`` of every table and view of the connection's own database, any schema."""
+    return [tuple(r) for r in con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+        "ORDER BY 1, 2").fetchall()]
+
+
+def is_nrlib_store(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database is an nrlib store: its marker row, or (a store from before the marker) nrlib's
+    first migration recorded in ``schema_version`` beside a ``submissions`` table of checksums."""
+    tables = set(_tables(con))
+    if ("main", "nrlib_store") in tables:
+        rows = con.execute("SELECT marker FROM main.nrlib_store LIMIT 1").fetchall()
+        return bool(rows) and rows[0][0] == STORE_MARKER
+    if not {("main", "schema_version"), ("main", "submissions")} <= tables:
+        return False
+    first = con.execute("SELECT description FROM main.schema_version WHERE version = 1").fetchall()
+    columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                         "table_catalog = current_database() AND table_schema = 'main' AND "
+                                         "table_name = 'submissions'").fetchall()}
+    return bool(first) and first[0][0] == _first_line(_m1_initial) and "sha256" in columns
+
+
+def foreign_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of a database that is not an nrlib store (empty: an nrlib store, or an empty database)."""
+    if is_nrlib_store(con):
+        return []
+    return [name if schema == "main" else f"{schema}.{name}" for schema, name in _tables(con)]
+
+
+def _first_line(fn) -> str:
+    return (fn.__doc__ or fn.__name__).strip().splitlines()[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The store's schema version (0 for an empty file)."""
-    has = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-                      ).fetchall()[0][0]
-    if not has:
+    """The store's schema version (0 for an empty database, or one that is not an nrlib store)."""
+    if not is_nrlib_store(con):
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM main.schema_version").fetchall()[0][0])
 
 
 def newer_store(current: int, known: int) -> StoreError:
@@ -128,8 +174,7 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
             fn = migrations[i]
             fn(con)
             at = now()
-            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
-                        [i + 1, at, (fn.__doc__ or fn.__name__).strip().splitlines()[0]])
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [i + 1, at, _first_line(fn)])
             audit(con, "schema_migrated", detail=f"schema version {i} -> {i + 1}", at=at)
         con.commit()
     except duckdb.Error as exc:
@@ -145,14 +190,26 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations=None) -> int:
 
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
-    """A database with tables but no ``schema_version`` is someone else's: never write into it."""
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                        "WHERE table_schema = 'main' ORDER BY 1 LIMIT 5").fetchall()]
+    """A database with tables (in any schema) that is not an nrlib store is someone else's: never write into it."""
+    tables = foreign_tables(con)
     if tables:
         path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
                            ).fetchall()
-        where = path[0][0] if path and path[0][0] else "này"
-        raise StoreError(f"tệp {where} là một cơ sở dữ liệu khác (có bảng {', '.join(tables)}), không phải kho dữ liệu "
-                         "của nrlib; nrlib không ghi vào đó. Hãy chỉ --db tới kho của nrlib hoặc tới một tệp mới / "
-                         f"{where} is another database (tables {', '.join(tables)}), not an nrlib store: nrlib "
-                         "leaves it untouched; point --db at an nrlib store or a new file")
+        raise foreign_store(path[0][0] if path and path[0][0] else "này", tables)
+
+
+def foreign_store(where, tables: list[str]) -> StoreError:
+    """The error for a database that is not an nrlib store (nrlib neither reads nor writes it)."""
+    shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+    return StoreError(f"tệp {where} là một cơ sở dữ liệu khác (có bảng {shown}), không phải kho dữ liệu của nrlib; "
+                      "nrlib không đọc, không ghi vào đó. Hãy chỉ --db tới kho của nrlib hoặc tới một tệp mới / "
+                      f"{where} is another database (tables {shown}), not an nrlib store: nrlib leaves it untouched; "
+                      "point --db at an nrlib store or a new file")
+
+
+def outdated_store(where, current: int) -> StoreError:
+    """The error of a read-only command on a store of an older schema: it says which command upgrades it."""
+    return StoreError(f"kho dữ liệu {where} dùng lược đồ phiên bản {current}, nrlib này dùng phiên bản "
+                      f"{SCHEMA_VERSION}. Lệnh này chỉ đọc nên không sửa kho; hãy chạy `nrlib upgrade --db {where}` "
+                      f"(hoặc một lần `nrlib ingest`) để nâng cấp / the store {where} has schema version {current}, "
+                      f"this nrlib uses {SCHEMA_VERSION}: this command only reads; run `nrlib upgrade --db {where}`")
