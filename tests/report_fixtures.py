@@ -96,6 +96,7 @@ def sample_reports(db: Path, out: Path) -> dict:
     jobs.insert(2, ReportJob("unit", foreign, foreign_name, dict(jobs[0].parameters, unit_code=foreign), out))
     stale = jobs[2].html_path
     stale.parent.mkdir(parents=True, exist_ok=True)
+    (out / ".nrlib-reports").write_text("an earlier run's folder", encoding="utf-8")
     stale.write_text("an old report", encoding="utf-8")
     o, e = io.StringIO(), io.StringIO()
     with mock.patch.object(batch, "plan_reports", return_value=jobs), contextlib.redirect_stdout(o), \

@@ -108,7 +108,7 @@ def test_batch_carries_on_past_a_failure_and_exits_non_zero(sample):
     for r in ok:
         assert f'href="{r["html"]}"' in index
     assert "Lỗi" in index and "3/4 báo cáo hoàn thành" in index
-    assert not (out / ".work").exists()
+    assert not (out / ".nrlib-work").exists()
 
 
 @pytest.mark.slow
@@ -164,3 +164,45 @@ def test_plain_papermill_renders_a_unit(sample, tmp_path):
     html_out = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert any("Xã Gia Kiệm (mã 26308)" in h for h in html_out)  # ... read back as the string "26308"
     assert any("plotly-graph-div" in h for h in html_out)
+
+
+def test_reports_never_write_into_a_folder_nrlib_did_not_make(tmp_path):
+    """An analyst's folder (their own index.html and work folder) is refused before anything runs, and left as
+    it was; so is a file given as --out."""
+    mine = tmp_path / "ban-cua-toi"
+    (mine / ".work").mkdir(parents=True)
+    (mine / ".work" / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
+    (mine / "index.html").write_text("<p>trang của tôi</p>", encoding="utf-8")
+    from nrlib.reports.batch import claim_folder
+    from nrlib.exceptions import NrlibError
+
+    with pytest.raises(NrlibError, match="không do nrlib tạo"):
+        claim_folder(mine)
+    assert (mine / "index.html").read_text(encoding="utf-8") == "<p>trang của tôi</p>"
+    assert sorted(p.name for p in mine.rglob("*")) == [".work", "ghi-chu.txt", "index.html"]
+    a_file = tmp_path / "bao-cao.html"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(NrlibError, match="là một tệp"):
+        claim_folder(a_file)
+    fresh = claim_folder(tmp_path / "moi")
+    assert (fresh / ".nrlib-reports").is_file() and claim_folder(fresh) == fresh    # ours from now on
+    earlier = tmp_path / "lan-truoc"                  # written by an nrlib from before the marker: its index says so
+    write_index([], earlier)
+    assert claim_folder(earlier) == earlier
+
+@pytest.mark.slow
+def test_the_command_refuses_a_foreign_out_folder_before_any_kernel_starts(sample, tmp_path, capsys, monkeypatch):
+    from nrlib.cli import main
+    from nrlib.reports import executors
+
+    def no_kernel(self, jobs, cwd):
+        raise AssertionError("a report was started")
+
+    monkeypatch.setattr(executors.LocalExecutor, "run", no_kernel)
+    mine = tmp_path / "ban-cua-toi"
+    mine.mkdir()
+    (mine / "index.html").write_text("<p>trang của tôi</p>", encoding="utf-8")
+    assert main(["reports", "--db", str(sample["db"]), "--out", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "không do nrlib tạo" in err
+    assert [p.name for p in mine.iterdir()] == ["index.html"]

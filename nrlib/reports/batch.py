@@ -12,7 +12,7 @@ from nrlib import config
 from nrlib.core.files import remove_stale_temporaries
 from nrlib.exceptions import NrlibError
 from nrlib.reports.index import earlier_results, write_index
-from nrlib.reports.jobs import KIND_DIR, BatchResult, ReportJob, ReportResult
+from nrlib.reports.jobs import FOLDER_MARKER, KIND_DIR, WORK_DIR, BatchResult, ReportJob, ReportResult
 
 
 def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[str], None] | None = print,
@@ -107,6 +107,47 @@ def _store_units(db: Path, district_code: str | None) -> tuple[dict[str, str], d
             dict(zip(units["district_code"], units["district_name"])))
 
 
+def _our_index(out: Path) -> bool:
+    """Whether ``out/index.html`` is an index page nrlib wrote (its JSON record says ``"kind": "index"``)."""
+    index = out / "index.html"
+    try:
+        head = index.read_text(encoding="utf-8", errors="replace")[:200_000] if index.is_file() else ""
+    except OSError:
+        return False
+    return '<script type="application/json" id="nrlib-report">{"kind": "index"' in head
+
+
+def claim_folder(out: Path) -> Path:
+    """The output folder, made or checked before any report runs: nrlib writes only into a folder it made.
+
+    A folder is nrlib's when it holds the marker :data:`FOLDER_MARKER` (an
+    earlier run's) or an index page nrlib wrote (a run before the marker),
+    is new or empty, or is the project's own ``reports/``;
+    any other folder (an analyst's, with their own ``index.html``) is refused
+    and left as it is, as is a path that is a file or cannot be written.
+    Raises :class:`~nrlib.NrlibError` with one Vietnamese line saying what to do.
+    """
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise NrlibError(f"--out {out} là một tệp, không phải thư mục: hãy chọn một thư mục (mới hoặc trống) để ghi "
+                         f"báo cáo / --out {out} is a file: pick a new or empty folder")
+    marker = out / FOLDER_MARKER
+    if out.is_dir() and not marker.exists() and any(out.iterdir()) and not _our_index(out) \
+            and out.resolve() != config.reports_dir().resolve():
+        own = ", ".join(sorted(p.name for p in out.iterdir())[:5])
+        raise NrlibError(f"thư mục {out} đã có tệp không do nrlib tạo ({own}…): nrlib không ghi vào đó để khỏi thay "
+                         "hay xóa tệp của người dùng. Hãy chọn một thư mục mới hoặc trống cho --out / "
+                         f"{out} holds files nrlib did not make: pick a new or empty folder for --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not marker.exists():
+            marker.write_text("Thư mục báo cáo do nrlib tạo / a reports folder made by nrlib\n", encoding="utf-8")
+    except OSError as exc:
+        raise NrlibError(f"không ghi được vào thư mục {out} ({exc.strerror or exc}): hãy chọn một thư mục ghi được "
+                         f"cho --out / cannot write into {out}") from None
+    return out
+
+
 def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | None = None,
                   district: bool = False, jobs: int = 2, out_dir: str | Path | None = None, *,
                   deadline: str | None = None, include_personal_data: bool = False,
@@ -127,6 +168,7 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     t0 = time.perf_counter()
     plan = plan_reports(db_path, unit_codes, district, out, deadline=deadline,
                         include_personal_data=include_personal_data, district_code=district_code)
+    claim_folder(out)           # after the plan (which writes nothing), before any kernel starts
     if executor is None:
         from nrlib.reports.executors import LocalExecutor
 
@@ -136,7 +178,7 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     results = run_reports(plan, jobs, progress=progress, executor=executor)
     duration = time.perf_counter() - t0
     index = write_index(results, out, duration_s=duration, earlier=earlier_results(out, exclude=results))
-    shutil.rmtree(out / ".work", ignore_errors=True)
+    shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     remove_stale_temporaries(out, recursive=True)  # pages half-written by a killed earlier run
     return BatchResult(results=results, index=index, duration_s=duration, out_dir=out)
 

@@ -9,6 +9,11 @@ from pathlib import Path
 from nrlib import config
 from nrlib.core.textmatch import slugify
 
+#: the file that marks a folder as one nrlib writes reports into (nrlib writes into no other)
+FOLDER_MARKER = ".nrlib-reports"
+#: the scratch folder of a batch, inside its output folder (removed when the batch ends)
+WORK_DIR = ".nrlib-work"
+
 NOTEBOOKS = {"unit": "report_unit.ipynb", "district": "report_district.ipynb"}
 KIND_DIR = {"unit": "units", "district": "district"}
 KIND_LABEL = {"unit": "Đơn vị", "district": "Toàn huyện"}

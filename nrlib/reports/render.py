@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from nrlib import config
-from nrlib.reports.jobs import ReportJob, ReportResult, one_line
+from nrlib.reports.jobs import WORK_DIR, ReportJob, ReportResult, one_line
 
 
 def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_template: str | None = None,
@@ -32,7 +32,7 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_templ
 
     t0 = time.perf_counter()
     base = dict(kind=job.kind, code=job.code, name=job.name)
-    work = job.out_dir / ".work"
+    work = job.out_dir / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     tmp = work / f"{job.kind}_{job.stem}.{os.getpid()}.ipynb"
     kernel_log = tmp.with_suffix(".kernel.log")

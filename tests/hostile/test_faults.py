@@ -375,7 +375,7 @@ def test_sigkill_mid_batch_of_reports_leaves_no_process_and_a_rerun_completes(re
     rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
     assert sorted(r["code"] for r in rec["reports"]) == sorted(REPORT_UNITS)
     assert all(r["status"] == "ok" and (out / r["html"]).is_file() for r in rec["reports"])
-    assert not (out / ".work").exists() and not list(out.rglob("*.tmp"))
+    assert not (out / ".nrlib-work").exists() and not list(out.rglob("*.tmp"))
     record(figures, f"SIGKILL of nrlib reports after 1 of {len(REPORT_UNITS)} reports",
            f"{len(family)} child processes gone; re-run rendered all, index consistent")
 
