@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from nrlib.core import labels
 from nrlib.exceptions import NrlibError
 
 
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nrlib: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("nrlib: interrupted", file=sys.stderr)
+        print(labels.INTERRUPTED.get(args.command, labels.INTERRUPTED[None]), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # output piped into `head` and the like: stop quietly, as Unix tools do
@@ -226,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except OSError as exc:      # a path, a permission, a full disk nrlib did not foresee: one line, not a traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"nrlib: lỗi hệ thống: {exc.strerror or exc}{where}. Hãy kiểm tra đường dẫn và quyền ghi rồi chạy lại "
+              "/ system error: check the path and the permissions, then re-run", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

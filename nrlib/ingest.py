@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import stat
 import sys
 import unicodedata
@@ -330,6 +331,7 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
     """
     db_path = store.resolve_db_path(db_path)
     load_limits()     # a bad limit setting stops the run here, before anything is read or stored
+    store.check_writable(db_path)
     skipped: list[Path] = []
     files = collect_files(paths, skipped)
     if manifest:          # the manifest lying in the folder it lists is not a file left out
@@ -534,6 +536,8 @@ def _worker_init(schema: Schema) -> None:
     levels that :meth:`Schema.prepare_units` loaded (a fresh ``compile_schema()`` would load them again)."""
     global _WORKER_SCHEMA
     _WORKER_SCHEMA = schema
+    # Ctrl-C is the parent's to handle (it stops the pool and says what to run next): a worker stops quietly
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker(task):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import unicodedata
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest

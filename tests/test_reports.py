@@ -173,8 +173,8 @@ def test_reports_never_write_into_a_folder_nrlib_did_not_make(tmp_path):
     (mine / ".work").mkdir(parents=True)
     (mine / ".work" / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
     (mine / "index.html").write_text("<p>trang của tôi</p>", encoding="utf-8")
-    from nrlib.reports.batch import claim_folder
     from nrlib.exceptions import NrlibError
+    from nrlib.reports.batch import claim_folder
 
     with pytest.raises(NrlibError, match="không do nrlib tạo"):
         claim_folder(mine)
@@ -206,3 +206,27 @@ def test_the_command_refuses_a_foreign_out_folder_before_any_kernel_starts(sampl
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "không do nrlib tạo" in err
     assert [p.name for p in mine.iterdir()] == ["index.html"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_an_index_of_the_reports_done(sample, tmp_path):
+    """A batch stopped with Ctrl-C after its first report: the index lists that report, then Ctrl-C goes on up."""
+    from nrlib.reports.batch import build_reports
+
+    class StoppedAfterOne:
+        def describe(self):
+            return "một tiến trình"
+
+        def run(self, jobs, cwd):
+            job = jobs[0]
+            yield 0, ReportResult(kind=job.kind, code=job.code, name=job.name, status="ok", html=job.rel_html,
+                                  size_bytes=10, duration_s=1.0)
+            raise KeyboardInterrupt
+
+    out = tmp_path / "bao-cao"
+    with pytest.raises(KeyboardInterrupt):
+        build_reports(sample["db"], unit_codes=["26308", "26311"], out_dir=out, executor=StoppedAfterOne(),
+                      progress=None)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
+    assert [r["code"] for r in rec["reports"]] == ["26308"] and not (out / ".nrlib-work").exists()

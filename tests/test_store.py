@@ -11,8 +11,8 @@ from ingest_fixtures import OTHER, UNIT
 
 from nrlib import StoreError, load_outline, load_units
 from nrlib import store as st
-from nrlib.dataset import COLUMNS, Dataset
 from nrlib.cli import main
+from nrlib.dataset import COLUMNS, Dataset
 from nrlib.ingest import ingest_files
 from nrlib.store import migrations
 

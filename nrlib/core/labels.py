@@ -293,6 +293,15 @@ STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị
 
 SKIPPED_FILES = "nrlib ingest: bỏ qua {n} tệp không phải bảng tính (.xlsx, .xlsm, .xls, .ods): {files}"
 
+#: what each command says when stopped with Ctrl-C (by command; None: any other)
+INTERRUPTED = {
+    "ingest": "nrlib: đã dừng (Ctrl-C). Các tệp đã lưu trước đó vẫn nguyên vẹn trong kho; chạy lại đúng lệnh này để "
+              "nhận nốt: tệp đã nhận sẽ được bỏ qua / stopped: files stored so far are intact; re-run the same command",
+    "reports": "nrlib: đã dừng (Ctrl-C). Mục lục (index.html) liệt kê các báo cáo đã xong; chạy lại đúng lệnh này để "
+               "lập nốt / stopped: the index lists the reports done; re-run the same command",
+    None: "nrlib: đã dừng (Ctrl-C); không có gì bị ghi dở. Chạy lại lệnh khi cần / stopped; nothing half-written",
+}
+
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
 
 

@@ -44,8 +44,12 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
         else:
             progress(f"[{n}/{total}] LỖI   {KIND_DIR[r.kind]}/{r.code} {r.name}: {r.failure_text()}")
 
-    for i, r in executor.run(jobs, cwd):
-        _report(i, r)
+    try:
+        for i, r in executor.run(jobs, cwd):
+            _report(i, r)
+    except KeyboardInterrupt as exc:
+        exc.partial = [results[i] for i in sorted(results)]   # what was done, for the index (build_reports)
+        raise
     return [results[i] for i in range(total)]
 
 
@@ -175,7 +179,14 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
         executor = LocalExecutor(jobs)
     if progress:
         progress(f"nrlib reports: {len(plan)} báo cáo, {executor.describe()} → {out}")
-    results = run_reports(plan, jobs, progress=progress, executor=executor)
+    try:
+        results = run_reports(plan, jobs, progress=progress, executor=executor)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C: the index still lists what is done (and what earlier runs left), then the command says what to run
+        done = getattr(exc, "partial", [])
+        write_index(done, out, duration_s=time.perf_counter() - t0, earlier=earlier_results(out, exclude=done))
+        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+        raise
     duration = time.perf_counter() - t0
     index = write_index(results, out, duration_s=duration, earlier=earlier_results(out, exclude=results))
     shutil.rmtree(out / WORK_DIR, ignore_errors=True)

@@ -116,6 +116,11 @@ def _exit_with(parent: int) -> None:
         os._exit(70)
 
     threading.Thread(target=watch, name="nrlib-parent-watch", daemon=True).start()
+    # Ctrl-C is the batch's to handle (it cancels what has not started and writes the index): a worker finishes
+    # the report it is rendering, quietly
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_context():
@@ -159,13 +164,17 @@ class LocalExecutor:
             with cf.ProcessPoolExecutor(max_workers=min(self.n_jobs, len(jobs)), mp_context=_pool_context(),
                                         initializer=_exit_with, initargs=(os.getpid(),)) as pool:
                 futures = {pool.submit(_render_in_worker, job, cwd, sock): i for i, job in enumerate(jobs)}
-                for fut in cf.as_completed(futures):
-                    i = futures[fut]
-                    try:
-                        r = fut.result()
-                    except Exception as exc:  # the worker process itself died
-                        r = failed_result(jobs[i], exc)
-                    yield i, r
+                try:
+                    for fut in cf.as_completed(futures):
+                        i = futures[fut]
+                        try:
+                            r = fut.result()
+                        except Exception as exc:  # the worker process itself died
+                            r = failed_result(jobs[i], exc)
+                        yield i, r
+                except (KeyboardInterrupt, GeneratorExit):
+                    pool.shutdown(wait=False, cancel_futures=True)   # reports not started: not started
+                    raise
         finally:
             if template is not None:
                 template.close()

@@ -38,19 +38,39 @@ a newer nrlib (unknown version) is refused with a :class:`StoreError`.
 
 from nrlib.exceptions import StoreError
 from nrlib.store.connection import (
-           DEFAULT_TIMEOUT,
-           lock_path,
-           missing_store_message,
-           open_store,
-           resolve_db_path,
-           store_lock,
+    DEFAULT_TIMEOUT,
+    check_writable,
+    lock_path,
+    missing_store_message,
+    open_store,
+    resolve_db_path,
+    store_lock,
 )
 from nrlib.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from nrlib.store.read import data_version, load_dataset, table_digest
 from nrlib.store.sql import sql_ident, sql_idents
 from nrlib.store.write import ANALYSIS_TABLES, add_submission, add_submissions, known_checksums
 
-__all__ = ["ANALYSIS_TABLES", "DEFAULT_TIMEOUT", "MIGRATIONS", "SCHEMA_VERSION", "StoreError", "add_submission",
-           "add_submissions", "data_version", "known_checksums", "load_dataset", "lock_path", "migrate",
-           "missing_store_message", "open_store", "resolve_db_path", "schema_version", "sql_ident", "sql_idents",
-           "store_lock", "table_digest"]
+__all__ = [
+    "ANALYSIS_TABLES",
+    "DEFAULT_TIMEOUT",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "StoreError",
+    "add_submission",
+    "check_writable",
+    "add_submissions",
+    "data_version",
+    "known_checksums",
+    "load_dataset",
+    "lock_path",
+    "migrate",
+    "missing_store_message",
+    "open_store",
+    "resolve_db_path",
+    "schema_version",
+    "sql_ident",
+    "sql_idents",
+    "store_lock",
+    "table_digest",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,6 +59,32 @@ def store_lock(db_path: str | Path | None = None, timeout: float | None = None, 
         yield db_path
     finally:
         lock.release()
+
+
+def check_writable(db_path: Path) -> None:
+    """Before a writer starts any work: the store's folder exists or can be made, and nrlib can write there.
+
+    Raises :class:`StoreError` with one line naming the path and what to do
+    (the common mistakes: ``--db`` inside a folder that is a file, a store
+    that is a folder, a folder one cannot write).
+    """
+    if db_path.is_dir():
+        raise StoreError(f"--db {db_path} là một thư mục: hãy chỉ tới một tệp kho dữ liệu, ví dụ "
+                         f"{db_path / 'nrlib.duckdb'} / --db is a folder: name a store file")
+    for folder in (db_path.parent, *db_path.parent.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise StoreError(f"không tạo được kho dữ liệu {db_path}: {folder} là một tệp, không phải thư mục. Hãy "
+                                 f"chọn --db ở một thư mục khác / {folder} is a file, not a folder")
+            break
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        probe = db_path.parent / f".nrlib-write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"không ghi được vào thư mục {db_path.parent} ({exc.strerror or exc}): hãy chọn --db ở một "
+                         f"thư mục ghi được / cannot write into {db_path.parent}") from None
 
 
 def resolve_db_path(db_path: str | Path | None) -> Path:

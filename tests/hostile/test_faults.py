@@ -424,3 +424,44 @@ def test_a_report_notebook_that_raises_fails_alone_and_says_where(report_store, 
     assert {r["code"]: r["status"] for r in rec["reports"]} == {UNIT: "ok", OTHER: "failed"}
     assert (out / f"units/{UNIT}_xa-gia-kiem.html").is_file()
     record(figures, "a report notebook raising in 1 of 2 reports", "exit 1; cell and error named; the other rendered")
+
+
+# ----------------------------------------------------------------------------- setup mistakes and Ctrl-C
+
+
+def test_ctrl_c_during_an_ingest_with_workers_says_what_to_run_and_keeps_the_store(sample_dir, tmp_path, figures):
+    """Ctrl-C (SIGINT to the terminal's process group) while an ingest with worker processes commits: no
+    worker traceback, one Vietnamese line saying what to run next, the store at its last commit."""
+    import shutil
+
+    folder = tmp_path / "nhan"
+    for copy in ("a", "b"):                       # 18 files: enough for worker processes
+        shutil.copytree(sample_dir, folder / copy, ignore=shutil.ignore_patterns("*.csv"))
+    db = tmp_path / "s.duckdb"
+    ingest_files(sorted((folder / "a").glob("*.xlsx"))[:1], db, received="2021-02-10")
+    before = digests(db)
+    proc = cli("ingest", folder, "--db", db, "--received", "2021-02-12", "--workers", "2",
+               env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60"}, start_new_session=True)
+    try:
+        wait_for(proc, "pausing")
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "đã dừng (Ctrl-C)" in err and "chạy lại đúng lệnh này" in err
+    assert digests(db) == before
+    record(figures, "Ctrl-C during an ingest with 2 workers", "exit 130, one line saying what to run; store unchanged")
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "store is a folder"])
+def test_a_store_path_that_cannot_be_one_is_a_single_line_before_any_work(tmp_path, files, where):
+    blocker = tmp_path / "bao-cao.xlsx"
+    blocker.write_bytes(b"x")
+    db = blocker / "s.duckdb" if where == "parent is a file" else tmp_path
+    proc = cli("ingest", files[0], "--db", db, "--received", "2021-02-12")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "không tạo được kho dữ liệu" in err or "là một thư mục" in err
+    assert blocker.read_bytes() == b"x"
