@@ -408,9 +408,10 @@ def test_a_report_notebook_that_raises_fails_alone_and_says_where(report_store, 
     (nb_dir / "report_unit.ipynb").write_text(json.dumps(RAISING_NOTEBOOK), encoding="utf-8")
     monkeypatch.setattr(config, "notebooks_dir", lambda: nb_dir)
     out = tmp_path / "reports"
-    stale = out / "units" / f"{OTHER}_xa-quang-trung.html"
+    stale = out / "units" / f"{OTHER}_xa-quang-trung.html"     # an old report of an earlier run into this folder
     stale.parent.mkdir(parents=True)
     stale.write_text("báo cáo cũ", encoding="utf-8")
+    (out / ".nrlib-reports").write_text("an earlier run's folder", encoding="utf-8")
     code = main(["reports", "--db", str(report_store), "--unit", UNIT, "--unit", OTHER, "--jobs", "1",
                  "--kernels", "cold", "--out", str(out)])
     err = capsys.readouterr().err
