@@ -180,6 +180,23 @@ def test_a_row_without_a_code_that_holds_numbers_is_still_an_error(tmp_path, sch
     assert "E_ROW_UNKNOWN" in {p.rule for p in res.problems} and not res.accepted
 
 
+def test_a_number_left_blank_as_the_instructions_say_is_accepted(tmp_path, schema):
+    """"Để trống ô khi không có số liệu": one blank year is no data, silently; a row blank every year, a warning."""
+    from nrlib.reference import load_outline
+
+    assert any("Để trống ô khi không có số liệu" in line for line in load_outline().raw["instructions"]["lines"])
+    content = good_content(UNIT)
+    del content["values"][("VD06", 2018)]
+    for y in range(2016, 2021):
+        del content["values"][("VD21", y)]
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    res = validate_file(path, schema)
+    assert res.accepted
+    assert problem_locations(res) == {("W_ROW_BLANK", f"VanDong!{addr('VanDong', 'VD21', 2016)}")}
+    values = {(v["data_element"], v["year"]): v["value"] for v in res.values}
+    assert values[("VD06", 2018)] is None and values[("VD06", 2017)] is not None
+
+
 def test_required_info_blank_and_missing_year_column(tmp_path, schema):
     content = good_content(UNIT)
     content["info"]["preparer_name"] = None

@@ -28,6 +28,8 @@ E_ENCODING_LEGACY          error     text typed in a legacy Vietnamese encoding 
 E_SHEET_MISSING            error     a sheet of the outline is absent
 E_SHEET_DUPLICATE          error     two sheets match one outline sheet
 W_SHEET_UNKNOWN            warning   a sheet the outline does not know (not read)
+W_ROW_BLANK                warning   a metric left blank in every year (no data, as the
+                                     instructions allow)
 W_TEXT_IGNORED             warning   text on a row without a code that carries no data (a
                                      signature block, a note): not read
 W_TEXT_CONTINUED           warning   a narrative continued on the next row: joined to its
@@ -117,6 +119,8 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "two sheets match one outline sheet"),
     _r("W_SHEET_UNKNOWN", "Trang tính “{sheet}” không có trong đề cương; nội dung của trang này không được đọc",
        "a sheet the outline does not know"),
+    _r("W_ROW_BLANK", "{what}: để trống cả {n} năm, được ghi nhận là chưa có số liệu. Nếu trong các năm không phát "
+       "sinh, hãy ghi số 0", "a metric blank in every year"),
     _r("W_TEXT_IGNORED", "Ô có chữ “{text}” nằm ngoài bảng số liệu (dòng không có mã), nên không được đọc. Nếu đây là "
        "số liệu, hãy ghi vào đúng dòng có mã", "text outside the tables, not read"),
     _r("W_TEXT_CONTINUED", "Nội dung viết tiếp ở dòng dưới mục {code} đã được ghép vào mục {code}; lần sau hãy viết "

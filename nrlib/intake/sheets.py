@@ -181,11 +181,15 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
     got: dict = {}
     for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
         rules = m.get("rules", {})
+        n_problems = len(run.res.problems)
         read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", range_rules(rules),
                            integer=bool(rules.get("integer")), unit=m.get("unit"),
                            required=bool(ycol.get("required")))
         for y, (v, c) in read.items():
             got[(code, y)] = (v, r, c)
+        if read and len(run.res.problems) == n_problems and all(v is None for v, _ in read.values()):
+            first = min(c for _, c in read.values())
+            run.add("W_ROW_BLANK", sheet.name, cell_ref(r, first), what=f"{code} ({m['label']})", n=len(read))
     for code, m in s.metrics.items():
         whole = (m.get("rules") or {}).get("le_metric")
         if not whole:
