@@ -30,6 +30,19 @@ def external_required() -> bool:
     return os.environ.get("NRLIB_REQUIRE_EXTERNAL", "") == "1"
 
 
+def require_module(name: str, reason: str = ""):
+    """Import a module a test needs; skip the test when it is missing, or fail under ``NRLIB_REQUIRE_EXTERNAL=1``
+    (CI), where a skip would hide that the test never ran."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if external_required():
+            pytest.fail(f"{name} is required (NRLIB_REQUIRE_EXTERNAL=1): {exc}")
+        pytest.skip(reason or f"{name} is not installed", allow_module_level=True)
+
+
 def require_program(name: str) -> str:
     """Path of an external program; skip the test (or fail, in CI) when it is missing."""
     path = shutil.which(name)

@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_module
 
-distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install 'nrlib[dask]')")
+distributed = require_module("distributed", reason="dask.distributed is not installed (pip install 'nrlib[dask]')")
 
 pytestmark = pytest.mark.slow
 

@@ -294,17 +294,31 @@ def test_two_concurrent_ingests_both_end_up_stored(tmp_path, books):
     assert sorted(subs["unit_code"]) == [UNIT, OTHER] and set(subs["status"]) == {"accepted"}
 
 
-def test_a_reader_waits_for_the_writer(tmp_path, books):
+def test_a_reader_waits_for_the_writer(tmp_path, books, capsys):
+    """The writer is held inside its transaction until the test releases it: the reader must be waiting then
+    (and say so), and must see the commit once it is let through."""
+    import threading
+
     db = tmp_path / "s.duckdb"
+    release = tmp_path / "release"
     ingest_files([books.good], db, received="2021-02-15")
-    proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "1"})
+    proc = nrlib_cli("ingest", books.other, "--db", db, env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "120",
+                                                             "NRLIB_TEST_PAUSE_RELEASE": str(release)})
+    got: dict = {}
+    reader = threading.Thread(target=lambda: got.setdefault("ds", st.load_dataset(db)))
     try:
         wait_for(proc, "pausing")
-        ds = st.load_dataset(db)   # waits until the writer closes the store, then sees its commit
-        assert set(ds.submissions["unit_code"]) == {UNIT, OTHER}
+        reader.start()
+        reader.join(2)
+        assert reader.is_alive() and "ds" not in got        # still waiting: the writer holds the store
+        release.write_text("go")
+        reader.join(120)
+        assert set(got["ds"].submissions["unit_code"]) == {UNIT, OTHER}
     finally:
+        release.write_text("go")
         proc.communicate(timeout=60)
     assert proc.returncode == 0
+    assert "đang chờ để đọc" in capsys.readouterr().err
 
 
 def test_worker_processes_give_the_same_store_as_one_process(tmp_path, sample_dir, monkeypatch):

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import require_program
+from conftest import require_module, require_program
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "02_criteria_maintenance.ipynb"
@@ -123,7 +123,7 @@ def _wait_plot(page, predicate, timeout: float = 60) -> dict:
 
 def test_lab_runs_criteria_notebook_and_unit_selector_redraws(lab, sample_store, tmp_path):
     require_program("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     from nrlib import explore
     from nrlib.store import load_dataset
 

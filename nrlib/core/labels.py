@@ -306,6 +306,8 @@ INTERRUPTED = {
     None: "nrlib: đã dừng (Ctrl-C); không có gì bị ghi dở. Chạy lại lệnh khi cần / stopped; nothing half-written",
 }
 
+READ_WAITING = ("Kho dữ liệu {db} đang được một lệnh khác (nrlib ingest) ghi; đang chờ để đọc, tối đa {timeout} "
+                "giây…")
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
 
 

@@ -94,6 +94,7 @@ def resolve_db_path(db_path: str | Path | None) -> Path:
 def _connect(db_path: Path, read_only: bool, timeout: float | None) -> duckdb.DuckDBPyConnection:
     limit = _timeout(timeout)
     deadline = time.monotonic() + limit
+    told = False
     while True:
         try:
             return duckdb.connect(str(db_path), read_only=read_only)
@@ -102,8 +103,11 @@ def _connect(db_path: Path, read_only: bool, timeout: float | None) -> duckdb.Du
                 raise StoreError(f"không mở được kho dữ liệu {db_path}: {exc} / cannot open the store") from exc
             if time.monotonic() >= deadline:
                 raise StoreError(
-                    f"kho dữ liệu {db_path} đang bận sau {limit:g} giây; hãy chạy lại lệnh / the store is busy "
-                    f"after {limit:g} s: re-run") from exc
+                    f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại lệnh "
+                    f"khi lệnh đó xong / the store is still being written after {limit:g} s: re-run") from exc
+            if not told:     # say once what the command waits for, and how long it will
+                print(labels.READ_WAITING.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
+                told = True
             time.sleep(0.1)
         except duckdb.Error as exc:
             raise StoreError(f"không mở được kho dữ liệu {db_path}: {exc} / cannot open the store") from exc
