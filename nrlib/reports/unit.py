@@ -2,7 +2,7 @@
 
 Each method returns one section as escaped HTML (:mod:`nrlib.present.fragments`) or
 plotly figures (``None`` or an empty list when the unit has nothing to
-chart); the analyses run once in :class:`nrlib.reports.sections._Report`.
+chart); the analyses run once in :class:`nrlib.reports.sections.Report`.
 """
 
 from __future__ import annotations
