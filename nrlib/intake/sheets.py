@@ -3,14 +3,14 @@
 One reader per sheet layout of the outline (:data:`READERS`): ``key_value``
 (ThongTin), ``criteria_grid`` (TieuChi), ``indicator_grid`` (ChiTieu),
 ``metric_grid`` (VanDong), ``table`` (KhenThuong) and ``sections`` (DanhGia).
-Each takes the :class:`nrlib.intake.validate.Run` of the workbook, the sheet and its
+Each takes the :class:`nrlib.intake.locate.Run` of the workbook, the sheet and its
 outline spec; it adds what it reads to the run's result (info, criteria
 status, values, proposals, narratives, notes, and the cell each value came
 from) and a problem for every cell that breaks a rule, and goes on to the next
 cell.
 
 Method: a reader finds the header and the rows through the run
-(:meth:`nrlib.intake.validate.Run.header`, :meth:`nrlib.intake.validate.Run.rows_by_code`),
+(:meth:`nrlib.intake.locate.Run.header`, :meth:`nrlib.intake.locate.Run.rows_by_code`),
 so rows are found by their code and year columns by their year, never by
 position; values are parsed as people type them (:func:`nrlib.intake.reader.parse_number`,
 :func:`nrlib.core.vnformat.parse_date`, choices by :func:`nrlib.intake.schema.cached_match_key`)
@@ -148,7 +148,7 @@ def _read_years(run: Run, sheet: Sheet, hdr: Header, r: int, code: str, what: st
                 **number_options) -> dict[int, tuple[float | None, int]]:
     """One code's row of a code × year sheet: each year's number read, checked against ``bounds``, recorded.
 
-    ``number_options`` go to :meth:`nrlib.intake.validate.Run.number`. Returns ``{year: (value, column)}``.
+    ``number_options`` go to :meth:`nrlib.intake.locate.Run.number`. Returns ``{year: (value, column)}``.
     """
     read = {}
     year_cols = list(hdr.years.values())
