@@ -54,3 +54,23 @@ def test_a_proposal_without_a_number_gets_its_row_order(tmp_path, schema):
     wb.save(path)
     res = validate_file(path, schema)
     assert [p["seq"] for p in res.proposals] == [1, 2] and res.accepted
+
+
+def test_a_proposal_number_too_large_for_the_store_is_its_row_order(tmp_path, schema):
+    """An STT of 2147483648 (beyond the store's 32-bit column) once failed the file as an internal error; the STT
+    only orders the rows, so such a number (or 0, or a negative one) is replaced by the row's order."""
+    import openpyxl
+    from ingest_fixtures import write_good
+
+    from nrlib.ingest import ingest_files
+
+    path = write_good(tmp_path / "26308_stt.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["KhenThuong"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "STT")
+    ws.cell(header + 1, 1).value = 2147483648
+    ws.cell(header + 2, 1).value = -3
+    wb.save(path)
+    assert [p["seq"] for p in validate_file(path, schema).proposals] == [1, 2]
+    [out] = ingest_files([path], tmp_path / "s.duckdb", received="2021-02-15")
+    assert out.outcome == "accepted" and "E_INTERNAL" not in {p.rule for p in out.problems}

@@ -202,6 +202,10 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
                         other_what=s.metrics[whole]["label"], other_value=show_number(w[0]))
 
 
+#: the largest STT kept as typed (the store's column is a 32-bit integer; no list has a million proposals)
+MAX_SEQ = 1_000_000
+
+
 def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     hdr = run.header(sheet, spec)
@@ -239,7 +243,9 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 continue
             if key == "seq":
                 v = parse_number(raw)
-                rec["seq"] = int(v.value) if v.ok and v.value is not None and float(v.value).is_integer() else n
+                # the STT only orders the rows: one that is not a row number (a fraction, 2147483648) is the row's order
+                ok = v.ok and v.value is not None and float(v.value).is_integer() and 0 < v.value <= MAX_SEQ
+                rec["seq"] = int(v.value) if ok else n
                 continue
             if col.get("type") == "choice":
                 value = s.choice_lookup[col["choices"]].get(cached_match_key(t))
