@@ -92,20 +92,16 @@ def comparable_cube(ds, cache: dict | None = None) -> dict:
 
 def _comparable(ds, cube, ind) -> dict:
     basis_of = ds.outline.comparison_basis
-    hh = ds.outline.household_metric
     typed = ind["origin"] == "typed"
     codes = np.concatenate([cube.metrics["code"].to_numpy(dtype=object), ind["codes"][typed]])
     values = np.concatenate([cube.data, ind["data"][:, :, typed]], axis=2)
     comp = values.copy()
     basis = np.empty(len(codes), dtype=object)
     for k, code in enumerate(codes):
-        whole = basis_of.get(code)
-        if whole is None:
-            basis[k] = "raw"
-            continue
-        basis[k] = "per_household" if whole == hh and cube.metrics.set_index("code").loc[code, "le_metric"] != hh \
-            else f"share_of_{whole}"
-        comp[:, :, k] = checks.derived_value(values[:, :, k], cube.get(whole), 1.0)
+        kind, whole = ds.outline.comparison_kind(code), basis_of.get(code)
+        basis[k] = f"share_of_{whole}" if kind == "share" else kind
+        if whole is not None:
+            comp[:, :, k] = checks.derived_value(values[:, :, k], cube.get(whole), 1.0)
     return {"unit_codes": cube.unit_codes, "years": cube.years, "codes": codes, "basis": basis, "values": values,
             "comparable": comp}
 

@@ -24,7 +24,7 @@ sheet readers then read each data cell through these facts
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -132,34 +132,49 @@ def _percent_styles(read, names: set[str]) -> set[int]:
     return out
 
 
+class _Package:
+    """The parts of an ``.xlsx``: those the pre-check already read, else from the zip, opened only when needed."""
+
+    def __init__(self, path: Path, part_data: dict[str, bytes]):
+        self.path, self.part_data, self._zip = path, part_data, None
+
+    @functools.cached_property
+    def names(self) -> set[str]:
+        return set(self.part_data) | set(self._open().namelist())
+
+    def _open(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(self.path)
+        return self._zip
+
+    def has(self, part: str) -> bool:
+        return part in self.part_data or part in self.names
+
+    def read(self, part: str) -> bytes:
+        return self.part_data[part] if part in self.part_data else self._open().read(part)
+
+    def styles(self) -> set[str]:
+        known = {p for p in self.part_data if p.endswith("styles.xml")}
+        return known or self.names
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
 def _xlsx_facts(path: Path, parts: dict[str, str], keep, part_data: dict[str, bytes]) -> dict[str, CellFacts]:
     out: dict[str, CellFacts] = {}
-    with contextlib.ExitStack() as stack:
-        zip_names: list = []
-
-        def names() -> set[str]:
-            if not zip_names:
-                zf = stack.enter_context(zipfile.ZipFile(path))
-                zip_names.extend([zf, set(zf.namelist())])
-            return zip_names[1]
-
-        def read(part: str) -> bytes:
-            if part in part_data:
-                return part_data[part]
-            names()
-            return zip_names[0].read(part)
-
+    package = _Package(path, part_data)
+    try:
         percent_xf = None
         for sheet, part in parts.items():
-            if not keep(sheet) or (part not in part_data and part not in names()):
+            if not keep(sheet) or not package.has(part):
                 continue
-            data = read(part)
-            facts = CellFacts()
-            facts.merged = []          # the reader gives xlsx merges
+            data = package.read(part)
+            facts = CellFacts()        # merges: the reader gives those of an xlsx
             has_styles = b' s="' in data or b" s='" in data
             if has_styles and percent_xf is None:
-                known = {p for p in part_data if p.endswith("styles.xml")}
-                percent_xf = _percent_styles(read, known or names())
+                percent_xf = _percent_styles(package.read, package.styles())
             if not (any(t in data for t in _TRIGGERS) or (has_styles and percent_xf)):
                 continue        # almost every sheet: no formula (``<formula1>`` of a drop-down is not one), no error
             for m in _CELL.finditer(data):
@@ -185,6 +200,8 @@ def _xlsx_facts(path: Path, parts: dict[str, str], keep, part_data: dict[str, by
                     facts.percent.add(pos)
             if facts:
                 out[sheet] = facts
+    finally:
+        package.close()
     return out
 
 

@@ -120,6 +120,15 @@ class Outline:
     def _metric_labels(self) -> dict[str, str]:
         return {m["code"]: m["label"] for m in self.sheet("VanDong")["metrics"]}
 
+    def comparison_kind(self, code: str) -> str:
+        """``raw``, ``per_household`` or ``share`` (of a ``le_metric`` whole): how :attr:`comparison_basis` makes
+        ``code`` comparable."""
+        divisor = self.comparison_basis.get(code)
+        if divisor is None:
+            return "raw"
+        rules = next(m.get("rules") or {} for m in self.sheet("VanDong")["metrics"] if m["code"] == code)
+        return "share" if rules.get("le_metric") == divisor else "per_household"
+
     def comparison_display(self, code: str, indicator_unit: str | None = None) -> tuple[float, str]:
         """``(factor, suffix)`` to show a comparable value (:attr:`comparison_basis`) to a reader.
 
@@ -127,13 +136,12 @@ class Outline:
         per household per 1.000 households (``12,3 km / 1.000 hộ``), other
         values in their unit (``indicator_unit`` for a typed indicator).
         """
-        divisor = self.comparison_basis.get(code)
-        metrics = {m["code"]: m for m in self.sheet("VanDong")["metrics"]}
-        units = {c: m["unit"] for c, m in metrics.items()}
-        if divisor is None:
+        kind, divisor = self.comparison_kind(code), self.comparison_basis.get(code)
+        units = {m["code"]: m["unit"] for m in self.sheet("VanDong")["metrics"]}
+        if kind == "raw":
             unit = units.get(code, indicator_unit) or ""
             return 1.0, labels.COMPARISON_SUFFIX["raw"].format(unit=unit) if unit else ""
-        if (metrics[code].get("rules") or {}).get("le_metric") != divisor:
+        if kind == "per_household":
             return 1000.0, labels.COMPARISON_SUFFIX["per_household"].format(unit=units[code], whole_unit=units[divisor])
         return 100.0, labels.COMPARISON_SUFFIX["share"].format(whole=divisor)
 
