@@ -82,6 +82,18 @@ def test_outline_is_consistent_and_complete():
     assert not set(o.typed_indicators["indicator_code"]) & set(o.derived_indicators["indicator_code"])
 
 
+def test_each_value_is_compared_as_a_share_per_household_or_as_it_is():
+    """The comparison basis and its display follow one rule (Outline.comparison_kind) for the outlier check."""
+    o = nrlib.load_outline()
+    assert (o.comparison_kind("VD12"), o.comparison_basis["VD12"]) == ("share", "VD11")   # poor households ≤ households
+    assert (o.comparison_kind("VD05"), o.comparison_basis["VD05"]) == ("per_household", o.household_metric)
+    assert o.comparison_kind(o.household_metric) == "raw" and o.comparison_kind("VD16") == "raw"  # sizes, and a whole
+    assert o.comparison_kind("2.1") == "raw"                                               # a typed rate
+    assert o.comparison_display("VD12") == (100.0, " % của VD11")
+    assert o.comparison_display("VD05") == (1000.0, " km / 1.000 hộ")
+    assert o.comparison_display("2.1", "%") == (1.0, " %")
+
+
 def test_outline_with_unknown_metric_reference_is_rejected(tmp_path):
     text = (nrlib.load_outline().path).read_text(encoding="utf-8").replace("le_metric: VD16}", "le_metric: VD99}", 1)
     bad = tmp_path / "outline.yaml"
