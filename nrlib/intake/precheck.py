@@ -226,8 +226,16 @@ def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 4 << 20) -> str:
 
 
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, never more than its declared (and checked) size.
+
+    ``zf.read`` inflates the whole compressed stream before cutting it to the
+    declared size: a part whose header declares 1.000 bytes over 90 MB of
+    deflated spaces cost 170 MB. Reading exactly the declared size inflates
+    only that much.
+    """
     try:
-        return zf.read(info)
+        with zf.open(info) as fh:
+            return fh.read(info.file_size)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise _damaged(info.filename, exc) from None
 
