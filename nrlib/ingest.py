@@ -14,7 +14,8 @@ For each file, in order of received date:
 4. it is stored as the unit's next version in ONE transaction: accepted (no
    errors) with all its content, or rejected with its problems only.
 
-The whole run holds the store's writer lock (:func:`nrlib.store.store_lock`).
+The store is held (its writer lock, :func:`nrlib.store.store_lock`, and its file) only while a batch of
+files is written: readers (``nrlib status``, reports, notebooks) run between batches.
 """
 
 from __future__ import annotations
@@ -354,45 +355,86 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
     if len(tasks) >= PARALLEL_MIN_FILES and workers > 1:
         schema.prepare_units({code for _, claims in tasks for _, code in claims})
     outcomes: list[FileOutcome] = []
+    writer = _BatchWriter(db_path, schema, timeout, outcomes, on_file)
     # the pool is forked before the store is opened: a child must never inherit a DuckDB connection
     with _collect_less(), _analyser(tasks, schema, workers if len(tasks) >= PARALLEL_MIN_FILES else 1) as analysed, \
-            store.store_lock(db_path, timeout), _write_failures(db_path, outcomes, len(plan)):
-        remove_stale_temporaries(raw_dir(db_path))  # copies of a run killed mid-copy
-        with store.open_store(db_path, read_only=False, timeout=timeout) as con:
-            peers = _PeerCache(con, schema)
-            known = store.known_checksums(con)
-            pending: list[tuple[FileOutcome, tuple]] = []
-
-            def flush() -> None:
-                ids = _add(con, pending)
-                for (outcome, (record, _, _)), got in zip(pending, ids):
-                    outcome.submission_id, outcome.version = got["submission_id"], got["version"]
-                    known[record["sha256"]] = dict(record, **got)
-                    outcomes.append(outcome)
-                    if on_file:
-                        on_file(outcome)
-                pending.clear()
-
-            for (received_date, _, f, entry), (sha, size, res) in zip(plan, analysed):
-                if any(o.sha256 == sha for o, _ in pending):
-                    flush()  # the same file twice in one run: the second is a no-op against the first
-                previous = known.get(sha)
-                if previous is not None:
-                    outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
-                                          received_date=received_date, unit_code=previous["unit_code"],
-                                          version=_int(previous["version"]),
-                                          submission_id=int(previous["submission_id"]),
-                                          stored_as=previous["raw_path"], previous=previous)
-                    flush()
-                    outcomes.append(outcome)
-                    if on_file:
-                        on_file(outcome)
-                    continue
-                pending.append(_prepare(db_path, f, sha, size, received_date, entry, res, schema, peers))
-                if len(pending) >= batch_size:
-                    flush()
-            flush()
+            _write_failures(db_path, outcomes, len(plan)):
+        batch: list = []
+        for item in zip(plan, analysed):
+            batch.append(item)
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                batch = []
+        writer.write(batch)
     return outcomes
+
+
+class _BatchWriter:
+    """Stores analysed files a batch at a time, holding the store only while it writes each batch.
+
+    Reading and validating need no store, so they run with the store free:
+    ``nrlib status``, reports and notebooks get in between batches. Each
+    batch takes the writer's lock, opens the store, checks what depends on
+    the store (duplicates, outliers against the units stored so far,
+    versions), keeps the raw copies, commits, and closes the store again.
+    What was read from the store is kept from one batch to the next unless
+    another command changed the store in between (its last audit row tells).
+    """
+
+    def __init__(self, db_path: Path, schema: Schema, timeout, outcomes: list, on_file):
+        self.db_path, self.schema, self.timeout = db_path, schema, timeout
+        self.outcomes, self.on_file = outcomes, on_file
+        self.seen: str | None = None          # the store's last change as this run left it
+        self.known: dict = {}
+        self.peers: _PeerCache | None = None
+        self.first = True
+
+    def write(self, batch: list) -> None:
+        if not batch:
+            return
+        with store.store_lock(self.db_path, self.timeout), \
+                store.open_store(self.db_path, read_only=False, timeout=self.timeout) as con:
+            if self.first:
+                remove_stale_temporaries(raw_dir(self.db_path))  # copies of a run killed mid-copy
+                self.first = False
+            if store.data_version(con) != self.seen:      # first batch, or another command wrote since
+                self.known = store.known_checksums(con)
+                self.peers = _PeerCache(con, self.schema)
+            self.peers.con = con
+            self._store(con, batch)
+            self.seen = store.data_version(con)
+
+    def _store(self, con, batch: list) -> None:
+        pending: list[tuple[FileOutcome, tuple]] = []
+        known, outcomes, on_file = self.known, self.outcomes, self.on_file
+
+        def flush() -> None:
+            ids = _add(con, pending)
+            for (outcome, (record, _, _)), got in zip(pending, ids):
+                outcome.submission_id, outcome.version = got["submission_id"], got["version"]
+                known[record["sha256"]] = dict(record, **got)
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+            pending.clear()
+
+        for (received_date, _, f, entry), (sha, size, res) in batch:
+            if any(o.sha256 == sha for o, _ in pending):
+                flush()  # the same file twice in one run: the second is a no-op against the first
+            previous = known.get(sha)
+            if previous is not None:
+                outcome = FileOutcome(path=f, outcome="duplicate", status=previous["status"], sha256=sha,
+                                      received_date=received_date, unit_code=previous["unit_code"],
+                                      version=_int(previous["version"]),
+                                      submission_id=int(previous["submission_id"]),
+                                      stored_as=previous["raw_path"], previous=previous)
+                flush()
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+                continue
+            pending.append(_prepare(self.db_path, f, sha, size, received_date, entry, res, self.schema, self.peers))
+        flush()
 
 
 @contextlib.contextmanager
@@ -460,6 +502,15 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
     raw copies are kept before their batch commits, so nothing accepted is lost."""
     try:
         yield
+    except store.StoreError as exc:
+        stored = sum(o.outcome in ("accepted", "rejected") for o in outcomes)
+        if not outcomes:
+            raise
+        # the store stayed busy between two batches: say what this run stored before it gave up
+        raise store.StoreError(
+            f"{exc}. Lần chạy này đã lưu {stored} tệp; {n_files - len(outcomes)} tệp chưa được lưu: chạy lại đúng "
+            f"lệnh này để lưu nốt (các tệp đã lưu sẽ được bỏ qua) / {stored} file(s) of this run were stored, "
+            f"{n_files - len(outcomes)} were not: re-run the same command") from exc
     except NrlibError:
         raise
     except (OSError, duckdb.Error) as exc:

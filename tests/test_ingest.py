@@ -321,6 +321,50 @@ def test_a_reader_waits_for_the_writer(tmp_path, books, capsys):
     assert "đang chờ để đọc" in capsys.readouterr().err
 
 
+def test_readers_run_between_the_batches_of_a_long_ingest(tmp_path, books, monkeypatch, capsys):
+    """The writer holds the store only while it writes a batch: while it reads the next batch's files,
+    ``nrlib status`` (another process) opens the store at once and sees the batches committed so far; the
+    writer then waits for a reader still holding the store and says so."""
+    import threading
+
+    import nrlib.ingest as ing
+
+    db = tmp_path / "s.duckdb"
+    reading_third, go_on = threading.Event(), threading.Event()
+    real = ing.analyse_file
+
+    def slow(path, claims, schema):
+        if path == books.other:            # the third file (received together: by name), first of the second batch
+            reading_third.set()
+            assert go_on.wait(120)
+        return real(path, claims, schema)
+
+    monkeypatch.setattr(ing, "analyse_file", slow)
+    got: dict = {}
+    run = threading.Thread(target=lambda: got.setdefault("out", ingest_files(
+        [books.good, books.other, books.good_v2], db, received="2021-02-15", batch_size=2, timeout=60)))
+    run.start()
+    try:
+        assert reading_third.wait(120)
+        status = subprocess.run([sys.executable, "-m", "nrlib.cli", "status", "--db", str(db), "--district", "738"],
+                                capture_output=True, text=True, timeout=120, env=dict(os.environ, NRLIB_LOCK_TIMEOUT="5"))
+        assert status.returncode == 0, status.stderr
+        assert "đang chờ" not in status.stderr            # it did not have to wait for the writer
+        ds = st.load_dataset(db)
+        assert sorted(zip(ds.submissions["unit_code"], ds.submissions["version"])) == [(UNIT, 1), (UNIT, 2)]
+        holder = subprocess.Popen(        # another program that keeps the store open for a while…
+            [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+             "print('open', flush=True); time.sleep(3); c.close()", str(db)], stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "open"
+    finally:
+        go_on.set()
+        run.join(120)
+    holder.communicate(timeout=60)
+    assert "đang chờ để ghi" in capsys.readouterr().err       # the writer waited for it, and said so
+    assert [(o.unit_code, o.version) for o in got["out"]] == [(UNIT, 1), (UNIT, 2), (OTHER, 1)]  # …only delays
+    assert sorted(st.load_dataset(db).submissions["unit_code"]) == [UNIT, UNIT, OTHER]        # the last batch
+
+
 def test_worker_processes_give_the_same_store_as_one_process(tmp_path, sample_dir, monkeypatch):
     """Reading and validating in parallel must not change any outcome (outliers and versions stay ordered)."""
     import shutil

@@ -308,6 +308,8 @@ INTERRUPTED = {
 
 READ_WAITING = ("Kho dữ liệu {db} đang được một lệnh khác (nrlib ingest) ghi; đang chờ để đọc, tối đa {timeout} "
                 "giây…")
+WRITE_WAITING = ("Kho dữ liệu {db} đang được một chương trình khác mở (sổ tay Jupyter, nrlib reports, nrlib "
+                 "status…); đang chờ để ghi, tối đa {timeout} giây…")
 LOCK_WAITING = "Kho dữ liệu {db} đang được một lệnh khác ghi; đang chờ (tối đa {timeout} giây)…"
 
 

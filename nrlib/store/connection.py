@@ -102,11 +102,18 @@ def _connect(db_path: Path, read_only: bool, timeout: float | None) -> duckdb.Du
             if "lock" not in str(exc).lower():
                 raise StoreError(f"không mở được kho dữ liệu {db_path}: {exc} / cannot open the store") from exc
             if time.monotonic() >= deadline:
+                if read_only:
+                    raise StoreError(
+                        f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại "
+                        f"lệnh khi lệnh đó xong / the store is still being written after {limit:g} s: re-run") from exc
                 raise StoreError(
-                    f"kho dữ liệu {db_path} vẫn đang được một lệnh khác ghi sau {limit:g} giây; hãy chạy lại lệnh "
-                    f"khi lệnh đó xong / the store is still being written after {limit:g} s: re-run") from exc
+                    f"kho dữ liệu {db_path} vẫn đang được một chương trình khác mở sau {limit:g} giây (một sổ tay "
+                    "Jupyter, một lệnh nrlib reports, hay DuckDB mở tệp này); hãy đóng chương trình đó hoặc chạy lại "
+                    f"sau ít phút / the store is still open in another program after {limit:g} s: close it or "
+                    "re-run later") from exc
             if not told:     # say once what the command waits for, and how long it will
-                print(labels.READ_WAITING.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
+                waiting = labels.READ_WAITING if read_only else labels.WRITE_WAITING
+                print(waiting.format(db=db_path, timeout=f"{limit:g}"), file=sys.stderr, flush=True)
                 told = True
             time.sleep(0.1)
         except duckdb.Error as exc:
