@@ -104,6 +104,83 @@ def test_sigkill_mid_batch_keeps_the_last_commit_and_a_rerun_stores_the_rest(fil
     record(figures, "SIGKILL inside an ingest transaction", "store at last commit; re-run stored the other 3")
 
 
+_KILLABLE = """
+import sys
+from pathlib import Path
+from nrlib.ingest import ingest_files
+folder = Path(sys.argv[1])
+ingest_files([folder], sys.argv[2], manifest=folder / "received.csv", batch_size=2, workers=1,
+             on_file=lambda o: print("stored", o.path.name, flush=True))
+"""
+_BY_SUBMISSION = ("problems",) + st.ANALYSIS_TABLES
+_SUBMISSION_COLUMNS = "submission_id, unit_code, version, sha256, status, n_errors, n_warnings, raw_path"
+
+
+def _stored(db: Path) -> tuple[list, dict]:
+    """The submissions of a store (in id order, without their times) and each table's rows by submission."""
+    with st.open_store(db) as con:
+        subs = con.execute(f"SELECT {_SUBMISSION_COLUMNS} FROM submissions ORDER BY submission_id").fetchall()
+        rows = {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in _BY_SUBMISSION}
+    return subs, rows
+
+
+def test_sigkill_at_random_points_of_a_multi_batch_ingest_keeps_whole_batches(sample_dir, tmp_path, figures):
+    """An ingest of the 9 sample workbooks in batches of 2 (5 batches) is killed at random points (after a
+    random number of stored files, then a random delay: inside reading, copying or a commit). Each time the
+    store opens and holds exactly the whole batches committed before the kill, each file as a clean run
+    stores it; re-running the same command then gives exactly the store of a run never killed."""
+    import random
+    import time
+
+    seed = random.SystemRandom().randrange(1 << 32)
+    rng = random.Random(seed)
+    clean = tmp_path / "clean.duckdb"
+    done = subprocess.run([sys.executable, "-c", _KILLABLE, str(sample_dir), str(clean)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    order = [line.split(" ", 1)[1] for line in done.stdout.splitlines() if line.startswith("stored ")]
+    want_subs, want_rows = _stored(clean)
+    assert len(order) == len(want_subs) == 9
+    kills = []
+    for trial in range(5):
+        db = tmp_path / f"killed-{trial}" / "s.duckdb"
+        after, delay = rng.randrange(len(order) - 1), rng.uniform(0, 0.08)
+        where = f"seed {seed}, trial {trial}: killed {delay * 1000:.0f} ms after file {after + 1} was stored"
+        proc = subprocess.Popen([sys.executable, "-c", _KILLABLE, str(sample_dir), str(db)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            for _ in range(after + 1):
+                assert proc.stdout.readline().startswith("stored "), where
+            time.sleep(delay)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+        if proc.returncode == -signal.SIGKILL:
+            kills.append(after)
+        subs, rows = _stored(db)
+        n = len(subs)
+        assert n >= after + 1 and (n % 2 == 0 or n == len(order)), where     # whole batches only
+        assert subs == want_subs[:n], where                 # the files committed first, each as a clean run stores it
+        ids = {s[0] for s in subs}
+        for table in _BY_SUBMISSION:
+            with st.open_store(clean) as con:
+                kept = sorted(map(repr, con.execute(f"SELECT * FROM {table} WHERE list_contains(?, submission_id)",
+                                                    [sorted(ids)]).fetchall()))
+            assert rows[table] == kept, (where, table)
+        again = subprocess.run([sys.executable, "-c", _KILLABLE, str(sample_dir), str(db)], capture_output=True,
+                               text=True, timeout=300)
+        assert again.returncode == 0, (where, again.stderr)
+        got_subs, got_rows = _stored(db)
+        assert got_subs == want_subs, where
+        assert got_rows == want_rows, where
+    assert len(kills) >= 3, f"seed {seed}: only {len(kills)} of 5 runs were killed before they ended"
+    record(figures, "SIGKILL at 5 random points of a 5-batch ingest",
+           f"whole batches kept each time; re-runs equal a clean run (seed {seed})")
+
+
 # ----------------------------------------------------------------------------- a full disk
 
 
