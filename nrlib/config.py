@@ -49,6 +49,9 @@ VARIABLES = (
     Variable("NRLIB_LOCK_TIMEOUT", "120", "seconds a command waits for another one writing the store"),
     Variable("NRLIB_INGEST_WORKERS", "one per CPU, at most 4", "processes reading and validating files in "
              "`nrlib ingest` (`--workers` wins)"),
+    Variable("NRLIB_START_METHOD", "`fork` for ingest workers, `forkserver` for report workers (Linux, macOS); "
+             "`spawn` on Windows", "how worker processes start (`spawn`, `fork`, `forkserver`): `spawn` on any "
+             "system behaves as on Windows"),
     Variable("NRLIB_STORE_SNAPSHOTS", "unset", "set by `nrlib reports --executor dask` for its kernels: where a "
              "store's read-only snapshot lies (JSON); not for users"),
     Variable("NRLIB_TEST_PAUSE_IN_TRANSACTION, NRLIB_TEST_PAUSE_RELEASE", "unset", "test hooks: an ingest pauses "
@@ -157,6 +160,27 @@ def lock_timeout() -> float:
     if not value >= 0:
         raise ConfigError(f"NRLIB_LOCK_TIMEOUT={raw!r}: cần một số giây (ví dụ 120) / must be a number of seconds")
     return value
+
+
+def start_method(*preferred: str) -> str:
+    """How worker processes start: ``$NRLIB_START_METHOD``, else the first of ``preferred`` this system has,
+    else ``spawn`` (the only one on Windows).
+
+    Every process pool of nrlib starts its workers this way, so setting
+    ``NRLIB_START_METHOD=spawn`` on Linux runs them as Windows does (the
+    tests do). An unknown method is a :class:`ConfigError` naming the
+    variable and the methods this system has.
+    """
+    import multiprocessing
+
+    have = multiprocessing.get_all_start_methods()
+    raw = env("NRLIB_START_METHOD")
+    if raw is not None:
+        if raw.strip() not in have:
+            raise ConfigError(f"NRLIB_START_METHOD={raw!r}: cần một trong {', '.join(have)} / must be one of "
+                              f"{', '.join(have)}")
+        return raw.strip()
+    return next((m for m in preferred if m in have), "spawn")
 
 
 def ingest_workers() -> str | None:

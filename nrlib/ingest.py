@@ -154,6 +154,24 @@ def collect_files(paths, skipped: list | None = None) -> list[Path]:
     return unique
 
 
+def _open_error(path: Path) -> OSError | None:
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _unreadable_message(paths: list[Path], exc: OSError) -> str:
+    shown = ", ".join(labels.printable(str(p)) for p in paths[:5]) + (f" và {len(paths) - 5} tệp khác"
+                                                                      if len(paths) > 5 else "")
+    reason = labels.printable(exc.strerror or str(exc))
+    return (f"không mở được để đọc {len(paths)} tệp ({reason}): {shown}. Hãy kiểm tra quyền đọc tệp (hoặc đóng "
+            f"chương trình đang giữ tệp) rồi chạy lại; chưa có gì được lưu từ các tệp này / cannot open "
+            f"{len(paths)} file(s) for reading ({reason}): check their permissions, then re-run")
+
+
 def parse_received(text: str) -> dt.date:
     """A received date from the command line: ``2021-02-18`` or ``18/02/2021``."""
     try:
@@ -339,6 +357,9 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
         skipped = [f for f in skipped if f.resolve() != Path(manifest).resolve()]
     if skipped and on_skipped:
         on_skipped(skipped)
+    cannot = [(f, err) for f in files if (err := _open_error(f)) is not None]
+    if cannot:          # before any work: a file nrlib may not open (permissions, held by another program)
+        raise IngestUsageError(_unreadable_message([f for f, _ in cannot], cannot[0][1]))
     entries = read_manifest(manifest) if manifest else {}
     default_date = (received if isinstance(received, dt.date) else parse_received(received)) if received \
         else dt.date.today()
@@ -502,17 +523,16 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
     raw copies are kept before their batch commits, so nothing accepted is lost."""
     try:
         yield
-    except store.StoreError as exc:
+    except NrlibError as exc:
         stored = sum(o.outcome in ("accepted", "rejected") for o in outcomes)
         if not outcomes:
             raise
-        # the store stayed busy between two batches: say what this run stored before it gave up
-        raise store.StoreError(
+        # the store stayed busy between two batches, a file could no longer be read: say what this run
+        # stored before it stopped
+        raise type(exc)(
             f"{exc}. Lần chạy này đã lưu {stored} tệp; {n_files - len(outcomes)} tệp chưa được lưu: chạy lại đúng "
             f"lệnh này để lưu nốt (các tệp đã lưu sẽ được bỏ qua) / {stored} file(s) of this run were stored, "
             f"{n_files - len(outcomes)} were not: re-run the same command") from exc
-    except NrlibError:
-        raise
     except (OSError, duckdb.Error) as exc:
         # the path written to tells which disk is full: a copy's target, else the store's file
         text = f"{exc.strerror}: {exc.filename2 or exc.filename}" if isinstance(exc, OSError) and exc.strerror \
@@ -551,7 +571,10 @@ def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> t
     ``E_INTERNAL`` problem and the traceback goes to stderr: one file never
     stops the others.
     """
-    sha, size = sha256_file(path)
+    try:
+        sha, size = sha256_file(path)
+    except OSError as exc:      # removed, or its permissions changed, since the run began
+        raise IngestUsageError(_unreadable_message([path], exc)) from None
     try:
         book = read_workbook(path, keep=schema.reads_sheet)
     except WorkbookReadError as exc:
@@ -602,8 +625,8 @@ def _analyser(tasks: list, schema: Schema, workers: int):
     if workers <= 1:
         yield (analyse_file(path, claims, schema) for path, claims in tasks)
         return
-    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
-        else multiprocessing.get_context()
+    # fork (Linux) hands the compiled schema over for free; under spawn (Windows) each worker unpickles it
+    ctx = multiprocessing.get_context(config.start_method("fork"))
     pool = ctx.Pool(workers, initializer=_worker_init, initargs=(schema,))
     try:
         yield pool.imap(_worker, tasks, chunksize=4)

@@ -365,6 +365,44 @@ def test_readers_run_between_the_batches_of_a_long_ingest(tmp_path, books, monke
     assert sorted(st.load_dataset(db).submissions["unit_code"]) == [UNIT, UNIT, OTHER]        # the last batch
 
 
+def test_a_file_that_cannot_be_opened_is_named_before_any_work(tmp_path, books, monkeypatch):
+    """A received file nrlib may not read (permissions, another program holding it) stops the run before
+    anything is read or stored, with one line naming it; it is not a failed *write*."""
+    import builtins
+
+    import nrlib.ingest as ing
+
+    real = builtins.open
+
+    def guarded(file, *a, **kw):
+        if Path(file) == books.other:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *a, **kw)
+
+    monkeypatch.setattr(ing, "open", guarded, raising=False)     # the module's own lookups of open()
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IngestUsageError, match=r"không mở được để đọc 1 tệp \(Permission denied\): .*quang-trung"):
+        ingest_files([books.good, books.other], db, received="2021-02-15")
+    assert not db.exists()
+
+
+def test_a_file_gone_in_the_middle_of_a_run_says_what_was_stored(tmp_path, books, monkeypatch):
+    import nrlib.ingest as ing
+
+    real = ing.sha256_file
+
+    def vanishing(path):
+        if path == books.other:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(ing, "sha256_file", vanishing)
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(IngestUsageError, match="Lần chạy này đã lưu 2 tệp; 1 tệp chưa được lưu"):
+        ingest_files([books.good, books.good_v2, books.other], db, received="2021-02-15", batch_size=2)
+    assert len(st.load_dataset(db).submissions) == 2
+
+
 def test_worker_processes_give_the_same_store_as_one_process(tmp_path, sample_dir, monkeypatch):
     """Reading and validating in parallel must not change any outcome (outliers and versions stay ordered)."""
     import shutil

@@ -172,3 +172,14 @@ def test_yaml_is_read_with_the_safe_loader_only():
     assert load_yaml("a: [1, 2]\nb: ngày 18/02/2021\n") == {"a": [1, 2], "b": "ngày 18/02/2021"}
     with pytest.raises(yaml.YAMLError):
         load_yaml("!!python/object/apply:os.system ['echo pwned']")
+
+
+def test_a_district_without_units_has_the_columns_of_any_other():
+    """Island districts (Hoàng Sa, Trường Sa…) have no commune in the registry: an empty table, not an error."""
+    from nrlib.reference import load_units, registry_divisions
+    from nrlib.reference.units import UNIT_COLUMNS
+
+    empty = [d["code"] for p in registry_divisions() for d in p["districts"] if not d["wards"]]
+    assert empty, "the registry has no district without units any more: pick another case"
+    units = load_units(empty[0])
+    assert units.empty and tuple(units.columns) == UNIT_COLUMNS

@@ -59,6 +59,11 @@ def _unit_rows_cached(province_code: int, district_code: int) -> tuple[dict, ...
     return tuple(_build_unit_rows(province, district))
 
 
+#: the columns of :func:`load_units`, also of a district without units (Hoàng Sa, Bạch Long Vĩ…)
+UNIT_COLUMNS = ("unit_code", "name", "unit_type", "unit_type_label", "district_code", "district_name",
+                "province_code", "province_name", "region_code", "region_name")
+
+
 def _build_unit_rows(province: dict, district: dict) -> list[dict]:
     types = unit_types()
     regions = _regions().set_index("province_code")
@@ -115,7 +120,8 @@ def load_units(district_code: int | str) -> pd.DataFrame:
     for p in registry_divisions():
         for d in p["districts"]:
             if d["code"] == code:
-                return pd.DataFrame(_unit_rows(p, d)).sort_values("unit_code", ignore_index=True)
+                return pd.DataFrame(_unit_rows(p, d), columns=list(UNIT_COLUMNS)).sort_values(
+                    "unit_code", ignore_index=True)
     raise UnknownDistrictError(
         f"không tìm thấy huyện có mã {district_code} trong danh mục đơn vị hành chính / "
         f"no district with GSO code {district_code!r} in the unit registry (vietnam-provinces 0.6.0)")

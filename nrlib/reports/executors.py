@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from nrlib import config
 from nrlib.core.files import atomic_write, sha256_bytes
 from nrlib.exceptions import NrlibError
 from nrlib.reports.jobs import ReportJob, ReportResult, failed_result
@@ -129,14 +130,17 @@ def _pool_context():
     The parent may hold DuckDB's threads and connections, which must not be
     forked. ``forkserver`` (Unix) forks workers from a small server process
     that imported papermill and nbconvert once (their import alone takes
-    seconds); elsewhere ``spawn``.
+    seconds); elsewhere ``spawn``. ``$NRLIB_START_METHOD`` chooses between
+    them (:func:`nrlib.config.start_method`); ``fork`` is taken as ``forkserver``.
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
+    method = config.start_method("forkserver")
+    if method == "fork":
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["nrlib.reports", "nrlib.reports.executors", "nrlib.reports.warmstart", "nrlib.reports.html_export",
                                     "papermill", "nbformat", "nbconvert"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return ctx
 
 
 class LocalExecutor:

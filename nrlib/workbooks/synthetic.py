@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nrlib import config
 from nrlib.core import vocab
 from nrlib.dataset import Dataset, empty_frame
 from nrlib.reference import load_criteria, load_outline, resolve_levels
@@ -366,7 +367,7 @@ def synthetic_units(n_units: int, *, province_code: str | int | None = None, see
     if province_code is not None:
         code = int(load_province_units(province_code)["province_code"].iloc[0])  # the registry's error if unknown
         provinces = [p for p in provinces if p["code"] == code]
-    sizes = {f"{d['code']:03d}": len(d["wards"]) for p in provinces for d in p["districts"]}
+    sizes = {f"{d['code']:03d}": len(d["wards"]) for p in provinces for d in p["districts"] if d["wards"]}
     if n_units > sum(sizes.values()):
         where = f"province {province_code}" if province_code is not None else "the country"
         raise ValueError(f"{where} has {sum(sizes.values())} units, fewer than n_units={n_units}")
@@ -444,8 +445,7 @@ def synthetic_workbooks(out_dir: str | Path, n_units: int, seed: int = 0, *, pro
                 tasks.append((out / name, unit, contents[code], levels[code], banner))
                 rows.append({"file_name": name, "unit_code": code, "received_date": day.isoformat()})
     if workers > 1 and len(tasks) > 1:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        ctx = multiprocessing.get_context(config.start_method("forkserver"))
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             paths = list(pool.map(_write_one, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
     else:
