@@ -230,3 +230,57 @@ def test_ctrl_c_leaves_an_index_of_the_reports_done(sample, tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
     assert [r["code"] for r in rec["reports"]] == ["26308"] and not (out / ".nrlib-work").exists()
+
+
+def test_the_failing_line_is_the_cells_even_when_the_error_is_chained():
+    """``raise StoreError(…) from exc`` puts the library's frames first: the line named is the cell's."""
+    from nrlib.reports import render
+
+    chained = [
+        "-" * 75, "IOException                               Traceback (most recent call last)",
+        "File /x/nrlib/store/connection.py:100, in _connect(db_path)\n     99 try:\n"
+        "--> 100     return duckdb.connect(str(db_path))\n    101 except duckdb.IOException as exc:\n",
+        "IOException: IO Error: Could not set lock", "\nThe above exception was the direct cause of the following "
+        "exception:\n", "StoreError                                Traceback (most recent call last)",
+        "\x1b[0;31mCell In[4], line 5\x1b[0m\n      4 \n----> 5 ds = params.load_report_dataset(P)\n",
+        "File /x/nrlib/store/connection.py:106, in _connect(db_path)\n--> 106         raise StoreError(\n",
+        "StoreError: kho dữ liệu vẫn đang được một lệnh khác ghi"]
+    assert render._failing_line(chained) == "ds = params.load_report_dataset(P)"
+    library_only = chained[:4]
+    assert render._failing_line(library_only) == "return duckdb.connect(str(db_path))"
+    assert render._failing_line(None) is None
+
+
+def test_reports_wait_for_an_ingest_before_any_kernel_starts_and_say_so(sample_store, tmp_path, capsys, monkeypatch):
+    """A store being written: `nrlib reports` says it waits, and for how long, before starting anything;
+    still busy after the timeout, it stops with one line and no kernel has started."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from ingest_fixtures import wait_for, write_good
+
+    from nrlib.cli import main
+    from nrlib.reports import executors
+
+    def no_kernel(self, jobs, cwd):
+        raise AssertionError("a report was started")
+
+    monkeypatch.setattr(executors.LocalExecutor, "run", no_kernel)
+    db = tmp_path / "s.duckdb"
+    shutil.copy(sample_store, db)
+    book = write_good(tmp_path / "26308_gia-kiem.xlsx", shift=7.0)
+    writer = subprocess.Popen([sys.executable, "-m", "nrlib", "ingest", str(book), "--db", str(db), "--received",
+                               "2021-03-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, NRLIB_TEST_PAUSE_IN_TRANSACTION="60"))
+    try:
+        wait_for(writer, "pausing")
+        monkeypatch.setenv("NRLIB_LOCK_TIMEOUT", "2")
+        assert main(["reports", "--db", str(db), "--unit", "26308", "--out", str(tmp_path / "out")]) == 2
+    finally:
+        writer.kill()
+        writer.communicate()
+    err = capsys.readouterr().err
+    assert "đang chờ để đọc, tối đa 2 giây" in err and "vẫn đang được một lệnh khác ghi sau 2 giây" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()

@@ -172,6 +172,11 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     t0 = time.perf_counter()
     plan = plan_reports(db_path, unit_codes, district, out, deadline=deadline,
                         include_personal_data=include_personal_data, district_code=district_code)
+    # the store opens before any kernel starts: missing, foreign or outdated, it is one line now; while an
+    # ingest writes a batch, this says it waits, and for how long, instead of each kernel waiting silently
+    from nrlib.store import open_store, resolve_db_path
+
+    open_store(resolve_db_path(db_path)).close()
     claim_folder(out)           # after the plan (which writes nothing), before any kernel starts
     if executor is None:
         from nrlib.reports.executors import LocalExecutor

@@ -98,15 +98,27 @@ def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env:
 
 
 def _failing_line(traceback: list[str] | None) -> str | None:
-    """The cell's line that raised, from IPython's traceback (``----> 3 ds = ...``)."""
+    """The cell's line that raised, from IPython's traceback (``----> 3 ds = ...``).
+
+    A traceback holds one block per frame, and a chained exception (``raise
+    … from exc``) puts the frames of the first exception first: the line
+    wanted is the one marked in the notebook cell's own frame (``Cell In[4],
+    line 5``), the last such frame; only a traceback without one falls back
+    to the first marked line.
+    """
     from papermill.exceptions import strip_color
 
+    cell, first = None, None
     for block in traceback or []:
-        for line in strip_color(block).splitlines():
+        text = strip_color(block)
+        for line in text.splitlines():
             m = re.match(r"^-+>\s*\d+\s(.*)$", line)
             if m:
-                return m.group(1).strip()
-    return None
+                first = first or m.group(1).strip()
+                if re.match(r"\s*(Cell In\s*\[|Input In\s*\[)", text):
+                    cell = m.group(1).strip()
+                break
+    return cell or first
 
 
 def _keep_failed(tmp: Path, job: ReportJob) -> str | None:
