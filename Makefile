@@ -8,11 +8,12 @@ SEED   ?= 2021
 DISTRICT ?= 738
 JOBS   ?= 2
 
-.PHONY: demo test lab bench clean help
+.PHONY: demo test test-min lab bench clean help
 
 help:
 	@echo "make demo   - build sample workbooks, ingest them, render the reports"
 	@echo "make test   - run the whole test suite"
+	@echo "make test-min - run the fast tests with every dependency at its declared floor (.venv-min)"
 	@echo "make lab    - open JupyterLab on notebooks/"
 	@echo "make bench  - run the benchmarks and print a table of ratios"
 	@echo "make clean  - remove generated outputs (never data/reference, received files or the store)"
@@ -36,6 +37,22 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# The declared floors must be true: a separate venv with every dependency of pyproject.toml
+# (and its test extra) pinned to its floor by .ci/floors.py, then the tests not marked slow.
+# Built anew whenever pyproject.toml changes, so no newer version is left over.
+VENV_MIN := .venv-min
+
+$(VENV_MIN)/.installed: pyproject.toml .ci/floors.py
+	rm -rf $(VENV_MIN)
+	$(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) .ci/floors.py > $(VENV_MIN)/constraints.txt
+	$(VENV_MIN)/bin/python -m pip install --quiet -c $(VENV_MIN)/constraints.txt -e '.[test]'
+	@touch $@
+
+test-min: $(VENV_MIN)/.installed
+	$(VENV_MIN)/bin/python -m pytest -q -m "not slow"
 
 # --allow-root only when run as root (containers): JupyterLab refuses root otherwise
 lab: $(VENV)/.installed

@@ -4,6 +4,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +51,25 @@ def test_python_version_agrees():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     assert f"python{meta['requires-python']}" in env["dependencies"]
+
+
+def _floors():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("floors", ROOT / ".ci" / "floors.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_declared_dependency_has_a_floor_to_pin():
+    """``make test-min`` pins each dependency to its floor (.ci/floors.py); one without a floor is an error."""
+    floors = _floors()
+    pins = floors.constraints(ROOT / "pyproject.toml", ["test"])
+    assert {p.split("==")[0] for p in pins} == {re.sub(r"[-_.]+", "-", n) for n in _pyproject()}
+    assert floors.floor("dask[distributed]>=2024.1") == ("dask", "2024.1", None)  # pip refuses extras in constraints
+    assert floors.floor('foo>=1.2,<2; python_version < "3.12"') == ("foo", "1.2", 'python_version < "3.12"')
+    assert floors.floor("vietnam-provinces==0.6.0") == ("vietnam-provinces", "0.6.0", None)
+    for req in ("foo", "foo<2", "foo>1", "foo==1.*"):
+        with pytest.raises(ValueError):
+            floors.floor(req)
