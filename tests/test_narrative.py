@@ -41,11 +41,11 @@ def test_rate_sentence_uses_recomputed_district_rate(district):
 
 
 def test_reporting_criteria_maintenance_and_flags_sentences(district):
-    assert district[0].text == ("Đã nhận báo cáo của 3/3 đơn vị, trong đó 2 đơn vị gửi đúng hạn (ngày 18/02/2021), "
-                                "1 đơn vị gửi chậm.")
+    assert district[0].text == ("Đã nhận báo cáo của 3/3 xã, thị trấn; 2 báo cáo gửi đúng hạn (ngày 18/02/2021), "
+                                "1 báo cáo gửi chậm.")
     s = _find(district, "units_all_reached")
     assert s.figures["n_units_applicable_2020"] == 2 and s.figures["n_units_all_reached_2016"] == 0
-    assert "0/2 đơn vị" in s.text and "đạt đủ 4 tiêu chí" in s.text
+    assert "0/2 xã" in s.text and "đạt đủ 4 tiêu chí" in s.text
     s = _find(district, "n_applicable = 0")
     assert s.figures == {"n_units_not_applicable_2020": 1}
     s = _find(district, "criteria_at_risk")

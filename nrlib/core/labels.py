@@ -219,9 +219,9 @@ TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chư
 
 #: a criterion nobody declared (a blank cell, or no submission); the declared statuses are the outline's choices
 STATUS_MISSING = "Chưa khai"
-#: maintenance classes (:mod:`nrlib.analysis.maintenance`)
+#: maintenance classes (:mod:`nrlib.analysis.maintenance`); a lost criterion is "sụt chuẩn", as Front documents say
 MAINTENANCE = {
-    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất, chưa đạt lại", "lost_and_regained": "Mất rồi đạt lại",
+    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Sụt chuẩn, chưa đạt lại", "lost_and_regained": "Sụt chuẩn rồi đạt lại",
     "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
 }
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
