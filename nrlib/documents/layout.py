@@ -112,10 +112,8 @@ class OfficialDocument:
         rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
         _set_fonts(rpr, self.font)
         _set_language(rpr)
-        for style in self.doc.styles.element.findall(qn("w:style")):
-            r = style.find(qn("w:rPr"))
-            if r is not None and r.find(qn("w:rFonts")) is not None:
-                _set_fonts(r, self.font)
+        for fonts in list(self.doc.styles.element.iter(qn("w:rFonts"))):   # table styles' parts included
+            _set_fonts(fonts.getparent(), self.font)
         normal = styles["Normal"]
         normal.font.size = Pt(body["size_pt"])
         _set_fonts(normal.element.get_or_add_rPr(), self.font)
@@ -326,8 +324,9 @@ class OfficialDocument:
         cp.title, cp.subject, cp.comments, cp.author = title, subject, comments, "nrlib"
         cp.language = LANGUAGE
 
-    def save(self, path: str | Path) -> None:
-        self.doc.save(str(path))
+    def save(self, path) -> None:
+        """Write the .docx to a path or an open binary file."""
+        self.doc.save(path if hasattr(path, "write") else str(path))
 
 
 # ---------------------------------------------------------------------- XML details python-docx has no API for
