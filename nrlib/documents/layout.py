@@ -52,7 +52,8 @@ class Table:
     """A numbered table as data: what :meth:`OfficialDocument.table` writes, and what a test compares.
 
     ``rows`` are cells already formatted (:mod:`nrlib.core.vnformat`); ``numeric`` the column positions
-    aligned right; ``bold_rows`` the row positions in bold (a total row).
+    aligned right, ``centered`` those centred (short statuses); ``bold_rows`` the row positions in bold (a
+    total row).
     """
 
     caption: str
@@ -63,6 +64,7 @@ class Table:
     note: str = ""
     bold_rows: set[int] = field(default_factory=set)
     annex: bool = False
+    centered: set[int] = field(default_factory=set)
 
 
 class OfficialDocument:
@@ -269,6 +271,7 @@ class OfficialDocument:
             p = head.cells[j].paragraphs[0]
             p.style = self.doc.styles[style]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = True       # the caption, the header and a first row stay together
             self._run(p, label, bold=True)
         for i, row in enumerate(spec.rows):
             cells = t.rows[i + 1].cells
@@ -277,7 +280,8 @@ class OfficialDocument:
                 p = cells[j].paragraphs[0]
                 p.style = self.doc.styles[style]
                 p.alignment = (WD_ALIGN_PARAGRAPH.RIGHT if j in spec.numeric else
-                               WD_ALIGN_PARAGRAPH.CENTER if j == 0 else WD_ALIGN_PARAGRAPH.LEFT)
+                               WD_ALIGN_PARAGRAPH.CENTER if j == 0 or j in spec.centered else
+                               WD_ALIGN_PARAGRAPH.LEFT)
                 self._run(p, value, bold=i in spec.bold_rows)
         if spec.note:
             self.paragraph(spec.note, italic=True, indent=False, size=self.layout["table"]["annex_size_pt"])

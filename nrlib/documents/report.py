@@ -206,7 +206,7 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     cols = spec["columns"][:2] + [_fill(spec["columns"][2], year=y) for y in years]
     tables.append(Table(_fill(spec["caption"], n="{n}", **w), cols, rows,
                         spec["widths_cm"][:2] + [spec["widths_cm"][2]] * len(years),
-                        numeric=set(range(2, 2 + len(years))), annex=True))
+                        centered=set(range(2, 2 + len(years))), annex=True))
 
     spec = spec_all["maintenance"]
     ms = maintenance.maintenance_summary(ds, cache).set_index("unit_code")
@@ -265,7 +265,7 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
                      str(int(t["n_versions"])) if sent else MISSING,
                      labels.SUBMISSION_CELL.get(t["latest_status"], MISSING) if sent else MISSING])
     tables.append(Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
-                        numeric={4, 5}, annex=True))
+                        numeric={4, 5}, centered={2, 3}, annex=True))
     return tables
 
 
