@@ -117,6 +117,12 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     return main_reports(args)
 
 
+def _cmd_documents(args: argparse.Namespace) -> int:
+    from nrlib.documents.build import main_documents
+
+    return main_documents(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nrlib",
@@ -197,6 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="warm (default): each report's kernel is forked from a process that already imported "
                         "nrlib and read the store; cold: every kernel starts from scratch")
     p.set_defaults(func=_cmd_reports, district_code=None)
+
+    p = sub.add_parser("documents", help="write the district's official documents (Word, and PDF with --pdf): "
+                                         "the báo cáo sơ kết in the Front's layout")
+    _add_db(p)
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/documents/)")
+    p.add_argument("--district", default=None, help="GSO district code (default: the one in the store)")
+    p.add_argument("--date", default=None, metavar="DD/MM/YYYY",
+                   help="the date of the date line (default: left blank for the office to fill)")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF of each document (needs LibreOffice)")
+    p.set_defaults(func=_cmd_documents)
     return parser
 
 

@@ -44,6 +44,9 @@ VARIABLES = (
              "(they replace or add to the reference levels)"),
     Variable("NRLIB_LIMITS", "`data/local/limits.yaml` when present", "a file of limits on received files "
              "(`SECURITY.md`)"),
+    Variable("NRLIB_DOCUMENTS", "`data/local/documents.yaml` when present", "your district's settings for the "
+             "official documents (recipients, signer, place name; they replace the defaults of "
+             "`data/reference/documents.yaml`)"),
     Variable("NRLIB_MAX_*, NRLIB_ALLOW_MACROS", "see `SECURITY.md`", "one limit on received files each, e.g. "
              "`NRLIB_MAX_FILE_MB=50` (they win over the limits file)"),
     Variable("NRLIB_LOCK_TIMEOUT", "120", "seconds a command waits for another one writing the store"),
@@ -67,6 +70,7 @@ REFERENCE_FILES = {
     "unit_history": "unit_history.csv",
     "unit_types": "unit_types.csv",
     "ranking": "ranking.yaml",
+    "documents": "documents.yaml",
 }
 
 
@@ -116,6 +120,11 @@ def reports_dir() -> Path:
     return project_root() / "reports"
 
 
+def documents_dir() -> Path:
+    """Where ``nrlib documents`` writes when no ``--out`` is given: ``reports/documents``."""
+    return reports_dir() / "documents"
+
+
 def notebooks_dir() -> Path:
     """Folder of the notebooks, the report notebooks among them (``notebooks/`` of the project)."""
     return project_root() / "notebooks"
@@ -136,6 +145,16 @@ def limits_file() -> Path | None:
     if path:
         return path
     path = local_dir() / "limits.yaml"
+    return path if path.exists() else None
+
+
+def documents_settings_path() -> Path | None:
+    """The district's settings for the official documents: ``$NRLIB_DOCUMENTS``, else
+    ``data/local/documents.yaml`` when present (they override ``data/reference/documents.yaml``)."""
+    path = _env_path("NRLIB_DOCUMENTS")
+    if path:
+        return path
+    path = local_dir() / "documents.yaml"
     return path if path.exists() else None
 
 
@@ -192,7 +211,8 @@ def inputs_record() -> list[dict]:
     """The reference, local and limits files in force, each ``{"role", "path", "sha256"}``, for a report's or
     an export's record (``sha256`` None for a file that does not exist)."""
     files = [(role, reference_path(role)) for role in REFERENCE_FILES]
-    files += [("local_levels", local_levels_path()), ("limits", limits_file())]
+    files += [("local_levels", local_levels_path()), ("limits", limits_file()),
+              ("local_documents", documents_settings_path())]
     out = []
     for role, path in files:
         if path is None:

@@ -30,7 +30,7 @@ def test_scorecard_shows_unit_statuses_and_maintenance(ds):
     assert fig.layout.separators == ",."
     assert fig.layout.xaxis.title.text == "Năm" and fig.layout.yaxis.title.text == "Tiêu chí"
     maint = dict(zip(table["Tiêu chí"], table.iloc[:, -1]))
-    assert maint[row5] == "Mất rồi đạt lại"
+    assert maint[row5] == labels.MAINTENANCE["lost_and_regained"]
     assert maint[next(k for k in maint if k.startswith("17. "))] == labels.MAINTENANCE["lost"]
     assert maint[next(k for k in maint if k.startswith("1. "))] == labels.MAINTENANCE["kept"]
 
@@ -72,7 +72,7 @@ def test_criterion_view_lists_every_unit(ds):
 def test_maintenance_and_risk_views(ds):
     fig, table = explore.maintenance_view(ds)
     row = table[table["Tiêu chí"].str.startswith("5. ")].iloc[0]
-    assert row["Mất rồi đạt lại"] == "1" and row[labels.MAINTENANCE["kept"]] == "2"
+    assert row[labels.MAINTENANCE["lost_and_regained"]] == "1" and row[labels.MAINTENANCE["kept"]] == "2"
     assert sum(int(x) for x in row.iloc[1:]) == len(ds.units)
     rfig, rtable = explore.risk_view(ds, top=5)
     assert [t.split(".")[0] for t in rtable["Tiêu chí"]] == ["17", "5"]  # lost (not regained) first

@@ -21,7 +21,7 @@ def test_completeness_view(ds):
     fig, table = explore.completeness_view(ds)
     assert {tr.name for tr in fig.data} >= {"Trang VanDong", "Trang TieuChi"}
     row = table.set_index("Đơn vị").loc["Xã Gia Tân 1"]
-    assert row["Trang TieuChi"].startswith("0 %")
+    assert row["Trang TieuChi"].startswith("0%")
 
 
 def test_disagreements_and_flags(ds):

@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     "present": _BASE | {"reference", "dataset", "analysis"},
     "explore": _BASE | {"reference", "dataset", "analysis", "present", "store"},
     "reports": _BASE | {"reference", "dataset", "analysis", "present", "store"},
+    "documents": _BASE | {"reference", "dataset", "analysis", "present", "store"},
 }
 
 

@@ -33,7 +33,7 @@ def test_money_sentence_traces_to_campaign_totals(district):
 
 def test_rate_sentence_uses_recomputed_district_rate(district):
     s = _find(district, "code=R_POOR")
-    assert s.text == "Tỷ lệ hộ nghèo giảm từ 3,12 % năm 2016 xuống 1,04 % năm 2020."
+    assert s.text == "Tỷ lệ hộ nghèo giảm từ 3,12% năm 2016 xuống 1,04% năm 2020."
     assert s.figures["rate_2016"] == pytest.approx(100 * 390 / 12500)
     assert (s.figures["numerator_2020"], s.figures["denominator_2020"]) == (136, 13100)
     # clean water has a 2020 value but none in 2016: no sentence rather than a half-empty one
@@ -41,11 +41,11 @@ def test_rate_sentence_uses_recomputed_district_rate(district):
 
 
 def test_reporting_criteria_maintenance_and_flags_sentences(district):
-    assert district[0].text == ("Đã nhận báo cáo của 3/3 đơn vị, trong đó 2 đơn vị gửi đúng hạn (ngày 18/02/2021), "
-                                "1 đơn vị gửi chậm.")
+    assert district[0].text == ("Đã nhận báo cáo của 3/3 xã, thị trấn; 2 báo cáo gửi đúng hạn (ngày 18/02/2021), "
+                                "1 báo cáo gửi chậm.")
     s = _find(district, "units_all_reached")
     assert s.figures["n_units_applicable_2020"] == 2 and s.figures["n_units_all_reached_2016"] == 0
-    assert "0/2 đơn vị" in s.text and "đạt đủ 4 tiêu chí" in s.text
+    assert "0/2 xã" in s.text and "đạt đủ 4 tiêu chí" in s.text
     s = _find(district, "n_applicable = 0")
     assert s.figures == {"n_units_not_applicable_2020": 1}
     s = _find(district, "criteria_at_risk")
@@ -70,7 +70,7 @@ def test_unit_sentences_by_hand():
     assert _find(s, "criteria_reached").text == "Năm 2020, xã Gia Kiệm đạt 3/4 tiêu chí xã nông thôn mới."
     m = _find(s, "classify_maintenance")
     assert m.figures["lost_criteria"] == [17] and "(tiêu chí 17)" in m.text
-    assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo giảm từ 3 % năm 2016 xuống 1 % năm 2020."
+    assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo giảm từ 3% năm 2016 xuống 1% năm 2020."
     r = _find(s, "commendation_ranking")
     assert (r.figures["rank"], r.figures["n_ranked"]) == (3, 3) and "23,8 điểm" in r.text
 

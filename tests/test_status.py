@@ -51,7 +51,7 @@ def test_table_output_is_vietnamese(db):
     assert "trễ hạn 5 ngày" in lines[OTHER] and "23/02/2021" in lines[OTHER]
     assert "đúng hạn" in lines[UNIT] and "bị từ chối" in lines[UNIT]
     assert "chưa nộp" in lines["26299"]
-    assert "đã nộp 2 (20 %)" in text and "đúng hạn 1 (10 %)" in text
+    assert "đã nộp 2 (20%)" in text and "đúng hạn 1 (10%)" in text
 
 
 def test_csv_and_json_outputs(db):
@@ -72,7 +72,7 @@ def test_format_table_handles_no_submission_at_all():
     totals = dict(reporting_rates(table), deadline="2021-02-18", district_name="Huyện Thống Nhất")
     text = format_table(table, totals)
     assert text.count("chưa nộp") == 11   # ten rows and the totals line
-    assert "đã nộp 0 (0 %)" in text
+    assert "đã nộp 0 (0%)" in text
 
 
 def test_cli_status(db, capsys):

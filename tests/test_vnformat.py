@@ -30,9 +30,9 @@ def test_missing_values_print_as_dash():
 
 
 def test_percent_and_trim():
-    assert vf.fmt_percent(89.96) == "89,96 %"
-    assert vf.fmt_percent(90.0) == "90 %"
-    assert vf.fmt_percent(12.5, 2, trim=False) == "12,50 %"
+    assert vf.fmt_percent(89.96) == "89,96%"          # no space before the sign, as official texts print it
+    assert vf.fmt_percent(90.0) == "90%"
+    assert vf.fmt_percent(12.5, 2, trim=False) == "12,50%"
 
 
 def test_money():
@@ -49,6 +49,22 @@ def test_dates():
     assert vf.fmt_date_long(d) == "ngày 18 tháng 02 năm 2021"
     assert vf.fmt_date_long(d, place="Thống Nhất") == "Thống Nhất, ngày 18 tháng 02 năm 2021"
     assert vf.fmt_datetime(dt.datetime(2021, 2, 18, 9, 5)) == "18/02/2021 09:05"
+
+
+@pytest.mark.parametrize("day, text", [
+    (dt.date(2021, 3, 5), "ngày 05 tháng 3 năm 2021"),      # day padded below 10, month 3..12 never
+    (dt.date(2021, 1, 29), "ngày 29 tháng 01 năm 2021"),    # months 1 and 2 padded
+    (dt.date(2020, 12, 31), "ngày 31 tháng 12 năm 2020"),
+    (dt.date(2019, 6, 29), "ngày 29 tháng 6 năm 2019"),     # NĐ 30/2020, Phụ lục I's own example
+])
+def test_the_long_date_pads_as_decree_30_says(day, text):
+    assert vf.fmt_date_long(day) == text
+    assert vf.fmt_date_long(day.isoformat(), place="Thống Nhất") == f"Thống Nhất, {text}"
+
+
+def test_the_long_date_left_blank_for_the_office():
+    assert vf.fmt_date_long(None) == vf.DATE_LONG_BLANK
+    assert vf.fmt_date_long(None, "Thống Nhất") == "Thống Nhất, " + vf.DATE_LONG_BLANK
 
 
 def test_data_version_reads_as_a_vietnamese_date():

@@ -222,6 +222,22 @@ def ranking_method_text(weights: dict | None = None, config_path: str | Path | N
     return text
 
 
+def personal_names(ds) -> list[str]:
+    """Every personal value of the proposals: the cells of sheet KhenThuong's columns marked ``personal_if``
+    in the outline, on rows of that kind (the names of individuals), as typed, blanks left out.
+
+    The one rule of what is personal in a proposal, shared by :func:`proposals_table` (which hides them)
+    and the documents (which must never print them).
+    """
+    p = proposals_table(ds, include_personal_data=True)
+    out: list[str] = []
+    for col in ds.outline.sheet("KhenThuong")["columns"]:
+        kind = col.get("personal_if")
+        if kind and col["key"] in p.columns:
+            out += [str(v).strip() for v in p.loc[p["kind"] == kind, col["key"]] if pd.notna(v) and str(v).strip()]
+    return sorted(set(out))
+
+
 def proposals_table(ds, include_personal_data: bool = False) -> pd.DataFrame:
     """The commendation proposals of all units, personal names hidden unless asked for.
 

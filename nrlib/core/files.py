@@ -105,3 +105,54 @@ def sha256_file(path: str | Path) -> tuple[str, int]:
 def sha256_bytes(data: bytes) -> str:
     """SHA-256 hex digest of bytes in memory (a snapshot in transit, a notebook)."""
     return hashlib.sha256(data).hexdigest()
+
+
+class FolderRefused(ValueError):
+    """An output folder nrlib may not write into; the message is one Vietnamese line saying what to give instead.
+
+    Callers in the stages turn it into an :class:`nrlib.NrlibError` (core imports nothing of nrlib).
+    """
+
+
+def claim_folder(out: str | Path, *, marker: str, marker_text: str, what: str,
+                 is_ours: Callable[[Path], bool] | None = None, own: tuple[Path, ...] = ()) -> Path:
+    """The output folder of a command, made or checked before anything is written: nrlib writes only into a
+    folder it made.
+
+    A folder is nrlib's when it holds ``marker`` (left by an earlier run), when
+    ``is_ours(folder)`` says so (an older run's own file), when it is new or
+    empty, or when it is one of ``own`` (the project's own output folders).
+    Any other folder is refused and left as it is, as is a path that is a
+    file or a folder that cannot be written. ``what`` names what the folder
+    is for, in the messages (``"báo cáo"``, ``"văn bản"``).
+
+    Returns
+    -------
+    Path
+        The folder, created if needed, with ``marker`` in it (``marker_text``).
+
+    Raises
+    ------
+    FolderRefused
+        With one Vietnamese line (and its English) saying what to do.
+    """
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise FolderRefused(f"--out {out} là một tệp, không phải thư mục: hãy chọn một thư mục (mới hoặc trống) để ghi "
+                            f"{what} / --out {out} is a file: pick a new or empty folder")
+    mark = out / marker
+    resolved_own = {p.resolve() for p in own}
+    if out.is_dir() and not mark.exists() and any(out.iterdir()) and not (is_ours and is_ours(out)) \
+            and out.resolve() not in resolved_own:
+        found = ", ".join(sorted(p.name for p in out.iterdir())[:5])
+        raise FolderRefused(f"thư mục {out} đã có tệp không do nrlib tạo ({found}…): nrlib không ghi vào đó để khỏi "
+                            f"thay hay xóa tệp của người dùng. Hãy chọn một thư mục mới hoặc trống cho --out / "
+                            f"{out} holds files nrlib did not make: pick a new or empty folder for --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not mark.exists():
+            mark.write_text(marker_text, encoding="utf-8")
+    except OSError as exc:
+        raise FolderRefused(f"không ghi được vào thư mục {out} ({exc.strerror or exc}): hãy chọn một thư mục ghi được "
+                            f"cho --out / cannot write into {out}") from None
+    return out

@@ -218,10 +218,10 @@ TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chư
 # ----------------------------------------------------------------------------- what the analyses find
 
 #: a criterion nobody declared (a blank cell, or no submission); the declared statuses are the outline's choices
-STATUS_MISSING = "Chưa khai"
-#: maintenance classes (:mod:`nrlib.analysis.maintenance`)
+STATUS_MISSING = "Chưa báo cáo"
+#: maintenance classes (:mod:`nrlib.analysis.maintenance`); a lost criterion is "sụt chuẩn", as Front documents say
 MAINTENANCE = {
-    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Bị mất, chưa đạt lại", "lost_and_regained": "Mất rồi đạt lại",
+    "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Sụt chuẩn, chưa đạt lại", "lost_and_regained": "Sụt chuẩn rồi đạt lại",
     "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
 }
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
@@ -247,7 +247,8 @@ SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 #: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
 INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
-               "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận"}
+               "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
+               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện"}
 
 
 def input_text(item: dict) -> str:
@@ -305,6 +306,11 @@ INTERRUPTED = {
                "lập nốt / stopped: the index lists the reports done; re-run the same command",
     None: "nrlib: đã dừng (Ctrl-C); không có gì bị ghi dở. Chạy lại lệnh khi cần / stopped; nothing half-written",
 }
+
+#: what ``nrlib documents`` prints: one line per document written, one at the end
+DOCUMENT_WRITTEN = "[{i}/{n}] {title}{sample}: {files}"
+DOCUMENTS_SUMMARY = "nrlib documents: đã ghi {n} văn bản vào {out}: {files}"
+DOCUMENTS_SAMPLE = " (DỮ LIỆU MẪU, không dùng để gửi)"
 
 READ_WAITING = ("Kho dữ liệu {db} đang được một lệnh khác (nrlib ingest) ghi; đang chờ để đọc, tối đa {timeout} "
                 "giây…")

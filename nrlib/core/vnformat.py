@@ -1,9 +1,10 @@
 """Vietnamese presentation of numbers, money, percentages and dates — the one place for it.
 
 Conventions (Nghị định 30/2020/NĐ-CP and common administrative practice):
-decimal comma and thousands dot (``1.234.567,5``), a space before the percent
-sign (``89,96 %``), dates ``dd/mm/yyyy`` and the formal date line
-``ngày 18 tháng 02 năm 2021``. Missing values print as an en dash.
+decimal comma and thousands dot (``1.234.567,5``), the percent sign right after
+the number (``89,96%``, as official texts print it), dates ``dd/mm/yyyy`` and the
+formal date line of Nghị định 30/2020/NĐ-CP (``ngày 05 tháng 3 năm 2021``: the day
+padded below 10, the month only for 1 and 2). Missing values print as an en dash.
 """
 
 from __future__ import annotations
@@ -74,10 +75,10 @@ def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) ->
 
 
 def fmt_percent(x: float | None, digits: int = 2, *, trim: bool = True) -> str:
-    """A percentage already scaled to 0-100: ``89.96`` → ``"89,96 %"``."""
+    """A percentage already scaled to 0-100: ``89.96`` → ``"89,96%"`` (no space, as official texts write it)."""
     if is_missing(x):
         return MISSING
-    return fmt_number(x, digits, trim=trim) + " %"
+    return fmt_number(x, digits, trim=trim) + "%"
 
 
 def fmt_money_million(x: float | None, *, digits: int = 1) -> str:
@@ -109,11 +110,25 @@ def fmt_date(d: dt.date | dt.datetime | str | None) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
-def fmt_date_long(d: dt.date | dt.datetime | str, place: str | None = None) -> str:
-    """The formal date line: ``"ngày 18 tháng 02 năm 2021"``, or ``"Thống Nhất, ngày …"`` with ``place``."""
-    if isinstance(d, str):
-        d = dt.date.fromisoformat(d[:10])
-    text = f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year:04d}"
+#: the date line of a document the office dates when it signs (Nghị định 30/2020/NĐ-CP leaves it to be filled by hand)
+DATE_LONG_BLANK = "ngày     tháng     năm 20…"
+
+
+def fmt_date_long(d: dt.date | dt.datetime | str | None, place: str | None = None) -> str:
+    """The formal date line: ``"ngày 05 tháng 3 năm 2021"``, or ``"Thống Nhất, ngày …"`` with ``place``.
+
+    Method (Nghị định 30/2020/NĐ-CP, Phụ lục I): the day is padded with a zero
+    below 10, the month only when it is 1 or 2 (``tháng 01``, ``tháng 02``,
+    ``tháng 3`` … ``tháng 12``), so no one can add a digit in front of it.
+    ``None`` gives :data:`DATE_LONG_BLANK`, for the office to fill.
+    """
+    if d is None:
+        text = DATE_LONG_BLANK
+    else:
+        if isinstance(d, str):
+            d = dt.date.fromisoformat(d[:10])
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        text = f"ngày {d.day:02d} tháng {month} năm {d.year:04d}"
     return f"{place}, {text}" if place else text
 
 

@@ -23,6 +23,7 @@ from nrlib.core.memo import outline_table
 from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent
 
 MONEY_UNIT = "triệu đồng"
+_DISTRICT_TOTALS = "campaign.campaign_totals(level='district'), value_2016_2020"
 
 
 @dataclass
@@ -96,12 +97,13 @@ def _money_sentence(totals: pd.DataFrame, metrics: list[str], period: str, subje
     return Sentence(text, figures, source)
 
 
-def _flows_sentence(totals: pd.DataFrame, exclude: list[str], source: str) -> Sentence | None:
+def _flows_sentence(totals: pd.DataFrame, exclude: list[str], source: str,
+                    lead: str = "Các kết quả khác của cả giai đoạn") -> Sentence | None:
     f = totals[(totals["kind"] == "flow") & ~totals["code"].isin(exclude) & totals["value_2016_2020"].notna()]
     if f.empty:
         return None
     parts = [f"{_lower_first(r.label)}: {_amount(r.value_2016_2020, r.unit)}" for r in f.itertuples()]
-    return Sentence("Các kết quả khác của cả giai đoạn: " + "; ".join(parts) + ".",
+    return Sentence(f"{lead}: " + "; ".join(parts) + ".",
                     {r.code: float(r.value_2016_2020) for r in f.itertuples()}, source)
 
 
@@ -127,6 +129,117 @@ def _rate_sentences(rt: pd.DataFrame, order: list[str], first: int, last: int, s
     return out
 
 
+def reporting_sentence(ds, district_code: str | None = None, cache: dict | None = None) -> Sentence:
+    """How many xã, thị trấn reported, on time, late or not at all (:func:`nrlib.analysis.timeliness.reporting_rates`)."""
+    ds, cache, _ = _scope(ds, district_code, cache)
+    rr = reporting_rates(timeliness_table(ds, cache))
+    text = (f"Đã nhận báo cáo của {rr['received']}/{rr['expected']} xã, thị trấn; {rr['on_time']} báo cáo gửi đúng "
+            f"hạn (ngày {fmt_date(ds.deadline)})" + (f", {rr['late']} báo cáo gửi chậm" if rr["late"] else ""))
+    text += f"; {rr['missing']} xã, thị trấn chưa gửi." if rr["missing"] else "."
+    return Sentence(text, {k: rr[k] for k in ("expected", "received", "on_time", "late", "missing")},
+                    "quality.timeliness_table + timeliness.reporting_rates")
+
+
+def money_metric_codes() -> list[str]:
+    """The money mobilised: the metrics of the ranking's mobilisation component (``ranking.yaml``)."""
+    return list(load_ranking_config()["components"]["mobilisation_per_household"]["metrics"])
+
+
+def money_sentence(ds, district_code: str | None = None, cache: dict | None = None) -> Sentence | None:
+    """The money the district mobilised over the period, in total and by source (:func:`money_metric_codes`)."""
+    ds, cache, subject = _scope(ds, district_code, cache)
+    _, _, period = _period(ds)
+    return _money_sentence(campaign_totals(ds, "district", cache), money_metric_codes(), period, subject,
+                           _DISTRICT_TOTALS)
+
+
+def flows_sentence(ds, metrics: list[str] | None = None, district_code: str | None = None,
+                   cache: dict | None = None, lead: str = "Các kết quả khác của cả giai đoạn") -> Sentence | None:
+    """The period totals of flow metrics: ``metrics`` (outline codes), or every flow but the money mobilised.
+
+    ``lead`` opens the sentence (``"Các kết quả khác của cả giai đoạn: …"``);
+    ``None`` when none of the metrics has a value.
+    """
+    ds, cache, _ = _scope(ds, district_code, cache)
+    totals = campaign_totals(ds, "district", cache)
+    if metrics is None:
+        exclude = money_metric_codes()
+    else:
+        order = {c: i for i, c in enumerate(metrics)}
+        totals = totals[totals["code"].isin(metrics)].sort_values("code", key=lambda c: c.map(order), kind="stable")
+        exclude = []
+    return _flows_sentence(totals, exclude, _DISTRICT_TOTALS, lead)
+
+
+def rate_sentences(ds, codes: list[str] | None = None, district_code: str | None = None,
+                   cache: dict | None = None) -> list[Sentence]:
+    """How each district rate moved from the first to the last year (``codes``: outline rate codes, default all)."""
+    ds, cache, _ = _scope(ds, district_code, cache)
+    first, last, _ = _period(ds)
+    codes = list(outline_table(ds, cache, "rates")["code"]) if codes is None else list(codes)
+    return _rate_sentences(rates(ds, by="district", years=[first, last], cache=cache), codes, first, last,
+                           "campaign.rates(by='district')")
+
+
+def criteria_sentences(ds, district_code: str | None = None, cache: dict | None = None) -> list[Sentence]:
+    """How many xã reached every criterion in the first and last year; how many units the criteria did not apply to."""
+    ds, cache, _ = _scope(ds, district_code, cache)
+    first, last, _ = _period(ds)
+    out = []
+    reached = criteria_reached(ds, cache)
+    uar = units_all_reached(ds, cache).set_index("year")
+    n_crit = int(criteria_list(ds)["criterion_no"].nunique())
+    if last in uar.index and uar.at[last, "n_units_applicable"] > 0:
+        a, n = int(uar.at[last, "n_units_all_reached"]), int(uar.at[last, "n_units_applicable"])
+        text = f"Năm {last}, {a}/{n} xã thuộc diện áp dụng bộ tiêu chí xã nông thôn mới đạt đủ {n_crit} tiêu chí"
+        figs = {f"n_units_all_reached_{last}": a, f"n_units_applicable_{last}": n, "n_criteria": n_crit}
+        if first in uar.index and uar.at[first, "n_units_applicable"] > 0:
+            a0, n0 = int(uar.at[first, "n_units_all_reached"]), int(uar.at[first, "n_units_applicable"])
+            text += f" (năm {first}: {a0}/{n0} xã)"
+            figs.update({f"n_units_all_reached_{first}": a0, f"n_units_applicable_{first}": n0})
+        out.append(Sentence(text + ".", figs, "results.units_all_reached"))
+    outside = int(((reached["year"] == last) & (reached["n_applicable"] == 0)).sum())
+    if outside:
+        out.append(Sentence(
+            f"Năm {last} có {outside} thị trấn, phường không thuộc diện áp dụng bộ tiêu chí xã nông thôn mới; những "
+            f"năm không áp dụng không được tính là sụt chuẩn.",
+            {f"n_units_not_applicable_{last}": outside}, "results.criteria_reached (n_applicable = 0)"))
+    return out
+
+
+def maintenance_sentence(ds, district_code: str | None = None, cache: dict | None = None) -> Sentence:
+    """Criteria lost over the period (sụt chuẩn), and the one lost most often (:func:`criteria_at_risk`)."""
+    ds, cache, _ = _scope(ds, district_code, cache)
+    _, last, _ = _period(ds)
+    risk = criteria_at_risk(ds, cache)
+    n_lost, n_lr = int(risk["n_units_lost"].sum()), int(risk["n_units_lost_and_regained"].sum())
+    if n_lost + n_lr == 0:
+        return Sentence("Trong giai đoạn, không xã nào bị sụt chuẩn tiêu chí đã đạt.",
+                        {"n_lost": 0, "n_lost_and_regained": 0}, "maintenance.criteria_at_risk")
+    top = risk.iloc[0]
+    return Sentence(
+        f"Trong giai đoạn, có {n_lost} lượt tiêu chí sụt chuẩn và chưa đạt lại vào năm {last}, {n_lr} lượt tiêu "
+        f"chí sụt chuẩn rồi đạt lại; tiêu chí dễ sụt chuẩn nhất là tiêu chí {int(top['criterion_no'])} "
+        f"({top['criterion_name']}), sụt chuẩn ở {int(top['n_units_at_risk'])} xã.",
+        {"n_lost": n_lost, "n_lost_and_regained": n_lr, "top_criterion_no": int(top["criterion_no"]),
+         "top_n_units_at_risk": int(top["n_units_at_risk"])}, "maintenance.criteria_at_risk")
+
+
+def quality_sentence(ds, district_code: str | None = None, cache: dict | None = None) -> Sentence:
+    """How many values the automatic checks flag for review (:func:`nrlib.analysis.quality.quality_flags`)."""
+    ds, cache, _ = _scope(ds, district_code, cache)
+    flags = quality_flags(ds, cache=cache)
+    counts = flags["flag"].value_counts()
+    n_o, n_y, n_d = (int(counts.get(k, 0)) for k in ("outlier", "yoy", "declared_vs_measured"))
+    if not len(flags):
+        return Sentence("Không có giá trị nào cần rà soát lại theo các phép kiểm tra tự động.",
+                        {"n_flags": 0}, "quality.quality_flags")
+    return Sentence(
+        f"Có {len(flags)} giá trị cần rà soát lại: {n_o} giá trị khác xa các xã, thị trấn khác, {n_y} giá trị biến "
+        f"động bất thường so với năm trước, {n_d} trường hợp tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn.",
+        {"n_flags": len(flags), "outlier": n_o, "yoy": n_y, "declared_vs_measured": n_d}, "quality.quality_flags")
+
+
 def district_sentences(ds, district_code: str | None = None, cache: dict | None = None) -> list[Sentence]:
     """Sentences summing up a district's five years, for the district report.
 
@@ -142,82 +255,21 @@ def district_sentences(ds, district_code: str | None = None, cache: dict | None 
     Returns
     -------
     list of Sentence
-        In order: reporting, money mobilised, other campaign results, rates,
-        criteria reached, criteria lost, flagged values. A sentence whose
-        figures are all missing is left out rather than written with blanks.
+        In order: reporting (:func:`reporting_sentence`), money mobilised
+        (:func:`money_sentence`), other campaign results
+        (:func:`flows_sentence`), rates (:func:`rate_sentences`), criteria
+        reached (:func:`criteria_sentences`), criteria lost
+        (:func:`maintenance_sentence`), flagged values
+        (:func:`quality_sentence`). A sentence whose figures are all missing
+        is left out rather than written with blanks.
     """
-    ds, cache, subject = _scope(ds, district_code, cache)
-    first, last, period = _period(ds)
-    out: list[Sentence] = []
-
-    tl = timeliness_table(ds, cache)
-    rr = reporting_rates(tl)
-    out.append(Sentence(
-        f"Đã nhận báo cáo của {rr['received']}/{rr['expected']} đơn vị, trong đó {rr['on_time']} đơn vị gửi đúng "
-        f"hạn (ngày {fmt_date(ds.deadline)})" + (f", {rr['late']} đơn vị gửi chậm" if rr["late"] else "")
-        + (f", {rr['missing']} đơn vị chưa gửi" if rr["missing"] else "") + ".",
-        {k: rr[k] for k in ("expected", "received", "on_time", "late", "missing")},
-        "quality.timeliness_table + timeliness.reporting_rates"))
-
-    totals = campaign_totals(ds, "district", cache)
-    src = "campaign.campaign_totals(level='district'), value_2016_2020"
-    money = load_ranking_config()["components"]["mobilisation_per_household"]["metrics"]
-    s = _money_sentence(totals, money, period, subject, src)
-    if s:
-        out.append(s)
-    s = _flows_sentence(totals, money, src)
-    if s:
-        out.append(s)
-    rate_codes = list(outline_table(ds, cache, "rates")["code"])
-    out += _rate_sentences(rates(ds, by="district", years=[first, last], cache=cache), rate_codes, first, last,
-                           "campaign.rates(by='district')")
-
-    reached = criteria_reached(ds, cache)
-    uar = units_all_reached(ds, cache).set_index("year")
-    n_crit = int(criteria_list(ds)["criterion_no"].nunique())
-    if last in uar.index and uar.at[last, "n_units_applicable"] > 0:
-        a, n = int(uar.at[last, "n_units_all_reached"]), int(uar.at[last, "n_units_applicable"])
-        text = (f"Năm {last}, {a}/{n} đơn vị thuộc diện áp dụng bộ tiêu chí xã nông thôn mới đạt đủ {n_crit} "
-                f"tiêu chí")
-        figs = {f"n_units_all_reached_{last}": a, f"n_units_applicable_{last}": n, "n_criteria": n_crit}
-        if first in uar.index and uar.at[first, "n_units_applicable"] > 0:
-            a0, n0 = int(uar.at[first, "n_units_all_reached"]), int(uar.at[first, "n_units_applicable"])
-            text += f" (năm {first}: {a0}/{n0} đơn vị)"
-            figs.update({f"n_units_all_reached_{first}": a0, f"n_units_applicable_{first}": n0})
-        out.append(Sentence(text + ".", figs, "results.units_all_reached"))
-    outside = int(((reached["year"] == last) & (reached["n_applicable"] == 0)).sum())
-    if outside:
-        out.append(Sentence(
-            f"Năm {last} có {outside} đơn vị (thị trấn, phường) không thuộc diện áp dụng bộ tiêu chí xã nông thôn "
-            f"mới; những năm không áp dụng không được tính là mất tiêu chí.",
-            {f"n_units_not_applicable_{last}": outside}, "results.criteria_reached (n_applicable = 0)"))
-
-    risk = criteria_at_risk(ds, cache)
-    n_lost, n_lr = int(risk["n_units_lost"].sum()), int(risk["n_units_lost_and_regained"].sum())
-    if n_lost + n_lr == 0:
-        out.append(Sentence("Trong giai đoạn, không đơn vị nào bị mất tiêu chí đã đạt.",
-                            {"n_lost": 0, "n_lost_and_regained": 0}, "maintenance.criteria_at_risk"))
-    else:
-        top = risk.iloc[0]
-        out.append(Sentence(
-            f"Trong giai đoạn, có {n_lost} lượt tiêu chí bị mất và chưa đạt lại vào năm {last}, {n_lr} lượt tiêu "
-            f"chí bị mất rồi đạt lại; tiêu chí dễ bị mất nhất là tiêu chí {int(top['criterion_no'])} "
-            f"({top['criterion_name']}), bị mất ở {int(top['n_units_at_risk'])} đơn vị.",
-            {"n_lost": n_lost, "n_lost_and_regained": n_lr, "top_criterion_no": int(top["criterion_no"]),
-             "top_n_units_at_risk": int(top["n_units_at_risk"])}, "maintenance.criteria_at_risk"))
-
-    flags = quality_flags(ds, cache=cache)
-    counts = flags["flag"].value_counts()
-    n_o, n_y, n_d = (int(counts.get(k, 0)) for k in ("outlier", "yoy", "declared_vs_measured"))
-    if len(flags):
-        out.append(Sentence(
-            f"Có {len(flags)} giá trị cần rà soát lại: {n_o} giá trị khác xa các đơn vị khác, {n_y} giá trị biến "
-            f"động bất thường so với năm trước, {n_d} trường hợp tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn.",
-            {"n_flags": len(flags), "outlier": n_o, "yoy": n_y, "declared_vs_measured": n_d},
-            "quality.quality_flags"))
-    else:
-        out.append(Sentence("Không có giá trị nào cần rà soát lại theo các phép kiểm tra tự động.",
-                            {"n_flags": 0}, "quality.quality_flags"))
+    ds, cache, _ = _scope(ds, district_code, cache)
+    out: list[Sentence] = [reporting_sentence(ds, cache=cache)]
+    out += [s for s in (money_sentence(ds, cache=cache), flows_sentence(ds, cache=cache)) if s]
+    out += rate_sentences(ds, cache=cache)
+    out += criteria_sentences(ds, cache=cache)
+    out.append(maintenance_sentence(ds, cache=cache))
+    out.append(quality_sentence(ds, cache=cache))
     return out
 
 
@@ -261,7 +313,7 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
 
     totals = campaign_totals(ds, "unit", cache)
     ut = totals[totals["unit_code"] == unit_code]
-    money = load_ranking_config()["components"]["mobilisation_per_household"]["metrics"]
+    money = money_metric_codes()
     ph = per_household(ds, cache)
     hh = ph.loc[ph["unit_code"] == unit_code, "households_2020"]
     s = _money_sentence(ut, money, period, mid, "campaign.campaign_totals(level='unit'), value_2016_2020",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from nrlib import config
+from nrlib.core import files
 from nrlib.core.files import remove_stale_temporaries
 from nrlib.exceptions import NrlibError
 from nrlib.reports.index import earlier_results, write_index
@@ -122,34 +123,19 @@ def _our_index(out: Path) -> bool:
 
 
 def claim_folder(out: Path) -> Path:
-    """The output folder, made or checked before any report runs: nrlib writes only into a folder it made.
+    """The output folder, made or checked before any report runs (:func:`nrlib.core.files.claim_folder`).
 
-    A folder is nrlib's when it holds the marker :data:`FOLDER_MARKER` (an
-    earlier run's) or an index page nrlib wrote (a run before the marker),
-    is new or empty, or is the project's own ``reports/``;
-    any other folder (an analyst's, with their own ``index.html``) is refused
-    and left as it is, as is a path that is a file or cannot be written.
-    Raises :class:`~nrlib.NrlibError` with one Vietnamese line saying what to do.
+    Ours: a folder with the marker :data:`FOLDER_MARKER` (an earlier run's),
+    one holding an index page nrlib wrote (a run before the marker), a new or
+    empty one, or the project's own ``reports/``. Raises
+    :class:`~nrlib.NrlibError` with one Vietnamese line saying what to do.
     """
-    out = Path(out).expanduser()
-    if out.exists() and not out.is_dir():
-        raise NrlibError(f"--out {out} là một tệp, không phải thư mục: hãy chọn một thư mục (mới hoặc trống) để ghi "
-                         f"báo cáo / --out {out} is a file: pick a new or empty folder")
-    marker = out / FOLDER_MARKER
-    if out.is_dir() and not marker.exists() and any(out.iterdir()) and not _our_index(out) \
-            and out.resolve() != config.reports_dir().resolve():
-        own = ", ".join(sorted(p.name for p in out.iterdir())[:5])
-        raise NrlibError(f"thư mục {out} đã có tệp không do nrlib tạo ({own}…): nrlib không ghi vào đó để khỏi thay "
-                         "hay xóa tệp của người dùng. Hãy chọn một thư mục mới hoặc trống cho --out / "
-                         f"{out} holds files nrlib did not make: pick a new or empty folder for --out")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        if not marker.exists():
-            marker.write_text("Thư mục báo cáo do nrlib tạo / a reports folder made by nrlib\n", encoding="utf-8")
-    except OSError as exc:
-        raise NrlibError(f"không ghi được vào thư mục {out} ({exc.strerror or exc}): hãy chọn một thư mục ghi được "
-                         f"cho --out / cannot write into {out}") from None
-    return out
+        return files.claim_folder(out, marker=FOLDER_MARKER, what="báo cáo", is_ours=_our_index,
+                                  own=(config.reports_dir(),),
+                                  marker_text="Thư mục báo cáo do nrlib tạo / a reports folder made by nrlib\n")
+    except files.FolderRefused as exc:
+        raise NrlibError(str(exc)) from None
 
 
 def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | None = None,

@@ -108,7 +108,7 @@ class DistrictReport(Report):
     def units_table(self) -> str:
         t = self.units_frame()
         cols = {"unit_code": "Mã", "name": "Đơn vị", "timeliness": "Nộp báo cáo", "criteria": f"Tiêu chí đạt {self.last}",
-                "kept": "Giữ vững", "lost": "Bị mất"}
+                "kept": labels.MAINTENANCE["kept"], "lost": "Sụt chuẩn"}
         fmts = {"kept": present.number(0), "lost": present.number(0)}
         for mc in self._metric_order(money_metrics()):
             cols[mc] = f"{_short(self.metrics.loc[mc, 'label'])} (triệu đồng)"

@@ -23,7 +23,8 @@ from hostile.builders import read_parts, write_zip
 _ROW = re.compile(rb'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _STYLE = re.compile(rb'\ss="\d+"')
-_SHEET = re.compile(rb'<sheet name="([^"]*)" sheetId="(\d+)"[^>]*r:id="([^"]+)"[^>]*/>')
+# attributes in any order: openpyxl writes them differently when lxml is installed (python-docx brings it)
+_SHEET = re.compile(rb'<sheet\b(?=[^>]*\sname="([^"]*)")(?=[^>]*\ssheetId="(\d+)")(?=[^>]*\sr:id="([^"]+)")[^>]*/>')
 
 
 def col_letters(n: int) -> str:
