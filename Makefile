@@ -64,5 +64,5 @@ bench: $(VENV)/.installed-test
 clean:
 	@# Received files (data/submissions/) and the store (data/nrlib.duckdb: received dates,
 	@# versions, audit trail) are kept: they are not regenerable outputs.
-	rm -rf data/sample reports/*.html reports/*.json reports/units reports/district reports/failed reports/notebooks benchmarks/results
+	rm -rf data/sample reports/*.html reports/*.json reports/units reports/district reports/failed reports/notebooks reports/documents benchmarks/results
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -132,12 +132,13 @@ def test_header_blocks_side_by_side(doc, ds):
     body = next(p for p in left.paragraphs if p.text == "BAN THƯỜNG TRỰC")
     assert all(r.bold for r in body.runs)
     after = left.paragraphs[[p.text for p in left.paragraphs].index("BAN THƯỜNG TRỰC") + 1]
-    assert after.text == "" and after._p.pPr.find(qn("w:pBdr")) is not None        # the rule under the body
+    # the rule under the body: an empty line's bottom border (a top border sits on the descenders above)
+    assert after.text == "" and after._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None
     assert [p.text for p in right.paragraphs if p.text] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                                                            "Độc lập - Tự do - Hạnh phúc"]
     motto = right.paragraphs[1]
     assert all(r.bold for r in motto.runs) and motto.runs[0].font.size in (Pt(13), Pt(14))
-    assert right.paragraphs[2]._p.pPr.find(qn("w:pBdr")) is not None                # the rule under the motto
+    assert right.paragraphs[2]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")) is not None   # under the motto
     assert right.paragraphs[0].runs[0].font.size in (Pt(12), Pt(13)) and right.paragraphs[0].runs[0].bold
     assert head.rows[1].cells[0].text == "Số:      /BC-MTTQ-BTT"
     # a header table has no borders

@@ -249,8 +249,8 @@ class OfficialDocument:
         p.paragraph_format.space_before = Pt(12)
         self.paragraph(subject, bold=True, align="center", indent=False, size=t["subject_size_pt"],
                        keep_with_next=True, space_after=2)
-        _rule(self.paragraph(indent=False, space_after=12), self.layout["header"]["body_rule_cm"] * 1.5,
-              self.text_width_cm, cell=False)
+        _rule(self.paragraph(indent=False), self.layout["header"]["body_rule_cm"] * 1.5,
+              self.text_width_cm, cell=False, after_pt=12)
 
     # ------------------------------------------------------------------ tables
 
@@ -386,17 +386,23 @@ def _page_field(p, font: str, size: float) -> None:
         r.append(el)
 
 
-def _rule(p, length_cm: float, width_cm: float, cell: bool = True) -> None:
-    """Make ``p`` a short centred rule: an empty, tiny paragraph whose top border is ``length_cm`` long."""
+def _rule(p, length_cm: float, width_cm: float, cell: bool = True, after_pt: float = 0) -> None:
+    """Make ``p`` a short centred rule: an empty, tiny paragraph whose bottom border is ``length_cm`` long.
+
+    The border is the paragraph's *bottom* one: Word and LibreOffice put a
+    paragraph's space before above its top border, so a top border sat on
+    the descenders of the line above (seen in the PDF: "THƯỜNG TRỰC"
+    underlined through); under a 4 pt empty line it clears them.
+    """
     margin = 0.38 if cell else 0.0                   # a cell's default left and right margins (0,19 cm each)
     side = max(0.0, (width_cm - margin - length_cm) / 2)
     f = p.paragraph_format
     f.left_indent = f.right_indent = Cm(side)
     f.first_line_indent = Cm(0)
-    f.space_before, f.space_after, f.line_spacing = Pt(3), Pt(0), Pt(4)
+    f.space_before, f.space_after, f.line_spacing = Pt(0), Pt(after_pt), Pt(4)
     ppr = p._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
+    top = OxmlElement("w:bottom")
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
         top.set(qn(k), v)
     borders.append(top)
