@@ -13,7 +13,12 @@ from nrlib.reports.batch import build_demo_reports
 
 def run_demo_steps(sample_dir: Path, district_code: str, jobs: int = 2) -> int:
     """Ingest ``sample_dir`` (its ``received.csv``) into the default store, render every report; print one line."""
+    from nrlib.documents.build import write_documents
+
     db = ingest_sample_folder(sample_dir)
     index = build_demo_reports(district_code=district_code, jobs=jobs)
-    print(f"nrlib demo: produced sample workbooks in {sample_dir}/; store {db}; reports: open {index}")
+    # the Word documents only: a PDF needs LibreOffice, which the demo does not ask for (`nrlib documents --pdf`)
+    docs = write_documents(db, district_code=district_code)
+    print(f"nrlib demo: produced sample workbooks in {sample_dir}/; store {db}; reports: open {index}; "
+          f"documents: {', '.join(str(p) for p in docs.files)}")
     return 0

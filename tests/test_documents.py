@@ -457,3 +457,20 @@ def test_libreoffice_converts_it_and_the_pdf_holds_the_header(sample_store, tmp_
     assert first.strip().splitlines()[0].strip() != "1"
     assert page(2).strip().splitlines()[0].strip() == "2"
     assert shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_the_demo_writes_the_documents_and_names_them_in_its_last_line(sample_dir, tmp_path, monkeypatch, capsys):
+    """``make demo``'s last step: the sample ingested, the reports (not rendered here: their own tests do),
+    then the district's documents, each named in the one line the demo ends with."""
+    import nrlib.demo as demo
+    from nrlib import config
+
+    monkeypatch.setenv("NRLIB_REFERENCE", str(config.reference_dir()))
+    monkeypatch.setenv("NRLIB_HOME", str(tmp_path))
+    monkeypatch.setenv("NRLIB_DB", str(tmp_path / "data" / "nrlib.duckdb"))
+    monkeypatch.setattr(demo, "build_demo_reports", lambda district_code, jobs: tmp_path / "reports" / "index.html")
+    assert demo.run_demo_steps(sample_dir, "738") == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    written = sorted((tmp_path / "reports" / "documents").glob("*.docx"))
+    assert written and all(str(p) in last for p in written)
+    assert Document(str(written[0])).paragraphs      # a document Word can open
