@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 from docx import Document
@@ -213,33 +212,28 @@ class OfficialDocument:
         for cell in (l1, r1, l2, r2):
             cell.paragraphs[0].style = self.doc.styles[BLOCK_STYLE]
         for i, line in enumerate(parent_lines):
-            p = l1.paragraphs[0] if i == 0 else l1.add_paragraph(style=BLOCK_STYLE)
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self._run(p, line, size=h["parent_size_pt"])
-        p = l1.add_paragraph(style=BLOCK_STYLE)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, body, size=h["body_size_pt"], bold=True)
+            self._centred(l1, line, first=i == 0, size=h["parent_size_pt"])
+        self._centred(l1, body, size=h["body_size_pt"], bold=True)
         _rule(l1.add_paragraph(style=BLOCK_STYLE), h["body_rule_cm"], widths[0])
-        p = r1.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, national, size=h["national_size_pt"], bold=True)
-        p = r1.add_paragraph(style=BLOCK_STYLE)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, motto, size=h["motto_size_pt"], bold=True)
+        self._centred(r1, national, first=True, size=h["national_size_pt"], bold=True)
+        self._centred(r1, motto, size=h["motto_size_pt"], bold=True)
         _rule(r1.add_paragraph(style=BLOCK_STYLE), h["motto_rule_cm"], widths[1])
         # second row: the number under the body, the date line under the motto, on one line with each other
-        p = l2.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, number, size=h["number_size_pt"])
-        p = r2.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._run(p, date_line, size=h["date_size_pt"], italic=True)
+        self._centred(l2, number, first=True, size=h["number_size_pt"])
+        self._centred(r2, date_line, first=True, size=h["date_size_pt"], italic=True)
         if notice:
             for part in (self.doc.sections[0].header,):
                 q = part.add_paragraph()
                 q.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 q.paragraph_format.first_line_indent = Cm(0)
                 self._run(q, notice, size=self.layout["recipients"]["entries_size_pt"], bold=True, color="C00000")
+
+    def _centred(self, cell, text: str, *, first: bool = False, **run):
+        """A centred line of a header cell: its first paragraph, or a new one in the block style."""
+        p = cell.paragraphs[0] if first else cell.add_paragraph(style=BLOCK_STYLE)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._run(p, text, **run)
+        return p
 
     def title(self, type_name: str, subject: str) -> None:
         """Tên loại (caps, bold, centred) and trích yếu (bold, centred) under the header blocks."""

@@ -30,8 +30,8 @@ from nrlib.analysis import campaign, maintenance, results
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
-from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_date_long, fmt_number, fmt_percent
 from nrlib.core.version import __version__
+from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_date_long, fmt_number, fmt_percent
 from nrlib.documents.layout import OfficialDocument, Table, clean_text
 from nrlib.documents.settings import DocumentSettings
 from nrlib.present import narrative

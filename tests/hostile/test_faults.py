@@ -74,6 +74,18 @@ def _dead_pid() -> int:
     return proc.pid
 
 
+def _sigkill(proc: subprocess.Popen) -> None:
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    """However the test went: the process is not left running, and its pipes are closed."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
+
+
 def test_sigkill_mid_batch_keeps_the_last_commit_and_a_rerun_stores_the_rest(files, started, figures):
     db = started
     before = digests(db)
@@ -84,12 +96,9 @@ def test_sigkill_mid_batch_keeps_the_last_commit_and_a_rerun_stores_the_rest(fil
         # the raw copies are already kept (before the transaction); a copy killed half-way would look like this
         gone = _dead_pid()
         (db.parent / "submissions" / "raw" / f".{OTHER}_20210212_0123456789ab.xlsx.{gone}.0123abcd.tmp").write_bytes(b"PK")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(30)
+        _sigkill(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+        _reap(proc)
     assert proc.returncode == -signal.SIGKILL
     assert digests(db) == before                       # exactly the last commit
     kept = _raw_names(db)
@@ -152,12 +161,9 @@ def test_sigkill_at_random_points_of_a_multi_batch_ingest_keeps_whole_batches(sa
             for _ in range(after + 1):
                 assert proc.stdout.readline().startswith("stored "), where
             time.sleep(delay)
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(30)
+            _sigkill(proc)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.communicate()
+            _reap(proc)
         if proc.returncode == -signal.SIGKILL:
             kills.append(after)
         subs, rows = _stored(db)
