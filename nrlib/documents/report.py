@@ -183,7 +183,7 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     layout = settings.layout
     spec_all = tpl["annex"]["tables"]
     years = list(ds.outline.years)
-    first, last = years[0], years[-1]
+    last = years[-1]
     metrics = ds.outline.metrics.set_index("code")
     na_label = ds.outline.choice_label("criterion_status", "not_applicable")
     total_label = _fill(tpl["annex"]["total_row"], **w)
