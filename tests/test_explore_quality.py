@@ -27,7 +27,7 @@ def test_completeness_view(ds):
 def test_disagreements_and_flags(ds):
     fig, table = explore.disagreement_view(ds)
     assert list(table["Đơn vị"]) == ["Xã Bàu Hàm 2"] and list(table["Năm"]) == ["2020"]
-    assert table.iloc[0]["Giá trị"] == "80 %" and table.iloc[0]["Mức đạt chuẩn"] == "≥ 85 %"
+    assert table.iloc[0]["Giá trị"] == "80%" and table.iloc[0]["Mức đạt chuẩn"] == "≥ 85%"
     _, none = explore.disagreement_view(ds, GIA_KIEM)
     assert none.empty
     ffig, ftable = explore.flags_view(ds, flag="declared_vs_measured")

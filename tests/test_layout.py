@@ -27,8 +27,8 @@ def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):
 def test_level_column_shows_the_levels_that_apply(gia_kiem):
     ct = gia_kiem["ChiTieu"]
     level = {ct.cell(r, 1).value: ct.cell(r, 4).value for r in range(4, ct.max_row + 1) if ct.cell(r, 1).value}
-    assert level["15.3"] == "≤ 14,3 %"
-    assert level["15.1"] == "≥ 85 %"
+    assert level["15.3"] == "≤ 14,3%"
+    assert level["15.1"] == "≥ 85%"
     assert level["10"] == "≥ 59 (2020)"
     assert level["2.1"] == "chưa xác định"   # no level seen in any source
     assert level["17.6"] == "chưa xác định"  # only a national level: not applied to a region

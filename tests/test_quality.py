@@ -118,8 +118,8 @@ def test_quality_flags_one_table_with_reasons():
     yoy = f.iloc[0]
     assert (yoy.unit_code, yoy.year, yoy.value) == (B, 2019, 800.0)
     # the wording of the warning ingest gives for the same value (one template, nrlib.core.labels)
-    assert yoy.reason == ("VD11 (Tổng số hộ dân cuối năm) năm 2019 thay đổi +60 % so với năm 2018 (500 → 800), "
-                          "vượt ngưỡng ±30 %")
+    assert yoy.reason == ("VD11 (Tổng số hộ dân cuối năm) năm 2019 thay đổi +60% so với năm 2018 (500 → 800), "
+                          "vượt ngưỡng ±30%")
     dvm = f.iloc[2]
     assert (dvm.unit_code, dvm.data_element) == (A, "10")
     assert dvm.reason.startswith("Tiêu chí 10 năm 2020 tự đánh giá “Đạt” nhưng chỉ tiêu 10 = ")

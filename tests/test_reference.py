@@ -89,9 +89,9 @@ def test_each_value_is_compared_as_a_share_per_household_or_as_it_is():
     assert (o.comparison_kind("VD05"), o.comparison_basis["VD05"]) == ("per_household", o.household_metric)
     assert o.comparison_kind(o.household_metric) == "raw" and o.comparison_kind("VD16") == "raw"  # sizes, and a whole
     assert o.comparison_kind("2.1") == "raw"                                               # a typed rate
-    assert o.comparison_display("VD12") == (100.0, " % của VD11")
+    assert o.comparison_display("VD12") == (100.0, "% của VD11")
     assert o.comparison_display("VD05") == (1000.0, " km / 1.000 hộ")
-    assert o.comparison_display("2.1", "%") == (1.0, " %")
+    assert o.comparison_display("2.1", "%") == (1.0, "%")
 
 
 def test_outline_with_unknown_metric_reference_is_rejected(tmp_path):

@@ -138,3 +138,10 @@ def test_parse_date(raw, expected):
 def test_parse_date_rejects(raw):
     with pytest.raises(ValueError):
         vf.parse_date(raw)
+
+
+def test_a_unit_follows_its_number_the_official_way():
+    from nrlib.core.vnformat import unit_suffix
+
+    assert [unit_suffix(u) for u in ("%", " % ", "km", "triệu đồng", "", None)] == \
+        ["%", "%", " km", " triệu đồng", "", ""]

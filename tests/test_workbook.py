@@ -211,7 +211,7 @@ def test_libreoffice_renders_a_readable_pdf_with_vietnamese_text(templates, tmp_
     pdf = soffice_convert(templates / "26308_gia-kiem.xlsx", "pdf", tmp_path)
     text = _pdf_text(pdf)
     for needle in ("HƯỚNG DẪN ĐIỀN BIỂU MẪU", "Xã Gia Kiệm", "Mã đơn vị", "Đạt", "Không áp dụng",
-                   "Tổng số hộ dân cuối năm", "Đơn vị tính", "≤ 14,3 %", "Đánh giá chung: hạn chế, khó khăn",
+                   "Tổng số hộ dân cuối năm", "Đơn vị tính", "≤ 14,3%", "Đánh giá chung: hạn chế, khó khăn",
                    "Hình thức đề nghị"):
         assert needle in text, needle
     # every sheet is printed: one title per sheet

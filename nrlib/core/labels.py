@@ -73,7 +73,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nrlib.core.vnformat import fmt_number
+from nrlib.core.vnformat import fmt_number, unit_suffix
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
 #: how a problem message names a data element (:meth:`nrlib.reference.outline.Outline.element_label`)
 ELEMENT_LABELS = {"metric": "{code} ({label})", "indicator": "chỉ tiêu {code}"}
 #: how a value made comparable across units is shown in W_OUTLIER (``per``)
-COMPARISON_SUFFIX = {"share": " % của {whole}", "per_household": " {unit} / 1.000 {whole_unit}", "raw": " {unit}"}
+COMPARISON_SUFFIX = {"share": "% của {whole}", "per_household": " {unit} / 1.000 {whole_unit}"}
 
 NO_CODE = "(để trống)"
 #: what a problem message says instead of quoting a personal cell (a name, a phone number)
@@ -341,8 +341,8 @@ def outlier_params(*, what: str, year: int, value: float, median: float, n: int,
 def yoy_params(*, what: str, year: int, prev_year: int, change: float, prev: str, value: str, band: float) -> dict:
     """The ``W_YOY_JUMP`` message's parameters (``prev`` and ``value`` already as the cell shows them)."""
     return {"what": what, "year": year, "prev_year": prev_year, "prev": prev, "value": value,
-            "change": ("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + " %",
-            "band": fmt_number(100 * band, 0) + " %"}
+            "change": ("+" if change > 0 else "") + fmt_number(100 * change, 1, trim=True) + "%",
+            "band": fmt_number(100 * band, 0) + "%"}
 
 
 def declared_vs_measured_params(*, criterion_no: int, year: int, declared: str, indicator_code: str, value: float,
@@ -351,7 +351,7 @@ def declared_vs_measured_params(*, criterion_no: int, year: int, declared: str, 
     unit = unit or ""
     return {"criterion_no": int(criterion_no), "year": int(year), "declared": declared,
             "indicator_code": indicator_code, "value": fmt_number(value, 2, trim=True),
-            "unit": " %" if unit == "%" else (" " + unit if unit else ""), "comparison": comparison,
+            "unit": unit_suffix(unit), "comparison": comparison,
             "level": fmt_number(level, 2, trim=True), "bound_note": DERIVED_BOUND_NOTE if derived else ""}
 
 

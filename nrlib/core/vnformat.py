@@ -74,6 +74,14 @@ def fmt_number(x: float | int | None, digits: int = 0, *, trim: bool = False) ->
     return sign + out
 
 
+def unit_suffix(unit: str | None) -> str:
+    """What follows a number for its unit: ``"%"`` with no space, as official texts write it (``"89,96%"``),
+    any other unit after a space (``" km"``), nothing for no unit."""
+    if not isinstance(unit, str) or not unit.strip():
+        return ""
+    return "%" if unit.strip() == "%" else f" {unit.strip()}"
+
+
 def fmt_percent(x: float | None, digits: int = 2, *, trim: bool = True) -> str:
     """A percentage already scaled to 0-100: ``89.96`` → ``"89,96%"`` (no space, as official texts write it)."""
     if is_missing(x):

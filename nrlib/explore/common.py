@@ -191,7 +191,7 @@ def digits_of(info: dict, per_household: bool) -> int:
 
 
 def fmt_value(x, info: dict, per_household: bool = False, *, with_unit: bool = True) -> str:
-    """A metric value in Vietnamese format (``1.234,5 triệu đồng``, ``89,96 %``)."""
+    """A metric value in Vietnamese format (``1.234,5 triệu đồng``, ``89,96%``)."""
     if x is None or pd.isna(x):
         return MISSING
     if info["kind"] == "rate":

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from nrlib.analysis import quality
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core import labels
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent, unit_suffix
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
     analysis_cache,
@@ -46,7 +46,7 @@ def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
         s = c[c["sheet"] == sheet].set_index("unit_code").reindex(order)
         fig.add_bar(x=[names[u] for u in order], y=s["completeness"].tolist(), name=f"Trang {sheet}",
                     marker={"color": colour}, customdata=list(zip(s["filled_cells"], s["expected_cells"])),
-                    hovertemplate=f"%{{x}}<br>Trang {sheet}: %{{y:,.1f}} % "
+                    hovertemplate=f"%{{x}}<br>Trang {sheet}: %{{y:,.1f}}% "
                                   "(%{customdata[0]:,d}/%{customdata[1]:,d} ô)<extra></extra>")
         table[f"Trang {sheet}"] = [f"{fmt_percent(p, 1)} ({fmt_number(f)}/{fmt_number(e)} ô)" if pd.notna(p)
                                    else MISSING for p, f, e in zip(s["completeness"], s["filled_cells"],
@@ -131,8 +131,7 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
     fig.update_yaxes(autorange="reversed")
 
     def unit_of(code):
-        u = ind["unit"].get(code, "")
-        return f" {u}" if isinstance(u, str) and u else ""
+        return unit_suffix(ind["unit"].get(code, ""))
 
     table = pd.DataFrame({
         labels.EXPLORE["unit"]: [names.get(u, u) for u in d["unit_code"]], labels.EXPLORE["year"]: [str(y) for y in d["year"]],

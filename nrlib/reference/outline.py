@@ -14,6 +14,7 @@ import yaml
 
 from nrlib import config
 from nrlib.core import labels
+from nrlib.core.vnformat import unit_suffix
 from nrlib.exceptions import ReferenceDataError
 from nrlib.reference.criteria import load_criteria
 from nrlib.reference.files import reference_file
@@ -132,7 +133,7 @@ class Outline:
     def comparison_display(self, code: str, indicator_unit: str | None = None) -> tuple[float, str]:
         """``(factor, suffix)`` to show a comparable value (:attr:`comparison_basis`) to a reader.
 
-        A share is shown in percent of its whole (``8,5 % của VD11``), a count
+        A share is shown in percent of its whole (``8,5% của VD11``), a count
         per household per 1.000 households (``12,3 km / 1.000 hộ``), other
         values in their unit (``indicator_unit`` for a typed indicator).
         """
@@ -140,7 +141,7 @@ class Outline:
         units = {m["code"]: m["unit"] for m in self.sheet("VanDong")["metrics"]}
         if kind == "raw":
             unit = units.get(code, indicator_unit) or ""
-            return 1.0, labels.COMPARISON_SUFFIX["raw"].format(unit=unit) if unit else ""
+            return 1.0, unit_suffix(unit)
         if kind == "per_household":
             return 1000.0, labels.COMPARISON_SUFFIX["per_household"].format(unit=units[code], whole_unit=units[divisor])
         return 100.0, labels.COMPARISON_SUFFIX["share"].format(whole=divisor)

@@ -194,7 +194,7 @@ class DistrictReport(Report):
             fig = go.Figure()
             for code, s in rt.groupby("code", sort=False):
                 fig.add_scatter(x=s["year"], y=s["rate"], name=wrap(s["label"].iloc[0]), mode="lines+markers",
-                                hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
+                                hovertemplate="%{x}: %{y:.2f}%<extra></extra>")
             figs.append(year_axis(base_layout(fig, "Một số tỷ lệ toàn huyện theo năm", y_title="%", height=340),
                                   self.years))
         return figs

@@ -244,10 +244,10 @@ class UnitReport(Report):
             dist = self.district_rates[self.district_rates["code"] == code]
             fig = go.Figure()
             fig.add_scatter(x=mine["year"], y=mine["rate"], name=self.name, mode="lines+markers",
-                            line={"color": theme.SERIES["unit"], "width": 3}, hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
+                            line={"color": theme.SERIES["unit"], "width": 3}, hovertemplate="%{x}: %{y:.2f}%<extra></extra>")
             fig.add_scatter(x=dist["year"], y=dist["rate"], name=self.district_name, mode="lines+markers",
                             line={"color": theme.SERIES["district"], "width": 3, "dash": "dot"},
-                            hovertemplate="%{x}: %{y:.2f} %<extra></extra>")
+                            hovertemplate="%{x}: %{y:.2f}%<extra></extra>")
             figs.append(year_axis(base_layout(fig, f"{mine['label'].iloc[0]} theo năm", y_title="%", height=320),
                                   self.years))
         return figs
@@ -276,7 +276,7 @@ class UnitReport(Report):
             return None
         colors = [theme.STATUS_COLORS["reached"] if x >= 100 else theme.TIMELINESS_COLORS["late"] for x in t["index"]]
         fig = go.Figure(go.Bar(x=t["index"], y=[wrap(x, 32) for x in t["label"]], orientation="h", marker_color=colors,
-                               hovertemplate="%{y}: %{x:.0f} % mức bình quân toàn huyện<extra></extra>"))
+                               hovertemplate="%{y}: %{x:.0f}% mức bình quân toàn huyện<extra></extra>"))
         fig.add_vline(x=100, line={"color": theme.SERIES["district"], "dash": "dash"})
         fig.update_yaxes(automargin=True)
         height = max(300, 60 + 34 * len(t))

@@ -177,7 +177,7 @@ def _years_text(years: list[int]) -> str:
 
 
 def level_text(levels: pd.DataFrame | dict, indicator_code: str, unit_label: str, years: list[int]) -> str:
-    """The "Mức đạt chuẩn" text of one indicator: ``"≥ 90 %"``, ``"≥ 59 (2020)"`` or ``"chưa xác định"``.
+    """The "Mức đạt chuẩn" text of one indicator: ``"≥ 90%"``, ``"≥ 59 (2020)"`` or ``"chưa xác định"``.
 
     Method: group the years by (comparison, level); a level that holds in every
     year is shown alone, otherwise each level is followed by its years.
@@ -188,7 +188,7 @@ def level_text(levels: pd.DataFrame | dict, indicator_code: str, unit_label: str
         return _LEVEL_UNKNOWN
     parts = []
     for (comp, level), yrs in groups.items():
-        number = vnformat.fmt_number(level, 2, trim=True) + (" %" if unit_label == "%" else "")
+        number = vnformat.fmt_number(level, 2, trim=True) + (vnformat.unit_suffix(unit_label) if unit_label == "%" else "")
         text = f"{comp} {number}"
         if sorted(yrs) != sorted(years) or len(groups) > 1:
             text += f" ({_years_text(yrs)})"
