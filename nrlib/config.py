@@ -71,6 +71,7 @@ REFERENCE_FILES = {
     "unit_types": "unit_types.csv",
     "ranking": "ranking.yaml",
     "documents": "documents.yaml",
+    "awards": "awards.csv",
 }
 
 
