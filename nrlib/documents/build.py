@@ -19,7 +19,7 @@ from nrlib import config
 from nrlib.core import files, labels
 from nrlib.core.textmatch import slugify
 from nrlib.core.vnformat import parse_date
-from nrlib.documents import convert, report
+from nrlib.documents import convert, note, report
 from nrlib.documents.settings import DocumentSettings, load_settings
 from nrlib.exceptions import NrlibError
 
@@ -39,8 +39,11 @@ class DocumentKind:
 
 
 def _kinds() -> dict[str, DocumentKind]:
-    tpl = report.load_template()
-    return {"report": DocumentKind("report", tpl["title"], tpl["file_stem"], report.build_report)}
+    out = {}
+    for module, build in ((report, report.build_report), (note, note.build_note)):
+        tpl = module.load_template()
+        out[module.KIND] = DocumentKind(module.KIND, tpl["title"], tpl["file_stem"], build)
+    return out
 
 
 @dataclass

@@ -5,7 +5,7 @@ Every value comes from the settings' ``layout`` (``data/reference/documents.yaml
 portrait, margins, Times New Roman in all four font slots (Latin, East Asian, complex script, and the default
 of every style, so Word and LibreOffice render Vietnamese in it), body size, indent and spacing; this module
 only places them. A document is built as an :class:`OfficialDocument`: ``header`` → ``title`` → body
-(``heading``, ``paragraph``, ``table``, ``compiled``) → ``signature`` → ``annex`` → ``save``.
+(``addressee``, ``heading``, ``paragraph``, ``table``, ``compiled``) → ``signature`` → ``annex`` → ``save``.
 
 Text from submissions is untrusted: python-docx escapes XML, and :func:`clean_text` removes what XML cannot
 hold (control characters) and what would reorder a line (bidirectional overrides) before it is written.
@@ -245,6 +245,10 @@ class OfficialDocument:
                        keep_with_next=True, space_after=2)
         _rule(self.paragraph(indent=False), self.layout["header"]["body_rule_cm"] * 1.5,
               self.text_width_cm, cell=False, after_pt=12)
+
+    def addressee(self, text: str) -> None:
+        """"Kính gửi: …" under the title (ND30 I.5.i), centred in the body size."""
+        self.paragraph(text, align="center", indent=False, keep_with_next=True, space_after=12)
 
     # ------------------------------------------------------------------ tables
 
