@@ -21,17 +21,23 @@ from docx.shared import Cm, Mm, Pt
 from nrlib import cli
 from nrlib.analysis import campaign, maintenance, results
 from nrlib.analysis.quality import timeliness_table
+from nrlib.analysis.awards import award_budget, budget_total
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
 from nrlib.core import vnformat as vf
-from nrlib.documents import layout, report
+from nrlib.documents import layout, note, report
 from nrlib.documents.build import write_documents
 from nrlib.documents.settings import load_settings
-from nrlib.exceptions import ConfigError
+from nrlib.exceptions import ConfigError, ReferenceDataError
 from nrlib.reference import load_units
+from nrlib.reference.awards import load_awards
+from nrlib.reference.files import reference_file
 from nrlib.store import load_dataset
 
 TNR = "Times New Roman"
+
+#: the note to the Thường trực Huyện ủy of the sample district
+NOTE_FILE = "bao-cao-thuong-truc-huyen-uy_738_thong-nhat.docx"
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +55,14 @@ def written(sample_store, tmp_path_factory):
     """The command's document for the sample district, dated 05/03/2021."""
     out = tmp_path_factory.mktemp("documents") / "out"
     result = write_documents(sample_store, out, date="05/03/2021", progress=None)
-    (docx,) = [p for p in result.files if p.suffix == ".docx"]
+    (docx,) = [p for p in result.files if p.suffix == ".docx" and p.name.startswith("bao-cao-so-ket")]
     return docx
+
+
+@pytest.fixture(scope="module")
+def note_doc(written):
+    """The note the same run wrote beside the báo cáo."""
+    return Document(str(written.parent / NOTE_FILE))
 
 
 @pytest.fixture(scope="module")
@@ -380,10 +392,12 @@ def test_the_command_writes_the_document_and_says_so(sample_store, tmp_path, cap
     code, stdout, _ = _run(capsys, "--db", sample_store, "--out", out, "--date", "05/03/2021")
     assert code == 0
     lines = stdout.strip().splitlines()
-    assert lines[0].startswith("[1/1] Báo cáo sơ kết") and "DỮ LIỆU MẪU" in lines[0]
-    assert lines[-1].startswith("nrlib documents: đã ghi 1 văn bản vào") and "bao-cao-so-ket_738_thong-nhat.docx" \
-        in lines[-1]
-    assert sorted(p.name for p in out.iterdir()) == [".nrlib-documents", "bao-cao-so-ket_738_thong-nhat.docx"]
+    assert lines[0].startswith("[1/2] Báo cáo sơ kết") and "DỮ LIỆU MẪU" in lines[0]
+    assert lines[1].startswith("[2/2] Báo cáo Thường trực Huyện ủy") and "DỮ LIỆU MẪU" in lines[1]
+    assert lines[-1].startswith("nrlib documents: đã ghi 2 văn bản vào") and "bao-cao-so-ket_738_thong-nhat.docx" \
+        in lines[-1] and NOTE_FILE in lines[-1]
+    assert sorted(p.name for p in out.iterdir()) == [".nrlib-documents", "bao-cao-so-ket_738_thong-nhat.docx",
+                                                     NOTE_FILE]
     code, _, _ = _run(capsys, "--db", sample_store, "--out", out)              # ours now: written again
     assert code == 0
 
@@ -439,7 +453,7 @@ def test_libreoffice_converts_it_and_the_pdf_holds_the_header(sample_store, tmp_
     require_program("soffice")
     pdftotext = require_program("pdftotext")
     result = write_documents(sample_store, tmp_path / "out", date="05/03/2021", pdf=True, progress=None)
-    (pdf,) = [p for p in result.files if p.suffix == ".pdf"]
+    (pdf,) = [p for p in result.files if p.suffix == ".pdf" and p.name.startswith("bao-cao-so-ket")]
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
@@ -474,3 +488,153 @@ def test_the_demo_writes_the_documents_and_names_them_in_its_last_line(sample_di
     written = sorted((tmp_path / "reports" / "documents").glob("*.docx"))
     assert written and all(str(p) in last for p in written)
     assert Document(str(written[0])).paragraphs      # a document Word can open
+
+
+# ---------------------------------------------------------------------- the note to the Thường trực Huyện ủy
+
+AWARDS_CSV = "awards.csv"
+
+
+def _awards_by_hand() -> dict[str, dict]:
+    """awards.csv read with the csv module, not the loader: the test's own recomputation of the rates."""
+    import csv
+    from decimal import Decimal
+
+    from nrlib import config
+
+    with open(config.reference_dir() / AWARDS_CSV, encoding="utf-8", newline="") as fh:
+        return {r["award_form"]: {"name": r["name"], "ind": Decimal(r["coefficient_individual"]),
+                                  "col": Decimal(r["coefficient_collective"]), "base": Decimal(r["base_salary"]),
+                                  "verified": r["verified"]} for r in csv.DictReader(fh)}
+
+
+def test_award_budget_equals_a_hand_computation_on_a_small_frame(ds):
+    rows = [("collective", "Giấy khen của UBND huyện"), ("individual", "Giấy khen của UBND huyện"),
+            ("individual", "district_certificate"), ("collective", "Bằng khen của Ủy ban MTTQ tỉnh"),
+            ("individual", "Tập thể lao động xuất sắc")]
+    unit = ds.units["unit_code"].iloc[0]
+    small = pd.DataFrame([{"submission_id": 1, "unit_code": unit, "seq": i, "kind": k, "name": f"N{i}",
+                           "address": "", "achievement": "x", "award_form": f} for i, (k, f) in enumerate(rows, 1)])
+    b = award_budget(dataclasses.replace(ds, proposals=small), load_awards()).set_index("award_form")
+    # Giấy khen UBND huyện: 1 tập thể × 0,6 × 1.490.000 + 2 cá nhân × 0,3 × 1.490.000
+    assert (b.loc["district_certificate", "n_collective"], b.loc["district_certificate", "n_individual"]) == (1, 2)
+    assert b.loc["district_certificate", "amount"] == 894_000 + 2 * 447_000
+    # Bằng khen Ủy ban MTTQ tỉnh: 1 tập thể × 2,0 × 1.490.000
+    assert b.loc["mttq_province_merit", "amount"] == 2_980_000
+    assert b.loc["province_merit", "n"] == 0 and b.loc["province_merit", "amount"] == 0
+    # a form typed outside the list is counted, not costed
+    assert b.loc["Tập thể lao động xuất sắc", "n_individual"] == 1 and not b.loc["Tập thể lao động xuất sắc", "known"]
+    assert budget_total(b.reset_index()) == 894_000 + 894_000 + 2_980_000
+
+
+def test_every_outline_award_form_has_a_rate_marked_unverified(ds):
+    a = load_awards(outline=ds.outline)
+    assert set(a["award_form"]) == {c["value"] for c in ds.outline.choices("award_form")}
+    assert not a["verified"].any() and a["source"].str.contains("91/2017/NĐ-CP").all()
+    # names are generic: the registry fills the district and the province at run time
+    assert not a["name"].str.contains("Thống Nhất|Đồng Nai").any()
+
+
+@pytest.mark.parametrize("bad", ["missing column", "bad number", "bad verified", "duplicate", "placeholder",
+                                 "outline form missing"])
+def test_a_bad_awards_file_is_a_reference_error(bad, ds, tmp_path):
+    text = reference_file("awards").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if bad == "missing column":
+        lines = [ln.rsplit(",", 1)[0] for ln in lines]
+    elif bad == "bad number":
+        lines[1] = lines[1].replace(",0.3,0.6,", ",ba,0.6,", 1)
+    elif bad == "bad verified":
+        lines[1] = lines[1][: lines[1].rindex(",")] + ",chưa"
+    elif bad == "duplicate":
+        lines.append(lines[1])
+    elif bad == "placeholder":
+        lines[1] = lines[1].replace("{district}", "{huyen}", 1)
+    elif bad == "outline form missing":
+        lines = lines[:-1]
+    path = tmp_path / "awards.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReferenceDataError):
+        load_awards(path, outline=ds.outline)
+
+
+def test_note_header_title_and_addressee(note_doc, ds, settings):
+    district = load_units("738")["district_name"].iloc[0]
+    place = settings.place(district)
+    head = note_doc.tables[0]
+    assert [p.text for p in head.rows[0].cells[0].paragraphs if p.text] == ["ỦY BAN MTTQ VIỆT NAM", district.upper(),
+                                                                           "BAN THƯỜNG TRỰC"]
+    assert head.rows[1].cells[0].text == "Số:      /BC-MTTQ-BTT"
+    assert head.rows[1].cells[1].text == f"{place}, ngày 05 tháng 3 năm 2021"
+    texts = [p.text for p in note_doc.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert f"Kính gửi: Thường trực Huyện ủy {place}" in texts
+    body = "\n".join(texts)
+    # what was received: the narrative's sentence, not a copy of it
+    from nrlib.present import narrative
+
+    assert narrative.reporting_sentence(ds).text in body
+    assert narrative.money_sentence(ds).text in body
+    assert f"đề xuất hình thức sơ kết {ds.outline.years[-1] - ds.outline.years[0] + 1:02d} năm" in body
+    assert settings.district["review_form"] in body
+    assert "cần đối chiếu" in "\n".join([body, _all_text(note_doc)])
+    # the signature and Nơi nhận of the note
+    assert "TM. BAN THƯỜNG TRỰC" in _all_text(note_doc) and "- Lưu: VT." in _all_text(note_doc)
+
+
+def test_note_table_counts_equal_the_analysis_and_the_budget_a_recomputation(note_doc, ds):
+    t = _table(note_doc, "STT", "Hình thức khen thưởng")
+    assert t is not None
+    cells = _cells(t)[1:]
+    budget = award_budget(ds, load_awards())
+    rates = _awards_by_hand()
+    district = load_units("738").iloc[0]
+    words = {"{district}": "huyện " + district["district_name"].split(" ", 1)[1],
+             "{province}": "tỉnh " + district["province_name"].split(" ", 1)[1]}
+    total = 0
+    assert len(cells) == len(budget) + 1
+    for row, b in zip(cells, budget.itertuples()):
+        r = rates[b.award_form]
+        name = r["name"]
+        for k, v in words.items():
+            name = name.replace(k, v)
+        assert row[1] == name
+        assert (int(row[2]), int(row[3])) == (b.n_collective, b.n_individual)
+        amount = int(b.n_collective * r["col"] * r["base"] + b.n_individual * r["ind"] * r["base"])
+        assert row[4] == vf.fmt_number(amount, 0)
+        total += amount
+    assert cells[-1][1:] == ["Tổng cộng", str(int(budget["n_collective"].sum())),
+                             str(int(budget["n_individual"].sum())), vf.fmt_number(total, 0)]
+    assert total > 0 and vf.fmt_dong(total) in "\n".join(p.text for p in note_doc.paragraphs)
+
+
+def test_note_names_no_individual(note_doc, ds):
+    names = personal_names(ds)
+    assert len(names) >= 5
+    text = _all_text(note_doc)
+    assert not [n for n in names if n in text]
+
+
+def test_the_review_form_is_a_district_setting(ds, tmp_path):
+    own = tmp_path / "documents.yaml"
+    own.write_text("district:\n  review_form: xây dựng báo cáo sơ kết bằng văn bản\n", encoding="utf-8")
+    d = _read(note.build_note(ds, load_settings(own)))
+    assert "xây dựng báo cáo sơ kết bằng văn bản" in "\n".join(p.text for p in d.paragraphs)
+
+
+@pytest.mark.slow
+def test_the_note_is_at_most_two_pages_and_its_pdf_holds_the_header(sample_store, tmp_path, settings):
+    require_program("soffice")
+    pdftotext, pdfinfo = require_program("pdftotext"), require_program("pdfinfo")
+    result = write_documents(sample_store, tmp_path / "out", date="05/03/2021", pdf=True, progress=None)
+    (pdf,) = [p for p in result.files if p.name == NOTE_FILE.replace(".docx", ".pdf")]
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert 1 <= pages <= 2
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    district = load_units("738")["district_name"].iloc[0]
+    place = settings.place(district)
+    for line in ("ỦY BAN MTTQ VIỆT NAM", district.upper(), "BAN THƯỜNG TRỰC", "/BC-MTTQ-BTT",
+                 f"{place}, ngày 05 tháng 3 năm 2021", "BÁO CÁO", f"Kính gửi: Thường trực Huyện ủy {place}",
+                 "Tổng cộng", "TM. BAN THƯỜNG TRỰC"):
+        assert line in text, line

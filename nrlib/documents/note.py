@@ -47,8 +47,8 @@ def words(ds, settings: DocumentSettings, date: dt.date | None = None) -> dict[s
 
 def _award_words(ds, settings: DocumentSettings) -> dict[str, str]:
     """``{district}`` and ``{province}`` of the award names, as prose writes them (registry names)."""
-    return {"district": report.district_words(ds, settings)["district_in_text"],
-            "province": report._lower_first(str(ds.units["province_name"].iloc[0]))}
+    names = report.district_words(ds, settings)
+    return {"district": names["district_in_text"], "province": names["province_in_text"]}
 
 
 def note_table(ds, settings: DocumentSettings, awards=None) -> tuple[Table, dict]:
@@ -128,7 +128,7 @@ def build_note(ds, settings: DocumentSettings, date: dt.date | None = None,
     heads = tpl["headings"]
     doc.heading(heads["received"])
     say([narrative.reporting_sentence(ds, cache=cache)])
-    report._late_and_missing(doc, ds, report.load_template(), cache)
+    report.late_and_missing(doc, ds, report.load_template(), cache)
 
     doc.heading(heads["results"])
     say([narrative.money_sentence(ds, cache=cache)])

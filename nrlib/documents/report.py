@@ -59,12 +59,14 @@ def load_template(path=TEMPLATE) -> dict:
 
 def district_words(ds, settings: DocumentSettings) -> dict[str, str]:
     """How the district is named: ``district_name`` (registry), ``district_caps`` (the header's line),
-    ``district_in_text`` (``huyện Thống Nhất``), ``district_short`` (``huyện``: its type) and ``place``."""
+    ``district_in_text`` (``huyện Thống Nhất``), ``district_short`` (``huyện``: its type), ``place``, and its
+    province as prose names it (``province_in_text``: ``tỉnh Đồng Nai``)."""
     name = str(ds.units["district_name"].iloc[0])
     place = settings.place(name)
     kind = name[: len(name) - len(place)].strip() if name.endswith(place) else ""
     return {"district_name": name, "district_caps": name.upper(), "district_in_text": _lower_first(name),
-            "district_short": kind.lower() or _lower_first(name), "place": place}
+            "district_short": kind.lower() or _lower_first(name), "place": place,
+            "province_in_text": _lower_first(str(ds.units["province_name"].iloc[0]))}
 
 
 def _lower_first(text: str) -> str:
@@ -384,7 +386,7 @@ def build_report(ds, settings: DocumentSettings, date: dt.date | None = None,
             doc.heading(_fill(item["heading"], **w))
             if item.get("reporting"):
                 say([narrative.reporting_sentence(ds, cache=cache)])
-                _late_and_missing(doc, ds, tpl, cache)
+                late_and_missing(doc, ds, tpl, cache)
             if item.get("criteria"):
                 say(narrative.criteria_sentences(ds, cache=cache))
                 say([narrative.maintenance_sentence(ds, cache=cache)])
@@ -405,7 +407,7 @@ def build_report(ds, settings: DocumentSettings, date: dt.date | None = None,
     return doc
 
 
-def _late_and_missing(doc: OfficialDocument, ds, tpl: dict, cache: dict) -> None:
+def late_and_missing(doc: OfficialDocument, ds, tpl: dict, cache: dict) -> None:
     """Which xã, thị trấn sent late (and by how many days) and which sent nothing, by name."""
     tl = timeliness_table(ds, cache)
     late = [_fill(tpl["late_unit"], unit=r.name, days=int(r.days_late))
