@@ -80,11 +80,10 @@ def claim_folder(out: Path) -> Path:
 def load_district(db_path: str | Path | None, district_code: str | None):
     """The district's dataset from the store; :class:`~nrlib.NrlibError` when the store is missing, not an
     nrlib store, empty, or holds nothing from that district."""
-    from nrlib.store import load_dataset, open_store, resolve_db_path
+    from nrlib.store import load_dataset, resolve_db_path
 
     db = resolve_db_path(db_path)
-    open_store(db).close()              # missing, foreign or outdated: one line, before any work
-    ds = load_dataset(db, district_code=district_code)
+    ds = load_dataset(db, district_code=district_code)   # a missing, foreign or outdated store: one line
     if ds.submissions.empty:
         name = str(ds.units["district_name"].iloc[0]) if len(ds.units) else str(district_code)
         raise NrlibError(f"{name}: kho dữ liệu {db} chưa có báo cáo nào của các xã, thị trấn thuộc huyện; hãy nhập "
