@@ -205,13 +205,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_reports, district_code=None)
 
     p = sub.add_parser("documents", help="write the district's official documents (Word, and PDF with --pdf): "
-                                         "the báo cáo sơ kết in the Front's layout")
+                                         "the báo cáo sơ kết, the note to the Huyện ủy and the commendation "
+                                         "dossier, in the Front's layout")
     _add_db(p)
     p.add_argument("--out", type=Path, default=None, help="output folder (default: reports/documents/)")
     p.add_argument("--district", default=None, help="GSO district code (default: the one in the store)")
     p.add_argument("--date", default=None, metavar="DD/MM/YYYY",
                    help="the date of the date line (default: left blank for the office to fill)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF of each document (needs LibreOffice)")
+    p.add_argument("--decisions", type=Path, default=None, metavar="XLSX",
+                   help="the district's decisions on the commendation proposals: the workbook an earlier run "
+                        "wrote (khen-thuong/quyet-dinh-khen-thuong_*.xlsx), filled in (default: that workbook "
+                        "in the output folder if there is one, else every proposal as proposed)")
     p.set_defaults(func=_cmd_documents)
     return parser
 

@@ -392,12 +392,14 @@ def test_the_command_writes_the_document_and_says_so(sample_store, tmp_path, cap
     code, stdout, _ = _run(capsys, "--db", sample_store, "--out", out, "--date", "05/03/2021")
     assert code == 0
     lines = stdout.strip().splitlines()
-    assert lines[0].startswith("[1/2] Báo cáo sơ kết") and "DỮ LIỆU MẪU" in lines[0]
-    assert lines[1].startswith("[2/2] Báo cáo Thường trực Huyện ủy") and "DỮ LIỆU MẪU" in lines[1]
-    assert lines[-1].startswith("nrlib documents: đã ghi 2 văn bản vào") and "bao-cao-so-ket_738_thong-nhat.docx" \
-        in lines[-1] and NOTE_FILE in lines[-1]
+    assert lines[0].startswith("[1/3] Báo cáo sơ kết") and "DỮ LIỆU MẪU" in lines[0]
+    assert lines[1].startswith("[2/3] Báo cáo Thường trực Huyện ủy") and "DỮ LIỆU MẪU" in lines[1]
+    assert lines[2].startswith("[3/3] Hồ sơ đề nghị khen thưởng") and "khen-thuong/" in lines[2]
+    n_dossier = len(list((out / "khen-thuong").iterdir()))
+    assert lines[-1].startswith("nrlib documents: đã ghi 3 văn bản vào") and "bao-cao-so-ket_738_thong-nhat.docx" \
+        in lines[-1] and NOTE_FILE in lines[-1] and f"khen-thuong/ ({n_dossier} tệp)" in lines[-1]
     assert sorted(p.name for p in out.iterdir()) == [".nrlib-documents", "bao-cao-so-ket_738_thong-nhat.docx",
-                                                     NOTE_FILE]
+                                                     NOTE_FILE, "khen-thuong"]
     code, _, _ = _run(capsys, "--db", sample_store, "--out", out)              # ours now: written again
     assert code == 0
 

@@ -42,7 +42,9 @@ ALLOWED: dict[str, set[str]] = {
     "present": _BASE | {"reference", "dataset", "analysis"},
     "explore": _BASE | {"reference", "dataset", "analysis", "present", "store"},
     "reports": _BASE | {"reference", "dataset", "analysis", "present", "store"},
-    "documents": _BASE | {"reference", "dataset", "analysis", "present", "store"},
+    # documents read the decisions workbook a district fills through intake's reader (the same checks as a
+    # received workbook)
+    "documents": _BASE | {"reference", "dataset", "analysis", "present", "store", "intake"},
 }
 
 

@@ -1,8 +1,15 @@
-"""The district's commendation proposals counted by award form, and the money they would cost.
+"""The district's commendation proposals: their identity, the district's decisions on them, the count by award
+form and the money they would cost.
+
+Identity (:func:`numbered_proposals`): a proposal is ``<unit code>-<k>``, ``k`` its place in its commune's
+current list (by the STT typed, then the name and the achievement, so a tie is ordered the same way on every
+run). The district decides on each (:func:`apply_decisions`): accept it as proposed, change its award form,
+or not propose it; it may add the facts a list needs that the commune did not give (năm sinh, giới tính,
+chức vụ or nơi cư trú) and a note. A proposal without a decision is accepted as proposed.
 
 Method (:func:`award_budget`): the proposals of every xã, thị trấn (:func:`nrlib.analysis.ranking.proposals_table`,
-award forms and kinds matched to the outline's choices) are counted per award form and per kind (tập thể,
-cá nhân). The amount of a form is ``n_collective × coefficient_collective × base_salary + n_individual ×
+award forms and kinds matched to the outline's choices), or the list the district decided, are counted per
+award form and per kind (tập thể, cá nhân). The amount of a form is ``n_collective × coefficient_collective × base_salary + n_individual ×
 coefficient_individual × base_salary`` in đồng, computed exactly (decimal) from the award table
 (:func:`nrlib.reference.awards.load_awards`). Rows follow the award table's order; an award form typed
 outside the outline's list keeps its own row, after them, with no amount (its rate is not known).
@@ -21,7 +28,84 @@ BUDGET_COLUMNS = ["award_form", "n_collective", "n_individual", "n", "amount_col
                   "amount", "known"]
 
 
-def award_budget(ds, awards: pd.DataFrame) -> pd.DataFrame:
+#: what the district may decide on a proposal (the labels are :data:`nrlib.core.labels.DECISIONS`)
+DECISIONS = ("accept", "change", "not_proposed")
+
+#: the columns of :func:`apply_decisions`, in order
+DECIDED_COLUMNS = ["proposal_id", "unit_code", "unit_name", "seq", "kind", "name", "address", "achievement",
+                   "proposed_form", "decision", "decided", "award_form", "birth_year", "gender", "position", "note"]
+#: the facts the district may add to a proposal, and the decision's own columns
+DECISION_FIELDS = ("decision", "award_form", "birth_year", "gender", "position", "note")
+
+
+def numbered_proposals(ds) -> pd.DataFrame:
+    """Every proposal with its identity ``proposal_id`` (``<unit code>-<k>``), names included.
+
+    Returns
+    -------
+    DataFrame
+        :func:`nrlib.analysis.ranking.proposals_table` (``include_personal_data=True``) with ``proposal_id``
+        first, by unit and place in its list.
+    """
+    p = proposals_table(ds, include_personal_data=True)
+    if p.empty:
+        return p.assign(proposal_id=pd.Series(dtype=str))[["proposal_id", *p.columns]]
+    order = p.assign(_n=p["name"].fillna(""), _a=p["achievement"].fillna(""))
+    order = order.sort_values(["unit_code", "seq", "_n", "_a"], kind="stable", na_position="last")
+    k = order.groupby("unit_code", sort=False).cumcount() + 1
+    order.insert(0, "proposal_id", order["unit_code"].astype(str) + "-" + k.map("{:02d}".format))
+    return order.drop(columns=["_n", "_a"]).reset_index(drop=True)
+
+
+def apply_decisions(proposals: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The proposals with the district's decision on each.
+
+    Parameters
+    ----------
+    proposals : DataFrame
+        :func:`numbered_proposals`.
+    decisions : DataFrame, optional
+        One row per decided proposal: ``proposal_id`` and any of :data:`DECISION_FIELDS` (``decision`` one of
+        :data:`DECISIONS` or None; ``award_form`` the form the district proposes, a key of the award table;
+        ``birth_year`` int; ``gender``, ``position``, ``note`` text). Its ids must be proposals' ids (the
+        reader of the decisions workbook checks that, cell by cell).
+
+    Returns
+    -------
+    DataFrame
+        :data:`DECIDED_COLUMNS`: ``proposed_form`` as the commune proposed it; ``decision`` (a proposal with
+        none, or with a blank one, is ``accept``); ``decided`` whether the district recorded a decision;
+        ``award_form`` the form finally proposed (the commune's unless changed; None when not proposed);
+        ``position`` the district's, else the commune's ``address``.
+    """
+    out = proposals.rename(columns={"award_form": "proposed_form"}).copy()
+    d = (decisions if decisions is not None else pd.DataFrame(columns=["proposal_id"])).copy()
+    for col in DECISION_FIELDS:
+        if col not in d.columns:
+            d[col] = None
+    unknown = sorted(set(d["proposal_id"]) - set(out["proposal_id"]))
+    if unknown:
+        raise ValueError(f"decisions on proposals that do not exist: {unknown}")
+    d = d.set_index("proposal_id")[list(DECISION_FIELDS)].rename(columns=lambda c: f"d_{c}")
+    out = out.join(d, on="proposal_id")
+    given = [v if isinstance(v, str) else None for v in out["d_decision"]]
+    out["decided"] = [v is not None for v in given]
+    changed = out["d_award_form"].notna() & (out["d_award_form"] != out["proposed_form"])
+    out["decision"] = [g if g is not None else ("change" if c else "accept") for g, c in zip(given, changed)]
+    bad = sorted(set(out["decision"]) - set(DECISIONS))
+    if bad:
+        raise ValueError(f"unknown decisions {bad}; expected one of {DECISIONS}")
+    out["award_form"] = [None if dec == "not_proposed" else (new if pd.notna(new) else old)
+                         for dec, new, old in zip(out["decision"], out["d_award_form"], out["proposed_form"])]
+    out["birth_year"] = out["d_birth_year"].astype("Int64") if len(out) else pd.Series(dtype="Int64")
+    out["gender"] = out["d_gender"]
+    out["position"] = [own if isinstance(own, str) and own.strip() else addr
+                       for own, addr in zip(out["d_position"], out["address"])]
+    out["note"] = out["d_note"]
+    return out[DECIDED_COLUMNS].reset_index(drop=True)
+
+
+def award_budget(ds, awards: pd.DataFrame, proposals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Proposals by award form and kind, and their amount in đồng.
 
     Parameters
@@ -30,6 +114,9 @@ def award_budget(ds, awards: pd.DataFrame) -> pd.DataFrame:
         Proposals of one district (or any set of units).
     awards : DataFrame
         :func:`nrlib.reference.awards.load_awards`.
+    proposals : DataFrame, optional
+        The list to count (``kind`` and ``award_form``, e.g. :func:`apply_decisions`; a row whose
+        ``award_form`` is None is not counted); default every proposal of ``ds`` as the communes made it.
 
     Returns
     -------
@@ -38,13 +125,13 @@ def award_budget(ds, awards: pd.DataFrame) -> pd.DataFrame:
         table), ``known`` (the form has a row in the award table). Every award form of the table has a row,
         with zero counts when nobody proposed it.
     """
-    p = proposals_table(ds)
+    p = proposals_table(ds) if proposals is None else proposals[proposals["award_form"].notna()]
     counts = p.groupby(["award_form", "kind"]).size()
     rows = []
     for a in awards.itertuples():
         n_c, n_i = int(counts.get((a.award_form, "collective"), 0)), int(counts.get((a.award_form, "individual"), 0))
-        am_c = _money(n_c, a.coefficient_collective, a.base_salary)
-        am_i = _money(n_i, a.coefficient_individual, a.base_salary)
+        am_c = money(n_c, a.coefficient_collective, a.base_salary)
+        am_i = money(n_i, a.coefficient_individual, a.base_salary)
         rows.append([a.award_form, n_c, n_i, n_c + n_i, am_c, am_i, am_c + am_i, True])
     known = set(awards["award_form"])
     for form in sorted(set(p["award_form"].astype(str)) - known):
@@ -53,7 +140,8 @@ def award_budget(ds, awards: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
 
 
-def _money(n: int, coefficient: Decimal, base_salary: Decimal) -> int:
+def money(n: int, coefficient: Decimal, base_salary: Decimal) -> int:
+    """``n × coefficient × base_salary`` in whole đồng, computed in decimals and rounded once."""
     return int((Decimal(n) * Decimal(coefficient) * Decimal(base_salary)).to_integral_value())
 
 

@@ -310,7 +310,25 @@ INTERRUPTED = {
 #: what ``nrlib documents`` prints: one line per document written, one at the end
 DOCUMENT_WRITTEN = "[{i}/{n}] {title}{sample}: {files}"
 DOCUMENTS_SUMMARY = "nrlib documents: đã ghi {n} văn bản vào {out}: {files}"
+DOCUMENTS_CONVERTING = "Đang chuyển {n} văn bản sang PDF bằng LibreOffice…"
 DOCUMENTS_SAMPLE = " (DỮ LIỆU MẪU, không dùng để gửi)"
+
+DOSSIER_DECISIONS_USED = "      áp dụng quyết định trong {file}: {decided} đề xuất đã có quyết định, {open} chưa có (tính là Đồng ý)"
+DOSSIER_DECISIONS_KEPT = ("      giữ nguyên tệp quyết định {file} (đã có); đề xuất mới chưa có trong tệp: {n}, đã lập tệp {new} có "
+                          "đủ các đề xuất")
+DOSSIER_FILES = "{folder}/ ({n} tệp)"
+DOSSIER_OUTSIDE = ("      {n} đề xuất ghi hình thức khen thưởng không có trong danh mục: chưa vào danh sách nào; hãy chọn "
+                   "hình thức ở cột “Hình thức Ban Thường trực đề nghị” của tệp quyết định")
+DOSSIER_MISSING_FACTS = "      {n} cá nhân chưa có năm sinh hoặc giới tính: ghi vào tệp quyết định rồi chạy lại lệnh"
+
+#: the district's decision on a commendation proposal, as the decisions workbook offers it (keys:
+#: nrlib.analysis.awards.DECISIONS); a blank cell is "accept"
+DECISIONS = {"accept": "Đồng ý", "change": "Đổi hình thức", "not_proposed": "Không đề nghị"}
+GENDERS = ("Nam", "Nữ")
+#: the first line of every file that names individuals (the commendation dossier's lists, the decisions workbook)
+PERSONAL_DATA_NOTICE = ("TÀI LIỆU CÓ DỮ LIỆU CÁ NHÂN (họ tên, năm sinh, giới tính của cá nhân được đề nghị khen "
+                        "thưởng): chỉ dùng cho công tác thi đua, khen thưởng; không đăng tải, không chuyển cho người "
+                        "không có trách nhiệm.")
 
 READ_WAITING = ("Kho dữ liệu {db} đang được một lệnh khác (nrlib ingest) ghi; đang chờ để đọc, tối đa {timeout} "
                 "giây…")

@@ -109,6 +109,59 @@ def fmt_dong(x: float | None) -> str:
     return fmt_number(x, 0) + " đồng"
 
 
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_GROUPS = ("", "nghìn", "triệu", "tỷ")
+
+
+def _three(n: int, inner: bool) -> list[str]:
+    """One group of three digits as read aloud; ``inner`` when a higher group precedes it (then its hundreds
+    are read even when zero: "không trăm", and its tens: "lẻ")."""
+    h, t, u = n // 100, n // 10 % 10, n % 10
+    out: list[str] = []
+    if h or inner:
+        out += [_DIGITS[h], "trăm"]
+    if t == 0:
+        if u and out:
+            out.append("lẻ")
+    elif t == 1:
+        out.append("mười")
+    else:
+        out += [_DIGITS[t], "mươi"]
+    if u:
+        out.append("mốt" if u == 1 and t > 1 else "lăm" if u == 5 and t > 0 else _DIGITS[u])
+    return out
+
+
+def amount_in_words(x: int) -> str:
+    """A whole amount in đồng in words, as an accounting document writes it after "Bằng chữ:": the first
+    letter capitalised, every group after the first read in full (``2010005`` → "Hai triệu không trăm mười
+    nghìn không trăm lẻ năm đồng"), groups of zero left out, "tỷ" repeated past a thousand tỷ.
+
+    (The accounting style is why this is not num2words, which reads "hai triệu mười nghìn lẻ năm".)
+    """
+    n = int(x)
+    if n < 0:
+        raise ValueError("an amount in words is not negative")
+    if n == 0:
+        return "Không đồng"
+    groups: list[int] = []
+    while n:
+        n, g = divmod(n, 1000)
+        groups.append(g)
+    words: list[str] = []
+    for i in range(len(groups) - 1, -1, -1):
+        g = groups[i]
+        if not g:
+            if i and i % 3 == 0 and any(groups[i + 1:i + 3]):   # a thousand tỷ: "nghìn tỷ"
+                words.append("tỷ")
+            continue
+        words += _three(g, inner=bool(words))
+        if i:
+            words.append(_GROUPS[i % 3 or 3] if i % 3 == 0 else _GROUPS[i % 3])
+    text = " ".join(words) + " đồng"
+    return text[:1].upper() + text[1:]
+
+
 def fmt_date(d: dt.date | dt.datetime | str | None) -> str:
     """``2021-02-18`` → ``"18/02/2021"``."""
     if d is None or (not isinstance(d, (str, dt.date)) and is_missing(d)):

@@ -64,6 +64,8 @@ class Table:
     bold_rows: set[int] = field(default_factory=set)
     annex: bool = False
     centered: set[int] = field(default_factory=set)
+    #: rows that are one cell across the table, in bold at the left (a group's heading: "I. TẬP THỂ")
+    group_rows: set[int] = field(default_factory=set)
 
 
 class OfficialDocument:
@@ -73,10 +75,13 @@ class OfficialDocument:
     ----------
     layout : dict
         The settings' ``layout`` (:class:`nrlib.documents.settings.DocumentSettings`).
+    landscape : bool
+        The page turned (a list of eight columns); the margins stay those of the layout.
     """
 
-    def __init__(self, layout: dict) -> None:
+    def __init__(self, layout: dict, *, landscape: bool = False) -> None:
         self.layout = layout
+        self.landscape = landscape
         self.doc = Document()
         self.font = str(layout["font"])
         self._page_setup()
@@ -87,8 +92,10 @@ class OfficialDocument:
     def _page_setup(self) -> None:
         page, margins = self.layout["page"], self.layout["margins_mm"]
         s = self.doc.sections[0]
-        s.orientation = WD_ORIENT.PORTRAIT if page["orientation"] == "portrait" else WD_ORIENT.LANDSCAPE
-        s.page_width, s.page_height = Mm(page["width_mm"]), Mm(page["height_mm"])
+        turned = self.landscape != (page["orientation"] != "portrait")
+        s.orientation = WD_ORIENT.LANDSCAPE if turned else WD_ORIENT.PORTRAIT
+        short, long_ = sorted((page["width_mm"], page["height_mm"]))
+        s.page_width, s.page_height = (Mm(long_), Mm(short)) if turned else (Mm(short), Mm(long_))
         s.top_margin, s.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
         s.left_margin, s.right_margin = Mm(margins["left"]), Mm(margins["right"])
         s.header_distance = Mm(self.layout["header_distance_mm"])
@@ -103,7 +110,8 @@ class OfficialDocument:
     @property
     def text_width_cm(self) -> float:
         page, m = self.layout["page"], self.layout["margins_mm"]
-        return (page["width_mm"] - m["left"] - m["right"]) / 10
+        width = max(page["width_mm"], page["height_mm"]) if self.landscape else page["width_mm"]
+        return (width - m["left"] - m["right"]) / 10
 
     def _styles(self) -> None:
         body = self.layout["body"]
@@ -274,6 +282,14 @@ class OfficialDocument:
         for i, row in enumerate(spec.rows):
             cells = t.rows[i + 1].cells
             _cant_split(t.rows[i + 1])
+            if i in spec.group_rows:
+                merged = cells[0].merge(cells[-1])
+                p = merged.paragraphs[0]
+                p.style = self.doc.styles[style]
+                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                p.paragraph_format.keep_with_next = True        # a group's heading stays with its first row
+                self._run(p, " ".join(v for v in row if v), bold=True)
+                continue
             for j, value in enumerate(row):
                 p = cells[j].paragraphs[0]
                 p.style = self.doc.styles[style]

@@ -51,7 +51,7 @@ def _award_words(ds, settings: DocumentSettings) -> dict[str, str]:
     return {"district": names["district_in_text"], "province": names["province_in_text"]}
 
 
-def note_table(ds, settings: DocumentSettings, awards=None) -> tuple[Table, dict]:
+def note_table(ds, settings: DocumentSettings, awards=None, proposals=None) -> tuple[Table, dict]:
     """The proposals by award form (rows of the award table, then forms typed outside it) with a total row.
 
     Returns
@@ -63,7 +63,7 @@ def note_table(ds, settings: DocumentSettings, awards=None) -> tuple[Table, dict
     """
     awards = load_awards(outline=ds.outline) if awards is None else awards
     spec = load_template()["table"]
-    budget = award_budget(ds, awards)
+    budget = award_budget(ds, awards, proposals)
     names = dict(zip(awards["award_form"], awards["name"]))
     aw = _award_words(ds, settings)
     rows = []
@@ -139,10 +139,14 @@ def build_note(ds, settings: DocumentSettings, date: dt.date | None = None,
     doc.paragraph(fill("review"))
 
     doc.heading(heads["awards"])
-    table, figures = note_table(ds, settings)
+    decided = cache.get("dossier")
+    applied = decided is not None and decided.decisions_path is not None
+    table, figures = note_table(ds, settings, proposals=decided.decided if applied else None)
     if figures["n_collective"] + figures["n_individual"]:
-        doc.paragraph(fill("awards_sentence", n_collective=figures["n_collective"],
-                           n_individual=figures["n_individual"], total=fmt_dong(figures["total"]), n=1))
+        doc.paragraph(fill("awards_sentence_decided" if applied else "awards_sentence",
+                           n_collective=figures["n_collective"], n_individual=figures["n_individual"],
+                           total=fmt_dong(figures["total"]), n=1,
+                           n_proposed=len(decided.decided) if applied else 0))
         table.caption = table.caption.format(n=1)
         doc.table(table)
     else:
