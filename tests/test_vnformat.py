@@ -145,3 +145,19 @@ def test_a_unit_follows_its_number_the_official_way():
 
     assert [unit_suffix(u) for u in ("%", " % ", "km", "triệu đồng", "", None)] == \
         ["%", "%", " km", " triệu đồng", "", ""]
+
+
+@pytest.mark.parametrize("amount, words", [
+    (0, "Không đồng"),
+    (15, "Mười lăm đồng"),
+    (21, "Hai mươi mốt đồng"),
+    (105_000, "Một trăm lẻ năm nghìn đồng"),
+    (1_001, "Một nghìn không trăm lẻ một đồng"),
+    (1_015, "Một nghìn không trăm mười lăm đồng"),
+    (2_010_005, "Hai triệu không trăm mười nghìn không trăm lẻ năm đồng"),
+    (41_720_000, "Bốn mươi mốt triệu bảy trăm hai mươi nghìn đồng"),
+    (1_000_000_000, "Một tỷ đồng"),
+    (5_000_000_000_000, "Năm nghìn tỷ đồng"),
+])
+def test_amount_in_words_reads_as_an_accounting_document(amount, words):
+    assert vf.amount_in_words(amount) == words

@@ -122,6 +122,7 @@ def write_decisions_workbook(path: str | Path, decided: pd.DataFrame, *, form_na
             c = ws.cell(row=r, column=j, value=values[key])
             c.font, c.border, c.alignment = Font(name=FONT, size=11), border, wrap
             c.fill, c.protection = (yellow, Protection(locked=False)) if own else (grey, Protection(locked=True))
+        ws.row_dimensions[r].height = row_height([values[k] for k, *_ in COLUMNS], [w for _, _, w, _ in COLUMNS])
     last = first + max(len(decided), 1) - 1
     # the lists the district chooses from, on a sheet of their own (a list of long names does not fit the
     # 255 characters of an inline list)
@@ -163,6 +164,20 @@ def write_decisions_workbook(path: str | Path, decided: pd.DataFrame, *, form_na
     path = Path(path)
     wb.save(path)
     return path
+
+
+def row_height(values, widths, size_pt: float = 11) -> float:
+    """The height (points) a row of wrapped cells needs: LibreOffice does not grow a row written by openpyxl
+    to fit its text, so the lines are estimated from each cell's length and its column's width (characters)."""
+    import math
+
+    lines = 1
+    for v, w in zip(values, widths):
+        if v is None:
+            continue
+        per_line = max(1.0, float(w) * 1.3)
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in str(v).split("\n")))
+    return round(lines * size_pt * 1.35 + 2, 1)
 
 
 def _row_values(row, form_names: dict[str, str], kind_labels: dict[str, str]) -> dict:

@@ -41,6 +41,7 @@ from nrlib.core.textmatch import slugify
 from nrlib.core.version import __version__
 from nrlib.core.vnformat import amount_in_words, fmt_data_version, fmt_date_long, fmt_dong, fmt_number
 from nrlib.documents import report
+from nrlib.documents.decisions import row_height
 from nrlib.documents.layout import OfficialDocument, Table, clean_text
 from nrlib.documents.settings import DocumentSettings
 from nrlib.reference.awards import fill_award_text, load_awards
@@ -257,6 +258,7 @@ def write_list_xlsx(path: str | Path, ds, settings: DocumentSettings, form: str,
         c.font, c.border = Font(name=font, size=11, bold=True), border
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[c.column_letter].width = round(width * 4.6, 1)
+    ws.row_dimensions[hr].height = 32
     for i, row in enumerate(table.rows):
         r = hr + 1 + i
         group = i in table.group_rows
@@ -268,6 +270,9 @@ def write_list_xlsx(path: str | Path, ds, settings: DocumentSettings, form: str,
                                     else "left")
         if group:
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+        else:
+            ws.row_dimensions[r].height = row_height(row, [ws.column_dimensions[ws.cell(row=hr, column=j).column_letter]
+                                                           .width for j in range(1, ncol + 1)])
     ws.freeze_panes = ws.cell(row=hr + 1, column=1)
     ws.print_title_rows = f"{hr}:{hr}"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
