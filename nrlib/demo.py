@@ -19,6 +19,9 @@ def run_demo_steps(sample_dir: Path, district_code: str, jobs: int = 2) -> int:
     index = build_demo_reports(district_code=district_code, jobs=jobs)
     # the Word documents only: a PDF needs LibreOffice, which the demo does not ask for (`nrlib documents --pdf`)
     docs = write_documents(db, district_code=district_code)
+    top = [str(p) for p in docs.files if p.parent == docs.out_dir]
+    dossier = sorted({p.parent for p in docs.files} - {docs.out_dir})
+    shown = top + [f"{d}/ (commendation dossier, {sum(p.parent == d for p in docs.files)} files)" for d in dossier]
     print(f"nrlib demo: produced sample workbooks in {sample_dir}/; store {db}; reports: open {index}; "
-          f"documents: {', '.join(str(p) for p in docs.files)}")
+          f"documents: {', '.join(shown)}")
     return 0

@@ -489,6 +489,8 @@ def test_the_demo_writes_the_documents_and_names_them_in_its_last_line(sample_di
     last = capsys.readouterr().out.strip().splitlines()[-1]
     written = sorted((tmp_path / "reports" / "documents").glob("*.docx"))
     assert written and all(str(p) in last for p in written)
+    dossier = tmp_path / "reports" / "documents" / "khen-thuong"
+    assert f"{dossier}/ (commendation dossier, {len(list(dossier.iterdir()))} files)" in last
     assert Document(str(written[0])).paragraphs      # a document Word can open
 
 
