@@ -219,7 +219,7 @@ def _metric(v, unit, integer, settings) -> str:
         return vf.MISSING
     if integer:
         return vf.fmt_number(v, 0)
-    return vf.fmt_number(v, settings.layout["decimals"].get(unit, settings.layout["decimals_default"]))
+    return vf.fmt_number(v, vf.DECIMALS.get(unit, vf.DECIMALS_DEFAULT))
 
 
 def test_campaign_table_equals_the_district_totals(doc, ds, settings):

@@ -80,7 +80,7 @@ def test_unit_that_became_a_town_and_unit_that_sent_nothing():
     c = _find(s, "criteria_reached")
     assert c.figures == {"year": 2018, "n_reached": 4, "n_applicable": 4}
     assert "Năm 2018 (năm cuối cùng áp dụng" in c.text and "từ năm 2019" in c.text
-    assert "không có tiêu chí nào bị mất mà chưa đạt lại" in _find(s, "classify_maintenance").text
+    assert "không có tiêu chí nào sụt chuẩn mà chưa đạt lại" in _find(s, "classify_maintenance").text
     missing = narrative.unit_sentences(make_dataset(with_missing_unit=True), D)
     assert [x.text for x in missing] == ["Xã Gia Tân 1 chưa gửi báo cáo."]
 

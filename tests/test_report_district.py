@@ -18,6 +18,6 @@ def test_district_sections(ds, roles):
     risk = d.criteria_at_risk()
     assert "10. Thu nhập" in risk and "17. " in risk
     t = d.timeliness()
-    assert "10 đơn vị phải nộp, đã nộp 9" in t and "trễ hạn 1, chưa nộp 1" in t
+    assert "10 xã, thị trấn phải nộp, đã nộp 9" in t and "trễ hạn 1, chưa nộp 1" in t
     for fig in all_figures(d):
         figures.check_trace_types(fig)

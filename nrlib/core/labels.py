@@ -230,6 +230,8 @@ FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động b�
 #: where an indicator's value comes from (:mod:`nrlib.analysis.thresholds`)
 ORIGINS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
 #: the notice on everything made from sample data (reports, the index, notebooks, sample workbooks)
+#: the closed block of an HTML report that keeps what only a specialist reads (data version, statistics)
+TECHNICAL_INFO = "Thông tin kỹ thuật"
 SAMPLE_NOTICE = "{marker} — số liệu giả lập để minh họa, không phải số liệu thật của đơn vị"
 
 
@@ -266,11 +268,11 @@ def sample_notice(marker: str) -> str:
 
 #: labels of the notebooks' controls and axes (the outline holds the statuses' and metrics' own labels)
 EXPLORE = {
-    "all_units": "Toàn huyện (tất cả đơn vị)", "all_groups": "Tất cả các nhóm",
+    "all_units": "Toàn huyện (tất cả xã, thị trấn)", "all_groups": "Tất cả các nhóm",
     "all_flags": "Tất cả các loại", "unit": "Đơn vị", "year": "Năm", "criterion": "Tiêu chí",
     "group": "Nhóm tiêu chí", "metric": "Chỉ tiêu", "per_household": "Bình quân trên 1 hộ",
     "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
-    "n_units": "Số đơn vị", "value": "Giá trị",
+    "n_units": "Số xã, thị trấn", "value": "Giá trị",
 }
 
 OUTCOME_LINES = {

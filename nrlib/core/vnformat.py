@@ -82,6 +82,33 @@ def unit_suffix(unit: str | None) -> str:
     return "%" if unit.strip() == "%" else f" {unit.strip()}"
 
 
+#: the decimals of a figure by its unit: the one rule for cards, sentences, tables and documents, so a
+#: figure is rounded once (a card and a sentence never show 2.157,58 km and 2.157,6 km for one number)
+#: and a column or a row of one metric always shows the same number of decimals. Counts have none.
+DECIMALS = {"triệu đồng": 1, "km": 1, "m²": 0, "%": 2, "triệu đồng/hộ": 2, "m²/hộ": 1, "ngày công/hộ": 2,
+            "ngày công": 0}
+#: any other unit of a metric that is not a count
+DECIMALS_DEFAULT = 1
+
+
+def decimals_for(unit: str | None, integer: bool = False) -> int:
+    """How many decimals a figure of ``unit`` shows (:data:`DECIMALS`); none for a count (``integer``)."""
+    if integer:
+        return 0
+    return int(DECIMALS.get(str(unit or "").strip(), DECIMALS_DEFAULT))
+
+
+def fmt_quantity(x: float | None, unit: str | None, *, integer: bool = False, with_unit: bool = True,
+                 trim: bool = False) -> str:
+    """A metric's figure with the decimals of its unit (:func:`decimals_for`): ``2157.58, "km"`` →
+    ``"2.157,6 km"``; ``%`` without a space (``"89,96%"``). ``trim`` drops trailing zeros (prose and cards:
+    ``"2.398 triệu đồng"``; the value is the same, rounded once); tables keep them, so a column aligns."""
+    if is_missing(x):
+        return MISSING
+    text = fmt_number(x, decimals_for(unit, integer), trim=trim)
+    return text + unit_suffix(unit) if with_unit else text
+
+
 def fmt_percent(x: float | None, digits: int = 2, *, trim: bool = True) -> str:
     """A percentage already scaled to 0-100: ``89.96`` → ``"89,96%"`` (no space, as official texts write it)."""
     if is_missing(x):

@@ -5,7 +5,7 @@ parts follow the outline's DanhGia sections. Every figure comes from the analyse
 :mod:`nrlib.analysis` (``campaign_totals`` and ``rates`` at district and unit level, ``criteria_matrix``,
 ``criteria_reached``, ``classify_maintenance``, ``maintenance_summary``, ``timeliness_table``) and is
 formatted by :mod:`nrlib.core.vnformat` with a fixed number of decimals per column (by the metric's unit,
-``layout.decimals`` of the settings; counts none). Sentences are the narrative module's
+:func:`nrlib.core.vnformat.decimals_for`, as in the HTML reports; counts none). Sentences are the narrative module's
 (:mod:`nrlib.present.narrative`). The qualitative parts (ưu điểm, hạn chế, nguyên nhân, bài học, phương
 hướng, kiến nghị, and what each content achieved) are pre-filled with what every xã, thị trấn wrote for
 that section, each passage under its commune's name, highlighted and introduced by a bracketed note for
@@ -31,7 +31,8 @@ from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
 from nrlib.core.version import __version__
-from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_date_long, fmt_number, fmt_percent
+from nrlib.core.vnformat import (MISSING, decimals_for, fmt_data_version, fmt_date, fmt_date_long, fmt_number,
+                                 fmt_percent)
 from nrlib.documents.layout import OfficialDocument, Table, clean_text
 from nrlib.documents.settings import DocumentSettings
 from nrlib.present import narrative
@@ -86,11 +87,10 @@ def words(ds, settings: DocumentSettings, date: dt.date | None = None) -> dict[s
 # ---------------------------------------------------------------------- numbers
 
 
-def decimals(unit: str, integer: bool, layout: dict) -> int:
-    """Decimals of a metric's column: none for a count, else by its unit (``layout.decimals``)."""
-    if integer:
-        return 0
-    return int(layout["decimals"].get(unit, layout["decimals_default"]))
+def decimals(unit: str, integer: bool, layout: dict | None = None) -> int:
+    """Decimals of a metric's column: none for a count, else by its unit (:func:`nrlib.core.vnformat.decimals_for`,
+    the rule the HTML reports follow too)."""
+    return decimals_for(unit, integer)
 
 
 def metric_text(value, unit: str, integer: bool, layout: dict) -> str:
@@ -104,7 +104,7 @@ def rate_text(value, layout: dict) -> str:
     """A rate in a table cell: ``89,96%``."""
     if value is None or pd.isna(value):
         return MISSING
-    return fmt_percent(float(value), int(layout["decimals"]["%"]), trim=False)
+    return fmt_percent(float(value), decimals_for("%"), trim=False)
 
 
 # ---------------------------------------------------------------------- the tables

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from nrlib.analysis import campaign, maintenance, quality, results, thresholds
 from nrlib.core import labels
-from nrlib.core.vnformat import MISSING, fmt_number, fmt_percent, sort_vietnamese
+from nrlib.core.vnformat import MISSING, decimals_for, fmt_number, fmt_percent, sort_vietnamese
 from nrlib.core.vocab import CRITERION_STATUSES
 from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.dataset import Dataset
@@ -147,8 +147,12 @@ def metric_info(ds: Dataset, code: str) -> dict:
 
 
 def per_household_applies(ds: Dataset, code: str) -> bool:
-    """Whether 'per household' means something for a metric (not for rates nor the household count)."""
-    return metric_info(ds, code)["kind"] != "rate" and code != household_metric(ds)
+    """Whether 'per household' means something for a metric: the outline marks it (money, land, working
+    days); never a rate nor the household count."""
+    if metric_info(ds, code)["kind"] == "rate" or code == household_metric(ds):
+        return False
+    m = ds.outline.metrics.set_index("code")
+    return bool(m["per_household"].get(code, False))
 
 
 def metric_values(ds: Dataset, code: str, years: tuple[int, int] | None = None, *,
@@ -185,9 +189,10 @@ def value_unit(info: dict, per_household: bool) -> str:
 
 
 def digits_of(info: dict, per_household: bool) -> int:
+    """Decimals of a metric's values (:func:`nrlib.core.vnformat.decimals_for`, the reports' rule)."""
     if info["kind"] == "rate":
-        return 2
-    return 3 if per_household else (0 if info["integer"] else 1)
+        return decimals_for("%")
+    return decimals_for(value_unit(info, per_household), bool(info["integer"]) and not per_household)
 
 
 def fmt_value(x, info: dict, per_household: bool = False, *, with_unit: bool = True) -> str:

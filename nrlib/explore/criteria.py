@@ -139,7 +139,7 @@ def risk_view(ds: Dataset, group: str | None = None, top: int = 10) -> tuple[go.
         labels.EXPLORE["criterion"]: ylab,
         labels.MAINTENANCE.get("lost", "lost"): [fmt_number(x) for x in risk["n_units_lost"]],
         labels.MAINTENANCE.get("lost_and_regained", "lost_and_regained"): [fmt_number(x) for x in risk["n_units_lost_and_regained"]],
-        "Tổng số đơn vị": [fmt_number(x) for x in risk["n_units_at_risk"]],
+        "Tổng số xã": [fmt_number(x) for x in risk["n_units_at_risk"]],
         "Năm bị mất": [x or MISSING for x in risk["years_lost"]],
     })
     return fig, table

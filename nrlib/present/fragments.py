@@ -89,6 +89,12 @@ def title_block(*, org: str, title: str, subtitle: str, facts: Sequence[tuple[st
             "<!-- nrlib:toc -->")
 
 
+def details(summary: str, body_html: str) -> str:
+    """A block closed by default (``<details>``), for what only a specialist reads: the summary escaped, the
+    body already HTML (built by these functions)."""
+    return f'<details class="tech"><summary>{e(summary)}</summary>{body_html}</details>'
+
+
 def cards(items: Iterable[tuple[str, str] | tuple[str, str, str]]) -> str:
     """Key figures as cards: ``(label, value)`` or ``(label, value, sub)``."""
     out = []

@@ -20,7 +20,7 @@ from nrlib.analysis.ranking import commendation_ranking, load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core.memo import outline_table
-from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent
+from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
 
 MONEY_UNIT = "triệu đồng"
 _DISTRICT_TOTALS = "campaign.campaign_totals(level='district'), value_2016_2020"
@@ -55,7 +55,34 @@ def _lower_first(label: str) -> str:
 def _amount(value: float, unit: str) -> str:
     if unit == MONEY_UNIT:
         return fmt_money_million(value)
-    return f"{fmt_number(value, 1, trim=True)} {unit}"
+    return fmt_quantity(value, unit, trim=True)
+
+
+#: the order official texts name unit types in ("các xã, phường, thị trấn")
+_TYPE_ORDER = ("xa", "phuong", "thi_tran")
+
+
+def units_phrase(ds) -> str:
+    """How prose names the district's communes together, from the types they have: ``"xã, thị trấn"``,
+    ``"xã"``, ``"xã, phường, thị trấn"`` (the Front's terminology rather than "đơn vị"); labels from the unit
+    types reference (``unit_types.csv``)."""
+    from nrlib.reference.units import unit_types
+
+    label = dict(zip(unit_types()["unit_type"], unit_types()["label"]))
+    present = set(ds.units["unit_type"].dropna().astype(str))
+    if len(ds.unit_years):
+        present |= set(ds.unit_years["unit_type"].dropna().astype(str))
+    kinds = [t for t in _TYPE_ORDER if t in present] + sorted(present - set(_TYPE_ORDER))
+    return ", ".join(label.get(t, t) for t in kinds) or "xã"
+
+
+def unit_word(ds, unit_code: str) -> str:
+    """The unit's type as prose names it now (``"xã"``, ``"thị trấn"``)."""
+    from nrlib.reference.units import unit_types
+
+    label = dict(zip(unit_types()["unit_type"], unit_types()["label"]))
+    t = ds.units.loc[ds.units["unit_code"] == str(unit_code), "unit_type"]
+    return label.get(str(t.iloc[0]), "xã") if len(t) else "xã"
 
 
 def _period(ds) -> tuple[int, int, str]:
@@ -92,7 +119,8 @@ def _money_sentence(totals: pd.DataFrame, metrics: list[str], period: str, subje
     if households and households > 0:
         figures["households"] = float(households)
         figures["per_household"] = total / households
-        text += f", bình quân {fmt_number(total / households, 2, trim=True)} {MONEY_UNIT} mỗi hộ"
+        text += f", bình quân {fmt_quantity(total / households, MONEY_UNIT + '/hộ', with_unit=False, trim=True)} " \
+                f"{MONEY_UNIT} mỗi hộ"
     text += f" (gồm: {detail})." if len(parts) > 1 else "."
     return Sentence(text, figures, source)
 
@@ -333,17 +361,17 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
             text = f"Năm {last}, {mid} đạt {n_r}/{n_a} tiêu chí xã nông thôn mới."
         else:
             text = (f"Năm {y} (năm cuối cùng áp dụng bộ tiêu chí xã nông thôn mới), {mid} đạt {n_r}/{n_a} tiêu chí; "
-                    f"từ năm {y + 1}, đơn vị không thuộc diện áp dụng.")
+                    f"từ năm {y + 1}, {mid} không thuộc diện áp dụng.")
         out.append(Sentence(text, {"year": y, "n_reached": n_r, "n_applicable": n_a}, "results.criteria_reached"))
         cls = classify_maintenance(ds, cache)
         cls = cls[cls["unit_code"] == unit_code]
         counts = cls["maintenance_class"].value_counts()
         lost = [int(c) for c in cls.loc[cls["maintenance_class"] == "lost", "criterion_no"].sort_values()]
         figs = {k: int(counts.get(k, 0)) for k in ("kept", "gained", "lost", "lost_and_regained", "never")}
-        text = (f"Trong giai đoạn, đơn vị giữ vững {figs['kept']} tiêu chí, đạt thêm {figs['gained']} tiêu chí; "
-                f"{figs['lost_and_regained']} tiêu chí bị mất rồi đạt lại; ")
-        text += (f"{figs['lost']} tiêu chí bị mất và chưa đạt lại (tiêu chí " + ", ".join(map(str, lost)) + ")."
-                 if lost else "không có tiêu chí nào bị mất mà chưa đạt lại.")
+        text = (f"Trong giai đoạn, {mid} giữ vững {figs['kept']} tiêu chí, đạt thêm {figs['gained']} tiêu chí; "
+                f"{figs['lost_and_regained']} tiêu chí sụt chuẩn rồi đạt lại; ")
+        text += (f"{figs['lost']} tiêu chí sụt chuẩn và chưa đạt lại (tiêu chí " + ", ".join(map(str, lost)) + ")."
+                 if lost else "không có tiêu chí nào sụt chuẩn mà chưa đạt lại.")
         out.append(Sentence(text, {**figs, "lost_criteria": lost}, "maintenance.classify_maintenance"))
 
     rt = rates(ds, by="unit", years=[first, last], cache=cache)
@@ -356,7 +384,7 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     if len(me) and pd.notna(me["rank"].iloc[0]):
         rank, score = int(me["rank"].iloc[0]), float(me["score"].iloc[0])
         out.append(Sentence(
-            f"Theo bảng điểm thi đua (gợi ý), {mid} xếp thứ {rank}/{len(rk)} đơn vị với "
+            f"Theo bảng điểm thi đua (gợi ý), {mid} xếp thứ {rank}/{len(rk)} {units_phrase(ds)} với "
             f"{fmt_number(score, 1)} điểm.", {"rank": rank, "n_ranked": len(rk), "score": score},
             "ranking.commendation_ranking"))
     return out

@@ -63,13 +63,15 @@ class Outline:
 
     @property
     def metrics(self) -> pd.DataFrame:
-        """VanDong metrics: ``code, label, unit, kind, integer, ge, gt, le_metric``."""
+        """VanDong metrics: ``code, label, unit, kind, integer, ge, gt, le_metric, per_household``
+        (``per_household``: a value per household means something — money, land, working days — so reports
+        may show it; the outline marks them)."""
         rows = []
         for m in self.sheet("VanDong")["metrics"]:
             r = m.get("rules", {})
             rows.append({"code": m["code"], "label": m["label"], "unit": m["unit"], "kind": m["kind"],
                          "integer": bool(r.get("integer", False)), "ge": r.get("ge"), "gt": r.get("gt"),
-                         "le_metric": r.get("le_metric")})
+                         "le_metric": r.get("le_metric"), "per_household": bool(m.get("per_household", False))})
         return pd.DataFrame(rows)
 
     @property

@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 from nrlib.analysis import maintenance, results
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core import labels
-from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
+from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent, fmt_quantity
 from nrlib.present import fragments as present
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
-from nrlib.reports.sections import KEY_METRICS, Report, metric_value, money_metrics, trend_rates
+from nrlib.reports.sections import KEY_METRICS, Report, metric_cell, metric_value, money_metrics, rate_cell, trend_rates
 
 
 class DistrictReport(Report):
@@ -35,7 +35,7 @@ class DistrictReport(Report):
     def header(self) -> str:
         r = self.rates_summary
         facts = [("Huyện, tỉnh", f"{self.district_name} (mã {self.code}), {self.province_name}"),
-                 ("Số đơn vị", f"{r['expected']} đơn vị; đã nộp {r['received']}, đúng hạn {r['on_time']}")]
+                 (f"Số {self.units}", f"{r['expected']}; đã nộp {r['received']}, đúng hạn {r['on_time']}")]
         facts += self._facts_common()
         # sample data: the page's own banner says so (nrlib.reports.html_export), the one sample notice
         return present.title_block(org=f"{self.district_name} – {self.province_name}",
@@ -45,21 +45,21 @@ class DistrictReport(Report):
 
     def key_figures(self) -> str:
         r = self.rates_summary
-        cards = [("Đơn vị đã nộp báo cáo", f"{r['received']}/{r['expected']}", f"tỷ lệ {fmt_percent(r['reporting_rate'], 1)}"),
+        cards = [(f"{self.units.capitalize()} đã nộp báo cáo", f"{r['received']}/{r['expected']}", f"tỷ lệ {fmt_percent(r['reporting_rate'], 1)}"),
                  ("Nộp đúng hạn", f"{r['on_time']}/{r['expected']}", f"trễ hạn {r['late']}, chưa nộp {r['missing']}")]
         ua = results.units_all_reached(self.ds, cache=self.cache).set_index("year")
         if self.last in ua.index:
             x = ua.loc[self.last]
-            cards.append((f"Đơn vị đạt đủ tiêu chí năm {self.last}",
+            cards.append((f"Xã đạt đủ tiêu chí năm {self.last}",
                           f"{int(x['n_units_all_reached'])}/{int(x['n_units_applicable'])}",
-                          f"{int(x['n_units_reporting'])} đơn vị có khai kết quả"))
+                          f"{int(x['n_units_reporting'])} xã có báo cáo kết quả"))
         at_risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
-        cards.append(("Tiêu chí bị mất ở ít nhất một đơn vị", str(int((at_risk["n_units_at_risk"] > 0).sum())), ""))
+        cards.append(("Tiêu chí sụt chuẩn ở ít nhất một xã", str(int((at_risk["n_units_at_risk"] > 0).sum())), ""))
         tot = self.district_totals.set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
             cards.append((m["label"], metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
-                          f"{int(tot.loc[code, 'n_units'])} đơn vị, {self.first}–{self.last}"))
+                          f"{int(tot.loc[code, 'n_units'])} {self.units}, {self.first}–{self.last}"))
         for code in trend_rates()[:1]:
             x = self.district_rates[self.district_rates["code"] == code].set_index("year")["rate"]
             if len(x):
@@ -107,21 +107,21 @@ class DistrictReport(Report):
 
     def units_table(self) -> str:
         t = self.units_frame()
-        cols = {"unit_code": "Mã", "name": "Đơn vị", "timeliness": "Nộp báo cáo", "criteria": f"Tiêu chí đạt {self.last}",
+        cols = {"unit_code": "Mã", "name": self.units.capitalize(), "timeliness": "Nộp báo cáo", "criteria": f"Tiêu chí đạt {self.last}",
                 "kept": labels.MAINTENANCE["kept"], "lost": "Sụt chuẩn"}
         fmts = {"kept": present.number(0), "lost": present.number(0)}
         for mc in self._metric_order(money_metrics()):
             cols[mc] = f"{_short(self.metrics.loc[mc, 'label'])} (triệu đồng)"
-            fmts[mc] = lambda v: fmt_number(v, 1, trim=True)
+            fmts[mc] = lambda v: metric_cell(v, "triệu đồng", False)
         for rc in trend_rates()[:1]:
             lab = self.outline.rates.set_index("code")["label"].get(rc, rc)
             cols[rc] = f"{lab} {self.last} (%)"
-            fmts[rc] = lambda v: fmt_number(v, 2, trim=True)
+            fmts[rc] = rate_cell
         cols["money_per_household"] = "Kinh phí huy động bình quân/hộ (triệu đồng)"
-        fmts["money_per_household"] = lambda v: fmt_number(v, 2, trim=True)
+        fmts["money_per_household"] = lambda v: metric_cell(v, "triệu đồng/hộ", False)
         numeric = [c for c in cols if c not in ("unit_code", "name", "timeliness")]
         return present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"],
-                             caption=f"Các đơn vị đặt cạnh nhau, {self.first}–{self.last}")
+                             caption=f"Các {self.units} đặt cạnh nhau, {self.first}–{self.last}")
 
     def units_figures(self) -> list[go.Figure]:
         """Horizontal bars, one per unit (names stay readable on a phone), first unit on top."""
@@ -135,7 +135,7 @@ class DistrictReport(Report):
                                customdata=r["n_applicable"],
                                hovertemplate="%{y}: %{x}/%{customdata} tiêu chí<extra></extra>"))
         fig.update_xaxes(range=[0, len(self.criteria) + 0.5], dtick=2)
-        figs.append(base_layout(fig, f"Số tiêu chí đạt năm {self.last} theo đơn vị (xanh: đạt đủ)", x_title="số tiêu chí",
+        figs.append(base_layout(fig, f"Số tiêu chí đạt năm {self.last} theo {self.units} (xanh: đạt đủ)", x_title="số tiêu chí",
                                 legend=False, height=max(300, 80 + 30 * len(r))))
         codes = self._metric_order(money_metrics())
         if codes:
@@ -148,7 +148,7 @@ class DistrictReport(Report):
                             name=wrap(self.metrics.loc[code, "label"]),
                             hovertemplate="%{y}: %{x:,.1f} triệu đồng<extra></extra>")
             fig.update_layout(barmode="stack")
-            figs.append(base_layout(fig, f"Kinh phí huy động {self.first}–{self.last} theo đơn vị", x_title="triệu đồng",
+            figs.append(base_layout(fig, f"Kinh phí huy động {self.first}–{self.last} theo {self.units}", x_title="triệu đồng",
                                     height=max(340, 120 + 30 * len(order))))
         return figs
 
@@ -157,21 +157,21 @@ class DistrictReport(Report):
         for r in self.district_totals.itertuples():
             m = self.metrics.loc[r.code]
             rows.append({"code": r.code, "label": r.label, "unit": r.unit,
-                         "first": metric_value(r.value_2016, "", m["integer"]),
-                         "last": metric_value(r.value_2020, "", m["integer"]),
-                         "total": metric_value(r.value_2016_2020, "", m["integer"]) if r.kind == "flow" else "",
+                         "first": metric_cell(r.value_2016, r.unit, m["integer"]),
+                         "last": metric_cell(r.value_2020, r.unit, m["integer"]),
+                         "total": metric_cell(r.value_2016_2020, r.unit, m["integer"]) if r.kind == "flow" else "",
                          "n_units": r.n_units})
         out = present.table(pd.DataFrame(rows), {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính",
                                                  "first": str(self.first), "last": str(self.last),
                                                  "total": f"Tổng {self.first}–{self.last}",
-                                                 "n_units": "Số đơn vị có số liệu"},
+                                                 "n_units": f"Số {self.units} có số liệu"},
                             numeric=["first", "last", "total", "n_units"],
-                            caption=f"Kết quả Cuộc vận động toàn huyện (tổng các đơn vị), {self.first}–{self.last}")
+                            caption=f"Kết quả Cuộc vận động toàn huyện (tổng các {self.units}), {self.first}–{self.last}")
         rt = self.district_rates
         if len(rt):
             w = self.rates_wide(rt)
             cols = {"label": "Tỷ lệ (%)"} | {y: str(y) for y in self.years if y in w.columns}
-            out += present.table(w, cols, formats={y: (lambda v: fmt_number(v, 2, trim=True)) for y in self.years},
+            out += present.table(w, cols, formats={y: rate_cell for y in self.years},
                                  numeric=[y for y in self.years if y in w.columns],
                                  caption="Các tỷ lệ toàn huyện theo năm (tính lại từ tổng tử số và tổng mẫu số)")
         return out
@@ -207,18 +207,18 @@ class DistrictReport(Report):
             lambda s: ", ".join(self.unit_names[c] for c in sorted(s, key=self.order.index)))
         risk["units"] = risk["criterion_no"].map(who)
         risk["criterion"] = [f"{int(n)}. {t}" for n, t in zip(risk["criterion_no"], risk["criterion_name"])]
-        out = present.table(risk, {"criterion": "Tiêu chí", "n_units_lost": "Số đơn vị bị mất (chưa lấy lại)",
-                                   "n_units_lost_and_regained": "Số đơn vị mất rồi đạt lại", "years_lost": "Năm bị mất",
+        out = present.table(risk, {"criterion": "Tiêu chí", "n_units_lost": "Số xã sụt chuẩn (chưa đạt lại)",
+                                   "n_units_lost_and_regained": "Số xã sụt chuẩn rồi đạt lại", "years_lost": "Năm sụt chuẩn",
                                    "units": "Đơn vị"},
                             numeric=["n_units_lost", "n_units_lost_and_regained"],
-                            caption="Tiêu chí có nguy cơ: đã bị mất ở ít nhất một đơn vị trong giai đoạn",
-                            empty="Không đơn vị nào bị mất tiêu chí trong giai đoạn.")
+                            caption="Tiêu chí có nguy cơ: đã sụt chuẩn ở ít nhất một xã trong giai đoạn",
+                            empty="Không xã nào sụt chuẩn tiêu chí nào trong giai đoạn.")
         ms = maintenance.maintenance_summary(self.ds, cache=self.cache)
         ms = ms.assign(name=ms["unit_code"].map(self.unit_names)).sort_values(
             "unit_code", key=lambda s: s.map(self.order.index))
         cols = {"name": "Đơn vị"} | {c: labels.MAINTENANCE[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
         out += present.table(ms, cols, numeric=[c for c in cols if c != "name"],
-                             caption="Diễn biến duy trì 19 tiêu chí theo đơn vị (số tiêu chí)")
+                             caption=f"Diễn biến duy trì 19 tiêu chí theo {self.units} (số tiêu chí)")
         return out
 
     def ranking(self) -> str:
@@ -233,7 +233,7 @@ class DistrictReport(Report):
             fmts[f"{c}_raw"] = RANKING_RAW_FORMATS.get(c, lambda v: fmt_number(v, 2, trim=True))
         out = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
                             caption="Bảng điểm thi đua (gợi ý): điểm và giá trị gốc của từng thành phần",
-                            empty="Chưa có đơn vị nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
+                            empty=f"Chưa có {self.units} nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
         return out + present.callout("Cách tính điểm", body=ranking_method_text(None))
 
     def timeliness(self) -> str:
@@ -243,7 +243,7 @@ class DistrictReport(Report):
         t["result"] = t["latest_status"].map(labels.SUBMISSION_CELL)
         r = self.rates_summary
         head = present.paragraph(
-            f"Hạn nộp {fmt_date(self.ds.deadline)}: {r['expected']} đơn vị phải nộp, đã nộp {r['received']} "
+            f"Hạn nộp {fmt_date(self.ds.deadline)}: {r['expected']} {self.units} phải nộp, đã nộp {r['received']} "
             f"({fmt_percent(r['reporting_rate'], 1)}), đúng hạn {r['on_time']} ({fmt_percent(r['on_time_rate'], 1)}), "
             f"trễ hạn {r['late']}, chưa nộp {r['missing']}.")
         c = self.completeness.groupby("unit_code").agg(expected=("expected_cells", "sum"), filled=("filled_cells", "sum"))
@@ -295,7 +295,7 @@ def _short(label: str) -> str:
 #: how the raw value of each ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
 RANKING_RAW_FORMATS = {
     "maintenance": lambda v: fmt_percent(100 * v, 1),
-    "mobilisation_per_household": lambda v: f"{fmt_number(v, 2, trim=True)} triệu đồng/hộ",
+    "mobilisation_per_household": lambda v: fmt_quantity(v, "triệu đồng/hộ"),
     "poverty_reduction": lambda v: f"{fmt_number(v, 2, trim=True)} điểm %",
     "timeliness": lambda v: f"{fmt_number(v, 0)} ngày trễ",
 }

@@ -34,9 +34,11 @@ import pandas as pd
 
 from nrlib.analysis import campaign, maintenance, quality, results, thresholds
 from nrlib.core import checks, labels
-from nrlib.core.vnformat import MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number, fmt_percent
+from nrlib.core.vnformat import (MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number, fmt_percent,
+                                 fmt_quantity)
 from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.present import fragments as present
+from nrlib.present import narrative
 
 #: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
 KEY_METRICS = ("VD05", "VD08", "VD09")
@@ -66,12 +68,24 @@ def num(v, digits: int = 2) -> str:
 
 
 def metric_value(v, unit: str, integer: bool) -> str:
-    """A metric's value with its unit (money in triệu or tỷ đồng); an en dash when missing."""
+    """A metric's value with its unit, as a card or a sentence shows it (money in triệu or tỷ đồng; other
+    units with their decimals, :func:`nrlib.core.vnformat.fmt_quantity`); an en dash when missing."""
     if pd.isna(v):
         return MISSING
     if unit == "triệu đồng":
         return fmt_money_million(v)
-    return f"{fmt_number(v, 0 if integer else 2, trim=True)} {unit}".strip()
+    return fmt_quantity(v, unit, integer=integer, trim=True)
+
+
+def metric_cell(v, unit: str, integer: bool) -> str:
+    """A metric's value in a table cell (its unit in another column): the unit's decimals, kept to the last
+    (:func:`nrlib.core.vnformat.fmt_quantity`), so a row of one metric aligns."""
+    return fmt_quantity(v, unit, integer=integer, with_unit=False)
+
+
+def rate_cell(v) -> str:
+    """A rate (0–100) in a table cell under a "(%)" header: two decimals, kept."""
+    return fmt_quantity(v, "%", with_unit=False)
 
 
 def _status_labels(outline) -> dict[str, str]:
@@ -133,6 +147,8 @@ class Report:
         for name, table in (analyses or run_analyses(ds)).items():
             setattr(self, name, table)
         first = ds.units.iloc[0]
+        #: how prose names the communes together ("xã, thị trấn"), as Front documents do
+        self.units = narrative.units_phrase(ds)
         self.district_name = str(first["district_name"])
         self.province_name = str(first["province_name"])
         self.unit_names = dict(zip(ds.units["unit_code"], ds.units["name"]))
@@ -143,7 +159,6 @@ class Report:
         return [
             ("Giai đoạn", f"{self.first}–{self.last}"),
             ("Hạn nộp báo cáo", fmt_date(self.ds.deadline)),
-            ("Phiên bản dữ liệu", fmt_data_version(self.ds.data_version)),
             ("Ngày lập báo cáo", fmt_date(self.today)),
         ]
 
@@ -165,30 +180,35 @@ class Report:
         rule = checks.OutlierRule.from_checks(self.outline.checks)
         m = labels.MAINTENANCE
         items = [
-            "Nguồn số liệu: biểu mẫu sơ kết các đơn vị gửi về (phiên bản mới nhất đã được chấp nhận của mỗi đơn vị); "
-            f"phiên bản dữ liệu {fmt_data_version(self.ds.data_version)}.",
-            "Kết quả tiêu chí là kết quả đơn vị tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm đơn vị là thị trấn, "
+            f"Nguồn số liệu: biểu mẫu sơ kết các {self.units} gửi về (bản mới nhất đã được chấp nhận của mỗi "
+            f"{self.units}).",
+            f"Kết quả tiêu chí là kết quả {self.units} tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm là thị trấn, "
             "phường (bộ tiêu chí xã nông thôn mới không áp dụng) được ghi \"Không áp dụng\" và không bao giờ tính là "
-            f"mất tiêu chí. Ô để trống được ghi \"{labels.STATUS_MISSING}\".",
+            f"sụt chuẩn. Ô để trống được ghi \"{labels.STATUS_MISSING}\".",
             f"Duy trì tiêu chí: xét các năm có kết quả Đạt/Chưa đạt theo thứ tự; \"{m['kept']}\" là đạt mọi năm, "
             f"\"{m['gained']}\" là chưa đạt lúc đầu rồi đạt và không mất lại, \"{m['lost']}\" là đã đạt nhưng cuối kỳ "
             f"chưa đạt, \"{m['lost_and_regained']}\" là có năm bị mất nhưng cuối kỳ đạt lại.",
             "Kết quả Cuộc vận động: chỉ tiêu phát sinh (kinh phí, km đường…) cộng các năm; chỉ tiêu thời điểm (số hộ, "
-            "số ấp…) lấy số cuối năm. Số toàn huyện là tổng các đơn vị. Tỷ lệ của một nhóm đơn vị được tính lại từ "
-            "tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
-            "Bình quân trên một hộ = tổng cả giai đoạn ÷ số hộ năm cuối kỳ; của toàn huyện = tổng các đơn vị ÷ tổng số "
-            "hộ các đơn vị đó.",
+            f"số ấp…) lấy số cuối năm. Số toàn huyện là tổng các {self.units}. Tỷ lệ của nhiều {self.units} được tính "
+            "lại từ tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
+            "Bình quân trên một hộ (chỉ cho kinh phí, đất hiến, ngày công) = tổng cả giai đoạn ÷ số hộ năm cuối kỳ; của "
+            f"toàn huyện = tổng các {self.units} ÷ tổng số hộ của các {self.units} đó.",
             f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}; số ngày trễ "
             "tính theo ngày lịch.",
-            "Cảnh báo chất lượng số liệu (không phải kết luận; cũng là cảnh báo khi nhận biểu mẫu): giá trị khác xa "
-            "các đơn vị khác trong huyện, so trên số hộ hoặc tỷ lệ so với tổng khi cần, theo điểm z bền vững của "
-            f"logarit (trung vị và độ lệch tuyệt đối trung vị của các đơn vị khác, độ lệch tối thiểu "
-            f"{fmt_percent(100 * rule.mad_floor, 0)}; ngưỡng {num(rule.z, 1) if rule.z is not None else MISSING}, "
-            f"cần ít nhất {rule.min_peers} đơn vị khác có số liệu): với ngưỡng mặc định là giá trị gấp khoảng 8 lần "
-            "trở lên, hoặc chỉ bằng khoảng 1/8 trở xuống, trung vị của các đơn vị khác; biến động so với năm trước "
-            "vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức đã biết.",
+            "Cảnh báo chất lượng số liệu (để rà soát, không phải kết luận; cũng là cảnh báo khi nhận biểu mẫu): giá "
+            f"trị khác xa các {self.units} khác trong huyện (so trên số hộ, hoặc tỷ lệ so với tổng, khi cần): gấp "
+            f"khoảng 8 lần trở lên, hoặc chỉ bằng khoảng 1/8 trở xuống, mức giữa của các {self.units} khác; biến "
+            "động so với năm trước vượt biên độ của đề cương; tiêu chí tự đánh giá Đạt nhưng chỉ tiêu chưa đạt mức "
+            "đã biết.",
         ]
-        return present.bullet_list(items)
+        technical = [
+            f"Phiên bản dữ liệu: {fmt_data_version(self.ds.data_version)}.",
+            "Giá trị khác xa: điểm z bền vững của logarit (trung vị và độ lệch tuyệt đối trung vị của các "
+            f"{self.units} khác, độ lệch tối thiểu {fmt_percent(100 * rule.mad_floor, 0)}; ngưỡng "
+            f"{num(rule.z, 1) if rule.z is not None else MISSING}; cần ít nhất {rule.min_peers} {self.units} khác có "
+            "số liệu).",
+        ]
+        return present.bullet_list(items) + present.details(labels.TECHNICAL_INFO, present.bullet_list(technical))
 
     def levels_section(self, unit_codes: list[str] | None = None) -> str:
         """Levels used (with source confidence) and indicators without a known level."""

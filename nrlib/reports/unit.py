@@ -17,7 +17,9 @@ from nrlib.present import fragments as present
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
 from nrlib.present.fragments import e
-from nrlib.reports.sections import KEY_METRICS, Report, metric_value, money_metrics, num, trend_rates
+from nrlib.present import narrative
+from nrlib.reports.sections import (KEY_METRICS, Report, metric_cell, metric_value, money_metrics, num, rate_cell,
+                                    trend_rates)
 
 
 class UnitReport(Report):
@@ -33,6 +35,8 @@ class UnitReport(Report):
             raise LookupError(f"unit {self.code} not in the dataset")
         self.unit = row.iloc[0]
         self.name = str(self.unit["name"])
+        #: the unit's type as prose names it ("xã", "thị trấn")
+        self.unit_word = narrative.unit_word(ds, self.code)
         subs = ds.submissions[ds.submissions["unit_code"] == self.code]
         cur = subs[subs["is_current"]] if "is_current" in subs.columns else subs.tail(1)
         self.submission = cur.iloc[-1] if len(cur) else None
@@ -50,22 +54,22 @@ class UnitReport(Report):
             data = f"phiên bản {int(s['version'])}, nhận ngày {fmt_date(s['received_date'])}"
         else:
             data = "chưa có biểu mẫu được chấp nhận"
-        facts = [("Đơn vị", f"{self.name} (mã {self.code})"),
+        facts = [(self.unit_word.capitalize(), f"{self.name} (mã {self.code})"),
                  ("Huyện, tỉnh", f"{self.district_name}, {self.province_name}"),
-                 ("Biểu mẫu của đơn vị", data)] + self._facts_common()
+                 (f"Biểu mẫu của {self.unit_word}", data)] + self._facts_common()
         out = present.title_block(org=f"{self.district_name} – {self.province_name}", title=self.name,
                                   subtitle=self.outline.raw['title'], facts=facts, place=self.district_name, date=self.today)
         if self.submission is None:
-            out += present.callout("Đơn vị chưa có số liệu", kind="bad",
+            out += present.callout(f"{self.unit_word.capitalize()} chưa có số liệu", kind="bad",
                                    body=f"{self.name} chưa gửi biểu mẫu sơ kết, hoặc chưa có phiên bản nào được chấp "
-                                        "nhận: các mục dưới đây không có số liệu của đơn vị.")
+                                        f"nhận: các mục dưới đây không có số liệu của {self.unit_word}.")
         uy = self._mine(self.ds.unit_years)
         na = uy[~uy["ntm_applies"].astype(bool)]
         if len(na):
             years = ", ".join(str(int(y)) for y in na["year"])
             names = "; ".join(f"{n} ({int(y)})" for n, y in na.groupby("name")["year"].min().items())
             out += present.callout("Bộ tiêu chí xã nông thôn mới không áp dụng một số năm", kind="info",
-                                   body=f"Các năm {years} đơn vị là {names}: bộ tiêu chí xã nông thôn mới không áp "
+                                   body=f"Các năm {years}, {self.name} là {names}: bộ tiêu chí xã nông thôn mới không áp "
                                         "dụng; các năm này không tính là đạt hay mất tiêu chí.")
         return out
 
@@ -93,7 +97,7 @@ class UnitReport(Report):
             cards.append(("Số năm đạt đủ mọi tiêu chí", f"{n_all}/{len(self.years)}", ""))
             cl = self._mine(self.classes)["maintenance_class"].value_counts()
             n_regained = int(cl.get("lost_and_regained", 0))
-            cards.append(("Tiêu chí bị mất trong kỳ", str(int(cl.get("lost", 0)) + n_regained),
+            cards.append(("Tiêu chí sụt chuẩn trong kỳ", str(int(cl.get("lost", 0)) + n_regained),
                           f"{n_regained} đã đạt lại" if n_regained else ""))
         tot = self._mine(self.unit_totals).set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
@@ -148,7 +152,7 @@ class UnitReport(Report):
         fig = go.Figure()
         fig.add_bar(x=mine["year"], y=mine["n_reached"], name=self.name, marker_color=theme.SERIES["unit"],
                     hovertemplate="%{x}: %{y} tiêu chí<extra></extra>")
-        fig.add_scatter(x=avg.index, y=avg.values, name="Bình quân các đơn vị trong huyện", mode="lines+markers",
+        fig.add_scatter(x=avg.index, y=avg.values, name=f"Bình quân các {self.units} trong huyện", mode="lines+markers",
                         line={"color": theme.SERIES["district"], "width": 3},
                         hovertemplate="%{x}: %{y:.1f} tiêu chí<extra></extra>")
         n_crit = len(self.criteria)
@@ -199,10 +203,10 @@ class UnitReport(Report):
             d = dist.loc[r.code, "value_2016_2020"] if flow else dist.loc[r.code, "value_2020"]
             share = 100 * mine / d if pd.notna(mine) and pd.notna(d) and d else None
             rows.append({"code": r.code, "label": r.label, "unit": r.unit,
-                         "first": metric_value(r.value_2016, "", m["integer"]),
-                         "last": metric_value(r.value_2020, "", m["integer"]),
-                         "total": metric_value(r.value_2016_2020, "", m["integer"]) if flow else "",
-                         "district": metric_value(d, "", m["integer"]), "share": fmt_percent(share, 1)})
+                         "first": metric_cell(r.value_2016, r.unit, m["integer"]),
+                         "last": metric_cell(r.value_2020, r.unit, m["integer"]),
+                         "total": metric_cell(r.value_2016_2020, r.unit, m["integer"]) if flow else "",
+                         "district": metric_cell(d, r.unit, m["integer"]), "share": fmt_percent(share, 1, trim=False)})
         out = present.table(pd.DataFrame(rows),
                             {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính", "first": str(self.first),
                              "last": str(self.last), "total": f"Tổng {self.first}–{self.last}",
@@ -219,7 +223,7 @@ class UnitReport(Report):
             w["district"] = w["code"].map(drt)
             cols = {"label": "Tỷ lệ (%)"} | {y: str(y) for y in self.years if y in w.columns} | \
                 {"district": f"Toàn huyện {self.last}"}
-            fmts = {c: (lambda v: fmt_number(v, 2, trim=True)) for c in cols if c != "label"}
+            fmts = {c: rate_cell for c in cols if c != "label"}
             out += present.table(w, cols, formats=fmts, numeric=[c for c in cols if c != "label"],
                                  caption="Các tỷ lệ theo năm (tính lại từ tử số và mẫu số)")
         return out
@@ -253,7 +257,10 @@ class UnitReport(Report):
         return figs
 
     def _per_household_compare(self) -> pd.DataFrame:
+        """Values per household of the metrics the outline marks (money, land, working days) only."""
+        marked = set(self.metrics.index[self.metrics["per_household"]])
         mine = self._mine(self.per_household)[["code", "label", "unit", "per_household"]]
+        mine = mine[mine["code"].isin(marked)]
         dist = self._district_per_household()[["code", "per_household"]].rename(columns={"per_household": "district"})
         t = mine.merge(dist, on="code", how="left")
         t["index"] = 100 * t["per_household"] / t["district"].where(t["district"] > 0)
@@ -262,13 +269,15 @@ class UnitReport(Report):
     def per_household_table(self) -> str:
         t = self._per_household_compare()
         t["unit_label"] = t["unit"] + "/hộ"
-        return present.table(t, {"label": "Nội dung", "unit_label": "Đơn vị tính", "per_household": self.name,
-                                 "district": "Toàn huyện", "index": "So với toàn huyện (%)"},
-                             formats={"per_household": lambda v: num(v, 3), "district": lambda v: num(v, 3),
-                                      "index": lambda v: fmt_number(v, 0)},
-                             numeric=["per_household", "district", "index"],
+        # each row its own unit: the cells are formatted here, with that unit's decimals
+        for col in ("per_household", "district"):
+            t[f"{col}_text"] = [metric_cell(v, u, False) for v, u in zip(t[col], t["unit_label"])]
+        return present.table(t, {"label": "Nội dung", "unit_label": "Đơn vị tính", "per_household_text": self.name,
+                                 "district_text": "Toàn huyện", "index": "So với toàn huyện (%)"},
+                             formats={"index": lambda v: fmt_number(v, 0)},
+                             numeric=["per_household_text", "district_text", "index"],
                              caption=f"Bình quân trên một hộ (tổng {self.first}–{self.last} ÷ số hộ năm {self.last})",
-                             empty="Không tính được: đơn vị chưa có số hộ hoặc số liệu Cuộc vận động.")
+                             empty="Không tính được: xã, thị trấn chưa có số hộ hoặc số liệu Cuộc vận động.")
 
     def per_household_figure(self) -> go.Figure | None:
         t = self._per_household_compare().dropna(subset=["index"]).iloc[::-1]
@@ -320,7 +329,7 @@ class UnitReport(Report):
         secs = self.outline.sheet("DanhGia")["sections"]
         if self.submission is None:
             return present.paragraph("Đơn vị chưa gửi phần đánh giá.", "muted")
-        intro = present.paragraph("Nguyên văn phần đánh giá của đơn vị (trang DanhGia), hiển thị dạng văn bản.", "note")
+        intro = present.paragraph(f"Nguyên văn phần đánh giá của {self.unit_word} (trang DanhGia), hiển thị dạng văn bản.", "note")
         return intro + present.narrative_html((s["code"], s["title"], n.get(s["code"])) for s in secs)
 
     def proposals(self) -> str:
