@@ -1,4 +1,4 @@
-"""Report rendering: ``nrlib reports`` against the loop a user would write by hand, cost per report, report size.
+"""Report rendering: ``nrlib reports`` against the loop a user would write by hand, and the cost per report.
 
 Everything runs in the same session on the same sample store (Thống Nhất 738,
 seed 2021, 10 units: 9 with data and the one that sent nothing, plus the
@@ -23,11 +23,7 @@ district report: the 11 reports ``nrlib reports`` renders for the sample):
 Cost per report is the batch's worker-seconds per report (wall time × the
 2 workers ÷ 11 reports), set against the floor; the notes also give the
 mean time each report took inside the batch and how much of it was the
-notebook's cells. Size: nrlib's unit report (plotly.js basic bundle inlined
-once) against the naive export of the same executed notebook with
-nbconvert's default ``lab`` template, plus the full plotly.js that the naive
-route needs to draw the charts offline (plotly.py's notebook renderer embeds
-it: ~4,6 MB) — the naive HTML alone draws nothing without a network.
+notebook's cells. Report size is measured by ``bench_size``.
 
 Runtime: about 3-5 minutes on 2 cores, most of it the naive loop (11 × two
 new processes and a cold kernel).
@@ -125,8 +121,6 @@ def _load() -> str:
 
 
 def run() -> list[dict]:
-    import plotly.offline
-
     from nrlib.reports.batch import plan_reports
 
     rows = []
@@ -178,16 +172,6 @@ def run() -> list[dict]:
                      "unit": "s", "note": "jupyter_client start → ready → import nrlib report modules → shutdown; "
                                           "median of 3, one at a time"})
 
-        units = sorted(((work / "warm" / r["html"]).stat().st_size, r["html"]) for r in index["reports"]
-                       if r["kind"] == "unit")
-        ours, html = units[len(units) // 2]
-        naive_html = work / "naive" / f"{Path(html).stem}.html"
-        naive_size = naive_html.stat().st_size + len(plotly.offline.get_plotlyjs().encode("utf-8"))
-        largest = max((work / "warm" / r["html"]).stat().st_size for r in index["reports"])
-        rows.append({"name": "unit report size (median)", "value": round(ours / 1e6, 2), "unit": "MB",
-                     "ratio": round(naive_size / ours, 2), "goal": "<= 2 MB",
-                     "note": f"ratio: naive lab export + full plotly.js ({naive_size / 1e6:.2f} MB) ÷ ours; "
-                             f"largest of ours {largest / 1e6:.2f} MB"})
     return rows
 
 

@@ -2,7 +2,8 @@
 
 ``make bench`` is not part of ``make test`` (it takes minutes and measures
 time); this keeps a refactor from breaking it unnoticed. The report
-benchmark (minutes of kernels and the naive loop) is left to ``make bench``.
+benchmark (minutes of kernels and the naive loop) is left to ``make bench``;
+the size benchmark measures the reports the report tests render anyway.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def test_explore_benchmark_runs():
     from benchmarks import bench_explore
 
     _check_rows(bench_explore.run())
+
+
+def test_size_benchmark_measures_rendered_reports(sample_dir, tmp_path_factory):
+    import report_fixtures as rf
+    from benchmarks import bench_size
+
+    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    rendered = rf.sample_reports(db, tmp_path_factory.mktemp("sample-reports"))
+    rows = bench_size.run(reports_dir=rendered["out"])
+    _check_rows(rows)
+    unit, naive = rows[0], rows[1]
+    assert unit["unit"] == "MB" and unit["goal"] == "≤ 0.6 MB" and naive["goal"] == "≥ 8× ours"
+    assert naive["value"] > unit["value"] and unit["ratio"] == naive["ratio"] > 1
+    assert unit["note"].startswith(("goal met", "GOAL MISSED"))
 
 
 def test_the_table_prints_every_row(capsys, monkeypatch, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -43,15 +44,44 @@ def _nb(n_figures: int = 2, record: dict | None = None) -> nbformat.NotebookNode
     return nb
 
 
-def test_plotly_js_inlined_once_and_only_when_needed():
+def test_plotly_js_carried_once_packed_and_only_when_needed():
     page = export_html(_nb(n_figures=3))
-    assert page.count(BUNDLE_BANNER) == 1
+    assert len(re.findall(r'<script[^>]*\bid="nrlib-plotly"', page)) == 1
+    assert BUNDLE_BANNER not in page  # packed, never as source text
     assert page.count("Plotly.newPlot(") == 3
-    assert page.count("Plotly.register(") == 1  # Vietnamese toolbar locale, after the bundle
-    assert page.index(BUNDLE_BANNER) < page.index("Plotly.register(") < page.index("Plotly.newPlot(")
+    assert page.count("Plotly.register(") == 1  # Vietnamese toolbar locale, once plotly.js has started
+    # the bundle, then its loader, then the locale, then the charts that wait for them
+    assert (re.search(r'<script[^>]*\bid="nrlib-plotly"', page).start() < page.index("window.nrlibAfterPlotly =")
+            < page.index("Plotly.register(") < page.index("Plotly.newPlot("))
     no_chart = export_html(_nb(n_figures=0))
-    assert BUNDLE_BANNER not in no_chart
+    assert 'id="nrlib-plotly"' not in no_chart and "nrlibAfterPlotly" not in no_chart
     assert len(no_chart) < 60_000
+
+
+def _carried(page: str) -> tuple[dict[str, str], str]:
+    """The attributes and the text of the page's packed bundle element."""
+    m = re.search(r'<script([^>]*\bid="nrlib-plotly"[^>]*)>(.*?)</script>', page, re.S)
+    attrs = {k: html.unescape(v) for k, v in re.findall(r'([a-z0-9-]+)="([^"]*)"', m.group(1))}
+    assert attrs["type"] == "application/octet-stream"  # inert: the browser never runs it as a script
+    return attrs, m.group(2)
+
+
+def test_the_carried_bundle_is_the_vendored_one_and_the_messages_are_vietnamese():
+    from nrlib.core import labels
+    from nrlib.reports import bundle
+
+    attrs, text = _carried(export_html(_nb(n_figures=1)))
+    packed = bundle.PackedBundle(sha256=attrs["data-sha256"], size=0, packed_bytes=int(attrs["data-bytes"]), text=text)
+    assert bundle.unpack(packed) == html_export.PLOTLY_JS.read_bytes()
+    assert attrs["data-alphabet"] == bundle.ALPHABET
+    assert attrs["data-message-unsupported"] == labels.CHART_UNAVAILABLE["unsupported"]
+    assert "Trình duyệt này quá cũ để vẽ biểu đồ" in attrs["data-message-unsupported"]
+    assert attrs["data-message-failed"] == labels.CHART_UNAVAILABLE["failed"]
+
+
+def test_a_page_with_charts_stays_small():
+    """The bundle is most of a report: packed, a page with three charts is well under the unit report's 0,6 MB."""
+    assert len(export_html(_nb(n_figures=3)).encode("utf-8")) < 560_000
 
 
 def test_no_network_references_no_requirejs_no_mathjax():

@@ -1,10 +1,13 @@
 """Reports in a real browser: headless Chromium, opened from file:// with the network blocked.
 
-For each report: no request leaves the file, every chart is drawn (plotly's
-``.main-svg`` inside each ``.plotly-graph-div``), no console error, and
-submission text holding ``<script>`` / ``<img onerror>`` payloads shows as
-text and runs nothing. Skipped with the reason shown when chromium or
-playwright is missing, unless NRLIB_REQUIRE_EXTERNAL=1.
+For each report, at a phone's width and a laptop's: no request leaves the
+file, every chart is drawn (plotly's ``.main-svg`` inside each
+``.plotly-graph-div``, and its traces in ``_fullData``) from the packed
+plotly.js the page carries, no console error, and submission text holding
+``<script>`` / ``<img onerror>`` payloads shows as text and runs nothing. In a
+browser without ``DecompressionStream`` each chart's place says so in
+Vietnamese, and nothing is thrown. Skipped with the reason shown when chromium
+or playwright is missing, unless NRLIB_REQUIRE_EXTERNAL=1.
 
 Chromium is Debian's ``/usr/bin/chromium`` driven by playwright
 (``playwright install`` is never run).
@@ -23,6 +26,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync",
                  # belt and braces: nothing can resolve or reach a host
                  "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9"]
+#: a phone (an iPhone 12-15's CSS width) and a laptop
+WIDTHS = (390, 1280)
 
 
 def _playwright():
@@ -46,9 +51,10 @@ def browser():
         b.close()
 
 
-def open_report(browser, path: Path, width: int = 1280, height: int = 900):
+def open_report(browser, path: Path, width: int = 1280, height: int = 900, init_script: str | None = None):
     """Open ``path`` with every request recorded and every non-file request aborted.
 
+    ``init_script`` runs in the page before any of its own scripts.
     Returns ``(page, context, log)``; ``log`` has ``requests`` (URLs other than
     the file itself), ``errors`` (console errors and uncaught exceptions).
     """
@@ -63,6 +69,8 @@ def open_report(browser, path: Path, width: int = 1280, height: int = 900):
 
     ctx.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
     page = ctx.new_page()
+    if init_script:
+        page.add_init_script(init_script)
     page.on("request", on_request)
     page.on("console", lambda m: log["errors"].append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda exc: log["errors"].append(f"pageerror: {exc}"))
@@ -70,9 +78,9 @@ def open_report(browser, path: Path, width: int = 1280, height: int = 900):
     return page, ctx, log
 
 
-def assert_report_ok(browser, path: Path) -> dict:
+def assert_report_ok(browser, path: Path, width: int = 1280) -> dict:
     """The checks every report must pass; returns a few facts for the caller's own checks."""
-    page, ctx, log = open_report(browser, path)
+    page, ctx, log = open_report(browser, path, width=width)
     try:
         n_charts = page.eval_on_selector_all(".plotly-graph-div", "els => els.length")
         if n_charts:
@@ -84,8 +92,10 @@ def assert_report_ok(browser, path: Path) -> dict:
                     timeout=20_000)
             except PlaywrightTimeout:
                 pass  # counted and reported just below
-        drawn = page.eval_on_selector_all(".plotly-graph-div", "els => els.filter(d => d.querySelector('.main-svg') && d.getBoundingClientRect().height > 50).length")
-        assert drawn == n_charts, f"{path.name}: {drawn}/{n_charts} charts drawn"
+        drawn = page.eval_on_selector_all(
+            ".plotly-graph-div", "els => els.filter(d => d.querySelector('.main-svg') && d.getBoundingClientRect().height > 50"
+                                 " && (d._fullData || []).length > 0).length")
+        assert drawn == n_charts, f"{path.name} at {width} px: {drawn}/{n_charts} charts drawn"
         page.wait_for_timeout(200)
         assert log["requests"] == [], f"{path.name}: requests left the file: {log['requests']}"
         assert log["errors"] == [], f"{path.name}: {log['errors']}"
@@ -119,13 +129,43 @@ def test_sample_reports_in_the_browser(browser, sample_dir, tmp_path_factory):
     out = rendered["out"]
     ok = [r for r in rendered["results"] if r["status"] == "ok"]
     assert len(ok) == 3
-    for r in ok:
-        facts = assert_report_ok(browser, out / r["html"])
-        assert facts["charts"] >= (0 if r["code"] == rendered["missing"] else 3), r["html"]
-        assert facts["scripts_in_narrative"] == 0
-        if r["code"] == rf.XSS_UNIT:
-            shown = "\n".join(facts["narrative"])
-            for payload in rf.XSS_PAYLOADS:
-                assert payload in shown
-    facts = assert_report_ok(browser, out / "index.html")
-    assert facts["charts"] == 0
+    for width in WIDTHS:
+        for r in ok:
+            facts = assert_report_ok(browser, out / r["html"], width=width)
+            assert facts["charts"] >= (0 if r["code"] == rendered["missing"] else 3), r["html"]
+            assert facts["scripts_in_narrative"] == 0
+            if r["code"] == rf.XSS_UNIT:
+                shown = "\n".join(facts["narrative"])
+                for payload in rf.XSS_PAYLOADS:
+                    assert payload in shown
+        facts = assert_report_ok(browser, out / "index.html", width=width)
+        assert facts["charts"] == 0
+
+
+def test_a_browser_without_decompression_stream_says_so_in_each_charts_place(browser, sample_dir, tmp_path_factory):
+    """plotly.js cannot be unpacked: every chart's place shows the Vietnamese message, nothing is thrown or fetched."""
+    import report_fixtures as rf
+    from nrlib.core import labels
+
+    db = rf.sample_store(sample_dir, tmp_path_factory.mktemp("report-store"))
+    rendered = rf.sample_reports(db, tmp_path_factory.mktemp("sample-reports"))
+    unit = next(r for r in rendered["results"] if r["code"] == rf.XSS_UNIT)
+    message = labels.CHART_UNAVAILABLE["unsupported"]
+    for width in WIDTHS:
+        page, ctx, log = open_report(browser, rendered["out"] / unit["html"], width=width,
+                                     init_script="delete window.DecompressionStream")
+        try:
+            assert page.evaluate("typeof window.DecompressionStream") == "undefined"
+            charts = page.eval_on_selector_all(".plotly-graph-div", """els => els.map(d => {
+                const note = d.querySelector('.chart-unavailable');
+                return {text: note ? note.innerText : null, visible: !!note && note.getBoundingClientRect().height > 0,
+                        drawn: !!d.querySelector('.main-svg'), height: d.getBoundingClientRect().height};
+            })""")
+            assert len(charts) >= 3
+            for chart in charts:
+                assert chart["text"] == message and chart["visible"] and not chart["drawn"], chart
+                assert chart["height"] < 300, chart  # the message, not the chart's empty box
+            page.wait_for_timeout(200)
+            assert log["errors"] == [] and log["requests"] == [], log
+        finally:
+            ctx.close()

@@ -233,6 +233,14 @@ ORIGINS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cu�
 #: the closed block of an HTML report that keeps what only a specialist reads (data version, statistics)
 TECHNICAL_INFO = "Thông tin kỹ thuật"
 SAMPLE_NOTICE = "{marker} — số liệu giả lập để minh họa, không phải số liệu thật của đơn vị"
+#: shown in a report where a chart would be, when the browser cannot draw it (templates/nrlib_report/plotly-loader.js):
+#: no DecompressionStream to unpack plotly.js, or plotly.js failing to start (a damaged file)
+CHART_UNAVAILABLE = {
+    "unsupported": ("Trình duyệt này quá cũ để vẽ biểu đồ; hãy mở báo cáo bằng Chrome, Edge, Firefox hoặc "
+                    "Safari bản mới."),
+    "failed": ("Không vẽ được biểu đồ: tệp báo cáo có thể đã bị hỏng khi gửi hoặc tải về; hãy lấy lại tệp, "
+               "hoặc mở bằng Chrome, Edge, Firefox hoặc Safari bản mới."),
+}
 
 
 def cell(text: str) -> str:

@@ -23,5 +23,6 @@ Modules: :mod:`~nrlib.reports.params` (a report's parameters, checked before any
 :mod:`~nrlib.reports.sections` with :mod:`~nrlib.reports.unit` and :mod:`~nrlib.reports.district` (what a
 report shows), :mod:`~nrlib.reports.jobs` and :mod:`~nrlib.reports.render` (one report),
 :mod:`~nrlib.reports.batch`, :mod:`~nrlib.reports.executors` and :mod:`~nrlib.reports.warmstart` (many),
-:mod:`~nrlib.reports.html_export` and :mod:`~nrlib.reports.index` (the pages).
+:mod:`~nrlib.reports.html_export` with :mod:`~nrlib.reports.bundle` (plotly.js packed for a page) and
+:mod:`~nrlib.reports.index` (the pages).
 """

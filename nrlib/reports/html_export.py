@@ -9,13 +9,18 @@ MathJax from CDNs too. nrlib avoids all of it:
   (``fig.to_html(full_html=False, include_plotlyjs=False)``), a ``<div>``
   plus a ``Plotly.newPlot`` call;
 * this exporter's template (``nrlib/templates/nrlib_report``) has no
-  require.js, no MathJax, no web fonts, and inlines plotly.js **once** in the
+  require.js, no MathJax, no web fonts, and carries plotly.js **once** in the
   page head, only when the report holds a chart. The bundle is the official
   ``plotly.js-basic-dist-min`` (bar, pie and scatter traces, 1,2 MB instead of
   4,6 MB for the full bundle shipped with plotly.py), vendored in
   ``nrlib/static`` at the same plotly.js version as the installed plotly.py
   (see ``nrlib/static/README.md``); :func:`nrlib.present.figures.check_trace_types`
-  keeps figures to those trace types.
+  keeps figures to those trace types;
+* the bundle is packed (gzip, base 85: :mod:`nrlib.reports.bundle`) and
+  started in the browser by the template's ``plotly-loader.js``;
+  the charts' ``Plotly.newPlot`` calls wait for it, and where the browser
+  cannot unpack it each chart's place says so in Vietnamese
+  (:data:`nrlib.core.labels.CHART_UNAVAILABLE`).
 
 The page also carries the report's record (parameters, data version,
 generated time): in ``<meta>`` tags, a JSON block
@@ -28,7 +33,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import html
 import json
 import re
@@ -44,22 +48,23 @@ from nrlib.core.files import atomic_write
 from nrlib.core.version import __version__ as VERSION
 from nrlib.present.fragments import RECORD_MIME
 from nrlib.reference import load_outline
+from nrlib.reports import bundle
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "nrlib_report"
 STATIC_DIR = PACKAGE_DIR / "static"
-PLOTLY_JS = STATIC_DIR / "plotly-basic.min.js"
+PLOTLY_JS = bundle.PLOTLY_JS
 
 TOC_MARKER = "<!-- nrlib:toc -->"
 
 
-@functools.lru_cache(maxsize=1)
-def plotly_js() -> str:
-    """The vendored plotly.js bundle (text), inlined once per report holding a chart."""
-    text = PLOTLY_JS.read_text(encoding="utf-8")
-    if "</script" in text.lower():  # would end the inline <script> early
-        text = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
-    return text
+def plotly_resources() -> dict[str, Any]:
+    """What the template needs to carry plotly.js: the packed bundle (:func:`nrlib.reports.bundle.packed_plotly_js`,
+    packed once per process), its alphabet and the messages shown where a chart cannot be drawn."""
+    packed = bundle.packed_plotly_js(PLOTLY_JS)
+    return {"text": packed.text, "packed_bytes": packed.packed_bytes, "sha256": packed.sha256,
+            "alphabet": bundle.ALPHABET, "message_unsupported": labels.CHART_UNAVAILABLE["unsupported"],
+            "message_failed": labels.CHART_UNAVAILABLE["failed"]}
 
 
 def lift_record(nb: nbformat.NotebookNode) -> dict[str, Any] | None:
@@ -166,7 +171,7 @@ def export_html(nb: nbformat.NotebookNode, *, record: dict[str, Any] | None = No
     str
         The HTML page: no input cells, no prompts, stderr left out, a table
         of contents built from the ``<h2>``/``<h3>`` headings, plotly.js
-        inlined once when a chart is present, and the record in ``<meta>``,
+        carried once (packed) when a chart is present, and the record in ``<meta>``,
         JSON and the footer.
     """
     nb = copy.deepcopy(nb)
@@ -179,7 +184,7 @@ def export_html(nb: nbformat.NotebookNode, *, record: dict[str, Any] | None = No
         banner = labels.sample_notice(record.get("sample_marker") or load_outline().sample_marker)
     resources = {"nrlib": {
         "title": page_title,
-        "plotly_js": plotly_js() if has_plotly(nb) else "",
+        "plotly": plotly_resources() if has_plotly(nb) else None,
         "record_json": _json_for_script(record),
         "footer": _footer_rows({**record, "title": page_title}),
         "meta": _meta_rows(record),

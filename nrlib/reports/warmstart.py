@@ -89,16 +89,18 @@ def _key(db_path: str | Path) -> str:
 
 
 def preload_reference() -> None:
-    """Parse the outline and criteria, index the unit registry, read the plotly.js bundle (all cached)."""
+    """Parse the outline and criteria, index the unit registry (all cached).
+
+    The plotly.js bundle is not among them: a kernel never exports its page
+    (the worker that ran it does, :mod:`nrlib.reports.render`).
+    """
     from nrlib import reference
-    from nrlib.reports import html_export
 
     reference.load_outline()
     reference.load_criteria()
     reference.load_unit_history()
     with contextlib.suppress(Exception):
         reference.find_unit("00001")  # builds the registry's ward index; the code itself need not exist
-    html_export.plotly_js()
 
 
 def preload_dataset(db_path: str | Path, district_code: str, source: str | Path | None = None) -> bool:
