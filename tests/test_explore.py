@@ -89,6 +89,7 @@ def test_panel_redraws_in_place_when_a_control_changes(ds):
                                                        "group": explore.group_dropdown(ds)})
     figure = panel.figure
     assert isinstance(figure, go.FigureWidget)
+    assert figure._config["showSendToCloud"] is False and figure._config["locale"] == "vi"   # no upload button
     assert "Xã Bàu Hàm 2" in figure.layout.title.text
     unit.value = GIA_KIEM
     assert panel.figure is figure  # the same widget, updated in place

@@ -81,3 +81,15 @@ def test_show_displays_html_and_plotly_mime_or_nothing():
     assert set(bundle) == {"text/html", "application/vnd.plotly.v1+json", "text/plain"}
     assert bundle["application/vnd.plotly.v1+json"]["layout"]["title"]["text"] == "Kinh phí huy động theo năm"
     assert display.call_args.kwargs == {"raw": True}
+
+
+def test_no_chart_offers_to_upload_its_data():
+    """plotly.js 4 shows a "Share chart..." button by default that sends the chart to Plotly Cloud: every chart
+    of nrlib (reports' HTML and the notebooks' widgets) turns it off."""
+    from nrlib.present.theme import PLOT_CONFIG
+
+    assert PLOT_CONFIG["showSendToCloud"] is False and "sendChartToCloud" in PLOT_CONFIG["modeBarButtonsToRemove"]
+    out = figures.figure_html(_bar("Kinh phí"))
+    spec = re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*(\{.*?\}),\s*(\{.*?\})\s*\)", out, re.S)
+    config = json.loads(spec.group(3))
+    assert config["showSendToCloud"] is False and "sendChartToCloud" in config["modeBarButtonsToRemove"]

@@ -53,6 +53,7 @@ from nrlib.explore.common import (
 from nrlib.explore.criteria import criterion_view, maintenance_view, risk_view, scorecard_view
 from nrlib.explore.quality import completeness_view, disagreement_view, flags_view, problems_view, timeliness_view
 from nrlib.explore.results import campaign_view, overview_view, trend_view, unit_view
+from nrlib.present.theme import PLOT_CONFIG
 
 __all__ = [
     # opening the store, the banner
@@ -251,6 +252,8 @@ class Panel:
         # The first drawing is the widget's initial state, not an update: updates sent before the
         # browser has rendered the widget can be lost (anywidget renders lazily), an initial state cannot.
         self.figure = go.FigureWidget(_strict_json(fig))
+        # the reports' chart config: Vietnamese, and no "Share chart..." button (it uploads to Plotly Cloud)
+        self.figure._config = dict(PLOT_CONFIG)
         self._shown = fig
         self.table = widgets.HTML(table_html(table))
         self.message = widgets.HTML()

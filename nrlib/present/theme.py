@@ -37,12 +37,15 @@ TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font"
 #: Vietnamese number format in every chart: decimal comma, thousands dot
 SEPARATORS = ",."
 
-#: plotly.js config of every chart
+#: plotly.js config of every chart. plotly.js 4 shows a "Share chart..." button by default that uploads the
+#: chart's data to Plotly Cloud: never, for a report that must not send anything anywhere.
 PLOT_CONFIG = {
     "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
     "responsive": True,
     "locale": "vi",
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
-                               "hoverCompareCartesian", "hoverClosestCartesian"],
+                               "hoverCompareCartesian", "hoverClosestCartesian", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
