@@ -228,11 +228,11 @@ MAINTENANCE = {
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
 #: where an indicator's value comes from (:mod:`nrlib.analysis.thresholds`)
-ORIGINS = {"typed": "đơn vị nhập", "derived": "tính từ số liệu Cuộc vận động"}
+ORIGINS = {"typed": "xã, thị trấn tự ghi", "derived": "tính từ số liệu Cuộc vận động"}
 #: the notice on everything made from sample data (reports, the index, notebooks, sample workbooks)
 #: the closed block of an HTML report that keeps what only a specialist reads (data version, statistics)
 TECHNICAL_INFO = "Thông tin kỹ thuật"
-SAMPLE_NOTICE = "{marker} — số liệu giả lập để minh họa, không phải số liệu thật của đơn vị"
+SAMPLE_NOTICE = "{marker} — số liệu giả lập để minh họa, không phải số liệu thật của xã, thị trấn nào"
 #: shown in a report where a chart would be, when the browser cannot draw it (templates/nrlib_report/plotly-loader.js):
 #: no DecompressionStream to unpack plotly.js, or plotly.js failing to start (a damaged file)
 CHART_UNAVAILABLE = {

@@ -140,7 +140,7 @@ def disagreement_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Fig
         labels.EXPLORE["value"]: [fmt_number(v, 2, trim=True) + unit_of(c) for v, c in zip(d["value"], d["indicator_code"])],
         "Mức đạt chuẩn": [f"{cmp_} {fmt_number(lv, 2, trim=True)}{unit_of(c)}"
                           for cmp_, lv, c in zip(d["comparison"], d["level"], d["indicator_code"])],
-        "Nguồn số liệu": ["tính từ trang VanDong" if o == "derived" else "đơn vị nhập" for o in d["origin"]],
+        "Nguồn số liệu": ["tính từ trang VanDong" if o == "derived" else labels.ORIGINS["typed"] for o in d["origin"]],
     })
     return fig, table
 
