@@ -73,11 +73,24 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return exit_code(outcomes)
 
 
+def _date_option(text: str):
+    """A date given on the command line: ``18/02/2021`` or ``2021-02-18``, read as ``nrlib ingest --received`` reads
+    it (:func:`nrlib.ingest.parse_received`, the same message when it is not a date), without importing the ingest."""
+    from nrlib.core.vnformat import parse_date
+
+    try:
+        d = parse_date(str(text))
+    except ValueError:
+        d = None
+    if d is None:
+        raise NrlibError(labels.INVALID_DATE_OPTION.format(text=text))
+    return d
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
-    from nrlib.ingest import parse_received
     from nrlib.status import render_status
 
-    deadline = parse_received(args.deadline) if args.deadline else None
+    deadline = _date_option(args.deadline) if args.deadline else None
     print(render_status(args.db, district_code=args.district, deadline=deadline, fmt=args.format))
     return 0
 

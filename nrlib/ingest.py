@@ -179,8 +179,7 @@ def parse_received(text: str) -> dt.date:
     except ValueError:
         d = None
     if d is None:
-        raise IngestUsageError(f"ngày nhận không hợp lệ: {text!r} (cần dd/mm/yyyy hoặc yyyy-mm-dd) / "
-                               f"invalid received date {text!r}")
+        raise IngestUsageError(labels.INVALID_DATE_OPTION.format(text=text))
     return d
 
 

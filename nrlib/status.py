@@ -3,23 +3,50 @@
 The per-unit table and the totals come from :mod:`nrlib.analysis.timeliness` (the one
 definition of on time / late / missing, shared with the quality analysis);
 this module only reads the store and presents the result in Vietnamese.
+
+The command answers from DuckDB without pandas (:func:`render_status` reads
+:func:`nrlib.store.rows.submission_rows` and applies
+:func:`nrlib.analysis.timeliness.timeliness_rows`): a status of ten lines
+should not cost the import of the analyses. :func:`unit_status` is the same
+table from a loaded :class:`nrlib.dataset.Dataset`, for notebooks and code
+that have one.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from nrlib.analysis.timeliness import reporting_rates, timeliness
+from nrlib.analysis.timeliness import (
+    TIMELINESS_COLUMNS,
+    reporting_rates,
+    reporting_rates_rows,
+    timeliness,
+    timeliness_rows,
+)
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_percent
-from nrlib.dataset import Dataset
-from nrlib.store import load_dataset
+from nrlib.core.vocab import is_missing
+from nrlib.store.rows import SubmissionRows, submission_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nrlib.dataset import Dataset
 
 FORMATS = ("table", "csv", "json")
+
+
+def _totals(totals: dict, deadline: dt.date, units: list[dict], data_version: str) -> dict:
+    totals.update({"deadline": deadline.isoformat(),
+                   "district_code": str(units[0]["district_code"]) if units else None,
+                   "district_name": str(units[0]["district_name"]) if units else None,
+                   "data_version": data_version})
+    return totals
 
 
 def unit_status(dataset: Dataset, deadline: dt.date | None = None) -> tuple[pd.DataFrame, dict]:
@@ -41,13 +68,21 @@ def unit_status(dataset: Dataset, deadline: dt.date | None = None) -> tuple[pd.D
     """
     deadline = deadline or dataset.deadline
     table = timeliness(dataset.units, dataset.submissions, deadline)
-    totals = reporting_rates(table)
-    units = dataset.units
-    totals.update({"deadline": deadline.isoformat(),
-                   "district_code": str(units["district_code"].iloc[0]) if len(units) else None,
-                   "district_name": str(units["district_name"].iloc[0]) if len(units) else None,
-                   "data_version": dataset.data_version})
-    return table, totals
+    units = dataset.units[["district_code", "district_name"]].head(1).to_dict("records")
+    return table, _totals(reporting_rates(table), deadline, units, dataset.data_version)
+
+
+def unit_status_rows(rows: SubmissionRows, deadline: dt.date | None = None) -> tuple[list[dict], dict]:
+    """:func:`unit_status` from the store's plain rows (:func:`nrlib.store.rows.submission_rows`), without pandas:
+    the table as a list of rows (:func:`nrlib.analysis.timeliness.timeliness_rows`) and the same totals."""
+    deadline = deadline or rows.deadline
+    table = timeliness_rows(rows.units, rows.submissions, deadline)
+    return table, _totals(reporting_rates_rows(table), deadline, rows.units, rows.data_version)
+
+
+def _records(table) -> list[dict]:
+    """A table's rows as plain dicts: a list of rows as it is, a DataFrame's records."""
+    return table if isinstance(table, list) else table.to_dict("records")
 
 
 def _timeliness_text(row) -> str:
@@ -57,16 +92,20 @@ def _timeliness_text(row) -> str:
 
 
 def _cell(x) -> str:
-    if x is None or (not isinstance(x, str) and pd.isna(x)):
+    if x is None or (not isinstance(x, str) and is_missing(x)):
         return MISSING
     return str(x)
 
 
-def format_table(table: pd.DataFrame, totals: dict, unassigned: pd.DataFrame | None = None) -> str:
-    """The status as a plain-text table with Vietnamese labels, dates and percentages."""
+def format_table(table: pd.DataFrame | list[dict], totals: dict,
+                 unassigned: pd.DataFrame | list[dict] | None = None) -> str:
+    """The status as a plain-text table with Vietnamese labels, dates and percentages.
+
+    ``table`` and ``unassigned`` are frames (:func:`unit_status`) or lists of rows (:func:`unit_status_rows`).
+    """
     cols = labels.STATUS_COLUMNS
     rows = []
-    for _, r in table.iterrows():
+    for r in _records(table):
         rows.append([
             r["unit_code"], r["name"], _cell(r["latest_version"]), fmt_date(r["first_received_date"])
             if r["first_received_date"] is not None else MISSING, _timeliness_text(r),
@@ -90,18 +129,19 @@ def format_table(table: pd.DataFrame, totals: dict, unassigned: pd.DataFrame | N
         missing=totals["missing"], accepted=totals["accepted"],
         reporting_rate=fmt_percent(totals["reporting_rate"], 1), on_time_rate=fmt_percent(totals["on_time_rate"], 1))]
     if unassigned is not None and len(unassigned):
-        out.append(labels.STATUS_UNASSIGNED.format(n=len(unassigned), files=labels.printable(", ".join(unassigned["file_name"]))))
+        names = [r["file_name"] for r in _records(unassigned)]
+        out.append(labels.STATUS_UNASSIGNED.format(n=len(names), files=labels.printable(", ".join(names))))
     return "\n".join(out)
 
 
-def _records(table: pd.DataFrame) -> list[dict]:
+def _json_records(table) -> list[dict]:
     out = []
-    for rec in table.to_dict("records"):
+    for rec in _records(table):
         clean = {}
         for k, v in rec.items():
             if isinstance(v, (dt.date, dt.datetime)):
                 v = v.isoformat()
-            elif v is not None and not isinstance(v, (str, bool)) and pd.isna(v):
+            elif v is not None and not isinstance(v, (str, bool)) and is_missing(v):
                 v = None
             elif hasattr(v, "item"):
                 v = v.item()
@@ -110,17 +150,25 @@ def _records(table: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _csv(table: list[dict]) -> str:
+    """The table as CSV, as ``DataFrame.to_csv(index=False)`` writes it: a blank cell for a missing value."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(TIMELINESS_COLUMNS)
+    writer.writerows([["" if r[c] is None else r[c] for c in TIMELINESS_COLUMNS] for r in table])
+    return buf.getvalue()
+
+
 def render_status(db_path: str | Path | None = None, *, district_code=None, deadline: dt.date | None = None,
                   fmt: str = "table") -> str:
     """``nrlib status`` output in ``fmt`` (``table``, ``csv`` or ``json``)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
-    ds = load_dataset(db_path, district_code=district_code)
-    table, totals = unit_status(ds, deadline)
+    rows = submission_rows(db_path, district_code=district_code)
+    table, totals = unit_status_rows(rows, deadline)
     if fmt == "table":
-        return format_table(table, totals, ds.meta.get("unassigned"))
+        return format_table(table, totals, rows.unassigned)
     if fmt == "csv":
-        return table.to_csv(index=False, lineterminator="\n")
-    return json.dumps({"totals": totals, "units": _records(table),
-                       "unassigned": _records(ds.meta.get("unassigned", pd.DataFrame()))},
+        return _csv(table)
+    return json.dumps({"totals": totals, "units": _json_records(table), "unassigned": _json_records(rows.unassigned)},
                       ensure_ascii=False, indent=2)

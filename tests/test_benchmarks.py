@@ -82,3 +82,13 @@ def test_the_table_prints_every_row(capsys, monkeypatch, tmp_path):
     assert lines[-2].split() == ["fake", "x", "1,234", "s", "2", "≥", "1×", "n"]
     assert lines[-1].split() == ["fake", "y", "0.5", "MB"]
     assert (tmp_path / "results" / "latest.json").exists()
+
+
+def test_startup_benchmark_runs_small():
+    from benchmarks import bench_startup
+
+    rows = bench_startup.run(rounds=2)
+    _check_rows(rows)
+    assert rows[0]["name"] == bench_startup.BASELINE and rows[0]["ratio"] == 1.0
+    assert {r["name"].split(" (")[0] for r in rows[1:]} == {"nrlib --help", "nrlib reports --help", "nrlib status"}
+    assert all(r["goal"] and ("holds" in r["note"] or "OVER GOAL" in r["note"]) for r in rows[1:])

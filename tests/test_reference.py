@@ -183,3 +183,19 @@ def test_a_district_without_units_has_the_columns_of_any_other():
     assert empty, "the registry has no district without units any more: pick another case"
     units = load_units(empty[0])
     assert units.empty and tuple(units.columns) == UNIT_COLUMNS
+
+
+def test_one_district_read_alone_is_the_registry_s_record():
+    """`unit_rows` (hence `nrlib status` and `load_units` before the registry is read) parses only the province of
+    the district it needs: for every district, the same records as the whole registry (district 1 is Quận Ba Đình,
+    not the province of code 1); a ward's code or an unknown one is none."""
+    from nrlib.reference import registry_divisions
+    from nrlib.reference.units import _build_unit_rows, _one_district, unit_rows
+
+    provinces = registry_divisions()
+    for p in provinces:
+        for d in p["districts"]:
+            assert _one_district(d["code"]) == (p, d), d["code"]
+    assert _one_district(1)[1]["name"] == "Quận Ba Đình"
+    assert _one_district(26308) is None and _one_district(999_999) is None     # Xã Gia Kiệm's code; no code
+    assert sorted(_build_unit_rows(*_one_district(738)), key=lambda r: r["unit_code"]) == unit_rows("738")

@@ -305,6 +305,9 @@ STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {receiv
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
+#: a date on the command line (``--received`` of ``nrlib ingest``, ``--deadline`` of ``nrlib status``) that is not one
+INVALID_DATE_OPTION = ("ngày nhận không hợp lệ: {text!r} (cần dd/mm/yyyy hoặc yyyy-mm-dd) / "
+                       "invalid received date {text!r}")
 
 SKIPPED_FILES = "nrlib ingest: bỏ qua {n} tệp không phải bảng tính (.xlsx, .xlsm, .xls, .ods): {files}"
 

@@ -3,19 +3,42 @@
 Everything here is read from files under ``data/reference`` (see
 :func:`nrlib.config.reference_dir`); nothing of the domain is written in code.
 Results are cached per file path, and callers get copies they may modify.
+
+Each public name is imported from its module on first use (PEP 562), so a
+command that needs only the registry's rows or the deadline (``nrlib
+status``) does not import pandas.
 """
 
-from nrlib.reference.criteria import load_criteria, load_criteria_levels, pick_levels, resolve_levels
-from nrlib.reference.outline import Outline, load_outline
-from nrlib.reference.units import (
-    find_unit,
-    load_province_units,
-    load_unit_history,
-    load_units,
-    registry_divisions,
-    unit_types,
-    unit_years,
-)
+from __future__ import annotations
+
+import importlib
+
+# public name -> the submodule that defines it
+_API = {
+    "load_criteria": "criteria", "load_criteria_levels": "criteria", "pick_levels": "criteria",
+    "resolve_levels": "criteria",
+    "Outline": "outline", "load_outline": "outline",
+    "find_unit": "units", "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
+    "registry_divisions": "units", "unit_types": "units", "unit_years": "units",
+}
+#: the submodules the package imported when it imported everything at once: still attributes of it
+_SUBMODULES = ("criteria", "files", "outline", "units")
 
 __all__ = ["Outline", "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
-           "load_unit_history", "load_units", "pick_levels", "registry_divisions", "resolve_levels", "unit_types", "unit_years"]
+           "load_unit_history", "load_units", "pick_levels", "registry_divisions", "resolve_levels", "unit_types",
+           "unit_years"]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API) | set(_SUBMODULES))

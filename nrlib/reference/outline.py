@@ -1,4 +1,8 @@
-"""The submission outline: sheets, rows, codes, labels, units, rules, choices and checks, from its YAML file."""
+"""The submission outline: sheets, rows, codes, labels, units, rules, choices and checks, from its YAML file.
+
+pandas (and the criteria set) are imported by the tables that need them, not with this module, so the
+command line reads the deadline (:func:`outline_deadline`) without them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,16 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from nrlib import config
 from nrlib.core import labels
 from nrlib.core.vnformat import unit_suffix
 from nrlib.exceptions import ReferenceDataError
-from nrlib.reference.criteria import load_criteria
 from nrlib.reference.files import reference_file
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Outline:
         """VanDong metrics: ``code, label, unit, kind, integer, ge, gt, le_metric, per_household``
         (``per_household``: a value per household means something — money, land, working days — so reports
         may show it; the outline marks them)."""
+        import pandas as pd
+
         rows = []
         for m in self.sheet("VanDong")["metrics"]:
             r = m.get("rules", {})
@@ -151,17 +156,25 @@ class Outline:
     @property
     def rates(self) -> pd.DataFrame:
         """Rates recomputed from numerators and denominators: ``code, label, numerator, denominator, scale, unit``."""
+        import pandas as pd
+
         return pd.DataFrame(self.sheet("VanDong")["rates"])
 
     @property
     def typed_indicators(self) -> pd.DataFrame:
         """ChiTieu rows joined with the criteria set: indicators a unit types in."""
+        import pandas as pd
+
+        from nrlib.reference.criteria import load_criteria
+
         rows = pd.DataFrame(self.sheet("ChiTieu")["rows"]).astype({"indicator_code": str})
         return rows.merge(load_criteria(), on="indicator_code", how="left", validate="1:1")
 
     @property
     def derived_indicators(self) -> pd.DataFrame:
         """Indicators computed from VanDong counts: ``indicator_code, numerator, denominator, scale``."""
+        import pandas as pd
+
         return pd.DataFrame(self.sheet("ChiTieu")["derived"]).astype({"indicator_code": str})
 
     @property
@@ -195,17 +208,32 @@ def load_outline(path: str | Path | None = None) -> Outline:
     return outline
 
 
+def outline_deadline(path: str | Path | None = None) -> dt.date:
+    """The outline's submission deadline (:attr:`Outline.deadline`), read from the same file as :func:`load_outline`
+    and with the same error when it cannot be read, but without the consistency checks against the criteria set
+    (they need pandas): what ``nrlib status`` shows needs nothing else of the outline."""
+    path = Path(path) if path else reference_file("outline")
+    return Outline(raw=_read_yaml(str(path)), path=path).deadline
+
+
 @functools.lru_cache(maxsize=8)
 def _load_yaml_cached(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
         return config.load_yaml(fh)
 
 
-def _load_yaml(path: str) -> dict:
+def _read_yaml(path: str) -> dict:
+    """The parsed outline, cached and shared: callers read it and never change it (:func:`_load_yaml` copies it)."""
+    import yaml  # with the first outline read, not with this module
+
     try:
-        return copy.deepcopy(_load_yaml_cached(path, Path(path).stat().st_mtime))
+        return _load_yaml_cached(path, Path(path).stat().st_mtime)
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(f"cannot read outline {path}: {exc}") from exc
+
+
+def _load_yaml(path: str) -> dict:
+    return copy.deepcopy(_read_yaml(path))
 
 
 def _check_outline(outline: Outline) -> None:
@@ -213,6 +241,8 @@ def _check_outline(outline: Outline) -> None:
     missing = expected - set(outline.sheet_names)
     if missing:
         raise ReferenceDataError(f"{outline.path}: sheets missing: {sorted(missing)}")
+    from nrlib.reference.criteria import load_criteria
+
     criteria = load_criteria()
     known_ind = set(criteria["indicator_code"])
     for code in list(outline.typed_indicators["indicator_code"]) + list(outline.derived_indicators["indicator_code"]):

@@ -36,20 +36,26 @@ upgrade``) opens an older store; readers never write, and name that command. A s
 a newer nrlib (unknown version) is refused with a :class:`StoreError`.
 """
 
+from __future__ import annotations
+
+import importlib
+
 from nrlib.exceptions import StoreError
-from nrlib.store.connection import (
-    DEFAULT_TIMEOUT,
-    check_writable,
-    lock_path,
-    missing_store_message,
-    open_store,
-    resolve_db_path,
-    store_lock,
-)
-from nrlib.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
-from nrlib.store.read import data_version, load_dataset, table_digest
-from nrlib.store.sql import sql_ident, sql_idents
-from nrlib.store.write import ANALYSIS_TABLES, add_submission, add_submissions, known_checksums
+
+# public name -> the submodule that defines it. Each is imported on first use (PEP 562), so a command that
+# only opens the store and queries it (``nrlib status``) does not import what reading it into pandas needs.
+_API = {
+    "DEFAULT_TIMEOUT": "connection", "check_writable": "connection", "lock_path": "connection",
+    "missing_store_message": "connection", "open_store": "connection", "resolve_db_path": "connection",
+    "store_lock": "connection",
+    "MIGRATIONS": "migrations", "SCHEMA_VERSION": "migrations", "migrate": "migrations",
+    "schema_version": "migrations",
+    "data_version": "rows", "load_dataset": "read", "table_digest": "read",
+    "sql_ident": "sql", "sql_idents": "sql",
+    "ANALYSIS_TABLES": "write", "add_submission": "write", "add_submissions": "write", "known_checksums": "write",
+}
+#: the submodules the package imported when it imported everything at once: still attributes of it
+_SUBMODULES = ("connection", "migrations", "read", "rows", "sql", "write")
 
 __all__ = [
     "ANALYSIS_TABLES",
@@ -58,8 +64,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "StoreError",
     "add_submission",
-    "check_writable",
     "add_submissions",
+    "check_writable",
     "data_version",
     "known_checksums",
     "load_dataset",
@@ -74,3 +80,18 @@ __all__ = [
     "store_lock",
     "table_digest",
 ]
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API) | set(_SUBMODULES))

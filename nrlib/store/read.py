@@ -1,4 +1,4 @@
-"""Reading the store: the latest accepted version of each unit as a Dataset, and the data version."""
+"""Reading the store into frames: the latest accepted version of each unit as a Dataset."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from nrlib.dataset import COLUMNS, Dataset
-from nrlib.exceptions import StoreError
 from nrlib.reference import load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.store.connection import open_store, resolve_db_path
 from nrlib.store.migrations import schema_version
+from nrlib.store.rows import data_version, district_of
 from nrlib.store.sql import sql_ident, sql_idents
 
 
@@ -20,29 +20,6 @@ def table_digest(con, table: str) -> str:
     df = con.execute(f"SELECT * FROM {sql_ident(table)}").df()
     df = df.sort_values(list(df.columns), ignore_index=True) if len(df) else df
     return hashlib.sha256(df.to_csv(index=False).encode("utf-8")).hexdigest()
-
-
-def data_version(con) -> str:
-    """``"audit 12 · 2021-02-20T10:15:00"``: the store's last change."""
-    rows = con.execute("SELECT audit_id, changed_at FROM audit ORDER BY audit_id DESC LIMIT 1").fetchall()
-    row = rows[0] if rows else None
-    if not row:
-        return "audit 0"
-    return f"audit {row[0]} · {row[1].isoformat()}"
-
-
-def _district_of(con, district_code) -> str:
-    if district_code is not None:
-        return str(district_code).strip().zfill(3)
-    codes = [r[0] for r in con.execute("SELECT DISTINCT district_code FROM submissions "
-                                       "WHERE district_code IS NOT NULL ORDER BY 1").fetchall()]
-    if len(codes) == 1:
-        return codes[0]
-    if not codes:
-        raise StoreError("kho dữ liệu chưa có báo cáo của đơn vị nào; hãy chạy `nrlib ingest` / "
-                         "the store holds no submission from a known unit: run `nrlib ingest`")
-    raise StoreError(f"kho dữ liệu có báo cáo của nhiều huyện ({', '.join(codes)}); hãy chỉ rõ mã huyện / "
-                     f"the store holds several districts ({', '.join(codes)}): pass district_code")
 
 
 def _frame(con, sql: str, params: list) -> pd.DataFrame:
@@ -82,7 +59,7 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
     """
     db_path = resolve_db_path(db_path)
     with open_store(db_path, read_only=True) as con:
-        district = _district_of(con, district_code)
+        district = district_of(con, district_code)
         outline = load_outline()
         units = load_units(district)
         codes = list(units["unit_code"])
