@@ -7,8 +7,8 @@ the command line stay fast whatever the analyses import.
 
 from __future__ import annotations
 
-import importlib
 
+from nrlib.core.lazy import lazy_names
 from nrlib.core.version import __version__  # noqa: F401 (nrlib.__version__)
 from nrlib.exceptions import NrlibError, ReferenceDataError, StoreError, UnknownDistrictError, UnknownUnitError
 
@@ -40,14 +40,4 @@ __all__ = ["NrlibError", "ReferenceDataError", "StoreError", "UnknownDistrictErr
            *sorted(_API)]
 
 
-def __getattr__(name: str):
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'nrlib' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API))
+__getattr__, __dir__ = lazy_names(__name__, _API)

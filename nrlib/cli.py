@@ -76,12 +76,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _date_option(text: str):
     """A date given on the command line: ``18/02/2021`` or ``2021-02-18``, read as ``nrlib ingest --received`` reads
     it (:func:`nrlib.ingest.parse_received`, the same message when it is not a date), without importing the ingest."""
-    from nrlib.core.vnformat import parse_date
+    from nrlib.core.vnformat import date_or_none
 
-    try:
-        d = parse_date(str(text))
-    except ValueError:
-        d = None
+    d = date_or_none(text)
     if d is None:
         raise NrlibError(labels.INVALID_DATE_OPTION.format(text=text))
     return d

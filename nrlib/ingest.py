@@ -41,7 +41,7 @@ import pandas as pd
 from nrlib import config, store
 from nrlib.core import labels
 from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_file
-from nrlib.core.vnformat import fmt_date, parse_date
+from nrlib.core.vnformat import date_or_none, fmt_date, parse_date
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
@@ -174,10 +174,7 @@ def _unreadable_message(paths: list[Path], exc: OSError) -> str:
 
 def parse_received(text: str) -> dt.date:
     """A received date from the command line: ``2021-02-18`` or ``18/02/2021``."""
-    try:
-        d = parse_date(str(text))
-    except ValueError:
-        d = None
+    d = date_or_none(text)
     if d is None:
         raise IngestUsageError(labels.INVALID_DATE_OPTION.format(text=text))
     return d

@@ -13,6 +13,7 @@ import subprocess
 import pandas as pd
 import pytest
 from conftest import require_program
+from documents_fixtures import ds, settings  # noqa: F401 (fixtures)
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
@@ -38,16 +39,6 @@ TNR = "Times New Roman"
 
 #: the note to the Thường trực Huyện ủy of the sample district
 NOTE_FILE = "bao-cao-thuong-truc-huyen-uy_738_thong-nhat.docx"
-
-
-@pytest.fixture(scope="module")
-def ds(sample_store):
-    return load_dataset(sample_store)
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings()
 
 
 @pytest.fixture(scope="module")

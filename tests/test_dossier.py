@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import require_program
+from documents_fixtures import ds, settings  # noqa: F401 (fixtures)
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
@@ -33,16 +34,6 @@ FOLDER = "khen-thuong"
 DECISIONS_FILE = "quyet-dinh-khen-thuong_738_thong-nhat.xlsx"
 LIST_COLUMNS = ["STT", "Họ và tên / Tên tập thể", "Năm sinh", "Giới tính", "Chức vụ, đơn vị công tác hoặc nơi cư trú",
                 "Tóm tắt thành tích", "Hình thức đề nghị", "Ghi chú"]
-
-
-@pytest.fixture(scope="module")
-def ds(sample_store):
-    return load_dataset(sample_store)
-
-
-@pytest.fixture(scope="module")
-def settings():
-    return load_settings()
 
 
 @pytest.fixture(scope="module")

@@ -226,6 +226,14 @@ _LONG = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", r
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+def date_or_none(text) -> dt.date | None:
+    """:func:`parse_date` of an option's text, None when it is not a date (the caller says so in its words)."""
+    try:
+        return parse_date(str(text))
+    except ValueError:
+        return None
+
+
 def parse_date(raw) -> dt.date | None:
     """Read a date cell: a real date, ``dd/mm/yyyy`` (also ``-`` or ``.``, two-digit
     years as 20yy), ISO ``yyyy-mm-dd``, ``ngày 15 tháng 02 năm 2021``, or an

@@ -319,9 +319,14 @@ def build_submission(ds, settings: DocumentSettings, dossier: Dossier, body: str
         else:
             doc.paragraph(tpl["money_unknown"])
     doc.paragraph(tpl["closing"].format(decided_by=body))
-    front = settings.front
-    doc.signature(recipients=settings.recipients("submission"), on_behalf=front["on_behalf"],
-                  title=front["signer_title"], signer_name=str(settings.district.get("signer_name") or ""))
+    return _sign(doc, ds, settings, "submission", subject)
+
+
+def _sign(doc: OfficialDocument, ds, settings: DocumentSettings, kind: str, subject: str) -> OfficialDocument:
+    """The end of a document of ``kind``: the signature and "Nơi nhận", and the file's own properties."""
+    front, t = settings.front, settings.document_type(kind)
+    doc.signature(recipients=settings.recipients(kind), on_behalf=front["on_behalf"], title=front["signer_title"],
+                  signer_name=str(settings.district.get("signer_name") or ""))
     doc.properties(title=f"{t['name'].capitalize()} {subject[:1].lower()}{subject[1:]}", subject=subject,
                    comments=_made_from(ds))
     return doc
@@ -392,12 +397,7 @@ def build_estimate(ds, settings: DocumentSettings, dossier: Dossier, date: dt.da
         if not figures["verified"]:
             doc.paragraph(spec["unverified"], italic=True, highlight=True)
     doc.paragraph(spec["closing"].format(**w))
-    front = settings.front
-    doc.signature(recipients=settings.recipients("estimate"), on_behalf=front["on_behalf"],
-                  title=front["signer_title"], signer_name=str(settings.district.get("signer_name") or ""))
-    doc.properties(title=f"{t['name'].capitalize()} {subject[:1].lower()}{subject[1:]}", subject=subject,
-                   comments=_made_from(ds))
-    return doc
+    return _sign(doc, ds, settings, "estimate", subject)
 
 
 def file_stem(stem: str, district_code: str, place: str, part: str | None = None) -> str:

@@ -11,7 +11,7 @@ status``) does not import pandas.
 
 from __future__ import annotations
 
-import importlib
+from nrlib.core.lazy import lazy_names
 
 # public name -> the submodule that defines it
 _API = {
@@ -29,16 +29,4 @@ __all__ = ["Outline", "find_unit", "load_criteria", "load_criteria_levels", "loa
            "unit_years"]
 
 
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        return importlib.import_module(f".{name}", __name__)
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_API) | set(_SUBMODULES))
+__getattr__, __dir__ = lazy_names(__name__, _API, _SUBMODULES)
