@@ -65,10 +65,22 @@ def small_store(tmp_path_factory, books):
     return db
 
 
+def _duckdb_itself(db) -> set[str]:
+    """What DuckDB's own module imports of :data:`HEAVY` to open a store and run a query with a parameter:
+    releases before 2.0 (1.1 is the declared floor) import numpy and pandas to bind any Python parameter;
+    nrlib must add nothing to that (with DuckDB 2, nothing at all)."""
+    code = ("import duckdb, json, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "c.execute('select ?', ['x']).fetchall(); c.close(); "
+            "print(json.dumps([m for m in json.loads(sys.argv[2]) if m in sys.modules]))")
+    proc = subprocess.run([sys.executable, "-c", code, str(db), json.dumps(list(HEAVY))], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return set(json.loads(proc.stdout))
+
+
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_status_answers_from_duckdb_without_pandas(small_store, fmt):
     result = _run(["status", "--db", str(small_store), "--format", fmt, "--deadline", "18/02/2021"])
-    assert result["code"] == 0 and result["loaded"] == [], result
+    assert result["code"] == 0 and set(result["loaded"]) <= _duckdb_itself(small_store), result
     assert "26308" in result["out"] and "26311" in result["out"]
 
 
