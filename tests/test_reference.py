@@ -153,11 +153,9 @@ def test_find_unit():
 
 
 def test_every_province_has_a_region():
-    import json
+    from nrlib.reference import load_vintage
 
-    import vietnam_provinces
-
-    codes = {f"{p['code']:02d}" for p in json.load(open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8"))}
+    codes = set(load_vintage("2021-02-03")["province_code"])
     regions = pd.read_csv(config.reference_dir() / "regions.csv", dtype=str)
     assert set(regions["province_code"]) == codes
     assert regions["region_code"].nunique() == 7
