@@ -302,6 +302,28 @@ def build(sources: Path, out: Path, unit_types_csv: Path) -> dict:
     return manifest
 
 
+def check_files(folder: Path) -> list[str]:
+    """What differs between the vendored files in ``folder`` and ``sources.yaml`` (SHA-256, row counts, columns);
+    an empty list when nothing does. Needs no source: it shows a file changed by hand, not through :func:`build`."""
+    manifest = yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))
+    entries = [(v, UNIT_FIELDS) for v in manifest["vintages"]] + [(manifest["crosswalk"], CROSSWALK_FIELDS)]
+    problems = []
+    for entry, fields in entries:
+        path = folder / entry["file"]
+        if not path.exists():
+            problems.append(f"{entry['file']}: missing")
+            continue
+        data = path.read_bytes()
+        if sha256_bytes(data) != entry["sha256"]:
+            problems.append(f"{entry['file']}: SHA-256 {sha256_bytes(data)} is not the recorded {entry['sha256']}")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        if not rows or rows[0] != fields:
+            problems.append(f"{entry['file']}: columns {rows[0] if rows else []} are not {fields}")
+        if len(rows) - 1 != entry["rows"]:
+            problems.append(f"{entry['file']}: {len(rows) - 1} rows, the manifest says {entry['rows']}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nrlib.reference.vendor", description=__doc__.split("\n")[0])
     parser.add_argument("--sources", type=Path, required=True, help="folder holding the wheels (and the table's CSV)")
