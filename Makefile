@@ -60,7 +60,8 @@ test-min: $(VENV_MIN)/.installed
 REGISTRY_SOURCES := .cache/registry-sources
 
 registry-check: $(VENV)/.installed-test
-	$(BIN)/python -m pip download --quiet --no-deps -d $(REGISTRY_SOURCES) vietnam-provinces==0.2.2 vietnam-provinces==0.4.3
+	$(BIN)/python -m pip download --quiet --no-deps -d $(REGISTRY_SOURCES) vietnam-provinces==0.2.2
+	$(BIN)/python -m pip download --quiet --no-deps -d $(REGISTRY_SOURCES) vietnam-provinces==0.4.3
 	$(BIN)/python -m pip download --quiet --no-deps --python-version 3.12 --only-binary=:all: -d $(REGISTRY_SOURCES) vietnam-provinces==2026.9.0
 	NRLIB_REGISTRY_SOURCES=$(REGISTRY_SOURCES) $(BIN)/python -m pytest -q -rs tests/test_registry.py
 

@@ -6,7 +6,7 @@ the 2025 reorganisation). nrlib keeps them as CSV files in the repository and
 reads nothing else at run time; this module is how those files were made, so
 anyone can make them again from the same sources and compare:
 
-    pip download vietnam-provinces==0.2.2 vietnam-provinces==0.4.3 --no-deps -d SRC
+    pip download vietnam-provinces==0.2.2 --no-deps -d SRC   # and likewise 0.4.3
     pip download vietnam-provinces==2026.9.0 --no-deps --python-version 3.12 --only-binary=:all: -d SRC
     # and, for the crosswalk's notes, the conversion table's CSV (SOURCES below says where) in SRC
     python -m nrlib.reference.vendor --sources SRC --out data/reference/units
