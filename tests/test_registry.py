@@ -146,6 +146,10 @@ def test_a_unit_retyped_between_the_lists_is_a_xa_before_and_its_history_unknown
     gaps = history_unknown(u, YEARS).set_index("unit_code")
     assert gaps.loc["02809", "years"] == YEARS
     assert "các năm 2016–2020" in gaps.loc["02809", "message"] and "25/02/2020" in gaps.loc["02809", "message"]
+    assert "Xã Si Ma Cai, Thị trấn Si Ma Cai" in gaps.loc["02809", "message"]   # what the years were taken as
+    summary = nrlib.reference.history_unknown_summary(u, YEARS)
+    assert summary.startswith(f"Chưa rõ tên và loại hình của {len(gaps)} trên {len(u)} đơn vị")
+    assert nrlib.reference.history_unknown_summary(load_units(738), YEARS) is None
 
 
 def test_a_unit_the_same_in_both_lists_is_known_for_2020_only():

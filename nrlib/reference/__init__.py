@@ -20,6 +20,7 @@ from nrlib.reference.registry import (
 from nrlib.reference.units import (
     find_unit,
     history_unknown,
+    history_unknown_summary,
     load_province_units,
     load_unit_history,
     load_units,
@@ -29,7 +30,8 @@ from nrlib.reference.units import (
     unit_years,
 )
 
-__all__ = ["Outline", "default_vintage", "find_unit", "history_unknown", "list_changes", "load_criteria",
-           "load_criteria_levels", "load_crosswalk", "load_outline", "load_province_units", "load_unit_history",
-           "load_units", "load_vintage", "pick_levels", "predecessors", "registry_divisions", "resolve_levels",
-           "successors", "unit_history_basis", "unit_types", "unit_years", "vintage_on", "vintages"]
+__all__ = ["Outline", "default_vintage", "find_unit", "history_unknown", "history_unknown_summary", "list_changes",
+           "load_criteria", "load_criteria_levels", "load_crosswalk", "load_outline", "load_province_units",
+           "load_unit_history", "load_units", "load_vintage", "pick_levels", "predecessors", "registry_divisions",
+           "resolve_levels", "successors", "unit_history_basis", "unit_types", "unit_years", "vintage_on",
+           "vintages"]

@@ -295,6 +295,25 @@ HISTORY_UNKNOWN_TEXT = ("Chưa rõ tên và loại hình của {unit} trong {yea
                         "được tính là {used}.")
 
 
+#: the same, once for a whole district (Vietnamese, for users)
+HISTORY_UNKNOWN_SUMMARY = ("Chưa rõ tên và loại hình của {n} trên {total} đơn vị trong một số năm (không có văn bản nào "
+                           "về các đơn vị này trong dữ liệu tham chiếu; danh mục đơn vị hành chính sớm nhất có được là "
+                           "{first}): các năm đó được tính theo danh mục gần nhất, xã nào là thị trấn, phường trong "
+                           "năm nào có thể chưa đúng. Đơn vị: {units}.")
+
+
+def history_unknown_summary(units: pd.DataFrame, years: list[int], vintage: str | None = None) -> str | None:
+    """One sentence for a district's report on the units of :func:`history_unknown` (None when every unit-year
+    is known): how many, the earliest list, their names."""
+    from nrlib.reference.registry import vintages
+
+    gaps = history_unknown(units, years, vintage)
+    if gaps.empty:
+        return None
+    return HISTORY_UNKNOWN_SUMMARY.format(n=len(gaps), total=units["unit_code"].nunique(),
+                                          first=_list_label(vintages()[0]), units=", ".join(gaps["name"]))
+
+
 def history_unknown(units: pd.DataFrame, years: list[int], vintage: str | None = None) -> pd.DataFrame:
     """The units whose name and type are not known in some years, each with the sentence a report shows.
 
