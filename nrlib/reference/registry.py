@@ -85,9 +85,15 @@ def vintage_on(date: dt.date | str) -> str:
 
 def default_vintage() -> str:
     """The list in force at the review: :func:`vintage_on` the outline's deadline (18/02/2021: ``2021-02-03``)."""
+    outline, manifest = reference_file("outline"), reference_file("unit_registry")
+    return _default_vintage(str(outline), outline.stat().st_mtime, str(manifest), manifest.stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=4)
+def _default_vintage(outline: str, outline_mtime: float, manifest: str, manifest_mtime: float) -> str:
     from nrlib.reference.outline import load_outline
 
-    return vintage_on(load_outline().deadline)
+    return vintage_on(load_outline(outline).deadline)
 
 
 def reorganisation_date() -> dt.date:
