@@ -8,7 +8,7 @@ SEED   ?= 2021
 DISTRICT ?= 738
 JOBS   ?= 2
 
-.PHONY: demo test test-min lab bench clean help
+.PHONY: demo test test-min lab bench clean help registry-check
 
 help:
 	@echo "make demo   - build sample workbooks, ingest them, render the reports"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab    - open JupyterLab on notebooks/"
 	@echo "make bench  - run the benchmarks and print a table of ratios"
 	@echo "make clean  - remove generated outputs (never data/reference, received files or the store)"
+	@echo "make registry-check - download the unit registry's source wheels and test the vendored lists against them"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,16 @@ $(VENV_MIN)/.installed: pyproject.toml .ci/floors.py
 
 test-min: $(VENV_MIN)/.installed
 	$(VENV_MIN)/bin/python -m pytest -q -m "not slow"
+
+# The vendored unit registry against its sources (data/reference/units/README.md): the wheels are fetched by
+# pip into .cache/registry-sources/ (put the conversion table's CSV there too to check the crosswalk's notes).
+REGISTRY_SOURCES := .cache/registry-sources
+
+registry-check: $(VENV)/.installed-test
+	$(BIN)/python -m pip download --quiet --no-deps -d $(REGISTRY_SOURCES) vietnam-provinces==0.2.2
+	$(BIN)/python -m pip download --quiet --no-deps -d $(REGISTRY_SOURCES) vietnam-provinces==0.4.3
+	$(BIN)/python -m pip download --quiet --no-deps --python-version 3.12 --only-binary=:all: -d $(REGISTRY_SOURCES) vietnam-provinces==2026.9.0
+	NRLIB_REGISTRY_SOURCES=$(REGISTRY_SOURCES) $(BIN)/python -m pytest -q -rs tests/test_registry.py
 
 # --allow-root only when run as root (containers): JupyterLab refuses root otherwise
 lab: $(VENV)/.installed

@@ -69,6 +69,7 @@ REFERENCE_FILES = {
     "regions": "regions.csv",
     "unit_history": "unit_history.csv",
     "unit_types": "unit_types.csv",
+    "unit_registry": "units/sources.yaml",
     "ranking": "ranking.yaml",
     "documents": "documents.yaml",
     "awards": "awards.csv",

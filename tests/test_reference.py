@@ -153,11 +153,9 @@ def test_find_unit():
 
 
 def test_every_province_has_a_region():
-    import json
+    from nrlib.reference import load_vintage
 
-    import vietnam_provinces
-
-    codes = {f"{p['code']:02d}" for p in json.load(open(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH, encoding="utf-8"))}
+    codes = set(load_vintage("2021-02-03")["province_code"])
     regions = pd.read_csv(config.reference_dir() / "regions.csv", dtype=str)
     assert set(regions["province_code"]) == codes
     assert regions["region_code"].nunique() == 7
@@ -185,17 +183,18 @@ def test_a_district_without_units_has_the_columns_of_any_other():
     assert units.empty and tuple(units.columns) == UNIT_COLUMNS
 
 
-def test_one_district_read_alone_is_the_registry_s_record():
-    """`unit_rows` (hence `nrlib status` and `load_units` before the registry is read) parses only the province of
-    the district it needs: for every district, the same records as the whole registry (district 1 is Quận Ba Đình,
-    not the province of code 1); a ward's code or an unknown one is none."""
-    from nrlib.reference import registry_divisions
-    from nrlib.reference.units import _build_unit_rows, _one_district, unit_rows
+def test_the_status_rows_of_every_district_are_load_units_rows():
+    """`unit_rows` (what `nrlib status` reads, without pandas) gives, for every district of the review's list, the
+    records `load_units` gives, in the same order and with the same keys; an unknown code the same refusal."""
+    from nrlib.reference import load_units, registry_divisions
+    from nrlib.reference.unit_rows import UNIT_KEYS, unit_rows
+    from nrlib.reference.units import UNIT_COLUMNS
 
-    provinces = registry_divisions()
-    for p in provinces:
+    assert UNIT_KEYS == UNIT_COLUMNS
+    for p in registry_divisions():
         for d in p["districts"]:
-            assert _one_district(d["code"]) == (p, d), d["code"]
-    assert _one_district(1)[1]["name"] == "Quận Ba Đình"
-    assert _one_district(26308) is None and _one_district(999_999) is None     # Xã Gia Kiệm's code; no code
-    assert sorted(_build_unit_rows(*_one_district(738)), key=lambda r: r["unit_code"]) == unit_rows("738")
+            expected = [{k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()}
+                        for r in load_units(d["code"]).to_dict("records")]
+            assert unit_rows(d["code"]) == expected, d["code"]
+    with pytest.raises(nrlib.UnknownDistrictError):
+        unit_rows("999")

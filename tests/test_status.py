@@ -210,7 +210,7 @@ def test_the_registry_and_the_deadline_read_without_pandas_are_the_frames():
     from nrlib.reference import load_outline
     from nrlib.reference.files import read_csv, read_csv_rows
     from nrlib.reference.outline import outline_deadline
-    from nrlib.reference.units import unit_rows
+    from nrlib.reference.unit_rows import unit_rows
 
     for code in ("738", 738, "1", "0738"):
         assert unit_rows(code) == load_units(code).to_dict("records")

@@ -1,4 +1,4 @@
-"""Reference data: the criteria set, the submission outline and the unit registry.
+"""Reference data: the criteria set, the submission outline and the unit registry (its vintages and crosswalk).
 
 Everything here is read from files under ``data/reference`` (see
 :func:`nrlib.config.reference_dir`); nothing of the domain is written in code.
@@ -18,15 +18,17 @@ _API = {
     "load_criteria": "criteria", "load_criteria_levels": "criteria", "pick_levels": "criteria",
     "resolve_levels": "criteria",
     "Outline": "outline", "load_outline": "outline",
-    "find_unit": "units", "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
-    "registry_divisions": "units", "unit_types": "units", "unit_years": "units",
+    "default_vintage": "registry", "list_changes": "registry", "load_crosswalk": "registry",
+    "load_vintage": "registry", "predecessors": "registry", "successors": "registry", "vintage_on": "registry",
+    "vintages": "registry",
+    "find_unit": "units", "history_unknown": "units", "history_unknown_summary": "units",
+    "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
+    "registry_divisions": "units", "unit_history_basis": "units", "unit_types": "units", "unit_years": "units",
 }
 #: the submodules the package imported when it imported everything at once: still attributes of it
-_SUBMODULES = ("criteria", "files", "outline", "units")
+_SUBMODULES = ("criteria", "files", "outline", "registry", "units")
 
-__all__ = ["Outline", "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
-           "load_unit_history", "load_units", "pick_levels", "registry_divisions", "resolve_levels", "unit_types",
-           "unit_years"]
+__all__ = sorted(_API)
 
 
 __getattr__, __dir__ = lazy_names(__name__, _API, _SUBMODULES)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nrlib.exceptions import StoreError
 from nrlib.reference.outline import outline_deadline
-from nrlib.reference.units import unit_rows
+from nrlib.reference.unit_rows import unit_rows
 from nrlib.store.connection import open_store, resolve_db_path
 
 #: the columns of :attr:`SubmissionRows.submissions` (those :func:`nrlib.analysis.timeliness.timeliness_rows` reads)
@@ -60,7 +60,7 @@ class SubmissionRows:
         The district read (:func:`district_of`).
     units : list of dict
         The expected units, every unit of the district in the registry
-        (:func:`nrlib.reference.units.unit_rows`, sorted by unit code).
+        (:func:`nrlib.reference.unit_rows.unit_rows`, sorted by unit code).
     submissions : list of dict
         Every version of the district's units (:data:`SUBMISSION_COLUMNS`;
         ``received_date`` a ``datetime.date``), by unit code and version.
