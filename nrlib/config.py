@@ -72,6 +72,8 @@ REFERENCE_FILES = {
     "ranking": "ranking.yaml",
     "documents": "documents.yaml",
     "awards": "awards.csv",
+    "urban_criteria": "urban_criteria_2013.csv",
+    "urban_levels": "urban_levels_2013.csv",
 }
 
 

@@ -258,7 +258,8 @@ SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
-               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện"}
+               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
+               "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị"}
 
 
 def input_text(item: dict) -> str:

@@ -1,4 +1,4 @@
-"""Reference data: the criteria set, the submission outline and the unit registry.
+"""Reference data: the criteria sets (new-rural; văn minh đô thị), the submission outline and the unit registry.
 
 Everything here is read from files under ``data/reference`` (see
 :func:`nrlib.config.reference_dir`); nothing of the domain is written in code.
@@ -20,13 +20,14 @@ _API = {
     "Outline": "outline", "load_outline": "outline",
     "find_unit": "units", "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
     "registry_divisions": "units", "unit_types": "units", "unit_years": "units",
+    "load_urban_criteria": "urban", "load_urban_levels": "urban",
 }
 #: the submodules the package imported when it imported everything at once: still attributes of it
 _SUBMODULES = ("criteria", "files", "outline", "units")
 
 __all__ = ["Outline", "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
-           "load_unit_history", "load_units", "pick_levels", "registry_divisions", "resolve_levels", "unit_types",
-           "unit_years"]
+           "load_unit_history", "load_units", "load_urban_criteria", "load_urban_levels", "pick_levels",
+           "registry_divisions", "resolve_levels", "unit_types", "unit_years"]
 
 
 __getattr__, __dir__ = lazy_names(__name__, _API, _SUBMODULES)
