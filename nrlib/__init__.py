@@ -18,6 +18,7 @@ _API = {
     "find_unit": "reference", "load_criteria": "reference", "load_criteria_levels": "reference",
     "load_outline": "reference", "load_province_units": "reference", "load_unit_history": "reference",
     "load_units": "reference", "resolve_levels": "reference", "unit_years": "reference",
+    "load_urban_criteria": "reference", "load_urban_levels": "reference",
     # workbooks
     "cell_address": "workbooks.layout", "template_filename": "workbooks.template", "write_templates": "workbooks.template",
     "write_workbook": "workbooks.template", "sample_content": "workbooks.sample", "write_sample": "workbooks.sample",
@@ -32,6 +33,7 @@ _API = {
     "ranking_method_text": "analysis.ranking", "criteria_matrix": "analysis.results", "criteria_reached": "analysis.results",
     "synthetic_dataset": "workbooks.synthetic", "synthetic_units": "workbooks.synthetic", "synthetic_workbooks": "workbooks.synthetic",
     "declared_vs_measured": "analysis.thresholds", "threshold_checks": "analysis.thresholds",
+    "urban_checks": "analysis.urban", "urban_matrix": "analysis.urban", "urban_reached": "analysis.urban",
     # reports
     "build_reports": "reports.batch", "build_demo_reports": "reports.batch",
 }
