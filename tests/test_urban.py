@@ -19,25 +19,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fixtures_analysis import A, C, make_dataset
+from fixtures_analysis import A, C, make_dataset, make_town_dataset
 
 from nrlib.analysis import urban
-from nrlib.dataset import Dataset
-
-
-def _with_town_data(declare: bool = True, typed: bool = True) -> Dataset:
-    ds = make_dataset()
-    extra = [(2019, "VD15", 1470.0), (2020, "VD15", 1980.0), (2020, "VD16", 10.0), (2020, "VD17", 8.0)]
-    extra += [(2020, "VM2.3", 70.0)] if typed else []
-    values = pd.concat([ds.values, pd.DataFrame([{"unit_code": C, "year": y, "data_element": k, "value": v,
-                                                  "submission_id": 4} for y, k, v in extra])], ignore_index=True)
-    status = [(C, 2019, "VM1", "reached"), (C, 2019, "VM3", "not_reached"), (C, 2019, "VM4", "not_applicable"),
-              *[(C, 2020, f"VM{i}", "reached") for i in range(1, 6)],
-              (A, 2020, "VM1", "not_reached")]  # a xã's stray row: a xã has no urban year
-    kw = {k: getattr(ds, k) for k in ("outline", "criteria", "levels", "units", "unit_years", "submissions",
-                                       "criteria_status", "problems", "proposals", "narratives", "info", "deadline")}
-    us = pd.DataFrame(status, columns=["unit_code", "year", "criterion_code", "status"]).assign(submission_id=4)
-    return Dataset(**kw, values=values, urban_status=us if declare else None)
 
 
 def test_urban_years_are_the_towns_years_only():
@@ -47,7 +31,7 @@ def test_urban_years_are_the_towns_years_only():
 
 
 def test_measured_indicators_are_upper_bounds_unless_typed():
-    chk = urban.urban_checks(_with_town_data()).set_index(["year", "indicator_code"])
+    chk = urban.urban_checks(make_town_dataset()).set_index(["year", "indicator_code"])
     assert chk.loc[(2019, "VM2.1"), "value"] == pytest.approx(70.0)
     assert chk.loc[(2019, "VM2.1"), "bound"] == "upper" and not chk.loc[(2019, "VM2.1"), "meets"]
     assert chk.loc[(2019, "VM2.1"), "level"] == 80 and chk.loc[(2019, "VM2.1"), "scope"] == "national"
@@ -60,7 +44,7 @@ def test_measured_indicators_are_upper_bounds_unless_typed():
 
 
 def test_status_declared_first_then_a_proven_miss_then_missing():
-    m = urban.urban_matrix(_with_town_data()).set_index(["year", "criterion_code"])
+    m = urban.urban_matrix(make_town_dataset()).set_index(["year", "criterion_code"])
     got = {k: (r["status"], r["origin"]) for k, r in m.iterrows()}
     assert got[(2019, "VM1")] == ("reached", "declared")
     assert got[(2019, "VM2")] == ("not_reached", "measured")
@@ -72,12 +56,12 @@ def test_status_declared_first_then_a_proven_miss_then_missing():
 
 
 def test_reached_counts_and_the_standard_never_false_for_want_of_data():
-    r = urban.urban_reached(_with_town_data()).set_index("year")
+    r = urban.urban_reached(make_town_dataset()).set_index("year")
     assert r.loc[2019, ["n_reached", "n_not_reached", "n_missing", "n_criteria"]].tolist() == [1, 2, 2, 5]
     assert not pd.isna(r.loc[2019, "all_reached"]) and not r.loc[2019, "all_reached"]
     assert bool(r.loc[2020, "all_reached"]) and r.loc[2020, "n_reached"] == 5
     # outline 1.0 (no urban sheet): nothing declared, nothing proven in 2020 -> unknown, never "not reached"
-    v1 = urban.urban_reached(_with_town_data(declare=False, typed=False)).set_index("year")
+    v1 = urban.urban_reached(make_town_dataset(declare=False, typed=False)).set_index("year")
     assert v1.loc[2020, "n_missing"] == 5 and pd.isna(v1.loc[2020, "all_reached"])
     # ... but the 70 % of cultural families of 2019 is a measured miss of VM2 even so
     assert v1.loc[2019, "n_not_reached"] == 1 and not pd.isna(v1.loc[2019, "all_reached"])

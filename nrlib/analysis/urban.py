@@ -177,8 +177,8 @@ def _matrix(ds, chk: pd.DataFrame) -> pd.DataFrame:
     st = ds.urban_status
     st = st[st["status"].isin([vocab.REACHED, vocab.NOT_REACHED])]
     st = st.assign(year=st["year"].astype(int))[["unit_code", "year", "criterion_code", "status"]]
-    m = m.merge(st.drop_duplicates(["unit_code", "year", "criterion_code"]).rename(columns={"status": "declared_status"}),
-                how="left", on=["unit_code", "year", "criterion_code"])
+    st = st.drop_duplicates(["unit_code", "year", "criterion_code"]).rename(columns={"status": "declared_status"})
+    m = m.merge(st, how="left", on=["unit_code", "year", "criterion_code"])
     miss = chk[chk["meets"].eq(False).fillna(False).astype(bool)][["unit_code", "year", "criterion_code"]]
     miss = miss.drop_duplicates().assign(measured_status=vocab.NOT_REACHED)
     m = m.merge(miss, how="left", on=["unit_code", "year", "criterion_code"])
