@@ -231,8 +231,6 @@ URBAN_ORIGINS = {"declared": "tự đánh giá", "measured": "tính từ số li
 #: a town's result in a cell of a table that sets it beside the xã's new-rural counts, never summed with them
 URBAN_CELL = {"missing": "Văn minh đô thị: chưa có số liệu", "counted": "Văn minh đô thị: {n_reached}/{n_criteria}",
               "partial": "Văn minh đô thị: {n_reached}/{n_criteria}, chưa có số liệu {n_missing}"}
-#: confidence codes of the urban standard's rows (the new-rural ones: V, V*, V-partial, U)
-URBAN_CONFIDENCE = "S – thấy trong bài báo tóm tắt Thông tư, chưa đối chiếu văn bản gốc"
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
