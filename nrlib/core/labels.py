@@ -231,6 +231,13 @@ URBAN_ORIGINS = {"declared": "tự đánh giá", "measured": "tính từ số li
 #: a town's result in a cell of a table that sets it beside the xã's new-rural counts, never summed with them
 URBAN_CELL = {"missing": "Văn minh đô thị: chưa có số liệu", "counted": "Văn minh đô thị: {n_reached}/{n_criteria}",
               "partial": "Văn minh đô thị: {n_reached}/{n_criteria}, chưa có số liệu {n_missing}"}
+
+
+def urban_cell(n_reached: int, n_criteria: int, n_missing: int) -> str:
+    """:data:`URBAN_CELL` for one town-year (:func:`nrlib.analysis.urban.urban_reached`'s counts): "chưa có số
+    liệu" when nothing is known, never "0/5"."""
+    key = "missing" if n_missing == n_criteria else "partial" if n_missing else "counted"
+    return URBAN_CELL[key].format(n_reached=int(n_reached), n_criteria=int(n_criteria), n_missing=int(n_missing))
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}

@@ -274,8 +274,7 @@ class Report:
         if r.empty:
             return None
         r = r.iloc[0]
-        key = "missing" if r["n_missing"] == r["n_criteria"] else "partial" if r["n_missing"] else "counted"
-        return labels.URBAN_CELL[key].format(**{k: int(r[k]) for k in ("n_reached", "n_criteria", "n_missing")})
+        return labels.urban_cell(r["n_reached"], r["n_criteria"], r["n_missing"])
 
     def urban_scorecard(self, code: str) -> str:
         """One town's urban criteria × its urban years, coloured like the new-rural scorecard; ``*`` marks a status
