@@ -30,8 +30,8 @@ def test_the_district_shows_the_towns_urban_evaluation_beside_the_xas(ds):
     assert frame.loc["26326", "criteria"] == "Văn minh đô thị: chưa có số liệu"
     assert frame.drop("26326")["criteria"].str.contains("/19|–").all()     # the xã: their own "n/19"
     units = d.units_table()
-    assert "Tiêu chuẩn đô thị văn minh: số tiêu chuẩn đạt theo năm" in units
-    town_row = units.split("Tiêu chuẩn đô thị văn minh: số tiêu chuẩn đạt theo năm")[1]
+    assert "Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm" in units
+    town_row = units.split("Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")[1]
     assert "<td>Thị trấn Dầu Giây</td>" in town_row and town_row.count("Chưa có số liệu") >= 2
     key = d.key_figures()
     assert "Thị trấn đạt chuẩn văn minh đô thị năm 2020" in key

@@ -131,7 +131,9 @@ class DistrictReport(Report):
         cols["money_per_household"] = "Kinh phí huy động bình quân/hộ (triệu đồng)"
         fmts["money_per_household"] = lambda v: metric_cell(v, "triệu đồng/hộ", False)
         numeric = [c for c in cols if c not in ("unit_code", "name", "timeliness")]
-        out = present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"],
+        # a town's "Văn minh đô thị: …" is words among numbers: it may wrap rather than widen the column
+        words = {"criteria": lambda v: "words" if isinstance(v, str) and not v[:1].isdigit() else None}
+        out = present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"], cell_class=words,
                             caption=f"Các {self.units} đặt cạnh nhau, {self.first}–{self.last}")
         return out + self.urban_table()
 
@@ -150,7 +152,7 @@ class DistrictReport(Report):
             "“Phường, thị trấn đạt chuẩn văn minh đô thị” được trình bày riêng, không cộng vào số tiêu chí của các xã.",
             "note")
         out += present.table(pd.DataFrame(rows), {"name": "Đơn vị"} | {y: str(y) for y in years},
-                             numeric=years, caption="Tiêu chuẩn đô thị văn minh: số tiêu chuẩn đạt theo năm")
+                             numeric=years, caption="Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")
         if not urban.collects_declarations(self.outline):
             out += present.paragraph(
                 f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các tiêu chuẩn "

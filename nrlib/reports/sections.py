@@ -250,13 +250,13 @@ class Report:
                                 caption="Chỉ tiêu chưa biết mức đạt chuẩn: chỉ dựa vào tự đánh giá của đơn vị",
                                 empty="Mọi chỉ tiêu đều có mức đạt chuẩn đã biết.")
         town = unit_codes is None or bool(set(unit_codes) & set(self.urban_matrix["unit_code"]))
-        urban_note = ("; S – chỉ thấy trong bài báo tóm tắt văn bản, chưa đối chiếu văn bản gốc (tiêu chuẩn đô thị "
-                      "văn minh)") if town and len(self.urban_matrix) else ""
+        urban_note = ("; S – chỉ thấy trong bài báo tóm tắt văn bản, chưa đối chiếu văn bản gốc (tiêu chuẩn văn minh "
+                      "đô thị)") if town and len(self.urban_matrix) else ""
         note = present.paragraph(
             "Độ tin cậy nguồn: V – đã đối chiếu văn bản gốc; V* – đã đối chiếu trước đây; V-partial – văn bản nêu yêu cầu "
             f"nhưng không ghi mức của vùng; U – chưa kiểm chứng (để trống, không suy đoán){urban_note}. Cán bộ có thể "
             "bổ sung mức của tỉnh trong tệp data/local/criteria_levels.csv"
-            + (" (tiêu chuẩn đô thị văn minh: data/local/urban_levels.csv)." if urban_note else "."), "note")
+            + (" (tiêu chuẩn văn minh đô thị: data/local/urban_levels.csv)." if urban_note else "."), "note")
         return known + unknown + note
 
     # ------------------------------------------------------------------ the urban standard (văn minh đô thị)
@@ -321,7 +321,7 @@ class Report:
                                                       utype.get(code, "thi_tran")),
                    "typed": labels.ORIGINS["typed"]}
             for r in g.itertuples():
-                cell = fmt_percent(r.value, 2) if pd.notna(r.value) else MISSING
+                cell = fmt_percent(r.value, 2, trim=False) if pd.notna(r.value) else MISSING  # a column aligns
                 if pd.notna(r.value) and not pd.isna(r.meets):
                     cell += " (đạt)" if r.meets else " (chưa đạt)"
                 row[r.year] = cell

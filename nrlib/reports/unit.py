@@ -73,7 +73,7 @@ class UnitReport(Report):
         if story:
             both = 0 < len(self.ntm_years) < len(self.years)
             title = "Đơn vị được đánh giá theo hai bộ tiêu chí trong giai đoạn" if both else \
-                "Đơn vị được đánh giá theo tiêu chuẩn đô thị văn minh"
+                "Đơn vị được đánh giá theo tiêu chuẩn văn minh đô thị"
             tail = (" Kết quả hai bộ tiêu chí được trình bày riêng, không cộng chung; các năm là thị trấn, phường không "
                     "tính là đạt hay sụt chuẩn tiêu chí nông thôn mới.") if both else ""
             out += present.callout(title, kind="info", body=story + tail)
