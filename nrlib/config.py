@@ -142,6 +142,12 @@ def local_levels_path() -> Path | None:
     return path if path.exists() else None
 
 
+def local_urban_levels_path() -> Path | None:
+    """Analysts' own levels of the urban standard (a province's decision), if any: ``data/local/urban_levels.csv``."""
+    path = local_dir() / "urban_levels.csv"
+    return path if path.exists() else None
+
+
 def limits_file() -> Path | None:
     """The limits file in use: ``$NRLIB_LIMITS``, else ``data/local/limits.yaml`` when present."""
     path = _env_path("NRLIB_LIMITS")
@@ -214,7 +220,8 @@ def inputs_record() -> list[dict]:
     """The reference, local and limits files in force, each ``{"role", "path", "sha256"}``, for a report's or
     an export's record (``sha256`` None for a file that does not exist)."""
     files = [(role, reference_path(role)) for role in REFERENCE_FILES]
-    files += [("local_levels", local_levels_path()), ("limits", limits_file()),
+    files += [("local_levels", local_levels_path()), ("local_urban_levels", local_urban_levels_path()),
+              ("limits", limits_file()),
               ("local_documents", documents_settings_path())]
     out = []
     for role, path in files:

@@ -273,7 +273,8 @@ INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "level
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
                "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
-               "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị"}
+               "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị",
+               "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương"}
 
 
 def input_text(item: dict) -> str:

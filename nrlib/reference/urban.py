@@ -72,10 +72,10 @@ def load_urban_levels(local_file: str | Path | None = None) -> pd.DataFrame:
     ref = read_csv(str(reference_file("urban_levels"))).copy()
     ref["origin"] = "reference"
     frames = [ref]
-    path = Path(local_file) if local_file else config.local_dir() / "urban_levels.csv"
+    path = Path(local_file) if local_file else config.local_urban_levels_path()
     if local_file and not path.exists():
         raise ReferenceDataError(f"local urban levels file not found: {path}")
-    if path.exists():
+    if path is not None and path.exists():
         local = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
         missing = [c for c in ("indicator_code", "scope", "comparison", "level") if c not in local.columns]
         if missing:
