@@ -119,3 +119,11 @@ def test_criteria_trend_compares_with_the_mean_of_reporting_units(ds, roles, ana
     reporting = last[last["unit_code"] != roles["missing"]]  # the unit that sent nothing is not a zero
     assert mean_line[2020] == pytest.approx(reporting["n_reached"].mean())
     assert mean_line[2020] != pytest.approx(last["n_reached"].mean())
+
+
+def test_the_urban_method_is_told_where_a_town_is_reported(ds):
+    town = UnitReport(ds, report_params("unit", TOWN)).methodology()
+    assert "Phường, thị trấn đạt chuẩn văn minh đô thị" in town and "chưa đối chiếu văn bản gốc" in town
+    assert "baokontum.com.vn" in town and "S – chỉ thấy trong bài báo" in town
+    xa = UnitReport(ds, report_params("unit", rf.XSS_UNIT)).methodology()
+    assert "văn minh đô thị" not in xa

@@ -343,10 +343,13 @@ class Report:
         return out
 
     def urban_method_items(self) -> list[str]:
-        """Methodology bullets on the urban standard (empty when no unit of the dataset is a town or ward)."""
-        if self.urban_matrix.empty:
+        """Methodology bullets on the urban standard (empty when no unit of the report is a town or ward)."""
+        m = self.urban_matrix
+        if self.kind == "unit":
+            m = m[m["unit_code"] == self.params.unit_code]
+        if m.empty:
             return []
-        utypes = list(dict.fromkeys(self.urban_matrix["unit_type"]))
+        utypes = list(dict.fromkeys(m["unit_type"]))
         basis = "; ".join(dict.fromkeys(narrative.type_word(t, "standard_basis") for t in utypes))
         crit = urban.load_urban_criteria()
         sources = sorted({u for src in crit["source"] for u in _urls(src)})
