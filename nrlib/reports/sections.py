@@ -362,7 +362,8 @@ class Report:
             "động cho thấy chưa đạt mức của tiêu chuẩn thì ghi Chưa đạt (đánh dấu *); còn lại ghi "
             f"\"{labels.URBAN_MISSING}\", không bao giờ tính là chưa đạt.",
             "Nội dung các tiêu chuẩn và các mức (từ 90%, 80% trở lên) lấy theo bài báo tóm tắt Thông tư, chưa đối "
-            "chiếu văn bản gốc của Thông tư (độ tin cậy nguồn S): " + ", ".join(sources) + ".",
+            "chiếu văn bản gốc của Thông tư (độ tin cậy nguồn S); số, ngày, tên Thông tư theo quy định của tỉnh dẫn "
+            "chiếu. Nguồn: " + ", ".join(sources) + ".",
         ]
 
     def _scope_names(self) -> dict[str, str]:
