@@ -20,6 +20,7 @@ _API = {
     "load_units": "reference", "resolve_levels": "reference", "unit_years": "reference",
     "load_crosswalk": "reference", "predecessors": "reference", "successors": "reference", "vintages": "reference",
     "unit_history_basis": "reference", "history_unknown": "reference",
+    "load_urban_criteria": "reference", "load_urban_levels": "reference",
     # workbooks
     "cell_address": "workbooks.layout", "template_filename": "workbooks.template", "write_templates": "workbooks.template",
     "write_workbook": "workbooks.template", "sample_content": "workbooks.sample", "write_sample": "workbooks.sample",
@@ -35,6 +36,7 @@ _API = {
     "synthetic_dataset": "workbooks.synthetic", "synthetic_units": "workbooks.synthetic", "synthetic_workbooks": "workbooks.synthetic",
     "declared_vs_measured": "analysis.thresholds", "threshold_checks": "analysis.thresholds",
     "successor_history": "analysis.crosswalk",
+    "urban_checks": "analysis.urban", "urban_matrix": "analysis.urban", "urban_reached": "analysis.urban",
     # reports
     "build_reports": "reports.batch", "build_demo_reports": "reports.batch",
 }

@@ -73,6 +73,8 @@ REFERENCE_FILES = {
     "ranking": "ranking.yaml",
     "documents": "documents.yaml",
     "awards": "awards.csv",
+    "urban_criteria": "urban_criteria_2013.csv",
+    "urban_levels": "urban_levels_2013.csv",
 }
 
 
@@ -138,6 +140,12 @@ def local_levels_path() -> Path | None:
     if path:
         return path
     path = local_dir() / "criteria_levels.csv"
+    return path if path.exists() else None
+
+
+def local_urban_levels_path() -> Path | None:
+    """Analysts' own levels of the urban standard (a province's decision), if any: ``data/local/urban_levels.csv``."""
+    path = local_dir() / "urban_levels.csv"
     return path if path.exists() else None
 
 
@@ -213,7 +221,8 @@ def inputs_record() -> list[dict]:
     """The reference, local and limits files in force, each ``{"role", "path", "sha256"}``, for a report's or
     an export's record (``sha256`` None for a file that does not exist)."""
     files = [(role, reference_path(role)) for role in REFERENCE_FILES]
-    files += [("local_levels", local_levels_path()), ("limits", limits_file()),
+    files += [("local_levels", local_levels_path()), ("local_urban_levels", local_urban_levels_path()),
+              ("limits", limits_file()),
               ("local_documents", documents_settings_path())]
     out = []
     for role, path in files:

@@ -38,6 +38,12 @@ COLUMNS: dict[str, list[str]] = {
     "info": ["submission_id", "unit_code", "key", "value"],
 }
 
+#: tables a Dataset may hold (empty when not given): a unit's declared status of each criterion of the urban
+#: standard ("văn minh đô thị", :mod:`nrlib.analysis.urban`) in each year, for outlines that collect it
+OPTIONAL_COLUMNS: dict[str, list[str]] = {
+    "urban_status": ["unit_code", "year", "criterion_code", "status", "submission_id"],
+}
+
 @dataclass
 class Dataset:
     """Everything known about one set of units (a district, a province) for the period.
@@ -60,6 +66,10 @@ class Dataset:
         *accepted* version, the one analyses use).
     values, criteria_status, proposals, narratives, info : DataFrame
         Content of the current (latest accepted) submission of each unit.
+    urban_status : DataFrame, optional
+        The current submission's declared status of each criterion of the
+        urban standard (``criterion_code`` ``"VM1"`` …, statuses as in
+        ``criteria_status``); empty when the outline has no such sheet (v1).
     problems : DataFrame
         Problems of each unit's latest version (accepted or rejected).
     deadline : date
@@ -84,9 +94,13 @@ class Dataset:
     deadline: dt.date
     data_version: str = ""
     meta: dict = field(default_factory=dict)
+    urban_status: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
-        for name, cols in COLUMNS.items():
+        for name in OPTIONAL_COLUMNS:
+            if getattr(self, name) is None:
+                setattr(self, name, empty_frame(name))
+        for name, cols in (COLUMNS | OPTIONAL_COLUMNS).items():
             df = getattr(self, name)
             missing = [c for c in cols if c not in df.columns]
             if missing:
@@ -109,7 +123,7 @@ class Dataset:
         codes = set(unit_codes)
         kw = {name: getattr(self, name) for name in ("outline", "criteria", "levels", "deadline", "data_version")}
         kw["meta"] = dict(self.meta)
-        for name in COLUMNS:
+        for name in (*COLUMNS, *OPTIONAL_COLUMNS):
             df = getattr(self, name)
             kw[name] = df[df["unit_code"].isin(codes)].reset_index(drop=True)
         return Dataset(**kw)
@@ -117,4 +131,4 @@ class Dataset:
 
 def empty_frame(name: str) -> pd.DataFrame:
     """An empty table with the columns of ``name`` (for tests and empty stores)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[name]})
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (COLUMNS | OPTIONAL_COLUMNS)[name]})

@@ -9,6 +9,9 @@ Units (Thống Nhất codes, region Đông Nam Bộ):
   criterion 10, which must not count as a loss);
 * ``D`` 26299 Xã Gia Tân 1 — sent nothing (only with ``with_missing_unit``).
 
+:func:`make_town_dataset` adds C's urban years' data (cultural families, khu phố, declared urban statuses): the
+table is in ``test_urban``'s docstring.
+
 Criteria: only 10, 11, 15 and 17 (groups III and IV). Declared statuses:
 
 ====  =========  =================  ==========================  =====================
@@ -122,6 +125,24 @@ def make_dataset(with_missing_unit: bool = False, b_district: str | None = None)
         problems=empty_frame("problems"), proposals=proposals, narratives=empty_frame("narratives"),
         info=empty_frame("info"), deadline=dt.date(2021, 2, 18), data_version="test",
     )
+
+
+def make_town_dataset(declare: bool = True, typed: bool = True) -> Dataset:
+    """:func:`make_dataset` with the town's urban data of ``test_urban`` (its docstring has the table): cultural
+    families and khu phố of Dầu Giây in 2019-2020, its declared urban statuses (``declare``) and a typed VM2.3
+    (``typed``); a xã's stray urban row that must be ignored."""
+    ds = make_dataset()
+    extra = [(2019, "VD15", 1470.0), (2020, "VD15", 1980.0), (2020, "VD16", 10.0), (2020, "VD17", 8.0)]
+    extra += [(2020, "VM2.3", 70.0)] if typed else []
+    values = pd.concat([ds.values, pd.DataFrame([{"unit_code": C, "year": y, "data_element": k, "value": v,
+                                                  "submission_id": 4} for y, k, v in extra])], ignore_index=True)
+    status = [(C, 2019, "VM1", "reached"), (C, 2019, "VM3", "not_reached"), (C, 2019, "VM4", "not_applicable"),
+              *[(C, 2020, f"VM{i}", "reached") for i in range(1, 6)],
+              (A, 2020, "VM1", "not_reached")]  # a xã's stray row: a xã has no urban year
+    kw = {k: getattr(ds, k) for k in ("outline", "criteria", "levels", "units", "unit_years", "submissions",
+                                       "criteria_status", "problems", "proposals", "narratives", "info", "deadline")}
+    us = pd.DataFrame(status, columns=["unit_code", "year", "criterion_code", "status"]).assign(submission_id=4)
+    return Dataset(**kw, values=values, urban_status=us if declare else None)
 
 
 def make_outlier_dataset() -> Dataset:

@@ -115,6 +115,15 @@ def test_meets_level_with_lower_bounds():
     assert list(proven) == [True, False, False, True] and list(met) == [True, False, False, False]
 
 
+def test_meets_level_with_upper_bounds():
+    """An upper bound (the year's share of cultural families for "3 years running") proves a >= level missed
+    and a <= level met, an = level missed only from below, nothing else."""
+    met, proven = meets_level([90, 70, 10, 20, 4, 6, 5], ["≥", "≥", "≤", "≤", "=", "=", "="],
+                              [80, 80, 14.3, 14.3, 5, 5, 5], upper_bound=True)
+    assert list(proven) == [False, True, True, False, True, False, False]
+    assert list(met[proven]) == [False, True, False]
+
+
 def test_level_gap_is_negative_when_short():
     assert list(level_gap([80, 20, 6], ["≥", "≤", "="], [85, 14.3, 5])) == pytest.approx([-5, -5.7, -1])
 

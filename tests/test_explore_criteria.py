@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from explore_fixtures import BAU_HAM_2, DAU_GIAY, ds  # noqa: F401 (ds is a fixture)
+from explore_fixtures import BAU_HAM_2, DAU_GIAY, GIA_KIEM, ds  # noqa: F401 (ds is a fixture)
 
 from nrlib import explore
 from nrlib.core import labels
@@ -80,3 +80,18 @@ def test_maintenance_and_risk_views(ds):
     assert "dễ bị mất" in rfig.layout.title.text
     _, only_group_v = explore.risk_view(ds, group="V")
     assert only_group_v.empty
+
+
+def test_a_towns_scorecard_has_its_own_standard_beside_the_new_rural_criteria(ds):
+    fig, table = explore.scorecard_view(ds, DAU_GIAY, (2016, 2020))
+    rows = list(fig.data[0].y)
+    assert rows[:19] == [r for r in rows if r[:1].isdigit()] and len(rows) == 19 + 5
+    assert rows[19].startswith("VM1. ") and rows[-1].startswith("VM5. ")
+    t = table.set_index("Tiêu chí")
+    vm2 = next(r for r in t.index if r.startswith("VM2. "))
+    # grey in the xã's years (not this standard), "chưa có số liệu" in the town's (outline 1.0 collects nothing)
+    assert (t.loc[vm2, "2018"], t.loc[vm2, "2020"]) == ("Không áp dụng", labels.URBAN_MISSING)
+    assert t.loc[rows[0], "2020"] == "Không áp dụng" and t.loc[rows[0], "2018"] == "Đạt"
+    # a xã, or one group of the new-rural criteria: no urban rows
+    assert not any(y.startswith("VM") for y in explore.scorecard_view(ds, GIA_KIEM)[0].data[0].y)
+    assert not any(y.startswith("VM") for y in explore.scorecard_view(ds, DAU_GIAY, group="IV")[0].data[0].y)

@@ -65,14 +65,39 @@ def test_declared_reached_below_level_is_flagged(ds, roles):
     assert "cần xác minh" in r.maintenance()
 
 
-def test_town_years_not_applicable(ds):
-    uy = ds.unit_years
-    code = uy.loc[~uy["ntm_applies"].astype(bool), "unit_code"].iloc[0]
-    r = UnitReport(ds, report_params("unit", code))
-    na_years = sorted(uy.loc[(uy["unit_code"] == code) & ~uy["ntm_applies"].astype(bool), "year"])
-    assert r.criteria_scorecard().count("st st-not_applicable") == 19 * len(na_years)
-    assert "không áp dụng" in r.header()
+#: the sample's town: xã Xuân Thạnh 2016-2018, thị trấn Dầu Giây from 2019
+TOWN = "26326"
+
+
+def test_the_towns_report_shows_its_urban_evaluation_for_2019_2020(ds):
+    """Issue #14: a town is judged by "Thị trấn đạt chuẩn văn minh đô thị", not left with a grey "Không áp dụng"."""
+    r = UnitReport(ds, report_params("unit", TOWN))
+    card = r.criteria_scorecard()
+    assert "st-not_applicable" not in card          # no grey column for the town's years
+    ntm, urban_part = card.split("Kết quả 5 tiêu chuẩn Thị trấn đạt chuẩn văn minh đô thị, 2019–2020")
+    # the new-rural scorecard covers xã Xuân Thạnh's years only, named as it was then
+    assert "19 tiêu chí xã nông thôn mới của xã Xuân Thạnh (nay là thị trấn Dầu Giây), 2016–2018" in ntm
+    assert ">2019<" not in ntm and ">2020<" not in ntm
+    urban_rows = re.findall(r'<tr><th scope="row">\d\. .*?</tr>', urban_part)
+    assert len(urban_rows) == 5 and all(row.count("st st-missing") == 2 for row in urban_rows)
+    assert labels.URBAN_MISSING in urban_part and "không có phần tự đánh giá" in urban_part
+    # what the campaign counts measure of it: the cultural families and khu phố of 2019 and 2020
+    assert "VM2.1. Hộ gia đình được công nhận" in urban_part and "Tỷ lệ khu phố văn hóa" in urban_part
+    header = r.header()
+    assert "xã Xuân Thạnh (nay là thị trấn Dầu Giây)" in header and "văn minh đô thị" in header
+    figures_html = r.key_figures()
+    assert "Tiêu chuẩn văn minh đô thị đạt năm 2020" in figures_html and "Không áp dụng" not in figures_html
+    assert "3/3" in figures_html                     # years all reached out of its 3 new-rural years, not of 5
     assert labels.MAINTENANCE["lost"] not in r.maintenance()  # town years are never losses
+    # its texts say khu phố, as a town's do
+    campaign = r.campaign_table()
+    assert "Tổng số khu phố" in campaign and "Tổng số ấp" not in campaign and "số khu phố…" in campaign
+
+
+def test_a_xa_report_has_no_urban_part(ds):
+    r = UnitReport(ds, report_params("unit", rf.XSS_UNIT))
+    assert '<th scope="col">Tiêu chuẩn</th>' not in r.criteria_scorecard()
+    assert "Tiêu chuẩn văn minh đô thị" not in r.key_figures() and "Tổng số ấp" in r.campaign_table()
 
 
 def test_personal_names_only_when_asked(ds):
@@ -94,3 +119,11 @@ def test_criteria_trend_compares_with_the_mean_of_reporting_units(ds, roles, ana
     reporting = last[last["unit_code"] != roles["missing"]]  # the unit that sent nothing is not a zero
     assert mean_line[2020] == pytest.approx(reporting["n_reached"].mean())
     assert mean_line[2020] != pytest.approx(last["n_reached"].mean())
+
+
+def test_the_urban_method_is_told_where_a_town_is_reported(ds):
+    town = UnitReport(ds, report_params("unit", TOWN)).methodology()
+    assert "Phường, thị trấn đạt chuẩn văn minh đô thị" in town and "chưa đối chiếu văn bản gốc" in town
+    assert "baokontum.com.vn" in town and "S – chỉ thấy trong bài báo" in town
+    xa = UnitReport(ds, report_params("unit", rf.XSS_UNIT)).methodology()
+    assert "văn minh đô thị" not in xa

@@ -147,7 +147,7 @@ def test_sample_reports_render_within_budget_offline_with_record(sample):
 
     xss = next(r for r in sample["results"] if r["code"] == rf.XSS_UNIT)
     unit_page = (out / xss["html"]).read_text(encoding="utf-8")
-    for heading in ("Số liệu chính", "Kết quả thực hiện 19 tiêu chí", "Duy trì tiêu chí", "Cuộc vận động",
+    for heading in ("Số liệu chính", "Kết quả thực hiện các tiêu chí", "Duy trì tiêu chí", "Cuộc vận động",
                     "Tiến độ nộp báo cáo", "Nội dung tự đánh giá", "Đề xuất khen thưởng", "Phương pháp"):
         assert heading in unit_page
     assert "<script>window.__xss" not in unit_page and "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in unit_page

@@ -215,24 +215,32 @@ def derived_value(numerator, denominator, scale: float):
         return np.where(den > 0, float(scale) * num / den, np.nan)
 
 
-def meets_level(value, comparison, level, lower_bound=False) -> tuple[np.ndarray, np.ndarray]:
+def meets_level(value, comparison, level, lower_bound=False, upper_bound=False) -> tuple[np.ndarray, np.ndarray]:
     """Whether each value meets its level: ``(met, proven)``, boolean arrays shaped like ``value``.
 
     ``met`` is meaningful only where ``proven``: a known level (not NaN) of
     comparison ``≥``, ``≤`` or ``=``, and a value; ``lower_bound`` marks
     values that are only a lower bound of the true one, which prove a ``≥``
-    level met and a ``≤`` or ``=`` level missed, nothing else. A proven miss
+    level met and a ``≤`` or ``=`` level missed, nothing else;
+    ``upper_bound`` values that are only an upper bound, which prove a ``≥``
+    or ``=`` level missed and a ``≤`` level met, nothing else. A proven miss
     is ``proven & ~met``.
     """
     v = np.asarray(value, dtype=float)
     lv = np.asarray(level, dtype=float)
     cmp_ = np.asarray(comparison, dtype=object)
     lower = np.broadcast_to(np.asarray(lower_bound, dtype=bool), v.shape)
+    upper = np.broadcast_to(np.asarray(upper_bound, dtype=bool), v.shape)
     ge, le, eq = cmp_ == "≥", cmp_ == "≤", cmp_ == "="
     with np.errstate(invalid="ignore"):
         met = np.where(eq, np.abs(v - lv) <= EQ_TOL, np.where(ge, v >= lv, v <= lv))
     proven = ~np.isnan(lv) & ~np.isnan(v) & (ge | le | eq)
     proven &= ~(lower & ((ge & ~met) | ((le | eq) & met)))
+    # an upper bound below a floor (or below an exact level) is a miss; at or above it, the true value may
+    # be anything lower: nothing is proven
+    with np.errstate(invalid="ignore"):
+        below = v < lv - EQ_TOL
+    proven &= ~(upper & ((ge & met) | (le & ~met) | (eq & ~below)))
     return met & proven, proven
 
 

@@ -224,6 +224,20 @@ MAINTENANCE = {
     "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Sụt chuẩn, chưa đạt lại", "lost_and_regained": "Sụt chuẩn rồi đạt lại",
     "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
 }
+#: the urban evaluation (:mod:`nrlib.analysis.urban`): an urban criterion neither declared nor proven missed, and
+#: where an effective status comes from
+URBAN_MISSING = "Chưa có số liệu"
+URBAN_ORIGINS = {"declared": "tự đánh giá", "measured": "tính từ số liệu Cuộc vận động"}
+#: a town's result in a cell of a table that sets it beside the xã's new-rural counts, never summed with them
+URBAN_CELL = {"missing": "Văn minh đô thị: chưa có số liệu", "counted": "Văn minh đô thị: {n_reached}/{n_criteria}",
+              "partial": "Văn minh đô thị: {n_reached}/{n_criteria}, chưa có số liệu {n_missing}"}
+
+
+def urban_cell(n_reached: int, n_criteria: int, n_missing: int) -> str:
+    """:data:`URBAN_CELL` for one town-year (:func:`nrlib.analysis.urban.urban_reached`'s counts): "chưa có số
+    liệu" when nothing is known, never "0/5"."""
+    key = "missing" if n_missing == n_criteria else "partial" if n_missing else "counted"
+    return URBAN_CELL[key].format(n_reached=int(n_reached), n_criteria=int(n_criteria), n_missing=int(n_missing))
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
@@ -258,7 +272,9 @@ SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
-               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện"}
+               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
+               "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị",
+               "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương"}
 
 
 def input_text(item: dict) -> str:

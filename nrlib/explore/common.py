@@ -23,7 +23,7 @@ import weakref
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import campaign, maintenance, quality, results, thresholds
+from nrlib.analysis import campaign, maintenance, quality, results, thresholds, urban
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, decimals_for, fmt_number, fmt_percent, sort_vietnamese
 from nrlib.core.vocab import CRITERION_STATUSES
@@ -103,6 +103,14 @@ def cached_dvm(ds):
 
 def cached_flags(ds):
     return quality.quality_flags(ds, cache=analysis_cache(ds))
+
+
+def cached_urban_matrix(ds):
+    return urban.urban_matrix(ds, cache=analysis_cache(ds))
+
+
+def cached_urban_reached(ds):
+    return urban.urban_reached(ds, cache=analysis_cache(ds))
 
 
 def household_metric(ds) -> str:

@@ -23,6 +23,7 @@ from nrlib.explore.common import (
     cached_at_risk,
     cached_classes,
     cached_matrix,
+    cached_urban_matrix,
     count_axis,
     criteria_names,
     group_criteria,
@@ -46,7 +47,11 @@ def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = 
     """One unit's scorecard: criterion × year in traffic-light colours, and each criterion's maintenance class.
 
     Colours: Đạt green, Chưa đạt red, Không áp dụng grey, thiếu số liệu
-    white (statuses of :func:`nrlib.analysis.results.criteria_matrix`).
+    white (statuses of :func:`nrlib.analysis.results.criteria_matrix`). A
+    town's urban years (all groups shown) add the rows of its own standard
+    below the new-rural ones ("VM1. …", :func:`nrlib.analysis.urban.urban_matrix`):
+    grey in the years it was a xã, as the new-rural rows are grey in its
+    town years; "Chưa có số liệu" where nothing was declared nor proven.
     """
     ys = years_in(ds, years)
     crits, cnames = group_criteria(ds, group), criteria_names(ds)
@@ -59,17 +64,39 @@ def scorecard_view(ds: Dataset, unit_code: str, years=None, group: str | None = 
     hover = pd.DataFrame({y: [f"{html.escape(name)}<br>Tiêu chí {html.escape(lab)}<br>Năm {y}: "
                               f"{status_label(ds, grid.at[c, y])}" for c, lab in zip(crits, ylab)] for y in ys},
                          index=crits)
-    fig = new_figure(status_heatmap(ds, grid, years_axis(ys), ylab, hover))
-    fig.data[0].meta = {"unit_code": unit_code}
-    style_figure(fig, ds, f"Kết quả {group_title(ds, group)} — {name}, {span_text(ys)}", labels.EXPLORE["year"],
-                 labels.EXPLORE["criterion"], height=190 + 30 * len(crits))
-    status_layout(fig)
     cls = cached_classes(ds)
     cls = cls[cls["unit_code"] == unit_code].set_index("criterion_no")["maintenance_class"]
     table = pd.DataFrame({labels.EXPLORE["criterion"]: ylab})
     for y in ys:
         table[str(y)] = [status_label(ds, grid.at[c, y]) for c in crits]
     table[f"Duy trì {span_text(ds.years)}"] = [labels.MAINTENANCE.get(cls[c], cls[c]) if c in cls.index else MISSING for c in crits]
+
+    um = cached_urban_matrix(ds)
+    um = um[(um["unit_code"] == unit_code) & um["year"].isin(ys)]
+    if not group and len(um):
+        ucrit = um.drop_duplicates("criterion_code").sort_values("criterion_no")
+        ukeys = list(ucrit["criterion_code"])
+        ugrid = um.pivot_table(index="criterion_code", columns="year", values="status", aggfunc="first")
+        ugrid = ugrid.reindex(index=ukeys, columns=ys).astype(object)
+        ugrid = ugrid.where(ugrid.notna(), vocab.NOT_APPLICABLE)   # a xã's year: not this standard
+        ulab = [f"{k}. {n}" for k, n in zip(ukeys, ucrit["criterion_name"])]
+
+        def ulabel(st):
+            return labels.URBAN_MISSING if st == vocab.MISSING else status_label(ds, st)
+        uhover = pd.DataFrame({y: [f"{html.escape(name)}<br>Tiêu chuẩn {html.escape(lab)}<br>Năm {y}: "
+                                   f"{ulabel(ugrid.at[k, y])}" for k, lab in zip(ukeys, ulab)] for y in ys},
+                              index=ukeys)
+        grid, ylab = pd.concat([grid, ugrid]), ylab + ulab
+        hover = pd.concat([hover, uhover])
+        urows = pd.DataFrame({labels.EXPLORE["criterion"]: ulab,
+                              **{str(y): [ulabel(ugrid.at[k, y]) for k in ukeys] for y in ys},
+                              f"Duy trì {span_text(ds.years)}": MISSING})
+        table = pd.concat([table, urows], ignore_index=True)
+    fig = new_figure(status_heatmap(ds, grid, years_axis(ys), ylab, hover))
+    fig.data[0].meta = {"unit_code": unit_code}
+    style_figure(fig, ds, f"Kết quả {group_title(ds, group)} — {name}, {span_text(ys)}", labels.EXPLORE["year"],
+                 labels.EXPLORE["criterion"], height=190 + 30 * len(ylab))
+    status_layout(fig)
     return fig, table
 
 

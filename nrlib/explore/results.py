@@ -23,6 +23,7 @@ from nrlib.explore.common import (
     STATUS_ORDER,
     cached_matrix,
     cached_reached,
+    cached_urban_reached,
     cached_values,
     count_axis,
     digits_of,
@@ -48,10 +49,12 @@ from nrlib.present import theme
 def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
     """District overview: criteria reached per unit and year, ``n_reached/n_applicable``.
 
-    A unit-year where no criterion applies (a town) shows "Không áp dụng" and
-    one with no declared status at all "Thiếu số liệu", both uncoloured: the
-    first is outside the new-rural standard, the second unknown, neither is
-    "0 reached". Blank declarations are counted (``thiếu k``), never as reached.
+    A unit-year where no criterion applies (a town) shows its result by its own
+    standard ("Văn minh đô thị: 3/5", or "… chưa có số liệu",
+    :func:`nrlib.analysis.urban.urban_reached`) and one with no declared
+    status at all "Thiếu số liệu", both uncoloured: the first is outside the
+    new-rural standard, the second unknown, neither is "0 reached". Blank
+    declarations are counted (``thiếu k``), never as reached.
     """
     ys = years_in(ds, years)
     names, order = unit_names(ds), unit_order(ds)
@@ -65,6 +68,9 @@ def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
     n, a, miss = grid("n_reached"), grid("n_applicable"), grid("n_missing")
     text = pd.DataFrame(labels.STATUS_MISSING, index=order, columns=ys)
     text = text.mask(a.eq(0), status_label(ds, vocab.NOT_APPLICABLE))
+    ur = cached_urban_reached(ds)
+    for u in ur[ur["year"].isin(ys) & ur["unit_code"].isin(order)].itertuples():
+        text.loc[u.unit_code, u.year] = labels.urban_cell(u.n_reached, u.n_criteria, u.n_missing)
     known = a.gt(0) & miss.lt(a)
     count = n.fillna(0).astype(int).astype(str) + "/" + a.fillna(0).astype(int).astype(str)
     count = count.where(miss.fillna(0).eq(0), count + ", thiếu " + miss.fillna(0).astype(int).astype(str))

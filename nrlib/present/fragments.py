@@ -179,7 +179,7 @@ def status_legend(labels: Mapping[str, str]) -> str:
 
 def scorecard(matrix: pd.DataFrame, names: Mapping[int, str], years: Sequence[int],
               labels: Mapping[str, str], *, marks: Mapping[tuple[int, int], str] | None = None,
-              caption: str | None = None) -> str:
+              caption: str | None = None, row_label: str = "Tiêu chí") -> str:
     """The criteria scorecard: one row per criterion, one colour-coded cell per year.
 
     Parameters
@@ -194,10 +194,12 @@ def scorecard(matrix: pd.DataFrame, names: Mapping[int, str], years: Sequence[in
     marks : mapping, optional
         ``{(criterion_no, year): short text}`` appended to a cell (e.g. a
         disagreement with the measured value), escaped.
+    row_label : str
+        Header of the rows' column ("Tiêu chí"; "Tiêu chuẩn" for the urban standard).
     """
     marks = dict(marks or {})
     status = {(int(r.criterion_no), int(r.year)): r.status for r in matrix.itertuples()}
-    head = "<th scope=\"col\">Tiêu chí</th>" + "".join(f'<th scope="col" class="num">{e(str(y))}</th>' for y in years)
+    head = f"<th scope=\"col\">{e(row_label)}</th>" + "".join(f'<th scope="col" class="num">{e(str(y))}</th>' for y in years)
     rows = []
     for no in sorted(names):
         tds = []

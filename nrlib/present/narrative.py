@@ -19,6 +19,8 @@ from nrlib.analysis.quality import quality_flags, timeliness_table
 from nrlib.analysis.ranking import commendation_ranking, load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
 from nrlib.analysis.timeliness import reporting_rates
+from nrlib.analysis.urban import collects_declarations, urban_checks, urban_reached
+from nrlib.reference.urban import load_urban_criteria
 from nrlib.core.memo import outline_table
 from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
 
@@ -83,6 +85,101 @@ def unit_word(ds, unit_code: str) -> str:
     label = dict(zip(unit_types()["unit_type"], unit_types()["label"]))
     t = ds.units.loc[ds.units["unit_code"] == str(unit_code), "unit_type"]
     return label.get(str(t.iloc[0]), "xã") if len(t) else "xã"
+
+
+def type_word(unit_type: str, key: str = "label") -> str:
+    """A unit type's word from the unit types reference (``unit_types.csv``): ``label`` ("thị trấn"),
+    ``hamlet_label`` (what its hamlets are called: "ấp" for a xã, "khu phố" for a thị trấn, phường),
+    ``standard_label`` ("thị trấn đạt chuẩn văn minh đô thị") or ``standard_basis`` (the rule that sets
+    it); the xã's when the type is unknown."""
+    from nrlib.reference.units import unit_types
+
+    t = unit_types().set_index("unit_type")
+    row = t.loc[unit_type] if unit_type in t.index else t.loc["xa"] if "xa" in t.index else t.iloc[0]
+    return str(row.get(key, "")) or str(t.iloc[0].get(key, ""))
+
+
+def hamlet_word(ds, unit_code: str) -> str:
+    """What the unit's hamlets are called now: ``"ấp"`` (a xã), ``"khu phố"`` (a thị trấn, phường)."""
+    t = ds.units.loc[ds.units["unit_code"] == str(unit_code), "unit_type"]
+    return type_word(str(t.iloc[0]) if len(t) else "xa", "hamlet_label")
+
+
+#: the outline's wording for "a xã's ấp or a town's khu phố" (VD16, VD17, R_CULTURAL_HAMLET)
+_HAMLETS_GENERIC = "ấp, khu phố"
+
+
+def for_unit_type(text: str, unit_type: str) -> str:
+    """An outline label said of one unit: its generic "ấp, khu phố" as that unit's type names its hamlets
+    (``"Tỷ lệ ấp, khu phố văn hóa"`` → ``"Tỷ lệ khu phố văn hóa"`` for a thị trấn)."""
+    word = type_word(unit_type, "hamlet_label")
+    return str(text).replace(_HAMLETS_GENERIC, word).replace(_HAMLETS_GENERIC.capitalize(), word.capitalize())
+
+
+def _year_name(ds, unit_code: str, year: int) -> tuple[str, str]:
+    """The unit's name and type in ``year`` (``ds.unit_years``), else today's (``ds.units``)."""
+    uy = ds.unit_years
+    hit = uy[(uy["unit_code"] == str(unit_code)) & (uy["year"].astype(int) == int(year))]
+    if len(hit):
+        return str(hit["name"].iloc[0]), str(hit["unit_type"].iloc[0])
+    row = ds.units[ds.units["unit_code"] == str(unit_code)].iloc[0]
+    return str(row["name"]), str(row["unit_type"])
+
+
+def name_in(ds, unit_code: str, year: int) -> str:
+    """How a sentence names the unit in ``year``: as it was then, with today's name when that differs —
+    ``"xã Xuân Thạnh (nay là thị trấn Dầu Giây)"`` for 26326 in 2018, ``"xã Gia Kiệm"`` otherwise."""
+    then, _ = _year_name(ds, unit_code, year)
+    now = str(ds.units.loc[ds.units["unit_code"] == str(unit_code), "name"].iloc[0])
+    return _lower_first(then) if then == now else f"{_lower_first(then)} (nay là {_lower_first(now)})"
+
+
+def unit_periods(ds, unit_code: str) -> list[dict]:
+    """The unit's spans of years with one name and type, in order: ``first, last, name, unit_type,
+    ntm_applies`` each (``ds.unit_years``; one span of today's name when it has no row)."""
+    uy = ds.unit_years[ds.unit_years["unit_code"] == str(unit_code)].sort_values("year")
+    spans: list[dict] = []
+    for r in uy.itertuples():
+        key = (str(r.name), str(r.unit_type), bool(r.ntm_applies) if pd.notna(r.ntm_applies) else True)
+        if spans and (spans[-1]["name"], spans[-1]["unit_type"], spans[-1]["ntm_applies"]) == key \
+                and spans[-1]["last"] == int(r.year) - 1:
+            spans[-1]["last"] = int(r.year)
+        else:
+            spans.append({"first": int(r.year), "last": int(r.year), "name": key[0], "unit_type": key[1],
+                          "ntm_applies": key[2]})
+    return spans
+
+
+def _years_text(first: int, last: int) -> str:
+    return f"năm {first}" if first == last else f"các năm {first}–{last}"
+
+
+def _standard(unit_type: str) -> str:
+    """The standard's name as official texts quote it: ``"Thị trấn đạt chuẩn văn minh đô thị"``."""
+    label = type_word(unit_type, "standard_label")
+    return f"“{label[:1].upper()}{label[1:]}”"
+
+
+def history_text(ds, unit_code: str) -> str | None:
+    """The unit's story in the period, when it was not one unit judged by one standard throughout: each span
+    named as the unit was then and the standard it was judged by — ``"Các năm 2016–2018, xã Xuân Thạnh (nay
+    là thị trấn Dầu Giây) được đánh giá theo bộ tiêu chí xã nông thôn mới (Quyết định 1980/QĐ-TTg …); từ
+    năm 2019, thị trấn Dầu Giây được đánh giá theo tiêu chuẩn “Thị trấn đạt chuẩn văn minh đô thị” (Thông
+    tư 02/2013/TT-BVHTTDL …)."``; None for a xã that stayed a xã."""
+    spans = unit_periods(ds, unit_code)
+    if not spans or (len(spans) == 1 and spans[0]["ntm_applies"]):
+        return None
+    years = ds.outline.years
+    parts = []
+    for i, sp in enumerate(spans):
+        when = _years_text(sp["first"], sp["last"])
+        if sp["last"] == years[-1] and sp["first"] != years[0]:
+            when = f"từ năm {sp['first']}"
+        who = name_in(ds, unit_code, sp["last"])
+        what = ("bộ tiêu chí xã nông thôn mới" if sp["ntm_applies"] else f"tiêu chuẩn {_standard(sp['unit_type'])}")
+        parts.append(f"{when}, {who} được đánh giá theo {what} ({type_word(sp['unit_type'], 'standard_basis')})")
+    text = "; ".join(parts) + "."
+    return text[:1].upper() + text[1:]
 
 
 def _period(ds) -> tuple[int, int, str]:
@@ -228,10 +325,85 @@ def criteria_sentences(ds, district_code: str | None = None, cache: dict | None 
         out.append(Sentence(text + ".", figs, "results.units_all_reached"))
     outside = int(((reached["year"] == last) & (reached["n_applicable"] == 0)).sum())
     if outside:
-        out.append(Sentence(
-            f"Năm {last} có {outside} thị trấn, phường không thuộc diện áp dụng bộ tiêu chí xã nông thôn mới; những "
-            f"năm không áp dụng không được tính là sụt chuẩn.",
-            {f"n_units_not_applicable_{last}": outside}, "results.criteria_reached (n_applicable = 0)"))
+        out.append(_urban_district_sentence(ds, last, outside, cache))
+    return out
+
+
+#: up to this many towns and wards are named in the district's sentence; more are counted
+_NAMED_URBAN = 3
+
+
+def _urban_district_sentence(ds, year: int, outside: int, cache: dict | None) -> Sentence:
+    """The towns and wards of ``year``: judged by their own standard, apart from the xã's count, never a loss."""
+    ur = urban_reached(ds, cache)
+    ur = ur[ur["year"] == year]
+    figs = {f"n_units_not_applicable_{year}": outside, f"n_urban_units_{year}": len(ur),
+            f"n_urban_reached_{year}": int(ur["all_reached"].fillna(False).astype(bool).sum()),
+            f"n_urban_unknown_{year}": int(ur["all_reached"].isna().sum())}
+    kinds = ", ".join(dict.fromkeys(type_word(t) for t in ur["unit_type"])) or "thị trấn, phường"
+    std = _standard(str(ur["unit_type"].iloc[0])) if len(ur) and ur["unit_type"].nunique() == 1 else \
+        "“Phường, thị trấn đạt chuẩn văn minh đô thị”"
+    lead = (f"Năm {year}, " + ", ".join(_lower_first(str(n)) for n in ur["name"])
+            if 0 < len(ur) <= _NAMED_URBAN else f"Năm {year}, {len(ur) or outside} {kinds}")
+    text = (f"{lead} được đánh giá theo tiêu chuẩn {std}, không theo bộ tiêu chí xã nông thôn mới (không tính vào "
+            f"số xã ở trên; những năm này không bao giờ tính là sụt chuẩn)")
+    if len(ur) and figs[f"n_urban_unknown_{year}"] == len(ur) and (ur["n_missing"] == ur["n_criteria"]).all():
+        text += ": chưa có số liệu đánh giá" + ("" if collects_declarations(ds.outline) else
+                                               " (biểu mẫu sơ kết không có phần tự đánh giá các tiêu chuẩn này)")
+    elif len(ur):
+        text += (f": {figs[f'n_urban_reached_{year}']}/{len(ur)} đạt chuẩn, "
+                 f"{figs[f'n_urban_unknown_{year}']} chưa đủ số liệu để kết luận")
+    return Sentence(text + ".", figs, "results.criteria_reached (n_applicable = 0) + urban.urban_reached")
+
+
+def urban_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Sentence]:
+    """A town's (ward's) last urban year against its standard (:func:`nrlib.analysis.urban.urban_reached`), and
+    what the campaign counts measure of it (:func:`nrlib.analysis.urban.urban_checks`); none for a xã.
+
+    The unit is named as it was that year; "chưa có số liệu" when nothing was declared nor proven, never a
+    count of 0.
+    """
+    ur = urban_reached(ds, cache)
+    ur = ur[ur["unit_code"] == str(unit_code)]
+    if ur.empty:
+        return []
+    r = ur.sort_values("year").iloc[-1]
+    y, n = int(r["year"]), int(r["n_criteria"])
+    std, who = _standard(str(r["unit_type"])), name_in(ds, unit_code, y)
+    figs = {"year": y, **{k: int(r[k]) for k in ("n_reached", "n_not_reached", "n_missing", "n_criteria")}}
+    if r["n_missing"] == n:
+        text = f"Năm {y}, chưa có số liệu để đánh giá {who} theo {n} tiêu chuẩn {std}"
+        text += "." if collects_declarations(ds.outline) else \
+            " (biểu mẫu sơ kết không có phần tự đánh giá các tiêu chuẩn này)."
+    elif r["n_reached"] == n:
+        text = f"Năm {y}, {who} đạt đủ {n}/{n} tiêu chuẩn {std}."
+    else:
+        text = f"Năm {y}, {who} đạt {int(r['n_reached'])}/{n} tiêu chuẩn {std}"
+        text += f"; {int(r['n_missing'])} tiêu chuẩn chưa có số liệu." if r["n_missing"] else "."
+    out = [Sentence(text, figs, "urban.urban_reached")]
+
+    chk = urban_checks(ds, cache)
+    chk = chk[(chk["unit_code"] == str(unit_code)) & (chk["year"] == y) & chk["value"].notna()]
+    if len(chk):
+        crit = load_urban_criteria().set_index("indicator_code")
+        rate_label = outline_table(ds, cache, "rates").set_index("code")["label"]
+        open_parts, open_levels, proven, figs = [], [], [], {}
+        for c in chk.itertuples():
+            if c.measure in rate_label.index:       # a rate of the campaign counts: its label says "Tỷ lệ …"
+                label = for_unit_type(rate_label[c.measure], str(r["unit_type"]))
+                what = f"{_lower_first(label)} {fmt_percent(c.value)}"
+            else:                                   # typed under the indicator's own code
+                what = f"tỷ lệ {_lower_first(crit.loc[c.indicator_code, 'indicator_name'])} là {fmt_percent(c.value)}"
+            level = f"{c.comparison} {fmt_percent(c.level, 0)}" if pd.notna(c.level) else None
+            if level and pd.isna(c.meets):          # an upper bound at or above its floor: consistent, not proven
+                open_parts.append(what)
+                open_levels.append(level)
+            else:
+                proven.append(what + (f", {'đạt' if c.meets else 'chưa đạt'} mức {level}" if level else ""))
+            figs[c.indicator_code] = float(c.value)
+        parts = [", ".join(open_parts) + f" (mức của tiêu chuẩn: {', '.join(dict.fromkeys(open_levels))}, xét nhiều "
+                 "năm liên tục, nên số liệu một năm chưa đủ để kết luận đạt)"] if open_parts else []
+        out.append(Sentence(f"Số liệu năm {y}: " + "; ".join(parts + proven) + ".", figs, "urban.urban_checks"))
     return out
 
 
@@ -357,22 +529,29 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     else:
         r = app.sort_values("year").iloc[-1]
         y, n_r, n_a = int(r["year"]), int(r["n_reached"]), int(r["n_applicable"])
+        # the unit as it was in its new-rural years: xã Xuân Thạnh (nay là thị trấn Dầu Giây), not the town
+        then = name_in(ds, unit_code, y)
         if y == last:
-            text = f"Năm {last}, {mid} đạt {n_r}/{n_a} tiêu chí xã nông thôn mới."
+            text = f"Năm {last}, {then} đạt {n_r}/{n_a} tiêu chí xã nông thôn mới."
         else:
-            text = (f"Năm {y} (năm cuối cùng áp dụng bộ tiêu chí xã nông thôn mới), {mid} đạt {n_r}/{n_a} tiêu chí; "
-                    f"từ năm {y + 1}, {mid} không thuộc diện áp dụng.")
+            _, utype = _year_name(ds, unit_code, y + 1)
+            text = (f"Năm {y} (năm cuối cùng áp dụng bộ tiêu chí xã nông thôn mới), {then} đạt {n_r}/{n_a} tiêu "
+                    f"chí; từ năm {y + 1}, {name_in(ds, unit_code, y + 1)} được đánh giá theo tiêu chuẩn "
+                    f"{_standard(utype)}.")
         out.append(Sentence(text, {"year": y, "n_reached": n_r, "n_applicable": n_a}, "results.criteria_reached"))
         cls = classify_maintenance(ds, cache)
         cls = cls[cls["unit_code"] == unit_code]
         counts = cls["maintenance_class"].value_counts()
         lost = [int(c) for c in cls.loc[cls["maintenance_class"] == "lost", "criterion_no"].sort_values()]
         figs = {k: int(counts.get(k, 0)) for k in ("kept", "gained", "lost", "lost_and_regained", "never")}
-        text = (f"Trong giai đoạn, {mid} giữ vững {figs['kept']} tiêu chí, đạt thêm {figs['gained']} tiêu chí; "
+        y0 = int(app["year"].min())
+        span = "Trong giai đoạn" if (y0, y) == (first, last) else f"Trong {_years_text(y0, y)}"
+        text = (f"{span}, {then} giữ vững {figs['kept']} tiêu chí, đạt thêm {figs['gained']} tiêu chí; "
                 f"{figs['lost_and_regained']} tiêu chí sụt chuẩn rồi đạt lại; ")
         text += (f"{figs['lost']} tiêu chí sụt chuẩn và chưa đạt lại (tiêu chí " + ", ".join(map(str, lost)) + ")."
                  if lost else "không có tiêu chí nào sụt chuẩn mà chưa đạt lại.")
         out.append(Sentence(text, {**figs, "lost_criteria": lost}, "maintenance.classify_maintenance"))
+    out += urban_sentences(ds, unit_code, cache)
 
     rt = rates(ds, by="unit", years=[first, last], cache=cache)
     rate_codes = list(outline_table(ds, cache, "rates")["code"])

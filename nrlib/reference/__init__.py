@@ -1,4 +1,5 @@
-"""Reference data: the criteria set, the submission outline and the unit registry (its vintages and crosswalk).
+"""Reference data: the criteria sets (new-rural; văn minh đô thị), the submission outline and the unit registry
+(its vintages and crosswalk).
 
 Everything here is read from files under ``data/reference`` (see
 :func:`nrlib.config.reference_dir`); nothing of the domain is written in code.
@@ -24,9 +25,10 @@ _API = {
     "find_unit": "units", "history_unknown": "units", "history_unknown_summary": "units",
     "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
     "registry_divisions": "units", "unit_history_basis": "units", "unit_types": "units", "unit_years": "units",
+    "load_urban_criteria": "urban", "load_urban_levels": "urban",
 }
 #: the submodules the package imported when it imported everything at once: still attributes of it
-_SUBMODULES = ("criteria", "files", "outline", "registry", "units")
+_SUBMODULES = ("criteria", "files", "outline", "registry", "units", "urban")
 
 __all__ = sorted(_API)
 

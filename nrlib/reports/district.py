@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import maintenance, results
+from nrlib.analysis import maintenance, results, urban
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent, fmt_quantity
 from nrlib.present import fragments as present
+from nrlib.present import narrative
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
 from nrlib.reports.sections import KEY_METRICS, Report, metric_cell, metric_value, money_metrics, rate_cell, trend_rates
@@ -53,6 +54,15 @@ class DistrictReport(Report):
             cards.append((f"Xã đạt đủ tiêu chí năm {self.last}",
                           f"{int(x['n_units_all_reached'])}/{int(x['n_units_applicable'])}",
                           f"{int(x['n_units_reporting'])} xã có báo cáo kết quả"))
+        ur = self.urban_reached[self.urban_reached["year"] == self.last]
+        if len(ur):
+            kinds = ", ".join(dict.fromkeys(narrative.type_word(t) for t in ur["unit_type"]))
+            unknown = int(ur["all_reached"].isna().sum())
+            reached = int(ur["all_reached"].fillna(False).astype(bool).sum())
+            # nothing known of any town: "chưa có số liệu", never "0/1" (which reads as a town that failed)
+            value = labels.URBAN_MISSING if unknown == len(ur) else f"{reached}/{len(ur)}"
+            sub = f"{len(ur)} {kinds}" if unknown == len(ur) else f"{unknown} chưa có đủ số liệu" if unknown else ""
+            cards.append((f"{kinds.capitalize()} đạt chuẩn văn minh đô thị năm {self.last}", value, sub))
         at_risk = maintenance.criteria_at_risk(self.ds, cache=self.cache)
         cards.append(("Tiêu chí sụt chuẩn ở ít nhất một xã", str(int((at_risk["n_units_at_risk"] > 0).sum())), ""))
         tot = self.district_totals.set_index("code")
@@ -91,7 +101,8 @@ class DistrictReport(Report):
                 row["criteria"] = MISSING if no_decl else \
                     f"{int(r.loc[code, 'n_reached'])}/{int(r.loc[code, 'n_applicable'])}"
             else:
-                row["criteria"] = "Không áp dụng" if code in r.index else MISSING
+                # a town's urban result beside the xã's counts, in words: never a count to add to theirs
+                row["criteria"] = (self.urban_cell(code, self.last) or "Không áp dụng") if code in r.index else MISSING
             row["kept"] = int(ms.loc[code, "kept"]) if known else None
             row["lost"] = int(ms.loc[code, "lost"] + ms.loc[code, "lost_and_regained"]) if known else None
             for mc in self._metric_order(money_metrics()):
@@ -120,8 +131,34 @@ class DistrictReport(Report):
         cols["money_per_household"] = "Kinh phí huy động bình quân/hộ (triệu đồng)"
         fmts["money_per_household"] = lambda v: metric_cell(v, "triệu đồng/hộ", False)
         numeric = [c for c in cols if c not in ("unit_code", "name", "timeliness")]
-        return present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"],
-                             caption=f"Các {self.units} đặt cạnh nhau, {self.first}–{self.last}")
+        # a town's "Văn minh đô thị: …" is words among numbers: it may wrap rather than widen the column
+        words = {"criteria": lambda v: "words" if isinstance(v, str) and not v[:1].isdigit() else None}
+        out = present.table(t, cols, formats=fmts, numeric=numeric + ["unit_code"], cell_class=words,
+                            caption=f"Các {self.units} đặt cạnh nhau, {self.first}–{self.last}")
+        return out + self.urban_table()
+
+    def urban_table(self) -> str:
+        """The towns' and wards' urban years, by their own standard: result per year, and what the data measure."""
+        ur = self.urban_reached
+        if ur.empty:
+            return ""
+        codes = [c for c in self.order if c in set(ur["unit_code"])]
+        years = sorted(set(ur["year"]))
+        rows = [{"name": self.unit_names[c],
+                 **{y: (self.urban_cell(c, y) or "").split(": ", 1)[-1].capitalize() or "" for y in years}}
+                for c in codes]
+        out = present.paragraph(
+            "Thị trấn, phường không thuộc diện áp dụng bộ tiêu chí xã nông thôn mới: kết quả theo tiêu chuẩn "
+            "“Phường, thị trấn đạt chuẩn văn minh đô thị” được trình bày riêng, không cộng vào số tiêu chí của các xã.",
+            "note")
+        out += present.table(pd.DataFrame(rows), {"name": "Đơn vị"} | {y: str(y) for y in years},
+                             numeric=years, caption="Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")
+        if not urban.collects_declarations(self.outline):
+            out += present.paragraph(
+                f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các tiêu chuẩn "
+                f"này, nên kết quả ghi \"{labels.URBAN_MISSING}\" trừ khi số liệu Cuộc vận động cho thấy chưa đạt.",
+                "note")
+        return out + self.urban_measures(codes)
 
     def units_figures(self) -> list[go.Figure]:
         """Horizontal bars, one per unit (names stay readable on a phone), first unit on top."""

@@ -28,12 +28,13 @@ Method notes that belong to the presentation:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable
 
 import pandas as pd
 
-from nrlib.analysis import campaign, maintenance, quality, results, thresholds
-from nrlib.core import checks, labels
+from nrlib.analysis import campaign, maintenance, quality, results, thresholds, urban
+from nrlib.core import checks, labels, vocab
 from nrlib.core.vnformat import (MISSING, fmt_data_version, fmt_date, fmt_money_million, fmt_number, fmt_percent,
                                  fmt_quantity)
 from nrlib.core.vocab import MISSING as MISSING_STATUS
@@ -88,6 +89,11 @@ def rate_cell(v) -> str:
     return fmt_quantity(v, "%", with_unit=False)
 
 
+def _urls(text: str) -> list[str]:
+    """The web addresses a reference file's source cell cites."""
+    return re.findall(r"https?://[^\s;,)\"]+", str(text))
+
+
 def _status_labels(outline) -> dict[str, str]:
     """The outline's criterion-status labels, and the one for a status nobody declared."""
     out = {c["value"]: c["label"] for c in outline.choices("criterion_status")}
@@ -96,7 +102,8 @@ def _status_labels(outline) -> dict[str, str]:
 
 
 ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals", "district_totals", "unit_rates",
-            "district_rates", "per_household", "checks", "dvm", "timeliness_df", "completeness", "flags")
+            "district_rates", "per_household", "checks", "dvm", "timeliness_df", "completeness", "flags",
+            "urban_matrix", "urban_reached", "urban_checks")
 
 
 def run_analyses(ds, cache: dict | None = None) -> dict:
@@ -123,6 +130,9 @@ def run_analyses(ds, cache: dict | None = None) -> dict:
         "timeliness_df": quality.timeliness_table(ds, cache=cache),
         "completeness": quality.completeness(ds, cache=cache),
         "flags": quality.quality_flags(ds, cache=cache),
+        "urban_matrix": urban.urban_matrix(ds, cache=cache),
+        "urban_reached": urban.urban_reached(ds, cache=cache),
+        "urban_checks": urban.urban_checks(ds, cache=cache),
     }
 
 
@@ -152,6 +162,8 @@ class Report:
         self.district_name = str(first["district_name"])
         self.province_name = str(first["province_name"])
         self.unit_names = dict(zip(ds.units["unit_code"], ds.units["name"]))
+        #: how prose names the units' hamlets (a unit report: that unit's word, "ấp" or "khu phố")
+        self.hamlet = "ấp, khu phố"
 
     # ------------------------------------------------------------------ helpers
 
@@ -182,14 +194,14 @@ class Report:
         items = [
             f"Nguồn số liệu: biểu mẫu sơ kết các {self.units} gửi về (bản mới nhất đã được chấp nhận của mỗi "
             f"{self.units}).",
-            f"Kết quả tiêu chí là kết quả {self.units} tự đánh giá (Đạt / Chưa đạt / Không áp dụng). Năm là thị trấn, "
-            "phường (bộ tiêu chí xã nông thôn mới không áp dụng) được ghi \"Không áp dụng\" và không bao giờ tính là "
-            f"sụt chuẩn. Ô để trống được ghi \"{labels.STATUS_MISSING}\".",
+            f"Kết quả tiêu chí nông thôn mới là kết quả {self.units} tự đánh giá (Đạt / Chưa đạt). Ô để trống được ghi "
+            f"\"{labels.STATUS_MISSING}\".",
+            *self.urban_method_items(),
             f"Duy trì tiêu chí: xét các năm có kết quả Đạt/Chưa đạt theo thứ tự; \"{m['kept']}\" là đạt mọi năm, "
             f"\"{m['gained']}\" là chưa đạt lúc đầu rồi đạt và không mất lại, \"{m['lost']}\" là đã đạt nhưng cuối kỳ "
             f"chưa đạt, \"{m['lost_and_regained']}\" là có năm bị mất nhưng cuối kỳ đạt lại.",
             "Kết quả Cuộc vận động: chỉ tiêu phát sinh (kinh phí, km đường…) cộng các năm; chỉ tiêu thời điểm (số hộ, "
-            f"số ấp…) lấy số cuối năm. Số toàn huyện là tổng các {self.units}. Tỷ lệ của nhiều {self.units} được tính "
+            f"số {self.hamlet}…) lấy số cuối năm. Số toàn huyện là tổng các {self.units}. Tỷ lệ của nhiều {self.units} được tính "
             "lại từ tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
             "Bình quân trên một hộ (chỉ cho kinh phí, đất hiến, ngày công) = tổng cả giai đoạn ÷ số hộ năm cuối kỳ; của "
             f"toàn huyện = tổng các {self.units} ÷ tổng số hộ của các {self.units} đó.",
@@ -237,11 +249,122 @@ class Report:
                                       "years": "Năm chưa biết mức"},
                                 caption="Chỉ tiêu chưa biết mức đạt chuẩn: chỉ dựa vào tự đánh giá của đơn vị",
                                 empty="Mọi chỉ tiêu đều có mức đạt chuẩn đã biết.")
+        town = unit_codes is None or bool(set(unit_codes) & set(self.urban_matrix["unit_code"]))
+        urban_note = ("; S – chỉ thấy trong bài báo tóm tắt văn bản, chưa đối chiếu văn bản gốc (tiêu chuẩn văn minh "
+                      "đô thị)") if town and len(self.urban_matrix) else ""
         note = present.paragraph(
             "Độ tin cậy nguồn: V – đã đối chiếu văn bản gốc; V* – đã đối chiếu trước đây; V-partial – văn bản nêu yêu cầu "
-            "nhưng không ghi mức của vùng; U – chưa kiểm chứng (để trống, không suy đoán). Cán bộ có thể bổ sung mức "
-            "của tỉnh trong tệp data/local/criteria_levels.csv.", "note")
+            f"nhưng không ghi mức của vùng; U – chưa kiểm chứng (để trống, không suy đoán){urban_note}. Cán bộ có thể "
+            "bổ sung mức của tỉnh trong tệp data/local/criteria_levels.csv"
+            + (" (tiêu chuẩn văn minh đô thị: data/local/urban_levels.csv)." if urban_note else "."), "note")
         return known + unknown + note
+
+    # ------------------------------------------------------------------ the urban standard (văn minh đô thị)
+
+    def _urban_labels(self) -> dict[str, str]:
+        """Status labels of the urban scorecard: the outline's Đạt / Chưa đạt, and "Chưa có số liệu"."""
+        return {vocab.REACHED: self.status_labels[vocab.REACHED], vocab.NOT_REACHED: self.status_labels[vocab.NOT_REACHED],
+                vocab.MISSING: labels.URBAN_MISSING}
+
+    def urban_cell(self, code: str, year: int) -> str | None:
+        """A town's (ward's) result in ``year`` for a table that sets it beside the xã's new-rural counts
+        ("Văn minh đô thị: 3/5", "… chưa có số liệu"), never summed with them; None for a xã's year."""
+        ur = self.urban_reached
+        r = ur[(ur["unit_code"] == code) & (ur["year"] == int(year))]
+        if r.empty:
+            return None
+        r = r.iloc[0]
+        return labels.urban_cell(r["n_reached"], r["n_criteria"], r["n_missing"])
+
+    def urban_scorecard(self, code: str) -> str:
+        """One town's urban criteria × its urban years, coloured like the new-rural scorecard; ``*`` marks a status
+        the campaign counts prove (nothing declared), ``⚠`` a declared Đạt they contradict. Empty for a xã."""
+        m = self.urban_matrix[self.urban_matrix["unit_code"] == code]
+        if m.empty:
+            return ""
+        years = sorted(set(m["year"]))
+        names = dict(zip(m["criterion_no"].astype(int), m["criterion_name"]))
+        marks = {(int(r.criterion_no), int(r.year)): "⚠" if r.conflict else "*"
+                 for r in m.itertuples() if r.conflict or r.origin == "measured"}
+        utype = str(m["unit_type"].iloc[-1])
+        standard = narrative.type_word(utype, "standard_label")
+        out = present.status_legend(self._urban_labels())
+        out += present.scorecard(m, names, years, self._urban_labels(), marks=marks, row_label="Tiêu chuẩn",
+                                 caption=f"Kết quả {len(names)} tiêu chuẩn {standard[:1].upper()}{standard[1:]}, "
+                                         f"{present.year_ranges(years)}")
+        notes = []
+        if (m["origin"] == "measured").any():
+            notes.append("* Chưa đạt theo số liệu Cuộc vận động (đơn vị chưa tự đánh giá tiêu chuẩn này).")
+        if m["conflict"].any():
+            notes.append("⚠ Tự đánh giá Đạt nhưng số liệu chưa đạt mức của tiêu chuẩn: cần xác minh.")
+        if not urban.collects_declarations(self.outline) and m["declared_status"].isna().all():
+            notes.append(f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các "
+                         f"tiêu chuẩn này, nên kết quả ghi \"{labels.URBAN_MISSING}\" trừ khi số liệu Cuộc vận động "
+                         "cho thấy chưa đạt mức của tiêu chuẩn.")
+        return out + "".join(present.paragraph(n, "note") for n in notes)
+
+    def urban_measures(self, codes: list[str]) -> str:
+        """The urban indicators the data measure, per town and urban year, against the standard's levels."""
+        chk = self.urban_checks[self.urban_checks["unit_code"].isin(codes)]
+        if chk.empty:
+            return ""
+        crit = urban.load_urban_criteria().set_index("indicator_code")
+        rate_label = self.outline.rates.set_index("code")["label"]
+        utype = dict(zip(self.urban_matrix["unit_code"], self.urban_matrix["unit_type"]))
+        years = sorted(set(chk["year"]))
+        rows = []
+        for (code, ind), g in chk.groupby(["unit_code", "indicator_code"], sort=False):
+            c = g.iloc[0]
+            row = {"unit": self.unit_names.get(code, code), "indicator": f"{ind}. {crit.loc[ind, 'indicator_name']}",
+                   "level": f"{c['comparison']} {fmt_percent(c['level'], 0)}" if pd.notna(c["level"]) else MISSING}
+            how = {"derived": narrative.for_unit_type(rate_label.get(c["measure"], c["measure"]),
+                                                      utype.get(code, "thi_tran")),
+                   "typed": labels.ORIGINS["typed"]}
+            for r in g.itertuples():
+                cell = fmt_percent(r.value, 2, trim=False) if pd.notna(r.value) else MISSING  # a column aligns
+                if pd.notna(r.value) and not pd.isna(r.meets):
+                    cell += " (đạt)" if r.meets else " (chưa đạt)"
+                row[r.year] = cell
+            origins = [how.get(o) for o in g["origin"] if isinstance(o, str)]
+            row["how"] = origins[0] if origins else "Chưa có số liệu (không chỉ tiêu nào của biểu mẫu đo được)"
+            rows.append(row)
+        cols = ({"unit": "Đơn vị"} if len(set(chk["unit_code"])) > 1 else {}) | \
+            {"indicator": "Chỉ tiêu", "level": "Mức của tiêu chuẩn"} | {y: str(y) for y in years} | \
+            {"how": "Số liệu dùng để đo"}
+        one = f" — {self.unit_names.get(codes[0], codes[0])}" if len(set(chk["unit_code"])) == 1 and self.kind != "unit" \
+            else ""
+        out = present.table(pd.DataFrame(rows), cols, numeric=years,
+                            caption=f"Chỉ tiêu của tiêu chuẩn đo được từ số liệu, so với mức của tiêu chuẩn{one}")
+        if (chk["bound"] == "upper").any():
+            out += present.paragraph(
+                "Tiêu chuẩn tính số năm liên tục (gia đình văn hóa 3 năm, tổ dân phố văn hóa 6 năm trở lên); số liệu "
+                "Cuộc vận động chỉ cho tỷ lệ của từng năm, là mức cao nhất có thể của tỷ lệ cần đo: dưới mức của "
+                "tiêu chuẩn là chưa đạt, từ mức đó trở lên chưa đủ để kết luận đạt.", "note")
+        return out
+
+    def urban_method_items(self) -> list[str]:
+        """Methodology bullets on the urban standard (empty when no unit of the report is a town or ward)."""
+        m = self.urban_matrix
+        if self.kind == "unit":
+            m = m[m["unit_code"] == self.params.unit_code]
+        if m.empty:
+            return []
+        utypes = list(dict.fromkeys(m["unit_type"]))
+        basis = "; ".join(dict.fromkeys(narrative.type_word(t, "standard_basis") for t in utypes))
+        crit = urban.load_urban_criteria()
+        sources = sorted({u for src in crit["source"] for u in _urls(src)})
+        return [
+            f"Năm là thị trấn, phường, bộ tiêu chí xã nông thôn mới không áp dụng: đơn vị được đánh giá theo tiêu chuẩn "
+            f"\"Phường, thị trấn đạt chuẩn văn minh đô thị\" ({basis}), gồm {crit['criterion_code'].nunique()} tiêu "
+            "chuẩn; kết quả đặt cạnh, không cộng chung với số tiêu chí nông thôn mới của các xã, và những năm đó không "
+            "bao giờ tính là sụt chuẩn tiêu chí nông thôn mới.",
+            "Kết quả mỗi tiêu chuẩn: theo tự đánh giá của đơn vị; nếu đơn vị chưa tự đánh giá mà số liệu Cuộc vận "
+            "động cho thấy chưa đạt mức của tiêu chuẩn thì ghi Chưa đạt (đánh dấu *); còn lại ghi "
+            f"\"{labels.URBAN_MISSING}\", không bao giờ tính là chưa đạt.",
+            "Nội dung các tiêu chuẩn và các mức (từ 90%, 80% trở lên) lấy theo bài báo tóm tắt Thông tư, chưa đối "
+            "chiếu văn bản gốc của Thông tư (độ tin cậy nguồn S); số, ngày, tên Thông tư theo quy định của tỉnh dẫn "
+            "chiếu. Nguồn: " + ", ".join(sources) + ".",
+        ]
 
     def _scope_names(self) -> dict[str, str]:
         """Level scopes (codes) as names: the region, province or district of the units, or national."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import maintenance
+from nrlib.analysis import maintenance, urban
 from nrlib.core import labels, vocab
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent
 from nrlib.present import fragments as present
@@ -35,8 +35,14 @@ class UnitReport(Report):
             raise LookupError(f"unit {self.code} not in the dataset")
         self.unit = row.iloc[0]
         self.name = str(self.unit["name"])
-        #: the unit's type as prose names it ("xã", "thị trấn")
+        #: the unit's type as prose names it ("xã", "thị trấn"), and its hamlets ("ấp", "khu phố")
         self.unit_word = narrative.unit_word(ds, self.code)
+        self.hamlet = narrative.hamlet_word(ds, self.code)
+        self.unit_type = str(self.unit["unit_type"])
+        uy = self._mine(ds.unit_years)
+        #: the years the new-rural criteria apply to the unit (all of them for a xã; 2016-2018 for Dầu Giây)
+        self.ntm_years = sorted(int(y) for y in uy.loc[uy["ntm_applies"].astype(bool), "year"]) \
+            if len(uy) else list(self.years)
         subs = ds.submissions[ds.submissions["unit_code"] == self.code]
         cur = subs[subs["is_current"]] if "is_current" in subs.columns else subs.tail(1)
         self.submission = cur.iloc[-1] if len(cur) else None
@@ -63,14 +69,14 @@ class UnitReport(Report):
             out += present.callout(f"{self.unit_word.capitalize()} chưa có số liệu", kind="bad",
                                    body=f"{self.name} chưa gửi biểu mẫu sơ kết, hoặc chưa có phiên bản nào được chấp "
                                         f"nhận: các mục dưới đây không có số liệu của {self.unit_word}.")
-        uy = self._mine(self.ds.unit_years)
-        na = uy[~uy["ntm_applies"].astype(bool)]
-        if len(na):
-            years = ", ".join(str(int(y)) for y in na["year"])
-            names = "; ".join(f"{n} ({int(y)})" for n, y in na.groupby("name")["year"].min().items())
-            out += present.callout("Bộ tiêu chí xã nông thôn mới không áp dụng một số năm", kind="info",
-                                   body=f"Các năm {years}, {self.name} là {names}: bộ tiêu chí xã nông thôn mới không áp "
-                                        "dụng; các năm này không tính là đạt hay mất tiêu chí.")
+        story = narrative.history_text(self.ds, self.code)
+        if story:
+            both = 0 < len(self.ntm_years) < len(self.years)
+            title = "Đơn vị được đánh giá theo hai bộ tiêu chí trong giai đoạn" if both else \
+                "Đơn vị được đánh giá theo tiêu chuẩn văn minh đô thị"
+            tail = (" Kết quả hai bộ tiêu chí được trình bày riêng, không cộng chung; các năm là thị trấn, phường không "
+                    "tính là đạt hay sụt chuẩn tiêu chí nông thôn mới.") if both else ""
+            out += present.callout(title, kind="info", body=story + tail)
         return out
 
     # ------------------------------------------------------------------ sections
@@ -90,11 +96,12 @@ class UnitReport(Report):
             cards.append((f"Tiêu chí đạt năm {self.last}",
                           f"{int(r.loc[self.last, 'n_reached'])}/{int(r.loc[self.last, 'n_applicable'])}",
                           f"{int(r.loc[self.last, 'n_missing'])} tiêu chí chưa khai" if r.loc[self.last, "n_missing"] else ""))
-        else:
-            cards.append((f"Tiêu chí năm {self.last}", "Không áp dụng", ""))
-        if not self._declared_nothing():
+        cards += self._urban_cards()
+        if not self._declared_nothing() and self.ntm_years:
             n_all = int(r["all_reached"].fillna(False).astype(bool).sum())
-            cards.append(("Số năm đạt đủ mọi tiêu chí", f"{n_all}/{len(self.years)}", ""))
+            cards.append(("Số năm đạt đủ mọi tiêu chí nông thôn mới", f"{n_all}/{len(self.ntm_years)}",
+                          "" if len(self.ntm_years) == len(self.years) else
+                          f"{present.year_ranges(self.ntm_years)}, {narrative.name_in(self.ds, self.code, self.ntm_years[-1])}"))
             cl = self._mine(self.classes)["maintenance_class"].value_counts()
             n_regained = int(cl.get("lost_and_regained", 0))
             cards.append(("Tiêu chí sụt chuẩn trong kỳ", str(int(cl.get("lost", 0)) + n_regained),
@@ -121,16 +128,49 @@ class UnitReport(Report):
         said = [x.text for x in unit_sentences(self.ds, self.code, cache=self.cache)]
         return present.cards(cards) + present.callout("Nhận định chính", said)
 
+    def _urban_cards(self) -> list[tuple[str, str, str]]:
+        """The town's last urban year against its standard: "3/5", or "Chưa có số liệu" (never 0)."""
+        ur = self._mine(self.urban_reached)
+        if ur.empty:
+            return []
+        r = ur.sort_values("year").iloc[-1]
+        none = r["n_missing"] == r["n_criteria"]
+        value = labels.URBAN_MISSING if none else f"{int(r['n_reached'])}/{int(r['n_criteria'])}"
+        if none:
+            sub = f"{int(r['n_criteria'])} tiêu chuẩn" + ("" if urban.collects_declarations(self.outline) else
+                                                         "; biểu mẫu không có phần tự đánh giá")
+        else:
+            sub = f"{int(r['n_missing'])} tiêu chuẩn chưa có số liệu" if r["n_missing"] else ""
+        return [(f"Tiêu chuẩn văn minh đô thị đạt năm {int(r['year'])}", value, sub)]
+
     def criteria_scorecard(self) -> str:
+        """The new-rural scorecard over the unit's new-rural years, then (a town) its urban standard's scorecard."""
+        return self._ntm_scorecard() + self.urban_part()
+
+    def urban_part(self) -> str:
+        """A town's urban years: its standard's scorecard and the indicators the data measure; empty for a xã."""
+        card = self.urban_scorecard(self.code)
+        return card + self.urban_measures([self.code]) if card else ""
+
+    def _ntm_scorecard(self) -> str:
+        if not self.ntm_years:
+            return ""
         if self._declared_nothing():
             return present.paragraph("Đơn vị chưa khai kết quả thực hiện các tiêu chí (trang TieuChi).", "muted")
         m = self._mine(self.matrix)
+        m = m[m["year"].isin(self.ntm_years)]
         names = dict(zip(self.criteria["criterion_no"].astype(int), self.criteria["criterion_name"]))
         d = self._mine(self.dvm)
         marks = {(int(r.criterion_no), int(r.year)): "⚠" for r in d.itertuples()}
-        out = present.status_legend({k: v for k, v in self.status_labels.items() if k != "missing"})
-        out += present.scorecard(m, names, self.years, self.status_labels, marks=marks,
-                                 caption=f"Kết quả tự đánh giá 19 tiêu chí, {self.first}–{self.last}")
+        years = self.ntm_years
+        then = narrative.name_in(self.ds, self.code, years[-1])
+        who = f" của {then}" if then != narrative.name_in(self.ds, self.code, self.last) else ""
+        caption = f"Kết quả tự đánh giá {len(names)} tiêu chí xã nông thôn mới{who}, {present.year_ranges(years)}"
+        shown = {k: v for k, v in self.status_labels.items() if k != "missing"}
+        if len(years) < len(self.years):   # the grey "Không áp dụng" is not shown: the other years have their own table
+            shown.pop(vocab.NOT_APPLICABLE, None)
+        out = present.status_legend(shown)
+        out += present.scorecard(m, names, years, self.status_labels, marks=marks, caption=caption)
         if len(d):
             crit = self.ds.criteria.drop_duplicates("indicator_code").set_index("indicator_code")
             items = [f"Tiêu chí {int(r.criterion_no)} năm {int(r.year)}: chỉ tiêu {r.indicator_code} là "
@@ -184,6 +224,13 @@ class UnitReport(Report):
         for r in self._mine(self.dvm).itertuples():
             attention.append(f"Tiêu chí {int(r.criterion_no)} năm {int(r.year)} tự đánh giá Đạt nhưng chỉ tiêu "
                              f"{r.indicator_code} chưa đạt mức chuẩn: cần xác minh.")
+        for r in self._mine(self.urban_matrix).itertuples():
+            if r.conflict:
+                attention.append(f"Tiêu chuẩn {int(r.criterion_no)} ({r.criterion_name}) năm {int(r.year)} tự đánh giá "
+                                 "Đạt nhưng số liệu chưa đạt mức của tiêu chuẩn: cần xác minh.")
+            elif r.origin == "measured":
+                attention.append(f"Tiêu chuẩn {int(r.criterion_no)} ({r.criterion_name}) năm {int(r.year)} chưa đạt "
+                                 "theo số liệu Cuộc vận động (đơn vị chưa tự đánh giá): cần đơn vị xác nhận.")
         miss = self._mine(self.matrix)
         n_missing = int((miss["status"] == "missing").sum())
         if n_missing and self.submission is not None:
@@ -202,7 +249,8 @@ class UnitReport(Report):
             mine = r.value_2016_2020 if flow else r.value_2020
             d = dist.loc[r.code, "value_2016_2020"] if flow else dist.loc[r.code, "value_2020"]
             share = 100 * mine / d if pd.notna(mine) and pd.notna(d) and d else None
-            rows.append({"code": r.code, "label": r.label, "unit": r.unit,
+            rows.append({"code": r.code, "label": narrative.for_unit_type(r.label, self.unit_type),
+                         "unit": self.hamlet if r.unit == "ấp" else r.unit,
                          "first": metric_cell(r.value_2016, r.unit, m["integer"]),
                          "last": metric_cell(r.value_2020, r.unit, m["integer"]),
                          "total": metric_cell(r.value_2016_2020, r.unit, m["integer"]) if flow else "",
@@ -215,10 +263,11 @@ class UnitReport(Report):
                             caption=f"Kết quả thực hiện Cuộc vận động, {self.first}–{self.last}",
                             empty="Đơn vị chưa có số liệu Cuộc vận động.")
         out += present.paragraph("Chỉ tiêu phát sinh (kinh phí, km đường, số nhà…) có cột tổng cả giai đoạn; chỉ tiêu "
-                                 "thời điểm (số hộ, số ấp…) so sánh số cuối năm.", "note")
+                                 f"thời điểm (số hộ, số {self.hamlet}…) so sánh số cuối năm.", "note")
         rt = self._mine(self.unit_rates)
         if len(rt):
             w = self.rates_wide(rt)
+            w["label"] = [narrative.for_unit_type(x, self.unit_type) for x in w["label"]]
             drt = self.district_rates[self.district_rates["year"] == self.last].set_index("code")["rate"]
             w["district"] = w["code"].map(drt)
             cols = {"label": "Tỷ lệ (%)"} | {y: str(y) for y in self.years if y in w.columns} | \

@@ -73,7 +73,7 @@ import pandas as pd
 
 from nrlib.core import labels, vnformat
 from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
-from nrlib.reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_years
+from nrlib.reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_types, unit_years
 from nrlib.workbooks.layout import unit_scopes
 from nrlib.workbooks.template import template_filename, write_workbook
 
@@ -112,8 +112,8 @@ _ACHIEVEMENTS = [
 
 # A few sentences per DanhGia section; {placeholders} come from the unit's own sample values.
 _NARRATIVES = {
-    "I": ["Ban Thường trực Ủy ban MTTQ {unit} đã phối hợp với các đoàn thể tuyên truyền Cuộc vận động tại {hamlets} ấp, khu phố.",
-          "Nội dung Cuộc vận động được lồng ghép trong sinh hoạt khu dân cư, trên hệ thống loa truyền thanh và các nhóm Zalo của ấp.",
+    "I": ["Ban Thường trực Ủy ban MTTQ {unit} đã phối hợp với các đoàn thể tuyên truyền Cuộc vận động tại {hamlets} {hamlet}.",
+          "Nội dung Cuộc vận động được lồng ghép trong sinh hoạt khu dân cư, trên hệ thống loa truyền thanh và các nhóm Zalo của {hamlet}.",
           "Nhân dân hiểu rõ mục đích, ý nghĩa của Cuộc vận động và tự nguyện đóng góp công sức, tiền của.",
           "Ngày hội Đại đoàn kết toàn dân tộc được tổ chức hằng năm, là dịp biểu dương các gương điển hình."],
     "II.1": ["Giai đoạn {period}, nhân dân đóng góp {vd01} và vận động xã hội hóa được {vd02} để xây dựng nông thôn mới, đô thị văn minh.",
@@ -121,14 +121,14 @@ _NARRATIVES = {
              "Thu nhập bình quân đầu người tăng từ {income_first} lên {income_last} triệu đồng/người.",
              "Nhiều mô hình sản xuất hiệu quả được nhân rộng như trồng cây ăn trái, chăn nuôi gà thả vườn, trồng nấm.",
              "Đã xây mới {vd08} căn và sửa chữa {vd09} căn nhà Đại đoàn kết cho hộ khó khăn về nhà ở."],
-    "II.2": ["Năm {y1}, tỷ lệ hộ đạt danh hiệu Gia đình văn hóa là {cf_rate}; {vd17} trên {vd16} ấp, khu phố đạt danh hiệu văn hóa.",
+    "II.2": ["Năm {y1}, tỷ lệ hộ đạt danh hiệu Gia đình văn hóa là {cf_rate}; {vd17} trên {vd16} {hamlet} đạt danh hiệu văn hóa.",
              "Vận động tặng {vd14} thẻ bảo hiểm y tế cho hộ nghèo, cận nghèo và hộ có hoàn cảnh khó khăn.",
              "Công tác đền ơn đáp nghĩa, chăm lo gia đình chính sách, người có công được quan tâm thường xuyên.",
-             "Phong trào khuyến học, khuyến tài được duy trì ở tất cả các ấp, khu phố."],
+             "Phong trào khuyến học, khuyến tài được duy trì ở tất cả các {hamlet}."],
     "II.3": ["Nhân dân hiến {vd03} m² đất, góp {vd04} ngày công để làm mới, nâng cấp {vd05} km đường giao thông nông thôn.",
              "Lắp mới {vd06} km đèn chiếu sáng, hình thành {vd07} tuyến đường hoa, tuyến đường kiểu mẫu; trồng mới {vd21} cây xanh.",
              "Năm {y1}, tỷ lệ hộ sử dụng nước sạch đạt {water_rate}, tỷ lệ hộ được thu gom rác thải đạt {waste_rate}.",
-             "Phong trào 'Ngày Chủ nhật xanh' được các ấp hưởng ứng, dọn vệ sinh đường làng, ngõ xóm định kỳ."],
+             "Phong trào 'Ngày Chủ nhật xanh' được các {hamlet} hưởng ứng, dọn vệ sinh đường làng, ngõ xóm định kỳ."],
     "II.4": ["Các tổ hòa giải ở cơ sở hoạt động hiệu quả, nhiều vụ việc được hòa giải thành tại khu dân cư.",
              "Phong trào Toàn dân bảo vệ an ninh Tổ quốc được duy trì; an ninh chính trị, trật tự an toàn xã hội ổn định.",
              "Nhân dân chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước."],
@@ -140,7 +140,7 @@ _NARRATIVES = {
               "Sự phối hợp giữa Mặt trận với chính quyền và các đoàn thể ngày càng chặt chẽ."],
     "III.2": ["Một số tiêu chí chưa bền vững, cần tiếp tục duy trì và nâng chất.",
               "Nguồn lực xã hội hóa còn hạn chế, chủ yếu tập trung vào giao thông.",
-              "Việc tổng hợp số liệu ở một số ấp còn chậm, chưa đầy đủ.",
+              "Việc tổng hợp số liệu ở một số {hamlet} còn chậm, chưa đầy đủ.",
               "Năm 2020, dịch COVID-19 ảnh hưởng đến thu nhập và việc làm của một bộ phận người dân."],
     "III.3": ["Một bộ phận nhân dân còn tư tưởng trông chờ, ỷ lại vào sự hỗ trợ của Nhà nước.",
               "Kinh phí hoạt động của Ban Công tác Mặt trận ở khu dân cư còn ít.",
@@ -153,7 +153,7 @@ _NARRATIVES = {
           "Nhân rộng các mô hình tự quản, khu dân cư kiểu mẫu."],
     "VI": ["Đề nghị cấp trên tiếp tục hỗ trợ kinh phí xây dựng nhà Đại đoàn kết cho hộ khó khăn.",
            "Đề nghị tổ chức tập huấn nghiệp vụ cho cán bộ Mặt trận cơ sở.",
-           "Đề nghị quan tâm đầu tư hệ thống nước sạch cho các ấp còn thiếu."],
+           "Đề nghị quan tâm đầu tư hệ thống nước sạch cho các {hamlet} còn thiếu."],
 }
 _NARRATIVE_FALLBACK = ["Đơn vị đã triển khai nội dung này theo kế hoạch.",
                        "Kết quả đạt được cơ bản đáp ứng yêu cầu đề ra.",
@@ -450,10 +450,18 @@ def data_note(outline: Outline) -> str:
     return labels.sample_notice(outline.sample_marker)
 
 
+def _hamlet_word(unit: dict) -> str:
+    """What the unit's hamlets are called (``unit_types.csv``): "ấp" in a xã, "khu phố" in a thị trấn."""
+    types = unit_types().set_index("unit_type")
+    utype = str(unit.get("unit_type", "xa"))
+    return str(types.loc[utype, "hamlet_label"]) if utype in types.index and "hamlet_label" in types.columns else "ấp"
+
+
 def _proposals(rng, unit: dict, outline: Outline, metric: dict) -> list[dict]:
     awards = [c["value"] for c in outline.choices("award_form")]
     kinds = [c["value"] for c in outline.choices("proposal_kind")]
     hamlets = int(metric.get("VD16", [10])[-1])
+    word = _hamlet_word(unit)
     out = []
     for i in range(int(rng.integers(2, 6))):
         kind = kinds[i] if i < len(kinds) else str(rng.choice(kinds))
@@ -465,8 +473,8 @@ def _proposals(rng, unit: dict, outline: Outline, metric: dict) -> list[dict]:
             cards=int(rng.integers(5, 60)))
         out.append({
             "kind": kind,
-            "name": f"{rng.choice(_ORGS)} ấp {hamlet}" if collective else _person(rng),
-            "address": unit["name"] if collective else f"Ấp {hamlet}, {_in_sentence(unit['name'])}",
+            "name": f"{rng.choice(_ORGS)} {word} {hamlet}" if collective else _person(rng),
+            "address": unit["name"] if collective else f"{word.capitalize()} {hamlet}, {_in_sentence(unit['name'])}",
             "achievement": achievement,
             "award_form": str(rng.choice(awards)),
         })
@@ -481,6 +489,7 @@ def _narratives(rng, unit: dict, outline: Outline, metric: dict, values: dict) -
     income = [values[("10", y)] for y in years if ("10", y) in values]
     facts = {
         "unit": _in_sentence(unit["name"]), "period": f"{years[0]} - {years[-1]}", "y0": years[0], "y1": years[-1],
+        "hamlet": _hamlet_word(unit),
         "hamlets": metric["VD16"][-1], "vd01": fmt.fmt_money_million(total("VD01")),
         "vd02": fmt.fmt_money_million(total("VD02")), "vd03": fmt.fmt_number(total("VD03")),
         "vd04": fmt.fmt_number(total("VD04")), "vd05": fmt.fmt_number(total("VD05"), 1, trim=True),
