@@ -214,6 +214,18 @@ DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 
 SUBMISSION_STATUS = {"accepted": "đã chấp nhận", "rejected": "bị từ chối"}
 TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chưa nộp"}
+#: the word after a number of days late, by how they are counted (``timeliness.count_days`` of the district's
+#: settings, :mod:`nrlib.reference.district_settings`)
+DAYS_LATE_UNIT = {"calendar": "ngày", "working": "ngày làm việc"}
+#: how days late are counted, for a methodology note
+DAYS_LATE_METHOD = {
+    "calendar": "Số ngày trễ hạn là số ngày lịch kể từ sau ngày hết hạn đến ngày nhận bản gửi đầu tiên.",
+    "working": ("Số ngày trễ hạn là số ngày làm việc kể từ sau ngày hết hạn đến ngày nhận bản gửi đầu tiên, không "
+                "tính thứ Bảy, Chủ nhật và {n} ngày nghỉ lễ, Tết, nghỉ bù theo lịch ngày nghỉ (năm {years}); hạn "
+                "rơi vào ngày nghỉ thì lùi đến ngày làm việc kế tiếp (Bộ luật Dân sự 2015, Điều 148), báo cáo nhận "
+                "vào ngày nghỉ được tính là nhận vào ngày làm việc kế tiếp."),
+}
+
 
 # ----------------------------------------------------------------------------- what the analyses find
 
@@ -254,11 +266,22 @@ SUBMISSION_CELL = {k: cell(v) for k, v in SUBMISSION_STATUS.items()}
 SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 
 
+def late_text(timeliness: str, days, days_counted: str = "calendar") -> str:
+    """A unit's timeliness opening a table cell: ``Đúng hạn``, ``Trễ hạn 4 ngày làm việc``, ``Chưa nộp``."""
+    text = cell(TIMELINESS[timeliness])
+    if timeliness == "late":
+        text += f" {int(days)} {DAYS_LATE_UNIT.get(days_counted, DAYS_LATE_UNIT['calendar'])}"
+    return text
+
+
 #: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
 INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
-               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện"}
+               "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
+               "district_settings": "thiết lập chấm điểm và tính ngày trễ", "holidays": "lịch ngày nghỉ",
+               "scoring": "bảng điểm thi đua", "local_district_settings": "thiết lập riêng của huyện",
+               "local_holidays": "ngày nghỉ riêng của huyện"}
 
 
 def input_text(item: dict) -> str:
@@ -300,7 +323,7 @@ STATUS_COLUMNS = {
     "unit_code": "Mã", "name": "Đơn vị", "latest_version": "Phiên bản", "first_received_date": "Nhận lần đầu",
     "timeliness": "Thời hạn", "latest_status": "Kết quả kiểm tra", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
 }
-STATUS_LATE_DAYS = "trễ hạn {days} ngày"
+STATUS_LATE_DAYS = "trễ hạn {days} {unit}"
 STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {received} ({reporting_rate}); đúng hạn {on_time} "
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
