@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
+from nrlib.analysis.timeliness import timeliness, timeliness_rows
 from nrlib.exceptions import ConfigError, ReferenceDataError
 from nrlib.reference import district_settings
 from nrlib.reference.calendar import load_calendar
@@ -117,3 +119,21 @@ def test_bad_settings_are_refused_with_the_key(tmp_path, text, match):
     with pytest.raises(ConfigError, match=match):
         load_district_settings(_settings(tmp_path, text))
 
+
+def test_frames_and_rows_count_working_days_alike(cal):
+    count = DayCount("working", cal)
+    units = pd.DataFrame({"unit_code": [f"u{i}" for i in range(len(CASES) + 1)],
+                          "name": [f"Xã {i}" for i in range(len(CASES) + 1)]})
+    deadline = D(2021, 2, 12)     # on mùng 1 Tết: it moves to Wed 17/02
+    received = [c[1] for c in CASES]
+    subs = pd.DataFrame({"unit_code": units["unit_code"][:-1], "version": 1, "received_date": received,
+                         "status": "accepted", "n_errors": 0, "n_warnings": 0})
+    frame = timeliness(units, subs, deadline, count)
+    rows = timeliness_rows(units.to_dict("records"), subs.to_dict("records"), deadline, count)
+    assert frame["days_late"].tolist()[:-1] == [r["days_late"] for r in rows][:-1]
+    # received 17, 18, 24, 17, 20 (→ 22), 18, 10 February against 17/02
+    assert frame["days_late"].tolist()[:-1] == [0, 1, 5, 0, 3, 1, 0]
+    assert frame["timeliness"].tolist() == ["on_time", "late", "late", "on_time", "late", "late", "on_time",
+                                            "missing"]
+    assert set(frame["days_counted"]) == {"working"} and rows[0]["days_counted"] == "working"
+    assert pd.isna(frame["days_late"].iloc[-1]) and rows[-1]["days_late"] is None

@@ -19,6 +19,7 @@ from nrlib.analysis.quality import quality_flags, timeliness_table
 from nrlib.analysis.ranking import commendation_ranking, load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
 from nrlib.analysis.timeliness import reporting_rates
+from nrlib.core import labels
 from nrlib.core.memo import outline_table
 from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
 
@@ -335,7 +336,8 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
         out.append(Sentence(f"{name} chưa gửi báo cáo.", {"timeliness": "missing"}, "quality.timeliness_table"))
         return out
     when = f"{name} gửi báo cáo ngày {fmt_date(t['first_received_date'])}"
-    when += ", đúng hạn" if t["timeliness"] == "on_time" else f", chậm {int(t['days_late'])} ngày so với hạn"
+    unit = labels.DAYS_LATE_UNIT[t["days_counted"]]
+    when += ", đúng hạn" if t["timeliness"] == "on_time" else f", chậm {int(t['days_late'])} {unit} so với hạn"
     out.append(Sentence(when + ".", {"first_received_date": t["first_received_date"],
                                      "days_late": int(t["days_late"])}, "quality.timeliness_table"))
 

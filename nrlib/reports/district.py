@@ -83,8 +83,7 @@ class DistrictReport(Report):
         for code in self.order:
             tl = t.loc[code]
             row = {"unit_code": code, "name": self.unit_names[code],
-                   "timeliness": labels.TIMELINESS_CELL[tl["timeliness"]] +
-                   (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")}
+                   "timeliness": labels.late_text(tl["timeliness"], tl["days_late"], tl["days_counted"])}
             known = code in ms.index and ms.loc[code, "no_data"] < len(self.criteria)
             if code in r.index and r.loc[code, "n_applicable"] > 0:
                 no_decl = r.loc[code, "n_missing"] == r.loc[code, "n_applicable"]
@@ -240,6 +239,7 @@ class DistrictReport(Report):
         t = self.timeliness_df.copy()
         t = t.sort_values("unit_code", key=lambda s: s.map(self.order.index))
         t["status"] = t["timeliness"].map(labels.TIMELINESS_CELL)
+        days_unit = labels.DAYS_LATE_UNIT[t["days_counted"].iloc[0]] if len(t) else labels.DAYS_LATE_UNIT["calendar"]
         t["result"] = t["latest_status"].map(labels.SUBMISSION_CELL)
         r = self.rates_summary
         head = present.paragraph(
@@ -251,7 +251,7 @@ class DistrictReport(Report):
         nf = self.flags.groupby("unit_code").size()
         t["n_flags"] = t["unit_code"].map(nf).fillna(0).astype(int)
         return head + present.table(
-            t, {"unit_code": "Mã", "name": "Đơn vị", "status": "Tình trạng", "days_late": "Số ngày trễ",
+            t, {"unit_code": "Mã", "name": "Đơn vị", "status": "Tình trạng", "days_late": f"Số {days_unit} trễ",
                 "first_received_date": "Ngày nhận lần đầu", "n_versions": "Số phiên bản", "result": "Kết quả kiểm tra",
                 "n_errors": "Lỗi", "n_warnings": "Cảnh báo", "completeness": "Mức đầy đủ (%)",
                 "n_flags": "Số liệu cần xem lại"},
