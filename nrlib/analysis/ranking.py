@@ -38,6 +38,7 @@ from nrlib.analysis.campaign import per_household, rates
 from nrlib.analysis.maintenance import classify_maintenance
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.results import criteria_list
+from nrlib.analysis.scoring import scored_units
 from nrlib.core.memo import memo
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.core.vnformat import fmt_percent
@@ -105,12 +106,8 @@ def _minmax(x: pd.Series, higher_is_better: bool) -> pd.Series:
 
 
 def ranked_units(ds, cache: dict | None = None) -> pd.Series:
-    """Codes of the units that are ranked: any accepted submission or any data in the dataset."""
-    tl = timeliness_table(ds, cache)
-    codes = ds.units["unit_code"]
-    have = (codes.isin(tl.loc[tl["has_accepted"].astype(bool), "unit_code"])
-            | codes.isin(ds.values["unit_code"].unique()) | codes.isin(ds.criteria_status["unit_code"].unique()))
-    return codes[have]
+    """Codes of the units that are ranked: those that are scored (:func:`nrlib.analysis.scoring.scored_units`)."""
+    return scored_units(ds, cache)
 
 
 def ranking_components(ds, cache: dict | None = None, config_path: str | Path | None = None) -> pd.DataFrame:
