@@ -38,4 +38,4 @@ def test_changed_weights_are_not_served_from_the_cache():
     a = ranking.commendation_ranking(ds, cache=cache)
     b = ranking.commendation_ranking(ds, weights={"timeliness": 1}, cache=cache)
     assert a["unit_code"].tolist() != b["unit_code"].tolist() or not a["score"].equals(b["score"])
-    assert len(analysis_exports.analysis_tables(ds, cache)["ranking"]) == 3
+    assert len(analysis_exports.analysis_tables(ds, cache)["scores"]) == 3

@@ -342,6 +342,37 @@ def _unit_scores(ds, cache, t: ScoringTable) -> pd.DataFrame:
     return g[UNIT_COLUMNS]
 
 
+TABLE_COLUMNS = ["content_code", "section", "content_name", "content_max_points", "self_score_cell", "rule_code",
+                 "rule_label", "measure", "unit", "applies", "rule_max_points", "how", "source"]
+
+
+def table_rows(table: ScoringTable | None = None) -> pd.DataFrame:
+    """The scoring table itself, one row per rule (one per content without rules), for a reader or an export.
+
+    Returns
+    -------
+    DataFrame
+        :data:`TABLE_COLUMNS`: ``how`` says in Vietnamese how the points follow
+        (:meth:`nrlib.reference.scoring.Rule.how_text`; a deduction per day in
+        the unit of the days counted), ``rule_code`` blank for a content the
+        council scores; in the table's order.
+    """
+    t = _table(table)
+    days_unit = labels.DAYS_LATE_UNIT[day_count().mode]
+    rows = []
+    for c in t.contents:
+        base = {"content_code": c.code, "section": c.section, "content_name": c.name,
+                "content_max_points": c.max_points, "self_score_cell": c.self_score, "source": c.source}
+        if c.by_council:
+            rows.append(base | {"rule_code": None, "rule_label": labels.SCORING_BY_COUNCIL, "measure": None,
+                                "unit": None, "applies": None, "rule_max_points": c.max_points, "how": None})
+        for r in c.rules:
+            unit = days_unit if r.measure["kind"] == "days_late" else r.unit
+            rows.append(base | {"rule_code": r.code, "rule_label": r.label, "measure": r.measure["kind"], "unit": unit,
+                                "applies": r.applies, "rule_max_points": r.max_points, "how": r.how_text(unit)})
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
 def scoring_method_text(table: ScoringTable | None = None) -> str:
     """The scoring method in Vietnamese, for a report's methodology note."""
     t = _table(table)

@@ -236,6 +236,14 @@ MAINTENANCE = {
     "kept": "Giữ vững", "gained": "Đạt mới", "lost": "Sụt chuẩn, chưa đạt lại", "lost_and_regained": "Sụt chuẩn rồi đạt lại",
     "never": "Chưa đạt năm nào", "not_applicable": "Không áp dụng", "no_data": "Không có số liệu",
 }
+#: the scoring (:mod:`nrlib.analysis.scoring`): a content with no figure in the outline, a provisional class, the
+#: relative min-max ranking kept as an option (:mod:`nrlib.analysis.ranking`), a blank self-score
+SCORING_BY_COUNCIL = "Hội đồng Thi đua – Khen thưởng chấm theo báo cáo"
+SCORING_STATUS = {"scored": "đã chấm", "no_data": "không có số liệu", "not_applicable": "không áp dụng",
+                  "council": "chưa chấm (Hội đồng chấm)"}
+PROVISIONAL = "tạm xếp loại"
+RELATIVE_RANKING = "Xếp hạng tương đối (tham khảo)"
+NO_SELF_SCORE = "không có số liệu"
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
