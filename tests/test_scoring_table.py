@@ -35,7 +35,9 @@ def test_the_reference_table_covers_the_outline_and_adds_up(table):
 
 def test_rules_say_how_points_follow(table):
     rule = table.content("II.1").rules[0]
-    assert rule.how_text() == "≥ 5: 10 điểm; ≥ 3: 8 điểm; ≥ 2: 6 điểm; ≥ 1: 4 điểm; > 0: 2 điểm; còn lại: 0 điểm"
+    assert rule.how_text() == ("≥ 5 triệu đồng/hộ: 10 điểm; ≥ 3 triệu đồng/hộ: 8 điểm; ≥ 2 triệu đồng/hộ: 6 điểm; "
+                               "≥ 1 triệu đồng/hộ: 4 điểm; > 0 triệu đồng/hộ: 2 điểm; còn lại: 0 điểm")
+    assert table.content("II.1").rules[1].how_text().startswith("≤ 1%: 5 điểm; ≤ 2%: 4 điểm")
     assert table.content("BC").rules[0].how_text() == "3 điểm, trừ 1 điểm mỗi ngày (thấp nhất 0)"
     assert table.content("NTM").rules[0].how_text() == "15 điểm × tỷ lệ đạt"
 

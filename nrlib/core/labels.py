@@ -240,7 +240,7 @@ MAINTENANCE = {
 #: relative min-max ranking kept as an option (:mod:`nrlib.analysis.ranking`), a blank self-score
 SCORING_BY_COUNCIL = "Hội đồng Thi đua – Khen thưởng chấm theo báo cáo"
 SCORING_STATUS = {"scored": "đã chấm", "no_data": "không có số liệu", "not_applicable": "không áp dụng",
-                  "council": "chưa chấm (Hội đồng chấm)"}
+                  "council": "chưa chấm"}
 PROVISIONAL = "tạm xếp loại"
 RELATIVE_RANKING = "Xếp hạng tương đối (tham khảo)"
 NO_SELF_SCORE = "không có số liệu"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nrlib import config
-from nrlib.core.vnformat import fmt_number
+from nrlib.core.vnformat import fmt_number, unit_suffix
 from nrlib.exceptions import ReferenceDataError
 
 #: the measures a rule may use, with the parameters each requires (nrlib.analysis.scoring computes them)
@@ -61,13 +61,15 @@ class Rule:
     applies: str = "all"
 
     def how_text(self, unit: str | None = None) -> str:
-        """How the points follow, in Vietnamese: ``≥ 5: 10 điểm; ≥ 3: 8 điểm; còn lại: 0 điểm``; ``unit``
+        """How the points follow, in Vietnamese: ``≥ 5 triệu đồng/hộ: 10 điểm; …; còn lại: 0 điểm``; ``unit``
         replaces the rule's own in a deduction (``ngày làm việc`` when working days are counted)."""
         if self.kind == "proportional":
             return f"{_pts(self.max_points)} điểm × tỷ lệ đạt"
         if self.kind == "deduction":
             return f"{_pts(self.max_points)} điểm, trừ {_pts(self.per)} điểm mỗi {unit or self.unit} (thấp nhất 0)"
-        parts = [f"{STEP_OPS[s.op]} {fmt_number(s.bound, 2, trim=True)}: {_pts(s.points)} điểm" for s in self.steps]
+        suffix = unit_suffix(self.unit)
+        parts = [f"{STEP_OPS[s.op]} {fmt_number(s.bound, 2, trim=True)}{suffix}: {_pts(s.points)} điểm"
+                 for s in self.steps]
         return "; ".join(parts + [f"còn lại: {_pts(self.otherwise)} điểm"])
 
 

@@ -1,8 +1,9 @@
 """The district report: what ``notebooks/report_district.ipynb`` shows, section by section.
 
 Every unit side by side, district totals and rates, criteria most at risk,
-the commendation ranking with its method, timeliness and data quality,
-proposals and methodology.
+points per content and the class of each unit by the scoring table (the
+relative ranking only when the district's settings ask for it), timeliness and
+data quality, proposals and methodology.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from nrlib.reports.sections import KEY_METRICS, Report, metric_cell, metric_valu
 
 
 class DistrictReport(Report):
-    """The district report: every unit side by side, totals, ranking, criteria at risk, timeliness."""
+    """The district report: every unit side by side, totals, scores and classes, criteria at risk, timeliness."""
 
     kind = "district"
 
@@ -220,20 +221,97 @@ class DistrictReport(Report):
                              caption=f"Diễn biến duy trì 19 tiêu chí theo {self.units} (số tiêu chí)")
         return out
 
-    def ranking(self) -> str:
+    def scoring(self) -> str:
+        """Points per content and the class of each unit by the scoring table, the table itself, its method; the
+        relative ranking after them only when the district's settings ask for it, labelled as such."""
+        from nrlib.analysis import scoring
+
+        us = scoring.unit_scores(self.ds, cache=self.cache)
+        cs = scoring.content_scores(self.ds, cache=self.cache)
+        table = scoring.table_rows()
+        contents = table.drop_duplicates("content_code")
+        out = self._class_summary(us)
+        wide = self._scores_frame(us, cs, contents)
+        cols = {"unit_code": "Mã", "name": self.units.capitalize()}
+        for code, mx in zip(contents["content_code"], contents["content_max_points"]):
+            cols[f"c_{code}"] = f"{code} ({fmt_quantity(mx, 'điểm', with_unit=False, trim=True)})"
+        if us["self_points"].notna().any():
+            cols["self_points"] = "Tự chấm"
+        cols |= {"total": "Điểm thẩm định / điểm chuẩn đã chấm", "score_100": "Thang 100", "class": "Xếp loại"}
+        out += present.table(wide, cols, formats={"score_100": lambda v: fmt_quantity(v, "điểm", with_unit=False),
+                                                  "self_points": _points_cell},
+                             numeric=[c for c in cols if c not in ("name", "class")],
+                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã {self.units}",
+                             empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
+        out += self._scoring_table(table)
+        out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
+        from nrlib.reference.district_settings import load_district_settings
+
+        if load_district_settings().relative_ranking:
+            out += self._relative_ranking()
+        return out
+
+    def _class_summary(self, us: pd.DataFrame) -> str:
+        if us.empty:
+            return ""
+        counts = us.groupby("class_label", sort=False).size()
+        order = [c.label for c in self.scoring_table.classes] + [self.scoring_table.below.label]
+        parts = [f"{int(counts[c])} {self.units} xếp loại {c}" for c in order if c in counts.index]
+        text = f"Theo bảng điểm thi đua, {len(us)} {self.units} được chấm: " + ", ".join(parts) + "."
+        if us["provisional"].any():
+            text += (f" Đây là {labels.PROVISIONAL}: các nội dung chưa có số liệu trong biểu mẫu chờ Hội đồng Thi đua – "
+                     "Khen thưởng chấm.")
+        return present.paragraph(text)
+
+    @property
+    def scoring_table(self):
+        from nrlib.reference.scoring import load_scoring_table
+
+        return load_scoring_table()
+
+    def _scores_frame(self, us: pd.DataFrame, cs: pd.DataFrame, contents: pd.DataFrame) -> pd.DataFrame:
+        """One row per scored unit in GSO order: each content's cell, the total, the score out of 100, the class."""
+        cell = {(u, c): _content_cell(st, v) for u, c, st, v in
+                zip(cs["unit_code"], cs["content_code"], cs["status"], cs["verified_points"])}
+        rows = []
+        for r in us.sort_values("unit_code", key=lambda s: s.map(self.order.index)).itertuples():
+            row = {"unit_code": r.unit_code, "name": r.name, "self_points": r.self_points, "score_100": r.score_100,
+                   "total": f"{fmt_quantity(r.points, 'điểm', with_unit=False, trim=True)}/"
+                            f"{fmt_quantity(r.max_points, 'điểm', with_unit=False, trim=True)}",
+                   "class": (r.class_label or MISSING) + (f" ({labels.PROVISIONAL})" if r.provisional else "")}
+            for code in contents["content_code"]:
+                row[f"c_{code}"] = cell.get((r.unit_code, code), MISSING)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def _scoring_table(self, table: pd.DataFrame) -> str:
+        t = table.copy()
+        t["content"] = [f"{c}. {n}" for c, n in zip(t["content_code"], t["content_name"])]
+        t.loc[t["content_code"].duplicated(), "content"] = ""
+        t["how"] = t["how"].fillna("")
+        return present.details(
+            "Bảng điểm thi đua: điểm chuẩn và cách cho điểm từng nội dung",
+            present.table(t, {"content": "Nội dung", "rule_label": "Tiêu chí chấm", "rule_max_points": "Điểm chuẩn",
+                              "how": "Cách cho điểm"},
+                          formats={"rule_max_points": lambda v: fmt_quantity(v, "điểm", with_unit=False, trim=True)},
+                          numeric=["rule_max_points"], caption=self.scoring_table.title))
+
+    def _relative_ranking(self) -> str:
         from nrlib.analysis.ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
 
         rk = commendation_ranking(self.ds, cache=self.cache)
         cfg = load_ranking_config()["components"]
-        cols = {"rank": "Hạng", "unit_code": "Mã", "name": "Đơn vị", "score": "Điểm (thang 100)"}
+        cols = {"rank": "Hạng", "unit_code": "Mã", "name": self.units.capitalize(), "score": "Điểm tương đối (thang 100)"}
         fmts = {"rank": present.number(0), "score": lambda v: fmt_number(v, 1)}
         for c in COMPONENTS:
             cols[f"{c}_raw"] = cfg[c]["label"]
             fmts[f"{c}_raw"] = RANKING_RAW_FORMATS.get(c, lambda v: fmt_number(v, 2, trim=True))
-        out = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
-                            caption="Bảng điểm thi đua (gợi ý): điểm và giá trị gốc của từng thành phần",
-                            empty=f"Chưa có {self.units} nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
-        return out + present.callout("Cách tính điểm", body=ranking_method_text(None))
+        body = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
+                             caption=f"{labels.RELATIVE_RANKING}: điểm min-max và giá trị gốc của từng thành phần",
+                             empty=f"Chưa có {self.units} nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
+        return present.heading(labels.RELATIVE_RANKING, level=3) + body + present.callout(
+            f"Cách tính {labels.RELATIVE_RANKING[0].lower()}{labels.RELATIVE_RANKING[1:]}", body=ranking_method_text(None),
+            kind="warn")
 
     def timeliness(self) -> str:
         t = self.timeliness_df.copy()
@@ -292,7 +370,18 @@ def _short(label: str) -> str:
     return str(label).split(" (")[0]
 
 
-#: how the raw value of each ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
+def _points_cell(v) -> str:
+    return fmt_quantity(v, "điểm", with_unit=False, trim=True)
+
+
+def _content_cell(status: str, points) -> str:
+    """A content's cell: its verified points, "chưa chấm" while the council has not scored it, "Không áp dụng"."""
+    if status == "scored":
+        return _points_cell(points)
+    return labels.cell(labels.SCORING_STATUS[status])
+
+
+#: how the raw value of each relative-ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
 RANKING_RAW_FORMATS = {
     "maintenance": lambda v: fmt_percent(100 * v, 1),
     "mobilisation_per_household": lambda v: fmt_quantity(v, "triệu đồng/hộ"),
