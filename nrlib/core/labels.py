@@ -312,6 +312,7 @@ EXPLORE = {
     "group": "Nhóm tiêu chí", "metric": "Chỉ tiêu", "per_household": "Bình quân trên 1 hộ",
     "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
     "n_units": "Số xã, thị trấn", "value": "Giá trị",
+    "relative": "Xem thêm xếp hạng tương đối (tham khảo)",
 }
 
 OUTCOME_LINES = {

@@ -225,28 +225,18 @@ class DistrictReport(Report):
         """Points per content and the class of each unit by the scoring table, the table itself, its method; the
         relative ranking after them only when the district's settings ask for it, labelled as such."""
         from nrlib.analysis import scoring
-
-        us = scoring.unit_scores(self.ds, cache=self.cache)
-        cs = scoring.content_scores(self.ds, cache=self.cache)
-        table = scoring.table_rows()
-        contents = table.drop_duplicates("content_code")
-        out = self._class_summary(us)
-        wide = self._scores_frame(us, cs, contents)
-        cols = {"unit_code": "Mã", "name": self.units.capitalize()}
-        for code, mx in zip(contents["content_code"], contents["content_max_points"]):
-            cols[f"c_{code}"] = f"{code} ({fmt_quantity(mx, 'điểm', with_unit=False, trim=True)})"
-        if us["self_points"].notna().any():
-            cols["self_points"] = "Tự chấm"
-        cols |= {"total": "Điểm thẩm định / điểm chuẩn đã chấm", "score_100": "Thang 100", "class": "Xếp loại"}
-        out += present.table(wide, cols, formats={"score_100": lambda v: fmt_quantity(v, "điểm", with_unit=False),
-                                                  "self_points": _points_cell},
-                             numeric=[c for c in cols if c not in ("name", "class")],
-                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã {self.units}",
-                             empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
-        out += self._scoring_table(table)
-        out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
+        from nrlib.present.scoring import scores_frame
         from nrlib.reference.district_settings import load_district_settings
 
+        us = scoring.unit_scores(self.ds, cache=self.cache)
+        wide, headers = scores_frame(self.ds, self.cache, self.order)
+        cols = {"unit_code": "Mã", "name": self.units.capitalize()} | headers
+        out = self._class_summary(us)
+        out += present.table(wide, cols, numeric=[c for c in cols if c not in ("name", "class")],
+                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã {self.units}",
+                             empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
+        out += self._scoring_table(scoring.table_rows())
+        out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
         if load_district_settings().relative_ranking:
             out += self._relative_ranking()
         return out
@@ -269,22 +259,9 @@ class DistrictReport(Report):
 
         return load_scoring_table()
 
-    def _scores_frame(self, us: pd.DataFrame, cs: pd.DataFrame, contents: pd.DataFrame) -> pd.DataFrame:
-        """One row per scored unit in GSO order: each content's cell, the total, the score out of 100, the class."""
-        cell = {(u, c): _content_cell(st, v) for u, c, st, v in
-                zip(cs["unit_code"], cs["content_code"], cs["status"], cs["verified_points"])}
-        rows = []
-        for r in us.sort_values("unit_code", key=lambda s: s.map(self.order.index)).itertuples():
-            row = {"unit_code": r.unit_code, "name": r.name, "self_points": r.self_points, "score_100": r.score_100,
-                   "total": f"{fmt_quantity(r.points, 'điểm', with_unit=False, trim=True)}/"
-                            f"{fmt_quantity(r.max_points, 'điểm', with_unit=False, trim=True)}",
-                   "class": (r.class_label or MISSING) + (f" ({labels.PROVISIONAL})" if r.provisional else "")}
-            for code in contents["content_code"]:
-                row[f"c_{code}"] = cell.get((r.unit_code, code), MISSING)
-            rows.append(row)
-        return pd.DataFrame(rows)
-
     def _scoring_table(self, table: pd.DataFrame) -> str:
+        from nrlib.present.scoring import points_text
+
         t = table.copy()
         t["content"] = [f"{c}. {n}" for c, n in zip(t["content_code"], t["content_name"])]
         t.loc[t["content_code"].duplicated(), "content"] = ""
@@ -293,7 +270,7 @@ class DistrictReport(Report):
             "Bảng điểm thi đua: điểm chuẩn và cách cho điểm từng nội dung",
             present.table(t, {"content": "Nội dung", "rule_label": "Tiêu chí chấm", "rule_max_points": "Điểm chuẩn",
                               "how": "Cách cho điểm"},
-                          formats={"rule_max_points": lambda v: fmt_quantity(v, "điểm", with_unit=False, trim=True)},
+                          formats={"rule_max_points": points_text},
                           numeric=["rule_max_points"], caption=self.scoring_table.title))
 
     def _relative_ranking(self) -> str:
@@ -368,17 +345,6 @@ class DistrictReport(Report):
 def _short(label: str) -> str:
     """A label without its parenthesised details, for a column header: "Kinh phí xã hội hóa (doanh …)" → "Kinh phí xã hội hóa"."""
     return str(label).split(" (")[0]
-
-
-def _points_cell(v) -> str:
-    return fmt_quantity(v, "điểm", with_unit=False, trim=True)
-
-
-def _content_cell(status: str, points) -> str:
-    """A content's cell: its verified points, "chưa chấm" while the council has not scored it, "Không áp dụng"."""
-    if status == "scored":
-        return _points_cell(points)
-    return labels.cell(labels.SCORING_STATUS[status])
 
 
 #: how the raw value of each relative-ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
