@@ -29,7 +29,8 @@ _API = {
     "classify_maintenance": "analysis.maintenance", "criteria_at_risk": "analysis.maintenance", "Sentence": "present.narrative",
     "district_sentences": "present.narrative", "unit_sentences": "present.narrative", "completeness": "analysis.quality",
     "quality_flags": "analysis.quality", "commendation_ranking": "analysis.ranking", "proposals_table": "analysis.ranking",
-    "ranking_method_text": "analysis.ranking", "criteria_matrix": "analysis.results", "criteria_reached": "analysis.results",
+    "ranking_method_text": "analysis.ranking", "unit_scores": "analysis.scoring", "content_scores": "analysis.scoring",
+    "rule_points": "analysis.scoring", "scoring_method_text": "analysis.scoring", "criteria_matrix": "analysis.results", "criteria_reached": "analysis.results",
     "synthetic_dataset": "workbooks.synthetic", "synthetic_units": "workbooks.synthetic", "synthetic_workbooks": "workbooks.synthetic",
     "declared_vs_measured": "analysis.thresholds", "threshold_checks": "analysis.thresholds",
     # reports

@@ -221,6 +221,7 @@ def rule_points(ds, cache: dict | None = None, table: ScoringTable | None = None
         ``not_applicable``); by unit (``ds.units`` order), then the table's order.
     """
     t = _table(table)
+    cache = {} if cache is None else cache
     return memo(cache, ds, _key("rule_points", t), lambda: _rule_points(ds, cache, t))
 
 
@@ -276,28 +277,32 @@ def content_scores(ds, cache: dict | None = None, table: ScoringTable | None = N
         content; ``status`` ``scored``, ``council`` or ``not_applicable``.
     """
     t = _table(table)
+    cache = {} if cache is None else cache
     return memo(cache, ds, _key("content_scores", t), lambda: _content_scores(ds, cache, t))
 
 
 def _content_scores(ds, cache, t: ScoringTable) -> pd.DataFrame:
     rp = rule_points(ds, cache, t)
     units = ds.units[ds.units["unit_code"].isin(scored_units(ds, cache))][["unit_code", "name"]]
-    rows = []
-    by = {k: g for k, g in rp.groupby(["unit_code", "content_code"], sort=False)}
-    for code, name in zip(units["unit_code"], units["name"]):
-        for c in t.contents:
-            g = by.get((code, c.code))
-            if c.by_council:
-                status, pts = "council", np.nan
-            elif g is None or (g["status"] == "not_applicable").all():
-                status, pts = "not_applicable", np.nan
-            else:
-                status, pts = "scored", float(np.clip(g["points"].sum(min_count=1), 0.0, c.max_points))
-            rows.append({"unit_code": code, "name": name, "content_code": c.code, "content_name": c.name,
-                         "section": c.section, "max_points": c.max_points, "verified_points": pts, "status": status})
-    out = pd.DataFrame(rows, columns=[c for c in CONTENT_COLUMNS if c != "self_points"])
+    nu, nc = len(units), len(t.contents)
+    out = pd.DataFrame({
+        "unit_code": np.repeat(units["unit_code"].to_numpy(dtype=object), nc),
+        "name": np.repeat(units["name"].to_numpy(dtype=object), nc),
+        "content_code": np.tile(np.array([c.code for c in t.contents], dtype=object), nu),
+        "content_name": np.tile(np.array([c.name for c in t.contents], dtype=object), nu),
+        "section": np.tile(np.array([c.section for c in t.contents], dtype=object), nu),
+        "max_points": np.tile(np.array([c.max_points for c in t.contents], dtype=float), nu),
+    })
+    g = rp.assign(_applies=rp["status"] != "not_applicable").groupby(["unit_code", "content_code"], sort=False)
+    agg = pd.DataFrame({"points": g["points"].sum(min_count=1), "applies": g["_applies"].any()})
+    key = pd.MultiIndex.from_arrays([out["unit_code"], out["content_code"]])
+    points = agg["points"].reindex(key).to_numpy(dtype=float)
+    applies = agg["applies"].reindex(key).fillna(False).to_numpy(dtype=bool)
+    council = np.tile(np.array([c.by_council for c in t.contents]), nu)
+    out["verified_points"] = np.where(applies & ~council, np.clip(points, 0.0, out["max_points"].to_numpy()), np.nan)
+    out["status"] = np.where(council, "council", np.where(applies, "scored", "not_applicable")).astype(object)
     own = self_scores(ds, t)
-    out = out.merge(own, on=["unit_code", "content_code"], how="left") if len(out) else out.assign(self_points=np.nan)
+    out = out.merge(own, on=["unit_code", "content_code"], how="left") if len(own) else out.assign(self_points=np.nan)
     out["self_points"] = out["self_points"].astype(float)
     return out[CONTENT_COLUMNS]
 
@@ -316,6 +321,7 @@ def unit_scores(ds, cache: dict | None = None, table: ScoringTable | None = None
         when the unit has none); in ``ds.units`` order.
     """
     t = _table(table)
+    cache = {} if cache is None else cache
     return memo(cache, ds, _key("unit_scores", t), lambda: _unit_scores(ds, cache, t))
 
 
