@@ -38,7 +38,7 @@ VARIABLES = (
     Variable("NRLIB_HOME", "the checkout holding the package", "project root: `data/`, `reports/` and `notebooks/` "
              "are found under it"),
     Variable("NRLIB_REFERENCE", "`data/reference`", "the reference data folder (criteria, levels, outline, units, "
-             "ranking)"),
+             "scoring, settings, holidays, ranking)"),
     Variable("NRLIB_DB", "`data/nrlib.duckdb`", "the store used when no `--db` is given"),
     Variable("NRLIB_LEVELS", "`data/local/criteria_levels.csv` when present", "your province's own criteria levels "
              "(they replace or add to the reference levels)"),
