@@ -65,7 +65,8 @@ def unit_status(dataset: Dataset, deadline: dt.date | None = None) -> tuple[pd.D
     (DataFrame, dict)
         :func:`nrlib.analysis.timeliness.timeliness` of the dataset's units and
         submissions (days late counted as the district's settings say), and
-        :func:`nrlib.analysis.timeliness.reporting_rates` of it plus ``deadline``, ``district_code``, ``district_name``, ``data_version``.
+        :func:`nrlib.analysis.timeliness.reporting_rates` of it plus ``deadline``, ``district_code``,
+        ``district_name``, ``data_version``.
     """
     deadline = deadline or dataset.deadline
     table = timeliness(dataset.units, dataset.submissions, deadline, day_count())

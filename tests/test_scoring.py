@@ -180,5 +180,6 @@ def test_points_of_steps(kind, steps, values, expected):
 
 def test_method_text_says_fixed_points_per_year_footing_and_unverified():
     t = scoring.scoring_method_text()
-    assert "điểm chuẩn cố định" in t and "3 năm" in t and "tạm xếp loại" in t
+    assert "điểm chuẩn cố định" in t and "một phần giai đoạn" in t and "tạm xếp loại" in t
+    assert "Xuất sắc: từ 90 điểm" in t and "Yếu: dưới 50 điểm" in t and "tổng 100 điểm" in t
     assert "không có số liệu" in t and "chưa được Hội đồng Thi đua – Khen thưởng thông qua" in t

@@ -76,7 +76,8 @@ def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
 
 def timeliness_table(ds, cache: dict | None = None, count: DayCount | None = None) -> pd.DataFrame:
     """Timeliness of each expected unit (:func:`nrlib.analysis.timeliness.timeliness` on the dataset), days late
-    counted as ``count`` says, by default as the district's settings say (:func:`nrlib.reference.district_settings.day_count`)."""
+    counted as ``count`` says, by default as the district's settings say
+    (:func:`nrlib.reference.district_settings.day_count`)."""
     count = day_count() if count is None else count
     return memo(cache, ds, ("timeliness", count.key),
                 lambda: timeliness(ds.units, ds.submissions, ds.deadline, count))

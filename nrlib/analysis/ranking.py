@@ -213,7 +213,8 @@ def ranking_method_text(weights: dict | None = None, config_path: str | Path | N
     parts = [f"{cfg[c]['label']} ({fmt_percent(100 * w[c] / total, 1)}): {cfg[c]['description']}"
              for c in COMPONENTS if w[c] > 0]
     zero = [cfg[c]["label"] for c in COMPONENTS if w[c] == 0]
-    text = (f"{labels.RELATIVE_RANKING}: điểm xếp hạng (thang 100) là bình quân có trọng số của {len(parts)} thành phần: "
+    text = (f"{labels.RELATIVE_RANKING}: điểm xếp hạng (thang 100) là bình quân có trọng số của {len(parts)} "
+            "thành phần: "
             + "; ".join(parts) + ". "
             "Mỗi thành phần được chuẩn hóa về thang 0 – 1 theo phương pháp min-max giữa các xã, thị trấn được xếp "
             "hạng (tốt nhất được 1, kém nhất được 0; khi mọi xã, thị trấn bằng nhau thì cùng được 1). "

@@ -55,6 +55,8 @@ Results are in ``ds.units`` order (GSO code): classes, not ranks.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -64,6 +66,7 @@ from nrlib.analysis.quality import completeness, timeliness_table
 from nrlib.analysis.results import NOT_APPLICABLE, REACHED, criteria_grid
 from nrlib.core import labels
 from nrlib.core.memo import memo
+from nrlib.core.vnformat import fmt_quantity
 from nrlib.exceptions import ReferenceDataError
 from nrlib.reference.district_settings import day_count
 from nrlib.reference.scoring import Rule, ScoringTable, load_scoring_table
@@ -383,15 +386,16 @@ def scoring_method_text(table: ScoringTable | None = None) -> str:
     """The scoring method in Vietnamese, for a report's methodology note."""
     t = _table(table)
     council = [f"{c.code} ({c.name})" for c in t.contents if c.by_council]
-    classes = "; ".join(f"{c.label}: từ {c.at_least:g} điểm" for c in t.classes) + f"; {t.below.label}: dưới " \
-        f"{t.classes[-1].at_least:g} điểm"
-    text = (f"Mỗi nội dung có điểm chuẩn cố định (tổng {t.total_points:g} điểm); điểm thẩm định của huyện tính từ "
-            "chính số liệu của xã, thị trấn theo các mức ghi trong bảng điểm, không so sánh với xã, thị trấn khác, nên "
-            "số liệu của một xã, thị trấn không làm thay đổi điểm của xã, thị trấn khác. Kết quả xây dựng nông thôn mới "
-            "tính theo từng năm áp dụng bộ tiêu chí: tỷ lệ tiêu chí đạt trên tiêu chí áp dụng của các năm áp dụng, và số "
-            "tiêu chí sụt chuẩn quy về 5 năm, nên thị trấn chỉ áp dụng bộ tiêu chí xã nông thôn mới 3 năm được so sánh "
-            "như xã áp dụng 5 năm. Điểm quy về thang 100 = tổng điểm thẩm định ÷ tổng điểm chuẩn của các nội dung đã chấm "
-            f"× 100; xếp loại theo điểm thang 100 ({classes}). ")
+    pts = functools.partial(fmt_quantity, unit="điểm", trim=True)
+    classes = "; ".join(f"{c.label}: từ {pts(c.at_least)}" for c in t.classes)
+    classes += f"; {t.below.label}: dưới {pts(t.classes[-1].at_least)}"
+    text = (f"Mỗi nội dung có điểm chuẩn cố định (tổng {pts(t.total_points)}); điểm thẩm định của huyện tính từ "
+            "chính số liệu của xã, thị trấn theo các mức ghi trong bảng điểm, không so sánh với xã, thị trấn khác, "
+            "nên số liệu của một xã, thị trấn không làm thay đổi điểm của xã, thị trấn khác. Kết quả xây dựng nông "
+            "thôn mới tính theo từng năm áp dụng bộ tiêu chí: tỷ lệ tiêu chí đạt trên tiêu chí áp dụng của các năm áp "
+            "dụng, và số tiêu chí sụt chuẩn quy về cả giai đoạn, nên thị trấn chỉ áp dụng bộ tiêu chí xã nông thôn mới "
+            "một phần giai đoạn được so sánh như xã áp dụng cả giai đoạn. Điểm quy về thang 100 = tổng điểm thẩm định "
+            f"÷ tổng điểm chuẩn của các nội dung đã chấm × 100; xếp loại theo điểm thang 100 ({classes}). ")
     if council:
         text += ("Nội dung chưa có số liệu trong biểu mẫu do Hội đồng Thi đua – Khen thưởng chấm theo báo cáo: "
                  + ", ".join(council) + "; khi chưa chấm, xếp loại là tạm xếp loại. ")

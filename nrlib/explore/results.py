@@ -226,8 +226,8 @@ def scoring_view(ds: Dataset, unit_code: str = ALL, relative: bool = False) -> t
                     hovertemplate=f"%{{y}}<br>{html.escape(code)}: %{{x:,.2f}}/%{{customdata}} điểm<extra></extra>")
     fig.update_layout(barmode="stack")
     style_figure(fig, ds, "Điểm thẩm định theo nội dung của bảng điểm thi đua<br><sup>Chưa gồm các nội dung Hội đồng "
-                 "Thi đua – Khen thưởng chấm; xếp loại theo điểm quy về thang 100</sup>", "Điểm", labels.EXPLORE["unit"],
-                 height=180 + 34 * len(order))
+                 "Thi đua – Khen thưởng chấm; xếp loại theo điểm quy về thang 100</sup>", "Điểm",
+                 labels.EXPLORE["unit"], height=180 + 34 * len(order))
     fig.update_yaxes(autorange="reversed")
     wide, headers = scores_frame(ds, cache, order)
     table = wide.drop(columns="unit_code").rename(columns={"name": labels.EXPLORE["unit"], **headers})

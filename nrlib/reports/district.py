@@ -233,7 +233,8 @@ class DistrictReport(Report):
         cols = {"unit_code": "Mã", "name": self.units.capitalize()} | headers
         out = self._class_summary(us)
         out += present.table(wide, cols, numeric=[c for c in cols if c not in ("name", "class")],
-                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã {self.units}",
+                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã "
+                                     f"{self.units}",
                              empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
         out += self._scoring_table(scoring.table_rows())
         out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
