@@ -60,8 +60,8 @@ def test_scoring_tables(tables):
     r = tables["score_rules"]
     assert r.set_index(["unit_code", "rule_code"]).loc[(B, "days_late"), "value"] == 2
     t = tables["scoring_table"]
-    assert t["content_max_points"].drop_duplicates().sum() != 0 and t.groupby("content_code", sort=False)[
-        "content_max_points"].first().sum() == 100
+    assert t.groupby("content_code", sort=False)["content_max_points"].first().sum() == 100
+    assert t.groupby("content_code", sort=False)["rule_max_points"].sum().tolist() == [10, 20, 15, 10, 10, 10, 20, 5]
     assert t.loc[t["content_code"] == "I", "rule_label"].item() == "Hội đồng Thi đua – Khen thưởng chấm theo báo cáo"
 
 
