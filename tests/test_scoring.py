@@ -183,3 +183,9 @@ def test_method_text_says_fixed_points_per_year_footing_and_unverified():
     assert "điểm chuẩn cố định" in t and "một phần giai đoạn" in t and "tạm xếp loại" in t
     assert "Xuất sắc: từ 90 điểm" in t and "Yếu: dưới 50 điểm" in t and "tổng 100 điểm" in t
     assert "không có số liệu" in t and "chưa được Hội đồng Thi đua – Khen thưởng thông qua" in t
+
+
+def test_every_measure_the_table_may_name_is_computed():
+    from nrlib.reference.scoring import MEASURE_KINDS
+
+    assert set(scoring.MEASURES) == set(MEASURE_KINDS)
