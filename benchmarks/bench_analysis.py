@@ -32,7 +32,7 @@ TARGET_BUILD_S = 10.0        # building the 10.000-unit synthetic dataset
 
 def _functions(ds):
     """(name, call) of every public analysis function, in pipeline order."""
-    from nrlib.analysis import campaign, maintenance, quality, ranking, results, rollup, thresholds
+    from nrlib.analysis import campaign, maintenance, quality, ranking, results, rollup, scoring, thresholds
     from nrlib.analysis import tables as analysis_exports
     from nrlib.present import narrative
 
@@ -60,6 +60,9 @@ def _functions(ds):
         ("quality.outliers", lambda: quality.outliers(ds)),
         ("quality.yoy_flags", lambda: quality.yoy_flags(ds)),
         ("quality.quality_flags", lambda: quality.quality_flags(ds)),
+        ("scoring.rule_points", lambda: scoring.rule_points(ds)),
+        ("scoring.content_scores", lambda: scoring.content_scores(ds)),
+        ("scoring.unit_scores", lambda: scoring.unit_scores(ds)),
         ("ranking.commendation_ranking", lambda: ranking.commendation_ranking(ds)),
         ("ranking.proposals_table", lambda: ranking.proposals_table(ds)),
         ("rollup.rollup(district)", lambda: rollup.rollup(ds, "district")),

@@ -38,7 +38,7 @@ VARIABLES = (
     Variable("NRLIB_HOME", "the checkout holding the package", "project root: `data/`, `reports/` and `notebooks/` "
              "are found under it"),
     Variable("NRLIB_REFERENCE", "`data/reference`", "the reference data folder (criteria, levels, outline, units, "
-             "ranking)"),
+             "scoring, settings, holidays, ranking)"),
     Variable("NRLIB_DB", "`data/nrlib.duckdb`", "the store used when no `--db` is given"),
     Variable("NRLIB_LEVELS", "`data/local/criteria_levels.csv` when present", "your province's own criteria levels "
              "(they replace or add to the reference levels)"),
@@ -47,6 +47,9 @@ VARIABLES = (
     Variable("NRLIB_DOCUMENTS", "`data/local/documents.yaml` when present", "your district's settings for the "
              "official documents (recipients, signer, place name; they replace the defaults of "
              "`data/reference/documents.yaml`)"),
+    Variable("NRLIB_DISTRICT_SETTINGS", "`data/local/district_settings.yaml` when present", "your district's "
+             "choices for judging the review: working or calendar days late, the holiday calendar, the scoring "
+             "table, the relative ranking (they replace the defaults of `data/reference/district_settings.yaml`)"),
     Variable("NRLIB_MAX_*, NRLIB_ALLOW_MACROS", "see `SECURITY.md`", "one limit on received files each, e.g. "
              "`NRLIB_MAX_FILE_MB=50` (they win over the limits file)"),
     Variable("NRLIB_LOCK_TIMEOUT", "120", "seconds a command waits for another one writing the store"),
@@ -75,6 +78,9 @@ REFERENCE_FILES = {
     "awards": "awards.csv",
     "urban_criteria": "urban_criteria_2013.csv",
     "urban_levels": "urban_levels_2013.csv",
+    "district_settings": "district_settings.yaml",
+    "holidays": "holidays.csv",
+    "scoring": "scoring_2016_2020.yaml",
 }
 
 
@@ -168,6 +174,23 @@ def documents_settings_path() -> Path | None:
     return path if path.exists() else None
 
 
+def district_settings_path() -> Path | None:
+    """The district's choices for judging the review: ``$NRLIB_DISTRICT_SETTINGS``, else
+    ``data/local/district_settings.yaml`` when present (they override ``data/reference/district_settings.yaml``)."""
+    path = _env_path("NRLIB_DISTRICT_SETTINGS")
+    if path:
+        return path
+    path = local_dir() / "district_settings.yaml"
+    return path if path.exists() else None
+
+
+def local_holidays_path() -> Path | None:
+    """The district's own days off and working days, ``data/local/holidays.csv`` when present (rows added to
+    ``data/reference/holidays.csv``)."""
+    path = local_dir() / "holidays.csv"
+    return path if path.exists() else None
+
+
 def limit_variable(name: str) -> str:
     """The variable that sets one limit: ``max_file_mb`` → ``NRLIB_MAX_FILE_MB``."""
     return f"NRLIB_{name.upper()}"
@@ -223,7 +246,8 @@ def inputs_record() -> list[dict]:
     files = [(role, reference_path(role)) for role in REFERENCE_FILES]
     files += [("local_levels", local_levels_path()), ("local_urban_levels", local_urban_levels_path()),
               ("limits", limits_file()),
-              ("local_documents", documents_settings_path())]
+              ("local_documents", documents_settings_path()), ("local_district_settings", district_settings_path()),
+              ("local_holidays", local_holidays_path())]
     out = []
     for role, path in files:
         if path is None:

@@ -5,8 +5,10 @@ under its file name with :func:`register_export` (``cache`` is a dict shared
 by the tables of one export, for work they have in common). The store's
 tables (values, criteria status, problems, submissions) and the analysis
 tables (:func:`nrlib.analysis.tables.analysis_tables`: maintenance, campaign
-totals, quality flags, ranking) are registered here; more can be added from
-anywhere without touching this module:
+totals, quality flags, the scores, points per content and per rule, the scoring
+table, the relative ranking) are registered here; more can be added from
+anywhere without touching this module. The relative ranking is written only
+when the district's settings ask for it (:data:`OPTIONAL_EXPORTS`):
 
 >>> from nrlib.export import register_export
 >>> @register_export("units.csv")
@@ -92,13 +94,29 @@ def _analysis(name: str):
     return table
 
 
-for _name in ("maintenance", "campaign_totals", "quality_flags", "ranking"):
+for _name in ("maintenance", "campaign_totals", "quality_flags", "scores", "score_contents", "score_rules",
+              "scoring_table", "relative_ranking"):
     register_export(f"{_name}.csv")(_analysis(_name))
 
 
+def _relative_ranking_on() -> bool:
+    from nrlib.reference.district_settings import load_district_settings
+
+    return load_district_settings().relative_ranking
+
+
+#: exports written by default only when a setting asks for them: file name → the test of that setting
+OPTIONAL_EXPORTS: dict[str, Callable[[], bool]] = {"relative_ranking.csv": _relative_ranking_on}
+
+
+def default_exports() -> list[str]:
+    """The exports ``nrlib export`` writes: every registered one, the optional ones when their setting is on."""
+    return [n for n in EXPORTS if n not in OPTIONAL_EXPORTS or OPTIONAL_EXPORTS[n]()]
+
+
 def export_tables(dataset: Dataset, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Every registered export (or those in ``names``) computed from ``dataset``."""
-    chosen = names or list(EXPORTS)
+    """Every default export (:func:`default_exports`), or those in ``names``, computed from ``dataset``."""
+    chosen = names or default_exports()
     unknown = [n for n in chosen if n not in EXPORTS]
     if unknown:
         raise KeyError(f"unknown export(s) {unknown}; known: {sorted(EXPORTS)}")

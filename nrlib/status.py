@@ -31,6 +31,7 @@ from nrlib.analysis.timeliness import (
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_percent
 from nrlib.core.vocab import is_missing
+from nrlib.reference.district_settings import day_count
 from nrlib.store.rows import SubmissionRows, submission_rows
 
 if TYPE_CHECKING:
@@ -63,11 +64,12 @@ def unit_status(dataset: Dataset, deadline: dt.date | None = None) -> tuple[pd.D
     -------
     (DataFrame, dict)
         :func:`nrlib.analysis.timeliness.timeliness` of the dataset's units and
-        submissions, and :func:`nrlib.analysis.timeliness.reporting_rates` of it plus
-        ``deadline``, ``district_code``, ``district_name``, ``data_version``.
+        submissions (days late counted as the district's settings say), and
+        :func:`nrlib.analysis.timeliness.reporting_rates` of it plus ``deadline``, ``district_code``,
+        ``district_name``, ``data_version``.
     """
     deadline = deadline or dataset.deadline
-    table = timeliness(dataset.units, dataset.submissions, deadline)
+    table = timeliness(dataset.units, dataset.submissions, deadline, day_count())
     units = dataset.units[["district_code", "district_name"]].head(1).to_dict("records")
     return table, _totals(reporting_rates(table), deadline, units, dataset.data_version)
 
@@ -76,7 +78,7 @@ def unit_status_rows(rows: SubmissionRows, deadline: dt.date | None = None) -> t
     """:func:`unit_status` from the store's plain rows (:func:`nrlib.store.rows.submission_rows`), without pandas:
     the table as a list of rows (:func:`nrlib.analysis.timeliness.timeliness_rows`) and the same totals."""
     deadline = deadline or rows.deadline
-    table = timeliness_rows(rows.units, rows.submissions, deadline)
+    table = timeliness_rows(rows.units, rows.submissions, deadline, day_count())
     return table, _totals(reporting_rates_rows(table), deadline, rows.units, rows.data_version)
 
 
@@ -87,7 +89,8 @@ def _records(table) -> list[dict]:
 
 def _timeliness_text(row) -> str:
     if row["timeliness"] == "late":
-        return labels.STATUS_LATE_DAYS.format(days=int(row["days_late"]))
+        return labels.STATUS_LATE_DAYS.format(days=int(row["days_late"]),
+                                              unit=labels.DAYS_LATE_UNIT[row.get("days_counted") or "calendar"])
     return labels.TIMELINESS[row["timeliness"]]
 
 

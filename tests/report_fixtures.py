@@ -151,7 +151,7 @@ def report_params(kind: str, code: str, personal: bool = False):
 
 UNIT_SECTIONS = ["header", "key_figures", "criteria_scorecard", "maintenance", "campaign_table",
                  "per_household_table", "data_quality", "narrative", "proposals", "methodology"]
-DISTRICT_SECTIONS = ["header", "key_figures", "units_table", "campaign_table", "criteria_at_risk", "ranking",
+DISTRICT_SECTIONS = ["header", "key_figures", "units_table", "campaign_table", "criteria_at_risk", "scoring",
                      "timeliness", "proposals", "methodology"]
 
 

@@ -14,7 +14,8 @@ def tables():
 
 
 def test_table_names(tables):
-    assert set(tables) == {"maintenance", "campaign_totals", "quality_flags", "ranking"}
+    assert set(tables) == {"maintenance", "campaign_totals", "quality_flags", "scores", "score_contents",
+                           "score_rules", "scoring_table", "relative_ranking"}
 
 
 def test_maintenance_table(tables):
@@ -45,7 +46,23 @@ def test_campaign_totals_table(tables):
 
 def test_flags_and_ranking_tables(tables):
     pd.testing.assert_frame_equal(tables["quality_flags"], quality.quality_flags(make_dataset()))
-    assert tables["ranking"]["unit_code"].tolist() == [B, C, A]
+    assert tables["relative_ranking"]["unit_code"].tolist() == [B, C, A]
+
+
+def test_scoring_tables(tables):
+    """Points per content and the class of each unit, as tests/test_scoring.py works them out by hand."""
+    s = tables["scores"].set_index("unit_code")
+    assert s.loc[[A, B, C], "points"].tolist() == pytest.approx([34.25, 30.75, 29.5])
+    assert set(s["class_label"]) == {"Yếu"} and s["provisional"].all()
+    c = tables["score_contents"]
+    assert len(c) == 3 * 8 and set(c["status"]) == {"scored", "council"}
+    assert c.set_index(["unit_code", "content_code"]).loc[(C, "NTM"), "verified_points"] == pytest.approx(15.5)
+    r = tables["score_rules"]
+    assert r.set_index(["unit_code", "rule_code"]).loc[(B, "days_late"), "value"] == 2
+    t = tables["scoring_table"]
+    assert t.groupby("content_code", sort=False)["content_max_points"].first().sum() == 100
+    assert t.groupby("content_code", sort=False)["rule_max_points"].sum().tolist() == [10, 20, 15, 10, 10, 10, 20, 5]
+    assert t.loc[t["content_code"] == "I", "rule_label"].item() == "Hội đồng Thi đua – Khen thưởng chấm theo báo cáo"
 
 
 def test_nothing_received_yet_and_no_units_at_all():
@@ -61,9 +78,11 @@ def test_nothing_received_yet_and_no_units_at_all():
     nothing = dataclasses.replace(base, **blank)
     t = analysis_exports.analysis_tables(nothing)
     assert set(t["maintenance"]["class"]) <= {"no_data", "not_applicable"}
-    assert t["campaign_totals"]["value"].isna().all() and t["ranking"].empty and t["quality_flags"].empty
+    assert t["campaign_totals"]["value"].isna().all() and t["relative_ranking"].empty and t["scores"].empty
+    assert t["quality_flags"].empty
     assert narrative.district_sentences(nothing)[0].figures == {"expected": 3, "received": 0, "on_time": 0,
                                                                  "late": 0, "missing": 3}
     no_units = dataclasses.replace(nothing, units=base.units.iloc[:0], unit_years=empty_frame("unit_years"))
-    assert all(len(v) == 0 for v in analysis_exports.analysis_tables(no_units).values())
+    empty = analysis_exports.analysis_tables(no_units)
+    assert all(len(v) == 0 for k, v in empty.items() if k != "scoring_table") and len(empty["scoring_table"])
     assert rollup.rollup(no_units, "province")["criteria"].empty

@@ -72,6 +72,8 @@ def test_every_view_and_option_draws_on_any_district():
     calls += [(v, {"unit_code": u}) for v in (explore.flags_view, explore.disagreement_view, explore.problems_view)
               for u in [explore.ALL] + units[:3]]
     calls += [(explore.flags_view, {"flag": f}) for _, f in explore.flag_options(sd)]
+    calls += [(explore.scoring_view, {"unit_code": u, "relative": r}) for u in [explore.ALL] + units[:3]
+              for r in (False, True)]
     for view, kwargs in calls:
         fig, table = view(sd, **kwargs)
         title = fig.layout.title.text

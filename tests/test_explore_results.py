@@ -78,3 +78,30 @@ def test_unit_view(ds):
     assert by_name[labels.STATUS_MISSING] == [0, 1, 0, 0, 0]
     households = table[table["Chỉ tiêu"].str.startswith("VD11")].iloc[0]
     assert households["2016"] == "3.000"
+
+
+# ----------------------------------------------------------------------------- points and classes
+
+
+def test_scoring_view_shows_points_per_content_and_the_class(ds):
+    """NTM: Gia Kiệm 95/95 criterion-years → 15, nothing lost → 5; Bàu Hàm 2 92/95 (5 in 2018, 17 in 2020 and 10
+    left blank in 2017 not reached) → 15 × 92/95 = 14,53, criteria 5 and 17 lost → 5 − 2 = 3; Dầu Giây 57/57 over
+    its xã years → 20. Gia Tân 1 sent nothing: not scored."""
+    fig, table = explore.scoring_view(ds)
+    t = table.set_index("Đơn vị")
+    assert "Xã Gia Tân 1" not in t.index
+    assert t.loc["Xã Gia Kiệm", "NTM (20)"] == "20" and t.loc["Thị trấn Dầu Giây", "NTM (20)"] == "20"
+    assert t.loc["Xã Bàu Hàm 2", "NTM (20)"] == "17,53"
+    assert t.loc["Xã Gia Kiệm", "I (10)"] == "Chưa chấm" and t["Xếp loại"].str.endswith("(tạm xếp loại)").all()
+    assert not [c for c in table.columns if "tương đối" in c]                 # the relative ranking: on request
+    assert [tr.name.split(". ")[0] for tr in fig.data] == ["II.1", "II.2", "II.3", "II.5", "NTM", "BC"]
+    _, rel = explore.scoring_view(ds, relative=True)
+    assert [c for c in rel.columns if "tương đối" in c] == ["Hạng – xếp hạng tương đối (tham khảo)",
+                                                              "Điểm – xếp hạng tương đối (tham khảo)"]
+    fig, one = explore.scoring_view(ds, BAU_HAM_2)
+    rows = one.set_index("Tiêu chí chấm")
+    assert rows.loc["Số tiêu chí sụt chuẩn trong giai đoạn, quy về 5 năm", ["Số liệu", "Điểm"]].tolist() == \
+        ["2 tiêu chí", "3"]
+    assert "xếp loại" in fig.layout.title.text
+    _, none = explore.scoring_view(ds, "26299")
+    assert "Chưa được chấm điểm" in none.iloc[0, 1]

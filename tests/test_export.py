@@ -10,7 +10,7 @@ from ingest_fixtures import OTHER, UNIT
 
 from nrlib import store
 from nrlib.cli import main
-from nrlib.export import EXPORTS, export_tables, neutralise, register_export, write_tables
+from nrlib.export import EXPORTS, default_exports, export_tables, neutralise, register_export, write_tables
 from nrlib.ingest import ingest_files
 
 
@@ -30,7 +30,8 @@ def test_export_tables_hold_the_latest_accepted_data(db):
     ds = store.load_dataset(db)
     tables = export_tables(ds)
     assert list(tables) == ["values.csv", "criteria_status.csv", "problems.csv", "submissions.csv",
-                            "maintenance.csv", "campaign_totals.csv", "quality_flags.csv", "ranking.csv"]
+                            "maintenance.csv", "campaign_totals.csv", "quality_flags.csv", "scores.csv",
+                            "score_contents.csv", "score_rules.csv", "scoring_table.csv"]
     assert set(tables["maintenance.csv"]["unit_code"]) == set(ds.units["unit_code"])   # every expected unit
     values = tables["values.csv"]
     assert list(values.columns) == ["unit_code", "year", "data_element", "value", "submission_version"]
@@ -41,6 +42,17 @@ def test_export_tables_hold_the_latest_accepted_data(db):
     assert set(problems["unit_code"]) == {OTHER} and set(problems["submission_version"]) == {2}
     subs = tables["submissions.csv"]
     assert len(subs) == 5 and subs["is_current"].sum() == 3
+
+
+def test_the_relative_ranking_is_exported_only_when_the_district_asks(db, tmp_path, monkeypatch):
+    ds = store.load_dataset(db)
+    assert "relative_ranking.csv" in EXPORTS and "relative_ranking.csv" not in default_exports()
+    f = tmp_path / "district_settings.yaml"
+    f.write_text("scoring:\n  relative_ranking: true\n", encoding="utf-8")
+    monkeypatch.setenv("NRLIB_DISTRICT_SETTINGS", str(f))
+    tables = export_tables(ds)
+    assert list(tables)[-1] == "relative_ranking.csv" and "rank" in tables["relative_ranking.csv"].columns
+    assert set(tables["scores.csv"]["unit_code"]) == set(tables["relative_ranking.csv"]["unit_code"])
 
 
 def test_neutralise_prefixes_formula_like_text_only():
@@ -57,7 +69,7 @@ def test_cli_export_writes_utf8_bom_csvs_and_metadata(db, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["export", "--db", str(db), "--out", str(out)]) == 0
     printed = capsys.readouterr().out.split()
-    assert sorted(printed) == sorted(str(out / n) for n in EXPORTS)
+    assert sorted(printed) == sorted(str(out / n) for n in default_exports())
     raw = (out / "submissions.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     subs = pd.read_csv(out / "submissions.csv", encoding="utf-8-sig", dtype=str)
@@ -69,7 +81,7 @@ def test_cli_export_writes_utf8_bom_csvs_and_metadata(db, tmp_path, capsys):
     assert values["value"].dtype.kind == "f"
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["district_code"] == "738" and meta["data_version"].startswith("audit ")
-    assert meta["files"] == list(EXPORTS) and meta["is_sample"] is False
+    assert meta["files"] == default_exports() and meta["is_sample"] is False
     assert {i["role"] for i in meta["inputs"]} >= {"outline", "criteria", "levels", "ranking"}
     assert all(len(i["sha256"]) == 64 for i in meta["inputs"])
 

@@ -75,8 +75,12 @@ def test_unit_sentences_by_hand():
     m = _find(s, "classify_maintenance")
     assert m.figures["lost_criteria"] == [17] and "(tiêu chí 17)" in m.text
     assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo giảm từ 3% năm 2016 xuống 1% năm 2020."
-    r = _find(s, "commendation_ranking")
-    assert (r.figures["rank"], r.figures["n_ranked"]) == (3, 3) and "23,8 điểm" in r.text
+    r = _find(s, "scoring.unit_scores")
+    assert r.figures["points"] == 34.25 and r.figures["max_points"] == 80 and r.figures["provisional"]
+    assert r.text == ("Theo bảng điểm thi đua, xã Gia Kiệm được 34,25/80 điểm ở các nội dung chấm từ số liệu (quy về "
+                      "thang 100: 42,81 điểm), tạm xếp loại Yếu; nội dung I, II.4 do Hội đồng Thi đua – Khen thưởng "
+                      "chấm.")
+    assert "xếp thứ" not in " ".join(x.text for x in s)
 
 
 def test_unit_that_became_a_town_and_unit_that_sent_nothing():

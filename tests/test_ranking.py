@@ -78,7 +78,8 @@ def test_default_weights_come_from_the_reference_file():
 
 def test_method_text_in_vietnamese_with_weights():
     t = ranking.ranking_method_text()
-    assert "Duy trì tiêu chí nông thôn mới (35%)" in t and "min-max" in t and "gợi ý" in t
+    assert "Duy trì tiêu chí nông thôn mới (35%)" in t and "min-max" in t and "tham khảo" in t
+    assert t.startswith("Xếp hạng tương đối (tham khảo)") and "mọi xã, thị trấn khác" in t
     t = ranking.ranking_method_text({"maintenance": 1, "timeliness": 1})
     assert "(50%)" in t and "Không tính" in t and "Giảm tỷ lệ hộ nghèo" in t
 

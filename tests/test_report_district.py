@@ -36,3 +36,22 @@ def test_the_district_shows_the_towns_urban_evaluation_beside_the_xas(ds):
     key = d.key_figures()
     assert "Thị trấn đạt chuẩn văn minh đô thị năm 2020" in key
     assert "Xã đạt đủ tiêu chí năm 2020" in key and "/9" in key    # the xã's count leaves the town out
+def test_scoring_section_shows_points_per_content_and_the_class(ds, tmp_path, monkeypatch):
+    from nrlib.analysis import scoring
+
+    d = DistrictReport(ds, report_params("district", rf.DISTRICT))
+    html = d.scoring()
+    us = scoring.unit_scores(ds)
+    assert len(us) == 9                                               # the unit that sent nothing is not scored
+    for label in us["class_label"]:
+        assert f"{label} (tạm xếp loại)" in html
+    for head in ("I (10)", "II.1 (20)", "II.5 (10)", "NTM (20)", "BC (5)", "Thang 100", "Chưa chấm"):
+        assert head in html
+    assert "Bảng điểm thi đua: điểm chuẩn và cách cho điểm" in html and "Cách chấm điểm" in html
+    assert "Xếp hạng tương đối" not in html and "Hạng" not in html     # the relative ranking is an option
+    f = tmp_path / "district_settings.yaml"
+    f.write_text("scoring:\n  relative_ranking: true\n", encoding="utf-8")
+    monkeypatch.setenv("NRLIB_DISTRICT_SETTINGS", str(f))
+    html = DistrictReport(ds, report_params("district", rf.DISTRICT)).scoring()
+    assert "Xếp hạng tương đối (tham khảo)" in html and "Điểm tương đối (thang 100)" in html
+    assert html.index("Cách chấm điểm") < html.index("Xếp hạng tương đối (tham khảo)")

@@ -217,3 +217,16 @@ def test_the_registry_and_the_deadline_read_without_pandas_are_the_frames():
     assert outline_deadline() == load_outline().deadline
     for path in sorted(config.reference_dir().glob("*.csv")):
         assert list(read_csv_rows(str(path))) == read_csv(str(path)).to_dict("records"), path.name
+
+
+def test_working_days_when_the_district_counts_them(db, tmp_path, monkeypatch):
+    """OTHER was received Tuesday 23/02/2021 against Thursday 18/02: 5 calendar days, 3 working days (19, 22, 23)."""
+    f = tmp_path / "district_settings.yaml"
+    f.write_text("timeliness:\n  count_days: working\n", encoding="utf-8")
+    monkeypatch.setenv("NRLIB_DISTRICT_SETTINGS", str(f))
+    lines = {line.split()[0]: line for line in render_status(db).splitlines() if line[:5].isdigit()}
+    assert "trễ hạn 3 ngày làm việc" in lines[OTHER]
+    units = {u["unit_code"]: u for u in json.loads(render_status(db, fmt="json"))["units"]}
+    assert units[OTHER]["days_late"] == 3 and units[OTHER]["days_counted"] == "working"
+    table, _ = unit_status(store.load_dataset(db))
+    assert table.set_index("unit_code").loc[OTHER, "days_late"] == 3

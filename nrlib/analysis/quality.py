@@ -18,6 +18,7 @@ from nrlib.analysis.timeliness import timeliness
 from nrlib.core import checks, labels
 from nrlib.core.memo import memo, outline_table
 from nrlib.core.vnformat import fmt_number
+from nrlib.reference.district_settings import DayCount, day_count
 
 
 def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
@@ -73,9 +74,13 @@ def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
-def timeliness_table(ds, cache: dict | None = None) -> pd.DataFrame:
-    """Timeliness of each expected unit (:func:`nrlib.analysis.timeliness.timeliness` on the dataset)."""
-    return memo(cache, ds, "timeliness", lambda: timeliness(ds.units, ds.submissions, ds.deadline))
+def timeliness_table(ds, cache: dict | None = None, count: DayCount | None = None) -> pd.DataFrame:
+    """Timeliness of each expected unit (:func:`nrlib.analysis.timeliness.timeliness` on the dataset), days late
+    counted as ``count`` says, by default as the district's settings say
+    (:func:`nrlib.reference.district_settings.day_count`)."""
+    count = day_count() if count is None else count
+    return memo(cache, ds, ("timeliness", count.key),
+                lambda: timeliness(ds.units, ds.submissions, ds.deadline, count))
 
 
 def comparable_cube(ds, cache: dict | None = None) -> dict:

@@ -1,4 +1,10 @@
-"""A transparent, configurable ranking of units for commendation, and the proposals list.
+"""The relative ranking ("Xếp hạng tương đối (tham khảo)"), an option beside the points, and the proposals list.
+
+The district judges units by fixed points and classes (:mod:`nrlib.analysis.scoring`,
+the scoring table as data). This min-max ranking stays only as an option, shown
+when the district's settings ask for it (``scoring.relative_ranking`` of
+``district_settings.yaml``) and always labelled :data:`nrlib.core.labels.RELATIVE_RANKING`:
+its scores are relative, so one unit's outlier moves every other unit's score.
 
 Method (:func:`commendation_ranking`): four components, defined in
 ``data/reference/ranking.yaml`` with their default weights:
@@ -38,6 +44,8 @@ from nrlib.analysis.campaign import per_household, rates
 from nrlib.analysis.maintenance import classify_maintenance
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.results import criteria_list
+from nrlib.analysis.scoring import scored_units
+from nrlib.core import labels
 from nrlib.core.memo import memo
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.core.vnformat import fmt_percent
@@ -105,12 +113,8 @@ def _minmax(x: pd.Series, higher_is_better: bool) -> pd.Series:
 
 
 def ranked_units(ds, cache: dict | None = None) -> pd.Series:
-    """Codes of the units that are ranked: any accepted submission or any data in the dataset."""
-    tl = timeliness_table(ds, cache)
-    codes = ds.units["unit_code"]
-    have = (codes.isin(tl.loc[tl["has_accepted"].astype(bool), "unit_code"])
-            | codes.isin(ds.values["unit_code"].unique()) | codes.isin(ds.criteria_status["unit_code"].unique()))
-    return codes[have]
+    """Codes of the units that are ranked: those that are scored (:func:`nrlib.analysis.scoring.scored_units`)."""
+    return scored_units(ds, cache)
 
 
 def ranking_components(ds, cache: dict | None = None, config_path: str | Path | None = None) -> pd.DataFrame:
@@ -202,23 +206,25 @@ def _ranking(ds, w: dict[str, float], cache: dict | None, config_path) -> pd.Dat
 
 
 def ranking_method_text(weights: dict | None = None, config_path: str | Path | None = None) -> str:
-    """The ranking method in Vietnamese, with the weights used, for a report's methodology note."""
+    """The relative ranking's method in Vietnamese, with the weights used, for a report's methodology note."""
     w = check_weights(weights)
     cfg = load_ranking_config(config_path)["components"]
     total = sum(w.values())
     parts = [f"{cfg[c]['label']} ({fmt_percent(100 * w[c] / total, 1)}): {cfg[c]['description']}"
              for c in COMPONENTS if w[c] > 0]
     zero = [cfg[c]["label"] for c in COMPONENTS if w[c] == 0]
-    text = (f"Điểm xếp hạng (thang 100) là bình quân có trọng số của {len(parts)} thành phần: "
+    text = (f"{labels.RELATIVE_RANKING}: điểm xếp hạng (thang 100) là bình quân có trọng số của {len(parts)} "
+            "thành phần: "
             + "; ".join(parts) + ". "
-            "Mỗi thành phần được chuẩn hóa về thang 0 – 1 theo phương pháp min-max giữa các đơn vị được xếp hạng "
-            "(đơn vị tốt nhất được 1, kém nhất được 0; khi mọi đơn vị bằng nhau thì cùng được 1). "
-            "Đơn vị thiếu số liệu của một thành phần được tính điểm trên các thành phần còn lại. "
-            "Các đơn vị bằng điểm xếp cùng hạng. ")
+            "Mỗi thành phần được chuẩn hóa về thang 0 – 1 theo phương pháp min-max giữa các xã, thị trấn được xếp "
+            "hạng (tốt nhất được 1, kém nhất được 0; khi mọi xã, thị trấn bằng nhau thì cùng được 1). "
+            "Xã, thị trấn thiếu số liệu của một thành phần được tính điểm trên các thành phần còn lại. "
+            "Các xã, thị trấn bằng điểm xếp cùng hạng. ")
     if zero:
         text += "Không tính: " + ", ".join(zero) + " (trọng số 0). "
-    text += ("Kết quả xếp hạng chỉ là gợi ý tham khảo cho Hội đồng Thi đua – Khen thưởng, "
-             "không thay thế việc xem xét thành tích cụ thể của từng đơn vị.")
+    text += ("Điểm này là điểm tương đối: một xã, thị trấn có số liệu cao hoặc thấp bất thường làm thay đổi điểm của "
+             "mọi xã, thị trấn khác; kết quả chỉ để tham khảo, việc đánh giá dựa trên bảng điểm thi đua và xếp loại, "
+             "không thay thế việc xem xét thành tích cụ thể của từng xã, thị trấn.")
     return text
 
 

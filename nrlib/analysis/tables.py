@@ -13,6 +13,7 @@ from nrlib.analysis.maintenance import classify_maintenance
 from nrlib.analysis.quality import quality_flags
 from nrlib.analysis.ranking import commendation_ranking
 from nrlib.analysis.results import criteria_list
+from nrlib.analysis.scoring import content_scores, rule_points, table_rows, unit_scores
 from nrlib.core.memo import outline_table
 
 
@@ -62,8 +63,20 @@ def analysis_tables(ds, cache: dict | None = None) -> dict[str, pd.DataFrame]:
             denominators).
         ``quality_flags``
             :func:`nrlib.analysis.quality.quality_flags`.
-        ``ranking``
-            :func:`nrlib.analysis.ranking.commendation_ranking` (default weights).
+        ``scores``
+            :func:`nrlib.analysis.scoring.unit_scores`: per unit the points, the
+            score out of 100 and the class.
+        ``score_contents``
+            :func:`nrlib.analysis.scoring.content_scores`: per unit and content
+            the maximum, the self-score and the verified points.
+        ``score_rules``
+            :func:`nrlib.analysis.scoring.rule_points`: per unit and rule the
+            figure and its points.
+        ``scoring_table``
+            :func:`nrlib.analysis.scoring.table_rows`: the table itself.
+        ``relative_ranking``
+            :func:`nrlib.analysis.ranking.commendation_ranking` (default weights),
+            the option labelled "Xếp hạng tương đối (tham khảo)".
     """
     cache = {} if cache is None else cache
     cls = classify_maintenance(ds, cache)
@@ -77,5 +90,9 @@ def analysis_tables(ds, cache: dict | None = None) -> dict[str, pd.DataFrame]:
         "maintenance": maint,
         "campaign_totals": totals,
         "quality_flags": quality_flags(ds, cache=cache),
-        "ranking": commendation_ranking(ds, cache=cache),
+        "scores": unit_scores(ds, cache),
+        "score_contents": content_scores(ds, cache),
+        "score_rules": rule_points(ds, cache),
+        "scoring_table": table_rows(),
+        "relative_ranking": commendation_ranking(ds, cache=cache),
     }

@@ -4,7 +4,13 @@ Method: a unit is *received* when any version of its workbook was received,
 whatever its validation result. Timeliness is judged on the **first** version
 received (the unit met the deadline if it sent its report by then, even if a
 corrected version came later); ``days_late`` counts calendar days after the
-deadline. Acceptance is that of the **latest** version. Expected units are
+deadline, or working days when the district's settings say so
+(``timeliness.count_days``: :class:`nrlib.reference.district_settings.DayCount`,
+the holidays kept as data in ``data/reference/holidays.csv``), and
+``days_counted`` says which. A unit is late when ``days_late`` > 0: in working
+days, a deadline on a day off moves to the next working day, so a report
+received on it is on time (:mod:`nrlib.reference.calendar`). Acceptance is that
+of the **latest** version. Expected units are
 all units of the registry scope, so a unit that sent nothing is *missing*.
 
 :func:`timeliness` and :func:`reporting_rates` work on frames (vectorised: a
@@ -21,16 +27,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from nrlib.reference.district_settings import CALENDAR_DAYS, DayCount
+
 if TYPE_CHECKING:
     import pandas as pd
 
 #: the columns of :func:`timeliness`, in order (also the keys of each row of :func:`timeliness_rows`)
 TIMELINESS_COLUMNS = ("unit_code", "name", "n_versions", "latest_version", "first_received_date",
                       "latest_received_date", "latest_status", "n_errors", "n_warnings", "timeliness", "days_late",
-                      "has_accepted")
+                      "days_counted", "has_accepted")
 
 
-def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date) -> pd.DataFrame:
+def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date,
+               count: DayCount = CALENDAR_DAYS) -> pd.DataFrame:
     """Per expected unit: what was received, when, and whether it was on time.
 
     Parameters
@@ -41,6 +50,9 @@ def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date
         Every received version: ``unit_code``, ``version``, ``received_date``,
         ``status`` (``accepted``/``rejected``), ``n_errors``, ``n_warnings``.
     deadline : date
+    count : DayCount, optional
+        How days late are counted; default calendar days (the district's
+        choice is :func:`nrlib.reference.district_settings.day_count`).
 
     Returns
     -------
@@ -48,7 +60,8 @@ def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date
         ``unit_code, name, n_versions, latest_version, first_received_date,
         latest_received_date, latest_status, n_errors, n_warnings, timeliness
         (on_time/late/missing), days_late`` (0 when on time, NA when missing),
-        ``has_accepted`` (any version accepted).
+        ``days_counted`` (``calendar``/``working``), ``has_accepted`` (any
+        version accepted).
     """
     import numpy as np
     import pandas as pd
@@ -75,10 +88,14 @@ def timeliness(units: pd.DataFrame, submissions: pd.DataFrame, deadline: dt.date
     out["latest_status"] = pd.Series(np.where(received.to_numpy(), status, None), index=out.index, dtype=object)
     out["n_errors"] = pd.array(last["n_errors"].reindex(code).to_numpy(), dtype="Int64")
     out["n_warnings"] = pd.array(last["n_warnings"].reindex(code).to_numpy(), dtype="Int64")
-    late = (first_dt - pd.Timestamp(deadline)).dt.days
+    # the rule is DayCount.days_late, applied once per distinct day received (a province's ten thousand units
+    # were received on a few dozen days), so frames and plain rows count alike
+    days = {d: count.days_late(deadline, d.date()) for d in first_dt.dropna().drop_duplicates()}
+    late = pd.Series([days[d] if pd.notna(d) else np.nan for d in first_dt], index=out.index, dtype=float)
     out["timeliness"] = pd.Series("missing", index=out.index, dtype=object).mask(received & (late > 0), "late").mask(
         received & (late <= 0), "on_time")
     out["days_late"] = late.clip(lower=0).astype("Int64")
+    out["days_counted"] = count.mode
     out["has_accepted"] = code.isin(accepted.index[accepted.to_numpy()])
     return out
 
@@ -119,7 +136,8 @@ def _day(d) -> dt.date | None:
     return d.date() if isinstance(d, dt.datetime) else d
 
 
-def timeliness_rows(units: Iterable[Mapping], submissions: Iterable[Mapping], deadline: dt.date) -> list[dict]:
+def timeliness_rows(units: Iterable[Mapping], submissions: Iterable[Mapping], deadline: dt.date,
+                    count: DayCount = CALENDAR_DAYS) -> list[dict]:
     """:func:`timeliness` on plain rows: the same rules, the same columns (:data:`TIMELINESS_COLUMNS`), no pandas.
 
     Parameters
@@ -130,6 +148,8 @@ def timeliness_rows(units: Iterable[Mapping], submissions: Iterable[Mapping], de
         Every received version: ``unit_code``, ``version``, ``received_date``
         (a ``datetime.date``), ``status``, ``n_errors``, ``n_warnings``.
     deadline : date
+    count : DayCount, optional
+        How days late are counted (as :func:`timeliness`).
 
     Returns
     -------
@@ -146,7 +166,7 @@ def timeliness_rows(units: Iterable[Mapping], submissions: Iterable[Mapping], de
         subs = sorted(versions.get(code, []), key=lambda s: s["version"])   # stable, as the frame's sort
         first, last = (subs[0], subs[-1]) if subs else (None, None)
         first_day = _day(first["received_date"]) if first else None
-        late = (first_day - deadline).days if first_day is not None else None
+        late = count.days_late(deadline, first_day) if first_day is not None else None
         if late is None:
             status = "missing"
         else:
@@ -160,7 +180,7 @@ def timeliness_rows(units: Iterable[Mapping], submissions: Iterable[Mapping], de
             "n_errors": _int(last["n_errors"]) if last else None,
             "n_warnings": _int(last["n_warnings"]) if last else None,
             "timeliness": status, "days_late": max(late, 0) if late is not None else None,
-            "has_accepted": any(s["status"] == "accepted" for s in subs),
+            "days_counted": count.mode, "has_accepted": any(s["status"] == "accepted" for s in subs),
         })
     return out
 

@@ -214,6 +214,18 @@ DERIVED_BOUND_NOTE = " (tính từ số liệu trang VanDong)"
 
 SUBMISSION_STATUS = {"accepted": "đã chấp nhận", "rejected": "bị từ chối"}
 TIMELINESS = {"on_time": "đúng hạn", "late": "trễ hạn", "missing": "chưa nộp"}
+#: the word after a number of days late, by how they are counted (``timeliness.count_days`` of the district's
+#: settings, :mod:`nrlib.reference.district_settings`)
+DAYS_LATE_UNIT = {"calendar": "ngày", "working": "ngày làm việc"}
+#: how days late are counted, for a methodology note
+DAYS_LATE_METHOD = {
+    "calendar": "Số ngày trễ hạn là số ngày lịch kể từ sau ngày hết hạn đến ngày nhận bản gửi đầu tiên.",
+    "working": ("Số ngày trễ hạn là số ngày làm việc kể từ sau ngày hết hạn đến ngày nhận bản gửi đầu tiên, không "
+                "tính thứ Bảy, Chủ nhật và {n} ngày nghỉ lễ, Tết, nghỉ bù theo lịch ngày nghỉ (năm {years}); hạn "
+                "rơi vào ngày nghỉ thì lùi đến ngày làm việc kế tiếp (Bộ luật Dân sự 2015, Điều 148), báo cáo nhận "
+                "vào ngày nghỉ được tính là nhận vào ngày làm việc kế tiếp."),
+}
+
 
 # ----------------------------------------------------------------------------- what the analyses find
 
@@ -238,6 +250,14 @@ def urban_cell(n_reached: int, n_criteria: int, n_missing: int) -> str:
     liệu" when nothing is known, never "0/5"."""
     key = "missing" if n_missing == n_criteria else "partial" if n_missing else "counted"
     return URBAN_CELL[key].format(n_reached=int(n_reached), n_criteria=int(n_criteria), n_missing=int(n_missing))
+#: the scoring (:mod:`nrlib.analysis.scoring`): a content with no figure in the outline, a provisional class, the
+#: relative min-max ranking kept as an option (:mod:`nrlib.analysis.ranking`), a blank self-score
+SCORING_BY_COUNCIL = "Hội đồng Thi đua – Khen thưởng chấm theo báo cáo"
+SCORING_STATUS = {"scored": "đã chấm", "no_data": "không có số liệu", "not_applicable": "không áp dụng",
+                  "council": "chưa chấm"}
+PROVISIONAL = "tạm xếp loại"
+RELATIVE_RANKING = "Xếp hạng tương đối (tham khảo)"
+NO_SELF_SCORE = "không có số liệu"
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}
@@ -268,6 +288,14 @@ SUBMISSION_CELL = {k: cell(v) for k, v in SUBMISSION_STATUS.items()}
 SEVERITY_CELL = {k: cell(v) for k, v in SEVERITY_LABELS.items()}
 
 
+def late_text(timeliness: str, days, days_counted: str = "calendar") -> str:
+    """A unit's timeliness opening a table cell: ``Đúng hạn``, ``Trễ hạn 4 ngày làm việc``, ``Chưa nộp``."""
+    text = cell(TIMELINESS[timeliness])
+    if timeliness == "late":
+        text += f" {int(days)} {DAYS_LATE_UNIT.get(days_counted, DAYS_LATE_UNIT['calendar'])}"
+    return text
+
+
 #: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
 INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
@@ -275,6 +303,9 @@ INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "level
                "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
                "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị",
                "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương"}
+               "district_settings": "thiết lập chấm điểm và tính ngày trễ", "holidays": "lịch ngày nghỉ",
+               "scoring": "bảng điểm thi đua", "local_district_settings": "thiết lập riêng của huyện",
+               "local_holidays": "ngày nghỉ riêng của huyện"}
 
 
 def input_text(item: dict) -> str:
@@ -297,6 +328,7 @@ EXPLORE = {
     "group": "Nhóm tiêu chí", "metric": "Chỉ tiêu", "per_household": "Bình quân trên 1 hộ",
     "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
     "n_units": "Số xã, thị trấn", "value": "Giá trị",
+    "relative": "Xem thêm xếp hạng tương đối (tham khảo)",
 }
 
 OUTCOME_LINES = {
@@ -316,7 +348,7 @@ STATUS_COLUMNS = {
     "unit_code": "Mã", "name": "Đơn vị", "latest_version": "Phiên bản", "first_received_date": "Nhận lần đầu",
     "timeliness": "Thời hạn", "latest_status": "Kết quả kiểm tra", "n_errors": "Lỗi", "n_warnings": "Cảnh báo",
 }
-STATUS_LATE_DAYS = "trễ hạn {days} ngày"
+STATUS_LATE_DAYS = "trễ hạn {days} {unit}"
 STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {received} ({reporting_rate}); đúng hạn {on_time} "
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"

@@ -86,7 +86,7 @@ def unit_suffix(unit: str | None) -> str:
 #: figure is rounded once (a card and a sentence never show 2.157,58 km and 2.157,6 km for one number)
 #: and a column or a row of one metric always shows the same number of decimals. Counts have none.
 DECIMALS = {"triệu đồng": 1, "km": 1, "m²": 0, "%": 2, "triệu đồng/hộ": 2, "m²/hộ": 1, "ngày công/hộ": 2,
-            "ngày công": 0}
+            "ngày công": 0, "điểm": 2}
 #: any other unit of a metric that is not a count
 DECIMALS_DEFAULT = 1
 

@@ -52,7 +52,7 @@ from nrlib.explore.common import (
 )
 from nrlib.explore.criteria import criterion_view, maintenance_view, risk_view, scorecard_view
 from nrlib.explore.quality import completeness_view, disagreement_view, flags_view, problems_view, timeliness_view
-from nrlib.explore.results import campaign_view, overview_view, trend_view, unit_view
+from nrlib.explore.results import campaign_view, overview_view, scoring_view, trend_view, unit_view
 from nrlib.present.theme import PLOT_CONFIG
 
 __all__ = [
@@ -60,14 +60,15 @@ __all__ = [
     "NoDataError", "banner", "banner_html", "load_dataset_or_stop", "no_data_message",
     # options and controls
     "ALL", "criterion_dropdown", "criterion_options", "flag_dropdown", "flag_options", "group_dropdown",
-    "group_options", "metric_dropdown", "metric_options", "per_household_toggle", "top_slider", "unit_dropdown",
+    "group_options", "metric_dropdown", "metric_options", "per_household_toggle", "relative_toggle", "top_slider",
+    "unit_dropdown",
     "unit_options", "units_select", "year_bounds", "year_slider",
     # wiring controls to views
     "Panel", "update_figure", "table_html",
     # labels of a view's statuses
     "STATUS_ORDER", "status_label",
     # views: results (01), criteria (02), data quality (03)
-    "overview_view", "unit_view", "campaign_view", "trend_view",
+    "overview_view", "unit_view", "campaign_view", "trend_view", "scoring_view",
     "scorecard_view", "criterion_view", "maintenance_view", "risk_view",
     "completeness_view", "timeliness_view", "flags_view", "disagreement_view", "problems_view",
 ]
@@ -365,6 +366,17 @@ def per_household_toggle(ds: Dataset, metric: "object | None" = None):
         metric.observe(sync, names="value")
         sync()
     return box
+
+
+def relative_toggle(ds: Dataset):
+    """A checkbox adding the relative ranking, labelled "tham khảo", beside the points and classes; ticked at first
+    when the district's settings show it (``scoring.relative_ranking``)."""
+    import ipywidgets as widgets
+
+    from nrlib.reference.district_settings import load_district_settings
+
+    return widgets.Checkbox(value=load_district_settings().relative_ranking, description=labels.EXPLORE["relative"],
+                            style=_style(), indent=False)
 
 
 def top_slider(ds: Dataset, value: int = 10):

@@ -63,7 +63,7 @@ def timeliness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     names = unit_names(ds)
     t = t.set_index("unit_code").reindex(unit_order(ds, t["unit_code"])).reset_index()
     days = t["days_late"].astype("Float64").fillna(0).astype(float)
-    status = [labels.TIMELINESS_CELL[x] + (f" {int(d)} ngày" if x == "late" else "") for x, d in zip(t["timeliness"], days)]
+    status = [labels.late_text(x, d, c) for x, d, c in zip(t["timeliness"], days, t["days_counted"])]
     fig = new_figure(go.Bar(
         x=[names[u] for u in t["unit_code"]], y=days.tolist(), text=status, textposition="outside",
         marker={"color": [theme.TIMELINESS_COLORS[x] for x in t["timeliness"]]},
@@ -71,7 +71,8 @@ def timeliness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
     deadline = fmt_date(ds.deadline)
     style_figure(fig, ds, f"Thời hạn nộp báo cáo (hạn {deadline})<br><sup>Đã nộp {rates['received']}/"
                  f"{rates['expected']} đơn vị: đúng hạn {rates['on_time']}, trễ hạn {rates['late']}; "
-                 f"chưa nộp {rates['missing']}</sup>", labels.EXPLORE["unit"], "Số ngày trễ")
+                 f"chưa nộp {rates['missing']}</sup>", labels.EXPLORE["unit"],
+                 f"Số {labels.DAYS_LATE_UNIT[t['days_counted'].iloc[0]]} trễ" if len(t) else "Số ngày trễ")
     count_axis(fig, "y", days.max())
     table = pd.DataFrame({
         labels.EXPLORE["unit"]: [names[u] for u in t["unit_code"]], "Thời hạn": status,

@@ -1,10 +1,12 @@
-"""The views of notebook 01 (results): district overview, one unit, campaign results and their trends.
+"""The views of notebook 01 (results): district overview, one unit, campaign results, their trends, the scores.
 
 Each view is ``view(ds, **control_values) -> (figure, table)`` (see
 :mod:`nrlib.explore`): :func:`overview_view` (criteria reached per unit and
 year), :func:`unit_view` (one unit's criteria and campaign results),
-:func:`campaign_view` (a campaign result per unit over the chosen years) and
-:func:`trend_view` (a metric year by year, per unit or for the district).
+:func:`campaign_view` (a campaign result per unit over the chosen years),
+:func:`trend_view` (a metric year by year, per unit or for the district) and
+:func:`scoring_view` (points per content and the class, by the scoring table of
+:mod:`nrlib.analysis.scoring`; the relative ranking beside them on request).
 Numbers come from :mod:`nrlib.analysis.results` and :mod:`nrlib.analysis.campaign` through the
 per-Dataset cache of :mod:`nrlib.explore.common`.
 """
@@ -16,11 +18,15 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from nrlib.analysis import scoring
+from nrlib.analysis.ranking import commendation_ranking
 from nrlib.core import labels, vocab
-from nrlib.core.vnformat import fmt_number
+from nrlib.core.vnformat import MISSING, fmt_number, fmt_percent, fmt_quantity
 from nrlib.dataset import Dataset
 from nrlib.explore.common import (
+    ALL,
     STATUS_ORDER,
+    analysis_cache,
     cached_matrix,
     cached_reached,
     cached_urban_reached,
@@ -44,6 +50,7 @@ from nrlib.explore.common import (
     years_in,
 )
 from nrlib.present import theme
+from nrlib.present.scoring import class_text, content_cell, points_text, scores_frame
 
 
 def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
@@ -198,3 +205,92 @@ def trend_view(ds: Dataset, metric_code: str, unit_codes=(), per_household: bool
     rows = [{labels.EXPLORE["unit"]: label, **{str(y): fmt_value(s.get(y), info, per_household) for y in ys}}
             for label, s in series.items()]
     return fig, pd.DataFrame(rows)
+
+
+def scoring_view(ds: Dataset, unit_code: str = ALL, relative: bool = False) -> tuple[go.Figure, pd.DataFrame]:
+    """Points and classes by the scoring table (:mod:`nrlib.analysis.scoring`): for the whole district, each unit's
+    verified points per content stacked (the table: points per content, total, score out of 100, class; with
+    ``relative``, the relative ranking beside them, labelled "tham khảo"); for one unit, each content's points
+    against its maximum (the table: every rule's figure and points).
+
+    Units are listed in the notebooks' order, not by score: the result is a class, not a rank.
+    """
+    cache = analysis_cache(ds)
+    cs = scoring.content_scores(ds, cache)
+    names = unit_names(ds)
+    contents = scoring.table_rows().drop_duplicates("content_code")
+    if unit_code:
+        return _unit_scoring(ds, unit_code, cs, contents, cache)
+    order = [u for u in unit_order(ds) if u in set(cs["unit_code"])]
+    fig = new_figure()
+    for code, name in zip(contents["content_code"], contents["content_name"]):
+        c = cs[cs["content_code"] == code].set_index("unit_code").reindex(order)
+        if (c["status"] != "scored").all():
+            continue                                        # the council's content: nothing to draw yet
+        fig.add_bar(y=[names[u] for u in order], x=c["verified_points"].tolist(), orientation="h",
+                    name=f"{code}. {name}", customdata=c["max_points"].tolist(),
+                    hovertemplate=f"%{{y}}<br>{html.escape(code)}: %{{x:,.2f}}/%{{customdata}} điểm<extra></extra>")
+    fig.update_layout(barmode="stack")
+    style_figure(fig, ds, "Điểm thẩm định theo nội dung của bảng điểm thi đua<br><sup>Chưa gồm các nội dung Hội đồng "
+                 "Thi đua – Khen thưởng chấm; xếp loại theo điểm quy về thang 100</sup>", "Điểm",
+                 labels.EXPLORE["unit"], height=180 + 34 * len(order))
+    fig.update_yaxes(autorange="reversed")
+    wide, headers = scores_frame(ds, cache, order)
+    table = wide.drop(columns="unit_code").rename(columns={"name": labels.EXPLORE["unit"], **headers})
+    if relative:
+        rk = commendation_ranking(ds, cache=cache).set_index("unit_code").reindex(wide["unit_code"])
+        table[f"Hạng – {labels.RELATIVE_RANKING.lower()}"] = [fmt_number(x) if pd.notna(x) else MISSING
+                                                            for x in rk["rank"]]
+        table[f"Điểm – {labels.RELATIVE_RANKING.lower()}"] = [fmt_number(x, 1) if pd.notna(x) else MISSING
+                                                            for x in rk["score"]]
+    return fig, table
+
+
+def _unit_scoring(ds: Dataset, unit_code: str, cs: pd.DataFrame, contents: pd.DataFrame, cache: dict):
+    name = unit_names(ds)[unit_code]
+    if unit_code not in set(cs["unit_code"]):
+        fig = style_figure(new_figure(), ds, f"{name}: chưa được chấm điểm", "Nội dung", "Điểm")
+        return fig, pd.DataFrame({labels.EXPLORE["unit"]: [name],
+                                  "Điểm thi đua": ["Chưa được chấm điểm: chưa có biểu mẫu được chấp nhận"]})
+    mine = cs[cs["unit_code"] == unit_code].set_index("content_code").reindex(contents["content_code"])
+    fig = new_figure()
+    x = contents["content_code"].tolist()
+    fig.add_bar(x=x, y=mine["max_points"].tolist(), name="Điểm chuẩn", marker={"color": theme.SERIES["district"]},
+                hovertemplate="%{x}: điểm chuẩn %{y:,.2f}<extra></extra>")
+    fig.add_bar(x=x, y=mine["verified_points"].tolist(), name="Điểm thẩm định", marker={"color": theme.SERIES["unit"]},
+                hovertemplate="%{x}: %{y:,.2f} điểm<extra></extra>")
+    us = scoring.unit_scores(ds, cache).set_index("unit_code")
+    sub = ""
+    if unit_code in us.index:
+        r = us.loc[unit_code]
+        sub = (f"<br><sup>{points_text(r['points'])}/{points_text(r['max_points'])} điểm ở các nội dung đã chấm, thang "
+               f"100: {points_text(r['score_100'])}, xếp loại {class_text(r['class_label'], r['provisional'])}</sup>")
+    style_figure(fig, ds, f"{name}: điểm thi đua theo nội dung{sub}", "Nội dung", "Điểm")
+    fig.update_layout(barmode="group", showlegend=True)
+    rp = scoring.rule_points(ds, cache)
+    rp = rp[rp["unit_code"] == unit_code]
+    rows = []
+    for c in contents.itertuples():
+        st = mine.loc[c.content_code, "status"] if c.content_code in mine.index else None
+        rules = rp[rp["content_code"] == c.content_code]
+        if rules.empty:
+            rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": labels.SCORING_BY_COUNCIL,
+                         "Số liệu": MISSING, "Điểm chuẩn": points_text(c.content_max_points),
+                         "Điểm": content_cell(st, None) if isinstance(st, str) else MISSING})
+        for r in rules.itertuples():
+            rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": r.rule_label,
+                         "Số liệu": _figure_text(r.value, r.value_unit, r.status),
+                         "Điểm chuẩn": points_text(r.max_points),
+                         "Điểm": points_text(r.points) if r.status != "not_applicable"
+                         else labels.cell(labels.SCORING_STATUS["not_applicable"])})
+    return fig, pd.DataFrame(rows)
+
+
+def _figure_text(value, unit: str, status: str) -> str:
+    """A rule's figure: in its unit (``5,64 triệu đồng/hộ``), a share without a unit as a percentage, no figure
+    "Không có số liệu"."""
+    if status == "no_data":
+        return labels.cell(labels.SCORING_STATUS["no_data"])
+    if pd.isna(value):
+        return MISSING
+    return fmt_quantity(value, unit, trim=True) if unit else fmt_percent(100 * value, 2)

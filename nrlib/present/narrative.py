@@ -16,13 +16,15 @@ import pandas as pd
 from nrlib.analysis.campaign import campaign_totals, per_household, rates
 from nrlib.analysis.maintenance import classify_maintenance, criteria_at_risk
 from nrlib.analysis.quality import quality_flags, timeliness_table
-from nrlib.analysis.ranking import commendation_ranking, load_ranking_config
+from nrlib.analysis.ranking import load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
+from nrlib.analysis.scoring import content_scores, unit_scores
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.analysis.urban import collects_declarations, urban_checks, urban_reached
-from nrlib.reference.urban import load_urban_criteria
+from nrlib.core import labels
 from nrlib.core.memo import outline_table
-from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
+from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_percent, fmt_quantity
+from nrlib.reference.urban import load_urban_criteria
 
 MONEY_UNIT = "triệu đồng"
 _DISTRICT_TOTALS = "campaign.campaign_totals(level='district'), value_2016_2020"
@@ -479,7 +481,7 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     Parameters
     ----------
     ds : Dataset
-        The whole district (the ranking places the unit among the others).
+        The whole district (the unit's own figures score it; the district gives the context).
     unit_code : str
     cache : dict, optional
         Shares intermediate tables between calls (:mod:`nrlib.core.memo`): with
@@ -489,8 +491,8 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     -------
     list of Sentence
         In order: report received, money mobilised (total and per household),
-        criteria reached, maintenance, rates, place in the commendation
-        ranking.
+        criteria reached, maintenance, rates, points and class by the scoring
+        table.
     """
     unit_code = str(unit_code)
     row = ds.units[ds.units["unit_code"] == unit_code]
@@ -507,7 +509,8 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
         out.append(Sentence(f"{name} chưa gửi báo cáo.", {"timeliness": "missing"}, "quality.timeliness_table"))
         return out
     when = f"{name} gửi báo cáo ngày {fmt_date(t['first_received_date'])}"
-    when += ", đúng hạn" if t["timeliness"] == "on_time" else f", chậm {int(t['days_late'])} ngày so với hạn"
+    unit = labels.DAYS_LATE_UNIT[t["days_counted"]]
+    when += ", đúng hạn" if t["timeliness"] == "on_time" else f", chậm {int(t['days_late'])} {unit} so với hạn"
     out.append(Sentence(when + ".", {"first_received_date": t["first_received_date"],
                                      "days_late": int(t["days_late"])}, "quality.timeliness_table"))
 
@@ -558,12 +561,29 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     out += _rate_sentences(rt[rt["unit_code"] == unit_code], rate_codes, first, last,
                            "campaign.rates(by='unit')")
 
-    rk = commendation_ranking(ds, cache=cache)
-    me = rk[rk["unit_code"] == unit_code]
-    if len(me) and pd.notna(me["rank"].iloc[0]):
-        rank, score = int(me["rank"].iloc[0]), float(me["score"].iloc[0])
-        out.append(Sentence(
-            f"Theo bảng điểm thi đua (gợi ý), {mid} xếp thứ {rank}/{len(rk)} {units_phrase(ds)} với "
-            f"{fmt_number(score, 1)} điểm.", {"rank": rank, "n_ranked": len(rk), "score": score},
-            "ranking.commendation_ranking"))
+    s = scoring_sentence(ds, unit_code, mid, cache)
+    if s:
+        out.append(s)
     return out
+
+
+def scoring_sentence(ds, unit_code: str, subject: str, cache: dict | None = None) -> Sentence | None:
+    """A unit's points and class by the scoring table (:func:`nrlib.analysis.scoring.unit_scores`), None when the
+    unit is not scored: the points of the contents scored from its figures, out of their maximum, the score out
+    of 100, the class, and which contents wait for the council (the class is then provisional)."""
+    us = unit_scores(ds, cache)
+    me = us[us["unit_code"] == unit_code]
+    if me.empty or pd.isna(me["score_100"].iloc[0]):
+        return None
+    r = me.iloc[0]
+    cs = content_scores(ds, cache)
+    council = cs.loc[(cs["unit_code"] == unit_code) & (cs["status"] == "council"), "content_code"].tolist()
+    text = (f"Theo bảng điểm thi đua, {subject} được {fmt_quantity(r['points'], 'điểm', with_unit=False, trim=True)}"
+            f"/{fmt_quantity(r['max_points'], 'điểm', trim=True)} ở các nội dung chấm từ số liệu (quy về thang 100: "
+            f"{fmt_quantity(r['score_100'], 'điểm', trim=True)}), "
+            + (f"{labels.PROVISIONAL} {r['class_label']}; nội dung {', '.join(council)} do Hội đồng Thi đua – Khen "
+               "thưởng chấm." if council else f"xếp loại {r['class_label']}."))
+    return Sentence(text, {"points": float(r["points"]), "max_points": float(r["max_points"]),
+                           "score_100": float(r["score_100"]), "class_code": r["class_code"],
+                           "provisional": bool(r["provisional"]), "council_contents": council},
+                    "scoring.unit_scores + scoring.content_scores")

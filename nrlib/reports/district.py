@@ -1,8 +1,9 @@
 """The district report: what ``notebooks/report_district.ipynb`` shows, section by section.
 
 Every unit side by side, district totals and rates, criteria most at risk,
-the commendation ranking with its method, timeliness and data quality,
-proposals and methodology.
+points per content and the class of each unit by the scoring table (the
+relative ranking only when the district's settings ask for it), timeliness and
+data quality, proposals and methodology.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from nrlib.reports.sections import KEY_METRICS, Report, metric_cell, metric_valu
 
 
 class DistrictReport(Report):
-    """The district report: every unit side by side, totals, ranking, criteria at risk, timeliness."""
+    """The district report: every unit side by side, totals, scores and classes, criteria at risk, timeliness."""
 
     kind = "district"
 
@@ -93,8 +94,7 @@ class DistrictReport(Report):
         for code in self.order:
             tl = t.loc[code]
             row = {"unit_code": code, "name": self.unit_names[code],
-                   "timeliness": labels.TIMELINESS_CELL[tl["timeliness"]] +
-                   (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")}
+                   "timeliness": labels.late_text(tl["timeliness"], tl["days_late"], tl["days_counted"])}
             known = code in ms.index and ms.loc[code, "no_data"] < len(self.criteria)
             if code in r.index and r.loc[code, "n_applicable"] > 0:
                 no_decl = r.loc[code, "n_missing"] == r.loc[code, "n_applicable"]
@@ -258,25 +258,81 @@ class DistrictReport(Report):
                              caption=f"Diễn biến duy trì 19 tiêu chí theo {self.units} (số tiêu chí)")
         return out
 
-    def ranking(self) -> str:
+    def scoring(self) -> str:
+        """Points per content and the class of each unit by the scoring table, the table itself, its method; the
+        relative ranking after them only when the district's settings ask for it, labelled as such."""
+        from nrlib.analysis import scoring
+        from nrlib.present.scoring import scores_frame
+        from nrlib.reference.district_settings import load_district_settings
+
+        us = scoring.unit_scores(self.ds, cache=self.cache)
+        wide, headers = scores_frame(self.ds, self.cache, self.order)
+        cols = {"unit_code": "Mã", "name": self.units.capitalize()} | headers
+        out = self._class_summary(us)
+        out += present.table(wide, cols, numeric=[c for c in cols if c not in ("name", "class")],
+                             caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã "
+                                     f"{self.units}",
+                             empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
+        out += self._scoring_table(scoring.table_rows())
+        out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
+        if load_district_settings().relative_ranking:
+            out += self._relative_ranking()
+        return out
+
+    def _class_summary(self, us: pd.DataFrame) -> str:
+        if us.empty:
+            return ""
+        counts = us.groupby("class_label", sort=False).size()
+        order = [c.label for c in self.scoring_table.classes] + [self.scoring_table.below.label]
+        parts = [f"{int(counts[c])} {self.units} xếp loại {c}" for c in order if c in counts.index]
+        text = f"Theo bảng điểm thi đua, {len(us)} {self.units} được chấm: " + ", ".join(parts) + "."
+        if us["provisional"].any():
+            text += (f" Đây là {labels.PROVISIONAL}: các nội dung chưa có số liệu trong biểu mẫu chờ Hội đồng Thi đua – "
+                     "Khen thưởng chấm.")
+        return present.paragraph(text)
+
+    @property
+    def scoring_table(self):
+        from nrlib.reference.scoring import load_scoring_table
+
+        return load_scoring_table()
+
+    def _scoring_table(self, table: pd.DataFrame) -> str:
+        from nrlib.present.scoring import points_text
+
+        t = table.copy()
+        t["content"] = [f"{c}. {n}" for c, n in zip(t["content_code"], t["content_name"])]
+        t.loc[t["content_code"].duplicated(), "content"] = ""
+        t["how"] = t["how"].fillna("")
+        return present.details(
+            "Bảng điểm thi đua: điểm chuẩn và cách cho điểm từng nội dung",
+            present.table(t, {"content": "Nội dung", "rule_label": "Tiêu chí chấm", "rule_max_points": "Điểm chuẩn",
+                              "how": "Cách cho điểm"},
+                          formats={"rule_max_points": points_text},
+                          numeric=["rule_max_points"], caption=self.scoring_table.title))
+
+    def _relative_ranking(self) -> str:
         from nrlib.analysis.ranking import COMPONENTS, commendation_ranking, load_ranking_config, ranking_method_text
 
         rk = commendation_ranking(self.ds, cache=self.cache)
         cfg = load_ranking_config()["components"]
-        cols = {"rank": "Hạng", "unit_code": "Mã", "name": "Đơn vị", "score": "Điểm (thang 100)"}
+        cols = {"rank": "Hạng", "unit_code": "Mã", "name": self.units.capitalize(), "score": "Điểm tương đối (thang 100)"}
         fmts = {"rank": present.number(0), "score": lambda v: fmt_number(v, 1)}
         for c in COMPONENTS:
             cols[f"{c}_raw"] = cfg[c]["label"]
             fmts[f"{c}_raw"] = RANKING_RAW_FORMATS.get(c, lambda v: fmt_number(v, 2, trim=True))
-        out = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
-                            caption="Bảng điểm thi đua (gợi ý): điểm và giá trị gốc của từng thành phần",
-                            empty=f"Chưa có {self.units} nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
-        return out + present.callout("Cách tính điểm", body=ranking_method_text(None))
+        body = present.table(rk, cols, formats=fmts, numeric=[c for c in cols if c != "name"],
+                             caption=f"{labels.RELATIVE_RANKING}: điểm min-max và giá trị gốc của từng thành phần",
+                             empty=f"Chưa có {self.units} nào được xếp hạng (chưa có biểu mẫu được chấp nhận).")
+        return present.heading(labels.RELATIVE_RANKING, level=3) + body + present.callout(
+            f"Cách tính {labels.RELATIVE_RANKING[0].lower()}{labels.RELATIVE_RANKING[1:]}", body=ranking_method_text(None),
+            kind="warn")
 
     def timeliness(self) -> str:
         t = self.timeliness_df.copy()
         t = t.sort_values("unit_code", key=lambda s: s.map(self.order.index))
         t["status"] = t["timeliness"].map(labels.TIMELINESS_CELL)
+        days_unit = labels.DAYS_LATE_UNIT[t["days_counted"].iloc[0]] if len(t) else labels.DAYS_LATE_UNIT["calendar"]
         t["result"] = t["latest_status"].map(labels.SUBMISSION_CELL)
         r = self.rates_summary
         head = present.paragraph(
@@ -288,7 +344,7 @@ class DistrictReport(Report):
         nf = self.flags.groupby("unit_code").size()
         t["n_flags"] = t["unit_code"].map(nf).fillna(0).astype(int)
         return head + present.table(
-            t, {"unit_code": "Mã", "name": "Đơn vị", "status": "Tình trạng", "days_late": "Số ngày trễ",
+            t, {"unit_code": "Mã", "name": "Đơn vị", "status": "Tình trạng", "days_late": f"Số {days_unit} trễ",
                 "first_received_date": "Ngày nhận lần đầu", "n_versions": "Số phiên bản", "result": "Kết quả kiểm tra",
                 "n_errors": "Lỗi", "n_warnings": "Cảnh báo", "completeness": "Mức đầy đủ (%)",
                 "n_flags": "Số liệu cần xem lại"},
@@ -329,7 +385,7 @@ def _short(label: str) -> str:
     return str(label).split(" (")[0]
 
 
-#: how the raw value of each ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
+#: how the raw value of each relative-ranking component is shown (nrlib.analysis.ranking.COMPONENTS)
 RANKING_RAW_FORMATS = {
     "maintenance": lambda v: fmt_percent(100 * v, 1),
     "mobilisation_per_household": lambda v: fmt_quantity(v, "triệu đồng/hộ"),

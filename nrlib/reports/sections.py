@@ -40,6 +40,7 @@ from nrlib.core.vnformat import (MISSING, fmt_data_version, fmt_date, fmt_money_
 from nrlib.core.vocab import MISSING as MISSING_STATUS
 from nrlib.present import fragments as present
 from nrlib.present import narrative
+from nrlib.reference.district_settings import day_count
 
 #: flow metrics shown as key figures after the money mobilised (outline codes; skipped if absent)
 KEY_METRICS = ("VD05", "VD08", "VD09")
@@ -205,8 +206,8 @@ class Report:
             "lại từ tổng tử số và tổng mẫu số, không lấy bình quân các tỷ lệ.",
             "Bình quân trên một hộ (chỉ cho kinh phí, đất hiến, ngày công) = tổng cả giai đoạn ÷ số hộ năm cuối kỳ; của "
             f"toàn huyện = tổng các {self.units} ÷ tổng số hộ của các {self.units} đó.",
-            f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}; số ngày trễ "
-            "tính theo ngày lịch.",
+            f"Đúng hạn: phiên bản đầu tiên nhận được trước hoặc đúng ngày {fmt_date(self.ds.deadline)}. "
+            + day_count().method_text(),
             "Cảnh báo chất lượng số liệu (để rà soát, không phải kết luận; cũng là cảnh báo khi nhận biểu mẫu): giá "
             f"trị khác xa các {self.units} khác trong huyện (so trên số hộ, hoặc tỷ lệ so với tổng, khi cần): gấp "
             f"khoảng 8 lần trở lên, hoặc chỉ bằng khoảng 1/8 trở xuống, mức giữa của các {self.units} khác; biến "

@@ -119,9 +119,7 @@ class UnitReport(Report):
                 cards.append((lab, f"{fmt_percent(x.get(self.first), 2)} → {fmt_percent(x.get(self.last), 2)}",
                               f"{self.first} → {self.last}"))
         tl = self.tl
-        when = labels.TIMELINESS_CELL[tl["timeliness"]]
-        if tl["timeliness"] == "late":
-            when += f" {int(tl['days_late'])} ngày"
+        when = labels.late_text(tl["timeliness"], tl["days_late"], tl["days_counted"])
         cards.append(("Nộp báo cáo", when, fmt_date(tl["first_received_date"]) if tl["n_versions"] else ""))
         from nrlib.present.narrative import unit_sentences
 
@@ -343,8 +341,7 @@ class UnitReport(Report):
 
     def data_quality(self) -> str:
         tl = self.tl
-        facts = [("Tình trạng", labels.TIMELINESS_CELL[tl["timeliness"]] +
-                  (f" {int(tl['days_late'])} ngày" if tl["timeliness"] == "late" else "")),
+        facts = [("Tình trạng", labels.late_text(tl["timeliness"], tl["days_late"], tl["days_counted"])),
                  ("Số phiên bản đã gửi", str(int(tl["n_versions"])))]
         if tl["n_versions"]:
             facts += [("Ngày nhận phiên bản đầu", fmt_date(tl["first_received_date"])),

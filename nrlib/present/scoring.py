@@ -1,0 +1,76 @@
+"""The scores as a reader sees them: points, a content's cell, a class, the table of every unit's points.
+
+One wording for the district report (:mod:`nrlib.reports.district`) and the
+notebooks (:mod:`nrlib.explore.results`): points with the decimals of the unit
+``điểm`` (:data:`nrlib.core.vnformat.DECIMALS`), a content the council has not
+scored "Chưa chấm", one that does not apply "Không áp dụng", a provisional class
+"Vững mạnh (tạm xếp loại)".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nrlib.analysis import scoring
+from nrlib.core import labels
+from nrlib.core.vnformat import MISSING, fmt_quantity
+from nrlib.core.vocab import is_missing
+
+
+def points_text(x) -> str:
+    """Points in Vietnamese format without the unit: ``14.25`` → ``14,25``, ``19.0`` → ``19``."""
+    return MISSING if is_missing(x) else fmt_quantity(x, "điểm", with_unit=False, trim=True)
+
+
+def content_cell(status: str, points) -> str:
+    """A content's cell: its verified points, ``Chưa chấm`` (the council's), ``Không áp dụng``."""
+    if status == "scored":
+        return points_text(points)
+    return labels.cell(labels.SCORING_STATUS[status])
+
+
+def class_text(label, provisional: bool) -> str:
+    """``Xuất sắc``, or ``Xuất sắc (tạm xếp loại)`` while contents wait for the council."""
+    if not isinstance(label, str):
+        return MISSING
+    return f"{label} ({labels.PROVISIONAL})" if provisional else label
+
+
+def scores_frame(ds, cache: dict | None = None, order: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Every scored unit's points per content, total, score out of 100 and class, as display text.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        Columns ``unit_code, name``, ``c_<content code>`` per content of the
+        table, ``self_points`` (when any unit has a self-score), ``total``
+        (``points/max_points``), ``score_100``, ``class``; rows in ``order``
+        (unit codes; default ``ds.units`` order). The dict maps each column
+        but ``unit_code`` and ``name`` to its Vietnamese header
+        (``II.1 (20)``: the content's code and its maximum points).
+    """
+    us = scoring.unit_scores(ds, cache)
+    cs = scoring.content_scores(ds, cache)
+    contents = scoring.table_rows().drop_duplicates("content_code")
+    headers = {f"c_{c}": f"{c} ({points_text(m)})" for c, m in zip(contents["content_code"],
+                                                                   contents["content_max_points"])}
+    own = us["self_points"].notna().any()
+    if own:
+        headers["self_points"] = "Tự chấm"
+    headers |= {"total": "Điểm thẩm định / điểm chuẩn đã chấm", "score_100": "Thang 100", "class": "Xếp loại"}
+    cell = {(u, c): content_cell(s, v) for u, c, s, v in
+            zip(cs["unit_code"], cs["content_code"], cs["status"], cs["verified_points"])}
+    if order is not None:
+        pos = {c: i for i, c in enumerate(order)}
+        us = us.sort_values("unit_code", key=lambda s: s.map(pos), kind="stable")
+    rows = []
+    for r in us.itertuples():
+        row = {"unit_code": r.unit_code, "name": r.name}
+        row |= {k: cell.get((r.unit_code, k[2:]), MISSING) for k in headers if k.startswith("c_")}
+        if own:
+            row["self_points"] = points_text(r.self_points)
+        row |= {"total": f"{points_text(r.points)}/{points_text(r.max_points)}",
+                "score_100": fmt_quantity(r.score_100, "điểm", with_unit=False),
+                "class": class_text(r.class_label, r.provisional)}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["unit_code", "name", *headers]), headers
