@@ -302,7 +302,7 @@ INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "level
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
                "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",
                "urban_criteria": "tiêu chuẩn văn minh đô thị", "urban_levels": "mức tiêu chuẩn văn minh đô thị",
-               "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương"}
+               "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương",
                "district_settings": "thiết lập chấm điểm và tính ngày trễ", "holidays": "lịch ngày nghỉ",
                "scoring": "bảng điểm thi đua", "local_district_settings": "thiết lập riêng của huyện",
                "local_holidays": "ngày nghỉ riêng của huyện"}
