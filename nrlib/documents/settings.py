@@ -11,13 +11,13 @@ text is expected), with one line naming the key.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nrlib import config
 from nrlib.exceptions import ConfigError
+from nrlib.reference.district_settings import merge_settings
 from nrlib.reference.files import reference_file
 
 
@@ -90,7 +90,7 @@ def load_settings(local: str | Path | None = None) -> DocumentSettings:
         if not path.is_file():
             raise ConfigError(f"không tìm thấy tệp thiết lập văn bản {path} / documents settings file not found: {path}")
         own = _read(path)
-        base = _merge(base, own, path, "")
+        base = merge_settings(base, own, path)   # the one merge of a district's settings over the defaults
     return DocumentSettings(raw=base, reference_path=ref, local_path=path)
 
 
@@ -110,34 +110,3 @@ def _read(path: Path) -> dict:
     if not isinstance(data, dict):
         raise ConfigError(f"tệp thiết lập văn bản {path} phải là các cặp khóa: giá trị / {path} must be a mapping")
     return data
-
-
-def _merge(base: dict, own: dict, path: Path, where: str) -> dict:
-    """``base`` with ``own``'s keys over it, refusing keys ``base`` lacks and values of another kind."""
-    out = copy.deepcopy(base)
-    for key, value in own.items():
-        name = f"{where}.{key}" if where else str(key)
-        if key not in base:
-            raise ConfigError(f"{path}: khóa “{name}” không có trong thiết lập văn bản (xem "
-                              f"data/reference/documents.yaml) / unknown key {name!r}")
-        old = base[key]
-        if isinstance(old, dict) and isinstance(value, dict):
-            out[key] = _merge(old, value, path, name)
-        elif old is not None and value is not None and not _same_kind(old, value):
-            raise ConfigError(f"{path}: “{name}” cần {_kind(old)}, không phải {_kind(value)} / {name!r} must be "
-                              f"a {type(old).__name__}")
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _same_kind(a, b) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return True
-    return isinstance(b, type(a))
-
-
-def _kind(x) -> str:
-    return {dict: "các cặp khóa: giá trị", list: "một danh sách", str: "một đoạn chữ"}.get(type(x), "một số")
