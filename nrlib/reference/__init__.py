@@ -17,14 +17,15 @@ from nrlib.core.lazy import lazy_names
 _API = {
     "load_criteria": "criteria", "load_criteria_levels": "criteria", "pick_levels": "criteria",
     "resolve_levels": "criteria",
-    "Outline": "outline", "load_outline": "outline",
+    "Outline": "outline", "load_outline": "outline", "load_outlines": "outline", "find_outline": "outline",
     "find_unit": "units", "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
     "registry_divisions": "units", "unit_types": "units", "unit_years": "units",
 }
 #: the submodules the package imported when it imported everything at once: still attributes of it
 _SUBMODULES = ("criteria", "files", "outline", "units")
 
-__all__ = ["Outline", "find_unit", "load_criteria", "load_criteria_levels", "load_outline", "load_province_units",
+__all__ = ["Outline", "find_outline", "find_unit", "load_criteria", "load_criteria_levels", "load_outline",
+           "load_outlines", "load_province_units",
            "load_unit_history", "load_units", "pick_levels", "registry_divisions", "resolve_levels", "unit_types",
            "unit_years"]
 
