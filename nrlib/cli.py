@@ -32,11 +32,13 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from nrlib.reference import load_outline
     from nrlib.workbooks.sample import write_sample
 
-    result = write_sample(args.out, district_code=args.district, seed=args.seed)
-    print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}) and "
-          f"{result.manifest.name} written to {args.out}")
+    outline = load_outline(version=args.outline_version) if args.outline_version else None
+    result = write_sample(args.out, district_code=args.district, seed=args.seed, outline=outline)
+    print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}, outline "
+          f"{(outline or load_outline()).version}) and {result.manifest.name} written to {args.out}")
     return 0
 
 
@@ -151,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", required=True, help="GSO district code")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--seed", type=int, default=2021, help="random seed (same seed, same workbooks)")
+    p.add_argument("--outline-version", default=None,
+                   help="the outline version the workbooks follow (default: the newest; 1.0 writes what communes "
+                        "sent before version 2)")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("ingest", help="validate received workbooks and keep every version in the store")

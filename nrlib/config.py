@@ -66,7 +66,10 @@ VARIABLES = (
 
 #: the reference files, by role, under :func:`reference_dir`
 REFERENCE_FILES = {
-    "outline": "outline_2016_2020.yaml",
+    # the outline new templates follow (and analyses use); every role starting with "outline" is an outline a
+    # received workbook may follow (nrlib.reference.outline.load_outlines)
+    "outline": "outline_2016_2020_v2.yaml",
+    "outline_v1": "outline_2016_2020.yaml",
     "criteria": "criteria_2016_2020.csv",
     "levels": "criteria_levels.csv",
     "regions": "regions.csv",

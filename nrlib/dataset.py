@@ -37,6 +37,9 @@ COLUMNS: dict[str, list[str]] = {
     "narratives": ["submission_id", "unit_code", "section_code", "text"],
     "info": ["submission_id", "unit_code", "key", "value"],
 }
+#: columns a table may have beyond :data:`COLUMNS`: the store reads them, analyses use them where present
+#: (proposals of an outline version 2 workbook: đối tượng, năm sinh, giới tính, earlier awards)
+PROPOSAL_DETAILS = ["subject", "birth_year", "gender", "earlier_awards"]
 
 #: tables a Dataset may hold (empty when not given): a unit's declared status of each criterion of the urban
 #: standard ("văn minh đô thị", :mod:`nrlib.analysis.urban`) in each year, for outlines that collect it

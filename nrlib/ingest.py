@@ -42,12 +42,13 @@ from nrlib import config, store
 from nrlib.core import labels
 from nrlib.core.files import atomic_write, remove_stale_temporaries, sha256_file
 from nrlib.core.vnformat import date_or_none, fmt_date, parse_date
+from nrlib.dataset import PROPOSAL_DETAILS
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
 from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, read_workbook
 from nrlib.intake.result import Problem, ProblemCounts, Result
-from nrlib.intake.schema import Schema, compile_schema
+from nrlib.intake.schema import Schema, Schemas, compile_schemas
 from nrlib.intake.validate import validate_workbook
 
 MANIFEST_NAME = "received.csv"
@@ -233,7 +234,7 @@ def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date
 def _tables(res: Result) -> dict[str, dict[str, list]]:
     """The analysis-table columns of a validated workbook (see :data:`nrlib.store.ANALYSIS_TABLES`)."""
     vals = res.values
-    props = ("seq", "kind", "name", "address", "achievement", "award_form")
+    props = ("seq", "kind", "name", "address", "achievement", "award_form", *PROPOSAL_DETAILS)
     return {
         "data_values": {"year": [v["year"] for v in vals], "data_element": [v["data_element"] for v in vals],
                         "value": [float("nan") if v["value"] is None else float(v["value"]) for v in vals]},
@@ -366,7 +367,7 @@ def ingest_files(paths, db_path=None, *, received: dt.date | str | None = None, 
             raise IngestUsageError(f"{f}: không có trong danh sách nhận {manifest} / not listed in the manifest")
         plan.append((entry["received_date"] if entry else default_date, f.name, f, entry))
     plan.sort(key=lambda t: (t[0], t[1]))
-    schema = compile_schema()
+    schema = compile_schemas()      # every shipped outline: each file is validated against the one it states
     tasks = [(f, _claims(f, entry)) for _, _, f, entry in plan]
     workers = default_workers() if workers is None else workers
     if len(tasks) >= PARALLEL_MIN_FILES and workers > 1:
@@ -398,7 +399,7 @@ class _BatchWriter:
     another command changed the store in between (its last audit row tells).
     """
 
-    def __init__(self, db_path: Path, schema: Schema, timeout, outcomes: list, on_file):
+    def __init__(self, db_path: Path, schema: Schemas, timeout, outcomes: list, on_file):
         self.db_path, self.schema, self.timeout = db_path, schema, timeout
         self.outcomes, self.on_file = outcomes, on_file
         self.seen: str | None = None          # the store's last change as this run left it
@@ -416,7 +417,7 @@ class _BatchWriter:
                 self.first = False
             if store.data_version(con) != self.seen:      # first batch, or another command wrote since
                 self.known = store.known_checksums(con)
-                self.peers = _PeerCache(con, self.schema)
+                self.peers = _PeerCache(con, self.schema.default)
             self.peers.con = con
             self._store(con, batch)
             self.seen = store.data_version(con)
@@ -450,7 +451,8 @@ class _BatchWriter:
                 if on_file:
                     on_file(outcome)
                 continue
-            pending.append(_prepare(self.db_path, f, sha, size, received_date, entry, res, self.schema, self.peers))
+            pending.append(_prepare(self.db_path, f, sha, size, received_date, entry, res, self.schema.default,
+                                    self.peers))
         flush()
 
 
@@ -558,7 +560,7 @@ def _claims(path: Path, entry: dict | None) -> list[tuple[str, str]]:
     return claims
 
 
-def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema) -> tuple[str, int, Result]:
+def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema | Schemas) -> tuple[str, int, Result]:
     """Checksum, read and validate one file (no store involved): ``(sha256, size, result)``.
 
     A file that cannot be read, or is refused before reading (a limit of
@@ -598,10 +600,10 @@ def _internal_error(path: Path, exc: Exception) -> Result:
 
 
 
-_WORKER_SCHEMA: Schema | None = None
+_WORKER_SCHEMA: Schemas | None = None
 
 
-def _worker_init(schema: Schema) -> None:
+def _worker_init(schema: Schemas) -> None:
     """Use the parent's compiled schema: with ``fork`` it arrives as it is, with the units' registry rows and
     levels that :meth:`Schema.prepare_units` loaded (a fresh ``compile_schema()`` would load them again)."""
     global _WORKER_SCHEMA
@@ -616,7 +618,7 @@ def _worker(task):
 
 
 @contextlib.contextmanager
-def _analyser(tasks: list, schema: Schema, workers: int):
+def _analyser(tasks: list, schema: Schemas, workers: int):
     """Iterate ``analyse_file`` results in task order, in worker processes when ``workers > 1``."""
     if workers <= 1:
         yield (analyse_file(path, claims, schema) for path, claims in tasks)

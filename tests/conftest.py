@@ -97,5 +97,37 @@ def sample_store(sample_dir, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def sample_dir_v1(tmp_path_factory) -> Path:
+    """The 738 sample as the previous release's ``nrlib sample`` wrote it: workbooks of outline version 1
+    (``write_sample(outline=load_outline(version="1.0"))``), what communes sent before version 2."""
+    from nrlib.reference import load_outline
+    from nrlib.workbooks.sample import write_sample
+
+    out = tmp_path_factory.mktemp("sample-738-2021-v1")
+    write_sample(out, "738", seed=2021, outline=load_outline(version="1.0"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def mixed_store(sample_dir, sample_dir_v1, tmp_path_factory) -> Path:
+    """A store where every other commune (by code) sent a version 1 workbook and the others a version 2 one,
+    ingested once per session; tests open it read-only."""
+    import csv
+
+    from nrlib.ingest import ingest_files
+
+    rows = list(csv.DictReader(open(sample_dir / "received.csv", encoding="utf-8", newline="")))
+    files = [(sample_dir_v1 if i % 2 == 0 else sample_dir) / r["file_name"] for i, r in enumerate(rows)]
+    db = tmp_path_factory.mktemp("store-738-mixed") / "nrlib.duckdb"
+    manifest = tmp_path_factory.mktemp("mixed-manifest") / "received.csv"
+    with open(manifest, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file_name", "unit_code", "received_date"])
+        w.writeheader()
+        w.writerows(rows)
+    ingest_files(files, db, manifest=manifest)
+    return db
+
+
 # the ingest tests' workbooks: good, messy-but-valid, broken, LibreOffice copies (tests/ingest_fixtures.py)
 from ingest_fixtures import books, lo_copies  # noqa: E402,F401

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from ingest_fixtures import UNIT, addr, find_unit, good_content, schema, validate_file  # noqa: F401 (fixture)
+from ingest_fixtures import fixture_outline, UNIT, addr, find_unit, good_content, schema, validate_file  # noqa: F401 (fixture)
 
 from nrlib.intake.cellfacts import is_percent_format
 from nrlib.reference import load_outline
@@ -54,7 +54,7 @@ def misread(tmp_path_factory):
         (FORMULA_OPTIONAL[0], _ref(*FORMULA_OPTIONAL)): "=80+5",
         (DIV_ZERO[0], _ref(*DIV_ZERO)): "=1/0",
     }
-    program = write_workbook(d / "src" / f"{UNIT}_chuong-trinh.xlsx", find_unit(UNIT), content=content)
+    program = write_workbook(d / "src" / f"{UNIT}_chuong-trinh.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     wb = openpyxl.load_workbook(program)
     for (sheet, key, year), value in ((PERCENT_CELL, 0.942), (PERCENT_IN_COUNT, 0.05)):
         cell = wb[sheet][_ref(sheet, key, year)]
@@ -132,7 +132,7 @@ def test_a_good_workbook_has_no_cell_facts_to_report(tmp_path, schema):
     """The template writer's own workbook: no percent, formula or error cell, and no merge over data cells."""
     from nrlib.intake.reader import read_workbook
 
-    path = write_workbook(tmp_path / f"{UNIT}_tot.xlsx", find_unit(UNIT), content=good_content(UNIT))
+    path = write_workbook(tmp_path / f"{UNIT}_tot.xlsx", find_unit(UNIT), content=good_content(UNIT), outline=fixture_outline())
     book = read_workbook(path)
     assert not any(s.facts.percent or s.facts.formulas or s.facts.errors for s in book.sheets.values())
     assert validate_file(path, schema).problems == []

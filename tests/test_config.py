@@ -53,7 +53,8 @@ def test_every_variable_named_in_the_code_is_documented_in_config_and_the_readme
 def test_paths_follow_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("NRLIB_HOME", str(tmp_path))
     assert config.default_db_path() == tmp_path.resolve() / "data" / "nrlib.duckdb"
-    assert config.reference_path("outline") == tmp_path.resolve() / "data" / "reference" / "outline_2016_2020.yaml"
+    assert config.reference_path("outline") == tmp_path.resolve() / "data" / "reference" / "outline_2016_2020_v2.yaml"
+    assert config.reference_path("outline_v1") == tmp_path.resolve() / "data" / "reference" / "outline_2016_2020.yaml"
     assert config.notebooks_dir() == tmp_path.resolve() / "notebooks"
     monkeypatch.setenv("NRLIB_DB", str(tmp_path / "x.duckdb"))
     assert config.default_db_path() == (tmp_path / "x.duckdb").resolve()
@@ -75,7 +76,7 @@ def test_a_bad_lock_timeout_is_a_named_error(monkeypatch):
 
 def test_inputs_record_names_local_levels_and_limits_with_checksums(tmp_path, monkeypatch):
     before = {i["role"] for i in config.inputs_record()}
-    assert {"outline", "criteria", "levels", "regions", "unit_history", "unit_types", "ranking"} <= before
+    assert {"outline", "outline_v1", "criteria", "levels", "regions", "unit_history", "unit_types", "ranking"} <= before
     local = tmp_path / "levels.csv"
     local.write_text("indicator_code,scope,year,comparison,level,source\n10,75,,≥,60,test\n", encoding="utf-8")
     limits = tmp_path / "limits.yaml"

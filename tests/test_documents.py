@@ -339,7 +339,7 @@ def test_each_section_compiles_what_every_commune_wrote_marked_for_editing(doc, 
     texts = [p.text for p in doc.paragraphs]
     wrote = ds.narratives[ds.narratives["section_code"] == "III.2"]
     assert len(wrote) >= 5
-    head = texts.index("2. Hạn chế, khó khăn")
+    head = texts.index("2. Hạn chế")        # outline version 2: its khó khăn are under Đặc điểm tình hình
     note = doc.paragraphs[head + 1]
     assert note.text == "[Tổng hợp từ báo cáo của các xã, thị trấn — cần biên tập]" and note.runs[0].italic
     following = texts[head + 2: head + 2 + len(wrote)]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from workbook_fixtures import gia_kiem, outline, templates  # noqa: F401 (fixtures)
 
+from nrlib import load_outline
 from nrlib.workbooks.layout import cell_address, sheet_layout
 
 
 def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):
-    assert cell_address(outline, "VanDong", "VD11", 2016) == "D14"
+    assert cell_address(outline, "VanDong", "VD11", 2016) == "D20"
+    assert cell_address(load_outline(version="1.0"), "VanDong", "VD11", 2016) == "D14"
     assert cell_address(outline, "ThongTin", "report_date", "value") == "B11"
     assert cell_address(outline, "TieuChi", 17, 2018) == "E20"
     for name in ("TieuChi", "ChiTieu", "VanDong", "DanhGia"):
@@ -16,7 +18,9 @@ def test_cell_address_is_where_the_writer_puts_things(gia_kiem, outline):
         ws = gia_kiem[name]
         first = layout.columns[0]
         for key in layout.rows:
-            assert str(ws[cell_address(outline, name, key, first.key)].value) == key
+            # a DanhGia row is keyed by its section's code and shows its number (I.1, IV.1 …)
+            shown = layout.row_specs[key]["section_code"] if name == "DanhGia" else key
+            assert str(ws[cell_address(outline, name, key, first.key)].value) == shown
         for col in layout.columns:
             assert ws[f"{col.letter}{layout.header_row}"].value == col.label
     layout = sheet_layout(outline, "ThongTin")

@@ -33,7 +33,7 @@ def test_money_sentence_traces_to_campaign_totals(district):
 
 def test_rate_sentence_uses_recomputed_district_rate(district):
     s = _find(district, "code=R_POOR")
-    assert s.text == "Tỷ lệ hộ nghèo giảm từ 3,12% năm 2016 xuống 1,04% năm 2020."
+    assert s.text == "Tỷ lệ hộ nghèo (chuẩn quốc gia) giảm từ 3,12% năm 2016 xuống 1,04% năm 2020."
     assert s.figures["rate_2016"] == pytest.approx(100 * 390 / 12500)
     assert (s.figures["numerator_2020"], s.figures["denominator_2020"]) == (136, 13100)
     # clean water has a 2020 value but none in 2016: no sentence rather than a half-empty one
@@ -74,7 +74,7 @@ def test_unit_sentences_by_hand():
     assert _find(s, "criteria_reached").text == "Năm 2020, xã Gia Kiệm đạt 3/4 tiêu chí xã nông thôn mới."
     m = _find(s, "classify_maintenance")
     assert m.figures["lost_criteria"] == [17] and "(tiêu chí 17)" in m.text
-    assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo giảm từ 3% năm 2016 xuống 1% năm 2020."
+    assert _find(s, "code=R_POOR").text == "Tỷ lệ hộ nghèo (chuẩn quốc gia) giảm từ 3% năm 2016 xuống 1% năm 2020."
     r = _find(s, "scoring.unit_scores")
     assert r.figures["points"] == 34.25 and r.figures["max_points"] == 80 and r.figures["provisional"]
     assert r.text == ("Theo bảng điểm thi đua, xã Gia Kiệm được 34,25/80 điểm ở các nội dung chấm từ số liệu (quy về "

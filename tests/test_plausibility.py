@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from ingest_fixtures import (  # noqa: F401 (schema is a fixture)
+from ingest_fixtures import (
+    fixture_outline,  # noqa: F401 (schema is a fixture)
     UNIT,
     addr,
     find_unit,
@@ -22,7 +23,7 @@ def test_declared_reached_but_measured_below_the_level_is_a_warning(tmp_path, sc
     content = good_content(UNIT)
     content["values"][("15.1", 2018)] = 50.0          # Đông Nam Bộ level: ≥ 85 %
     content["values"][("15.3", 2019)] = 30.0          # a ceiling: ≤ 14,3 %
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     assert res.accepted
     assert problem_locations(res) == {("W_DECLARED_VS_MEASURED", f"TieuChi!{addr('TieuChi', 15, 2018)}"),
@@ -36,7 +37,7 @@ def test_derived_lower_bound_below_the_level_proves_nothing(tmp_path, schema):
     content = good_content(UNIT)
     for y in range(2016, 2021):
         content["values"][("VD19", y)] = 1000      # a third of households: far below 98 %
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     assert validate_file(path, schema).problems == []
 
 
@@ -53,7 +54,7 @@ def test_year_over_year_jump_is_a_warning(tmp_path, schema):
     content["values"][("VD11", 2018)] = 6000       # households double, then fall back
     for code in ("VD19",):
         content["values"][(code, 2018)] = 2900
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     assert res.accepted
     assert problem_locations(res) == {("W_YOY_JUMP", f"VanDong!{addr('VanDong', 'VD11', 2018)}"),
@@ -73,7 +74,7 @@ def _peer_values(n: int, scale: float = 1.0) -> Peers:
 def test_outlier_against_other_units_is_a_warning(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] = 150000.0    # a hundred times the others (an extra zero or two)
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema, peers=_peer_values(6))
     assert res.accepted
     assert problem_locations(res) == {("W_OUTLIER", f"VanDong!{addr('VanDong', 'VD01', 2017)}")}
@@ -84,21 +85,21 @@ def test_ordinary_differences_between_units_are_not_outliers(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] *= 3          # three times the others: communes differ that much
     content["values"][("VD08", 2018)] = 0          # no house built that year: ordinary
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     assert validate_file(path, schema, peers=_peer_values(6)).problems == []
 
 
 def test_outlier_check_needs_enough_other_units(tmp_path, schema):
     content = good_content(UNIT)
     content["values"][("VD01", 2017)] = 150000.0
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     assert validate_file(path, schema, peers=_peer_values(4)).problems == []
 
 
 def test_comparable_divides_parts_by_their_whole_and_counts_per_household(schema):
     vals = {("VD12", 2016): 30.0, ("VD11", 2016): 3000.0, ("VD17", 2016): 8.0, ("VD16", 2016): 10.0,
             ("VD01", 2016): 1500.0, ("10", 2016): 60.0}
-    out = comparable(vals, schema)
+    out = comparable(vals, schema.default)
     assert out[("VD12", 2016)] == pytest.approx(0.01)
     assert out[("VD17", 2016)] == pytest.approx(0.8)
     assert out[("VD01", 2016)] == pytest.approx(0.5)     # per household

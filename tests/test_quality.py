@@ -10,13 +10,18 @@ from nrlib.analysis import quality
 
 
 def test_completeness_by_hand():
-    c = quality.completeness(make_dataset(with_missing_unit=True)).set_index(["unit_code", "sheet"])
+    ds = make_dataset(with_missing_unit=True)
+    cur = ds.submissions["is_current"] & (ds.submissions["unit_code"] == C)
+    ds.submissions.loc[cur, "outline_version"] = "1.0"                # C sent a version 1 workbook
+    c = quality.completeness(ds).set_index(["unit_code", "sheet"])
     cols = ["expected_cells", "filled_cells"]
-    # VanDong: 23 metrics × 5 years
-    assert c.loc[(A, "VanDong"), cols].tolist() == [115, 20]      # VD11 5, VD12 5, VD01 5, VD02 4, VD19 1
-    assert c.loc[(B, "VanDong"), cols].tolist() == [115, 21]
+    # VanDong: the metrics a workbook of the unit's outline version has a row for × 5 years: version 2 types 41
+    # (its VD03 and VD22 are sums nrlib computes), version 1 typed 23
+    assert c.loc[(A, "VanDong"), cols].tolist() == [205, 20]      # VD11 5, VD12 5, VD01 5, VD02 4, VD19 1
+    assert c.loc[(B, "VanDong"), cols].tolist() == [205, 21]
     assert c.loc[(C, "VanDong"), cols].tolist() == [115, 17]      # VD12 only 2016 and 2020
-    assert c.loc[(A, "VanDong"), "completeness"] == pytest.approx(100 * 20 / 115)
+    assert c.loc[(A, "VanDong"), "completeness"] == pytest.approx(100 * 20 / 205)
+    assert c.loc[(D, "VanDong"), "expected_cells"] == 205         # sent nothing: what a template asks now
     # ChiTieu: 18 typed indicators × years the NTM criteria apply (C: 2016-2018 only)
     assert c.loc[(A, "ChiTieu"), cols].tolist() == [90, 3]
     assert c.loc[(B, "ChiTieu"), cols].tolist() == [90, 2]

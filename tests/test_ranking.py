@@ -92,8 +92,9 @@ def test_proposals_hide_individual_names_unless_asked():
     # the label typed by B ("Cá nhân") is recognised as the kind "individual"
     assert p["kind"].tolist() == ["individual", "collective", "individual"]
     assert p["kind_label"].tolist() == ["Cá nhân", "Tập thể", "Cá nhân"]
-    # an award form typed outside the list is kept as typed
-    assert p["award_form_label"].tolist()[:2] == ["Giấy khen của Chủ tịch UBND xã", "Giấy khen của UBND huyện"]
+    # an award form typed outside the list is kept as typed; version 1's label is the form under its official name
+    assert p["award_form_label"].tolist()[:2] == ["Giấy khen của Chủ tịch UBND xã", "Giấy khen của Chủ tịch UBND huyện"]
+    assert p["award_form"].tolist()[1] == "district_certificate"
     assert p["unit_name"].tolist()[0] == "Xã Gia Tân 2"
     full = ranking.proposals_table(make_dataset(), include_personal_data=True)
     assert full["name"].tolist() == ["Trần Thị Bình", "Ấp 1, xã Gia Kiệm", "Nguyễn Văn An"]

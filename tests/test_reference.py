@@ -69,7 +69,8 @@ def test_local_levels_with_unknown_indicator_is_a_clear_error(tmp_path, monkeypa
 
 
 def test_outline_is_consistent_and_complete():
-    o = nrlib.load_outline()
+    """Version 1, as shipped before version 2 (workbooks made from it are still accepted)."""
+    o = nrlib.load_outline(version="1.0")
     assert o.sheet_names == ["ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "DanhGia"]
     assert o.years == [2016, 2017, 2018, 2019, 2020]
     assert str(o.deadline) == "2021-02-18"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nrlib.intake.schema import cached_match_key, compile_schema, registry_unit
+from nrlib.intake.schema import cached_match_key, compile_schema, compile_schemas, registry_unit
 
 UNIT = "26308"      # Xã Gia Kiệm
 OTHER = "26311"     # Xã Quang Trung, same district
@@ -11,9 +11,26 @@ TOWN = "26326"      # Thị trấn Dầu Giây (NTM criteria stop applying in 20
 
 def test_sheets_are_matched_loosely_and_only_the_outline_ones_are_read():
     s = compile_schema()
-    assert list(s.sheets) == ["ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "DanhGia"]
+    assert list(s.sheets) == ["ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia"]
     assert s.reads_sheet("VanDong") and s.reads_sheet(" vandong ") and s.reads_sheet("THONGTIN")
     assert not s.reads_sheet(s.instructions_sheet) and not s.reads_sheet("Ghi chu rieng")
+
+
+def test_every_shipped_outline_is_compiled_the_newest_last():
+    s = compile_schemas()
+    assert s.versions == ["1.0", "2.0"] and s.default is s.by_version["2.0"]
+    assert s.get("1") is s.by_version["1.0"] and s.get(" 2.0 ") is s.default and s.get("3.0") is None
+    assert s.reads_sheet("SoKet") and not s.by_version["1.0"].reads_sheet("SoKet")
+    # version 2 types the parts; the totals version 1 typed are computed from them
+    assert "VD03" in s.default.metrics and "VD03" not in s.default.typed_metrics
+    assert s.default.computed_metrics == {"VD03": ["VD24", "VD25"], "VD22": ["VD39", "VD40"]}
+    assert "VD03" in s.by_version["1.0"].typed_metrics
+
+
+def test_an_award_form_is_known_by_its_official_name_and_by_version_1_s_label():
+    forms = compile_schema().choice_lookup["award_form"]
+    assert forms[cached_match_key("Giấy khen của Chủ tịch UBND huyện")] == "district_certificate"
+    assert forms[cached_match_key("Giấy khen của UBND huyện")] == "district_certificate"
 
 
 def test_choices_are_looked_up_by_label_or_value_typed_loosely():

@@ -56,7 +56,8 @@ def test_rule_figures_by_hand():
     assert v.loc["criteria_reached", [A, B, C]].tolist() == pytest.approx([0.75, 0.45, 10 / 12])
     assert v.loc["criteria_losses", [A, B, C]].tolist() == pytest.approx([2, 0, 2])
     assert v.loc["days_late", [A, B, C]].tolist() == [0, 2, 0]
-    assert v.loc["completeness", [A, B, C]].tolist() == pytest.approx([100 * 43 / 225, 100 * 37 / 225, 100 * 29 / 181])
+    # the cells outline version 2 asks for: 90 more than version 1's (18 more typed VanDong metrics × 5 years)
+    assert v.loc["completeness", [A, B, C]].tolist() == pytest.approx([100 * 43 / 315, 100 * 37 / 315, 100 * 29 / 271])
     s = rp.set_index(["unit_code", "rule_code"])["status"]
     assert s[(C, "clean_water_rate")] == "no_data" and s[(A, "clean_water_rate")] == "scored"
 

@@ -8,6 +8,7 @@ import openpyxl
 import openpyxl.utils
 import pytest
 from ingest_fixtures import (
+    fixture_outline,
     MESSY_CHOICES,
     MESSY_NUMBERS,
     MESSY_STATUS,
@@ -88,7 +89,7 @@ def test_broken_workbook_reports_every_problem_at_its_cell(books, schema):
 def test_unit_code_must_be_in_the_registry(tmp_path, schema):
     content = good_content(UNIT)
     content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): "99999"}
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     assert ("E_UNIT_UNKNOWN", f"ThongTin!{addr('ThongTin', 'unit_code', 'value')}") in problem_locations(res)
     assert res.unit_code is None and not res.accepted
@@ -104,7 +105,7 @@ def test_a_unit_code_changed_while_its_name_is_left_is_refused(tmp_path, schema)
     """26308 Xã Gia Kiệm's template with the code changed to 26311 (Xã Quang Trung): two units, say so."""
     content = good_content(UNIT)
     content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): OTHER}
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     cell = f"ThongTin!{addr('ThongTin', 'unit_name', 'value')}"
     assert ("E_UNIT_NAME_MISMATCH", cell) in problem_locations(res) and not res.accepted
@@ -117,7 +118,7 @@ def test_a_unit_code_changed_while_its_name_is_left_is_refused(tmp_path, schema)
 def test_a_unit_may_be_named_without_its_type_or_by_a_former_name(tmp_path, schema, unit, typed):
     content = good_content(unit)
     content["overrides"] = {("ThongTin", addr("ThongTin", "unit_name", "value")): typed}
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(unit), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(unit), content=content, outline=fixture_outline())
     assert "E_UNIT_NAME_MISMATCH" not in {p.rule for p in validate_file(path, schema).problems}
 
 
@@ -129,7 +130,7 @@ def test_invisible_characters_are_read_through_and_shown_in_messages(tmp_path, s
         ("TieuChi", addr("TieuChi", 2, 2016)): "Đạt\u200bx",          # wrong, and the message shows why
         ("ThongTin", addr("ThongTin", "unit_code", "value")): "\ufeff" + UNIT,
     }
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     status = {(c["criterion_no"], c["year"]): c["status"] for c in res.criteria_status}
     assert status[(1, 2016)] == "reached" and res.unit_code == UNIT
@@ -143,7 +144,7 @@ def test_the_signature_block_under_a_table_is_not_read_as_data(tmp_path, schema)
     """The usual signature under the VanDong table, typed across the year columns: a complete report, accepted."""
     import datetime as dt
 
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT))
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT), outline=fixture_outline())
     wb = openpyxl.load_workbook(path)
     ws = wb["VanDong"]
     col = openpyxl.utils.column_index_from_string(addr("VanDong", "VD01", 2019)[0])
@@ -170,7 +171,7 @@ def test_the_signature_block_under_a_table_is_not_read_as_data(tmp_path, schema)
 
 
 def test_a_row_without_a_code_that_holds_numbers_is_still_an_error(tmp_path, schema):
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT))
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=good_content(UNIT), outline=fixture_outline())
     wb = openpyxl.load_workbook(path)
     ws = wb["VanDong"]
     col = openpyxl.utils.column_index_from_string(addr("VanDong", "VD01", 2019)[0])
@@ -189,7 +190,7 @@ def test_a_number_left_blank_as_the_instructions_say_is_accepted(tmp_path, schem
     del content["values"][("VD06", 2018)]
     for y in range(2016, 2021):
         del content["values"][("VD21", y)]
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     assert res.accepted
     assert problem_locations(res) == {("W_ROW_BLANK", f"VanDong!{addr('VanDong', 'VD21', 2016)}")}
@@ -201,7 +202,7 @@ def test_required_info_blank_and_missing_year_column(tmp_path, schema):
     content = good_content(UNIT)
     content["info"]["preparer_name"] = None
     content["overrides"] = {("VanDong", addr("VanDong", "VD01", 2018)[0] + "3"): "Năm sau"}
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     assert ("E_REQUIRED", f"ThongTin!{addr('ThongTin', 'preparer_name', 'value')}") in problem_locations(res)
     assert ("E_YEAR_MISSING", "VanDong!3:3") in problem_locations(res)
@@ -210,7 +211,7 @@ def test_required_info_blank_and_missing_year_column(tmp_path, schema):
 def test_sample_marker_is_detected(tmp_path, schema):
     content = good_content(UNIT)
     content["info"]["data_note"] = "DỮ LIỆU MẪU – không phải số liệu thật"
-    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "x.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     assert validate_file(path, schema).is_sample
 
 
@@ -243,7 +244,7 @@ def test_problems_at_personal_cells_do_not_quote_them(tmp_path, schema):
     content["info"]["phone"] = "Th«ng 0251 3"
     content["proposals"][1]["name"] = "TrÇn ThÞ B×nh"
     content["narratives"]["I"] = "Th«ng tin chung"            # not personal: quoted as usual
-    path = write_workbook(tmp_path / "p.xlsx", find_unit(UNIT), content=content)
+    path = write_workbook(tmp_path / "p.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     res = validate_file(path, schema)
     legacy = [p for p in res.problems if p.rule == "E_ENCODING_LEGACY"]
     assert sorted(p.sheet for p in legacy) == ["DanhGia", "KhenThuong", "ThongTin", "ThongTin"]

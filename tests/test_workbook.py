@@ -18,7 +18,7 @@ from nrlib.cli import main
 from nrlib.workbooks.layout import cell_address, sheet_layout
 from nrlib.workbooks.template import template_filename, write_templates, write_workbook
 
-SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "DanhGia"]
+SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia"]
 THONG_NHAT_FILES = [
     "26299_gia-tan-1.xlsx", "26302_gia-tan-2.xlsx", "26305_gia-tan-3.xlsx", "26308_gia-kiem.xlsx",
     "26311_quang-trung.xlsx", "26314_bau-ham-2.xlsx", "26317_hung-loc.xlsx", "26320_lo-25.xlsx",
@@ -55,7 +55,7 @@ def test_sheet_order_and_instructions_first(gia_kiem, outline):
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert outline.raw["instructions"]["title"] in text
     assert "Xã Gia Kiệm" in text and "26308" in text
-    for line in outline.raw["instructions"]["lines"]:
+    for line in outline.for_unit_types(["xa"]).raw["instructions"]["lines"]:    # worded for a xã: "số ấp"
         assert line in text
     assert outline.sample_marker not in text  # a template is not sample data
 
@@ -67,14 +67,15 @@ def test_prefilled_cells_locked_grey_and_input_cells_unlocked_yellow(gia_kiem):
     info = gia_kiem["ThongTin"]
     assert [info[f"A{r}"].value for r in range(3, 6)] == ["Thông tin", "Mã đơn vị", "Tên đơn vị"]
     code, name, preparer = info["B4"], info["B5"], info["B8"]
-    assert code.value == "26308" and name.value == "Xã Gia Kiệm" and info["B7"].value == "1.0"
+    assert code.value == "26308" and name.value == "Xã Gia Kiệm" and info["B7"].value == "2.0"
     assert code.protection.locked and name.protection.locked
     assert not preparer.protection.locked and preparer.value is None
     grey, yellow = code.fill.start_color.rgb, preparer.fill.start_color.rgb
     assert grey != yellow
     vd = gia_kiem["VanDong"]
-    assert vd["A14"].value == "VD11" and vd["A14"].protection.locked and vd["A14"].fill.start_color.rgb == grey
-    assert not vd["D14"].protection.locked and vd["D14"].fill.start_color.rgb == yellow
+    a, d = (cell_address(None, "VanDong", "VD11", k) for k in ("code", 2016))
+    assert vd[a].value == "VD11" and vd[a].protection.locked and vd[a].fill.start_color.rgb == grey
+    assert not vd[d].protection.locked and vd[d].fill.start_color.rgb == yellow
     assert vd["D3"].value == "2016" and vd["H3"].value == "2020" and vd["I3"].value == "Ghi chú"
     tc = gia_kiem["TieuChi"]
     assert tc["A4"].value == 1 and tc["A22"].value == 19 and tc["B22"].protection.locked
@@ -94,7 +95,8 @@ def test_every_choice_cell_has_a_dropdown_of_vietnamese_labels(gia_kiem, outline
                 assert dvs, f"{name}!{col.letter}{r} has no drop-down"
                 assert dvs[0].formula1 == '"' + ",".join(labels) + '"'
     # the award form is an open choice: other text is accepted after a message
-    award = [dv for dv in _validated(gia_kiem["KhenThuong"])["F4"] if dv.type == "list"][0]
+    award_cell = cell_address(outline, "KhenThuong", 1, "award_form")
+    award = [dv for dv in _validated(gia_kiem["KhenThuong"])[award_cell] if dv.type == "list"][0]
     status = [dv for dv in _validated(gia_kiem["TieuChi"])["C4"] if dv.type == "list"][0]
     assert award.errorStyle == "information" and status.errorStyle == "stop"
     assert "Đạt" in status.formula1 and "Không áp dụng" in status.formula1
@@ -102,13 +104,19 @@ def test_every_choice_cell_has_a_dropdown_of_vietnamese_labels(gia_kiem, outline
 
 def test_numeric_cells_have_formats_and_validations(gia_kiem):
     vd, ct, info = gia_kiem["VanDong"], gia_kiem["ChiTieu"], gia_kiem["ThongTin"]
-    assert vd["D14"].number_format == "#,##0"          # VD11 households: integer
+    hh, code = cell_address(None, "VanDong", "VD11", 2016), cell_address(None, "VanDong", "VD11", "code")
+    assert vd[hh].number_format == "#,##0"          # VD11 households: integer
     assert vd["D4"].number_format == "#,##0.0#"        # VD01 money
     assert info["B11"].number_format == "DD/MM/YYYY"   # report date
     covered = _validated(vd)
-    assert [dv.type for dv in covered["D14"]] == ["whole"] and covered["D14"][0].operator == "greaterThan"
+    assert [dv.type for dv in covered[hh]] == ["whole"] and covered[hh][0].operator == "greaterThan"
     assert [dv.type for dv in covered["D4"]] == ["decimal"]
-    assert "A14" not in covered  # locked cells carry no validation
+    assert code not in covered  # locked cells carry no validation
+    # a year of birth: a whole number between 1900 and the last year; the form of the review: a drop-down
+    kt = _validated(gia_kiem["KhenThuong"])[cell_address(None, "KhenThuong", 1, "birth_year")]
+    assert [(dv.type, dv.formula1, dv.formula2) for dv in kt] == [("whole", "1900", "2021")]
+    sk = _validated(gia_kiem["SoKet"])[cell_address(None, "SoKet", "review_form", "value")]
+    assert [dv.type for dv in sk] == ["list"] and "Tổ chức hội nghị sơ kết" in sk[0].formula1
     chi = _validated(ct)
     row10 = ct["A12"]
     assert row10.value == "10" and chi["E12"][0].formula2 == "1000"
@@ -125,14 +133,14 @@ def test_codes_are_text(gia_kiem, outline):
 
 def test_frozen_panes_print_setup_and_widths(gia_kiem, outline):
     expected = {"ThongTin": "B4", "TieuChi": "C4", "ChiTieu": "E4", "VanDong": "D4", "KhenThuong": "A4",
-                "DanhGia": "C4"}
+                "SoKet": "B4", "DanhGia": "C4"}
     for name, cell in expected.items():
         ws = gia_kiem[name]
         assert ws.freeze_panes == cell, name
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.orientation == ("portrait" if name == "ThongTin" else "landscape")
-    assert gia_kiem["VanDong"].column_dimensions["B"].width == 52
+        assert ws.page_setup.orientation == ("portrait" if name in ("ThongTin", "SoKet") else "landscape")
+    assert gia_kiem["VanDong"].column_dimensions["B"].width == 56
     assert gia_kiem["DanhGia"]["C4"].alignment.wrap_text
 
 
@@ -147,19 +155,22 @@ def test_content_is_written_as_labels_numbers_or_raw_text(tmp_path, outline):
                        "award_form": "district_certificate"},
                       {"kind": "Tap the", "name": "Ấp 1", "achievement": "y", "award_form": "Giấy khen khác"}],
         "narratives": {"III.2": "Hạn chế <b>không</b> phải markup"},
-        "overrides": {("VanDong", "E14"): "không có"},
+        "overrides": {("VanDong", cell_address(outline, "VanDong", "VD11", 2017)): "không có"},
     }
     path = write_workbook(tmp_path / "x.xlsx", unit, outline=outline, content=content)
     wb = openpyxl.load_workbook(path)
     tc, vd, ct, kt, dg, info = (wb[n] for n in ("TieuChi", "VanDong", "ChiTieu", "KhenThuong", "DanhGia", "ThongTin"))
     assert [tc["C4"].value, tc["C5"].value, tc["C6"].value, tc["D7"].value] == ["Đạt", "Không áp dụng", " ĐẠT ", "Dat"]
     assert tc["H8"].value == "ghi chú"
-    assert vd["D14"].value == 4321 and vd["D14"].data_type == "n"
-    assert vd["E4"].value == 1234.5 and vd["F15"].value == "1.234,5" and vd["E14"].value == "không có"
+    at = lambda code, year: cell_address(outline, "VanDong", code, year)  # noqa: E731
+    assert vd[at("VD11", 2016)].value == 4321 and vd[at("VD11", 2016)].data_type == "n"
+    assert vd["E4"].value == 1234.5 and vd[at("VD12", 2018)].value == "1.234,5"
+    assert vd[at("VD11", 2017)].value == "không có"
     assert ct[cell_address(outline, "ChiTieu", "15.1", 2020)].value == 91.2
     assert info["B11"].value == dt.datetime(2021, 2, 15) and info["B11"].is_date
-    assert [kt["A4"].value, kt["B4"].value, kt["F4"].value] == [1, "Cá nhân", "Giấy khen của UBND huyện"]
-    assert [kt["A5"].value, kt["B5"].value, kt["F5"].value] == [2, "Tap the", "Giấy khen khác"]
+    form = lambda i: kt[cell_address(outline, "KhenThuong", i, "award_form")].value  # noqa: E731
+    assert [kt["A4"].value, kt["B4"].value, form(1)] == [1, "Cá nhân", "Giấy khen của Chủ tịch UBND huyện"]
+    assert [kt["A5"].value, kt["B5"].value, form(2)] == [2, "Tap the", "Giấy khen khác"]
     assert dg[cell_address(outline, "DanhGia", "III.2", "text")].value == "Hạn chế <b>không</b> phải markup"
     # a date typed as text stays text for the reader to parse
     path = write_workbook(tmp_path / "y.xlsx", unit, outline=outline, content={"info": {"report_date": "15/02/2021"}})
@@ -173,7 +184,8 @@ def test_more_proposals_than_template_rows_extend_the_table(tmp_path, outline):
     path = write_workbook(tmp_path / "p.xlsx", nrlib.find_unit("26308"), outline=outline, content={"proposals": props})
     kt = openpyxl.load_workbook(path)["KhenThuong"]
     last = 3 + n
-    assert kt[f"C{last}"].value == f"Tập thể {n - 1}" and not kt[f"C{last}"].protection.locked
+    name = f"{sheet_layout(outline, 'KhenThuong').column('name').letter}{last}"
+    assert kt[name].value == f"Tập thể {n - 1}" and not kt[name].protection.locked
     assert any(dv.type == "list" for dv in _validated(kt)[f"B{last}"])
 
 
@@ -211,8 +223,8 @@ def test_libreoffice_renders_a_readable_pdf_with_vietnamese_text(templates, tmp_
     pdf = soffice_convert(templates / "26308_gia-kiem.xlsx", "pdf", tmp_path)
     text = _pdf_text(pdf)
     for needle in ("HƯỚNG DẪN ĐIỀN BIỂU MẪU", "Xã Gia Kiệm", "Mã đơn vị", "Đạt", "Không áp dụng",
-                   "Tổng số hộ dân cuối năm", "Đơn vị tính", "≤ 14,3%", "Đánh giá chung: hạn chế, khó khăn",
-                   "Hình thức đề nghị"):
+                   "Tổng số hộ dân cuối năm", "Đơn vị tính", "≤ 14,3%", "Nguyên nhân khách quan",
+                   "Hình thức đề nghị", "Năm sinh", "Tổng số ấp", "TỔ CHỨC SƠ KẾT"):
         assert needle in text, needle
     # every sheet is printed: one title per sheet
     for title in ("THÔNG TIN CHUNG", "KẾT QUẢ THỰC HIỆN CUỘC VẬN ĐỘNG", "ĐỀ XUẤT KHEN THƯỞNG"):

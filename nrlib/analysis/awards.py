@@ -4,8 +4,9 @@ form and the money they would cost.
 Identity (:func:`numbered_proposals`): a proposal is ``<unit code>-<k>``, ``k`` its place in its commune's
 current list (by the STT typed, then the name and the achievement, so a tie is ordered the same way on every
 run). The district decides on each (:func:`apply_decisions`): accept it as proposed, change its award form,
-or not propose it; it may add the facts a list needs that the commune did not give (năm sinh, giới tính,
-chức vụ or nơi cư trú) and a note. A proposal without a decision is accepted as proposed.
+or not propose it; it may add or correct the facts a list needs (năm sinh, giới tính, chức vụ or nơi cư trú:
+a version 2 workbook gives them, a version 1 workbook does not) and a note. A proposal without a decision is
+accepted as proposed, and a fact the district left blank is the commune's.
 
 Method (:func:`award_budget`): the proposals of every xã, thị trấn (:func:`nrlib.analysis.ranking.proposals_table`,
 award forms and kinds matched to the outline's choices), or the list the district decided, are counted per
@@ -33,7 +34,8 @@ DECISIONS = ("accept", "change", "not_proposed")
 
 #: the columns of :func:`apply_decisions`, in order
 DECIDED_COLUMNS = ["proposal_id", "unit_code", "unit_name", "seq", "kind", "name", "address", "achievement",
-                   "proposed_form", "decision", "decided", "award_form", "birth_year", "gender", "position", "note"]
+                   "proposed_form", "decision", "decided", "award_form", "birth_year", "gender", "position", "note",
+                   "subject", "earlier_awards"]
 #: the facts the district may add to a proposal, and the decision's own columns
 DECISION_FIELDS = ("decision", "award_form", "birth_year", "gender", "position", "note")
 
@@ -76,7 +78,9 @@ def apply_decisions(proposals: pd.DataFrame, decisions: pd.DataFrame | None = No
         :data:`DECIDED_COLUMNS`: ``proposed_form`` as the commune proposed it; ``decision`` (a proposal with
         none, or with a blank one, is ``accept``); ``decided`` whether the district recorded a decision;
         ``award_form`` the form finally proposed (the commune's unless changed; None when not proposed);
-        ``position`` the district's, else the commune's ``address``.
+        ``position``, ``birth_year`` and ``gender`` the district's, else the commune's (``address``, and the
+        year of birth and gender of a version 2 workbook); ``subject`` and ``earlier_awards`` the commune's
+        (None for a version 1 workbook).
     """
     out = proposals.rename(columns={"award_form": "proposed_form"}).copy()
     d = (decisions if decisions is not None else pd.DataFrame(columns=["proposal_id"])).copy()
@@ -97,12 +101,23 @@ def apply_decisions(proposals: pd.DataFrame, decisions: pd.DataFrame | None = No
         raise ValueError(f"unknown decisions {bad}; expected one of {DECISIONS}")
     out["award_form"] = [None if dec == "not_proposed" else (new if pd.notna(new) else old)
                          for dec, new, old in zip(out["decision"], out["d_award_form"], out["proposed_form"])]
-    out["birth_year"] = out["d_birth_year"].astype("Int64") if len(out) else pd.Series(dtype="Int64")
-    out["gender"] = out["d_gender"]
+    for col in ("birth_year", "gender", "subject", "earlier_awards"):
+        if col not in out.columns:          # proposals of a version 1 workbook, or a Dataset made without them
+            out[col] = None
+    own_year = pd.to_numeric(out["birth_year"], errors="coerce").astype("Int64")
+    d_year = pd.to_numeric(out["d_birth_year"], errors="coerce").astype("Int64")
+    out["birth_year"] = d_year.fillna(own_year) if len(out) else pd.Series(dtype="Int64")
+    out["gender"] = [d if _given(d) else own if _given(own) else None for d, own in zip(out["d_gender"], out["gender"])]
     out["position"] = [own if isinstance(own, str) and own.strip() else addr
                        for own, addr in zip(out["d_position"], out["address"])]
     out["note"] = out["d_note"]
+    out["subject"] = [v if _given(v) else None for v in out["subject"]]
+    out["earlier_awards"] = [v if _given(v) else None for v in out["earlier_awards"]]
     return out[DECIDED_COLUMNS].reset_index(drop=True)
+
+
+def _given(v) -> bool:
+    return isinstance(v, str) and bool(v.strip())
 
 
 def award_budget(ds, awards: pd.DataFrame, proposals: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -81,6 +81,30 @@ def _values(ds, metrics: pd.DataFrame) -> pd.DataFrame:
     return out[out["value"].notna()].reset_index(drop=True)
 
 
+def typed_metrics_by_unit(ds) -> dict[str, list[str]]:
+    """The VanDong metrics each unit's current workbook had a row for: those of the outline version it followed
+    (``submissions.outline_version``; :func:`nrlib.reference.find_outline`), else of ``ds.outline``.
+
+    A unit that sent a version 1 workbook was never asked for the metrics version 2 added: they are missing
+    for it ("không có số liệu"), never zero, and not counted against its completeness.
+    """
+    from nrlib.reference import find_outline
+
+    subs = ds.submissions
+    if "is_current" in subs.columns:
+        subs = subs[subs["is_current"].astype(bool)]
+    versions = dict(zip(subs["unit_code"], subs["outline_version"]))
+    cache: dict = {}
+    out = {}
+    for code in ds.units["unit_code"]:
+        v = versions.get(code)
+        if v not in cache:
+            o = find_outline(v) if isinstance(v, str) and v else None
+            cache[v] = (o or ds.outline).typed_metric_codes
+        out[code] = cache[v]
+    return out
+
+
 @dataclass
 class MetricCube:
     """Metric values as an array: axis 0 units (``ds.units`` order), 1 outline years, 2 metrics; NaN = blank."""

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from nrlib.analysis.campaign import metric_cube
+from nrlib.analysis.campaign import metric_cube, typed_metrics_by_unit
 from nrlib.analysis.results import criteria_grid, unit_positions
 from nrlib.analysis.thresholds import declared_vs_measured, indicator_cube
 from nrlib.analysis.timeliness import timeliness
@@ -27,7 +27,9 @@ def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
     Method: expected cells come from the outline, for every expected unit
     (a unit that sent nothing has 0 filled cells):
 
-    * ``VanDong``: every metric × every year of the period;
+    * ``VanDong``: every metric the unit's workbook had a row for (those of the outline version it
+      followed, :func:`nrlib.analysis.campaign.typed_metrics_by_unit`; a unit that sent nothing: the
+      outline's) × every year of the period; a total nrlib computes is not a cell;
     * ``ChiTieu``: every typed indicator × every year in which the NTM
       criteria apply to the unit (the indicators belong to those criteria,
       so a town is not expected to fill them for its town years);
@@ -47,7 +49,13 @@ def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
     nu = len(units)
     n_app_years = g.ntm.sum(axis=1)
 
-    vd_filled = (~np.isnan(cube.data)).sum(axis=(1, 2))
+    typed_of = typed_metrics_by_unit(ds)
+    col = {c: i for i, c in enumerate(cube.metrics["code"])}
+    asked = np.zeros((nu, cube.data.shape[2]), dtype=bool)
+    for i, code in enumerate(cube.unit_codes):
+        asked[i, [col[c] for c in typed_of.get(code, ()) if c in col]] = True
+    vd_filled = ((~np.isnan(cube.data)) & asked[:, None, :]).sum(axis=(1, 2))
+    vd_expected = asked.sum(axis=1) * cube.data.shape[1]
 
     typed = outline_table(ds, cache, "typed_indicators")["indicator_code"].unique()
     v = ds.values[ds.values["data_element"].isin(typed)]
@@ -65,7 +73,7 @@ def completeness(ds, cache: dict | None = None) -> pd.DataFrame:
         "unit_code": np.tile(units, 3),
         "sheet": np.repeat(np.array(["ChiTieu", "TieuChi", "VanDong"], dtype=object), nu),
         "expected_cells": np.concatenate([n_app_years * len(typed), n_app_years * nc,
-                                          np.full(nu, cube.data.shape[1] * cube.data.shape[2])]).astype(int),
+                                          vd_expected]).astype(int),
         "filled_cells": np.concatenate([ct_filled, tc_filled, vd_filled]).astype(int),
     })
     exp = out["expected_cells"].where(out["expected_cells"] > 0)

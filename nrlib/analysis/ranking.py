@@ -49,6 +49,7 @@ from nrlib.core import labels
 from nrlib.core.memo import memo
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.core.vnformat import fmt_percent
+from nrlib.dataset import PROPOSAL_DETAILS
 from nrlib.exceptions import ReferenceDataError
 
 COMPONENTS = ("maintenance", "mobilisation_per_household", "poverty_reduction", "timeliness")
@@ -258,14 +259,20 @@ def proposals_table(ds, include_personal_data: bool = False) -> pd.DataFrame:
     -------
     DataFrame
         ``unit_code, unit_name, seq, kind, kind_label, name, address,
-        achievement, award_form, award_form_label``, by unit and sequence.
+        achievement, award_form, award_form_label``, and the details a
+        version 2 workbook gives (``subject, birth_year, gender,
+        earlier_awards``: empty for a version 1 proposal; a person's birth
+        year and gender, columns marked ``personal_detail_if``, hidden with
+        the names), by unit and sequence. An award form typed as an earlier
+        outline version labelled it ("Giấy khen của UBND huyện") is that
+        form (the outline's ``aliases``).
     """
     outline = ds.outline
     kinds = outline.choices("proposal_kind")
-    kind_lookup = build_lookup({**{k["label"]: k["value"] for k in kinds}, **{k["value"]: k["value"] for k in kinds}})
+    kind_lookup = build_lookup(outline.choice_texts("proposal_kind"))
     kind_label = {k["value"]: k["label"] for k in kinds}
     forms = outline.choices("award_form")
-    form_lookup = build_lookup({**{f["label"]: f["value"] for f in forms}, **{f["value"]: f["value"] for f in forms}})
+    form_lookup = build_lookup(outline.choice_texts("award_form"))
     form_label = {f["value"]: f["label"] for f in forms}
 
     p = ds.proposals.merge(ds.units[["unit_code", "name"]].rename(columns={"name": "unit_name"}), on="unit_code",
@@ -275,12 +282,19 @@ def proposals_table(ds, include_personal_data: bool = False) -> pd.DataFrame:
     p["kind_label"] = p["kind"].map(lambda k: kind_label.get(k, k))
     p["award_form"] = p["award_form"].map(lambda f: form_lookup.get(match_key(f), f))
     p["award_form_label"] = p["award_form"].map(lambda f: form_label.get(f, f))
+    for col in PROPOSAL_DETAILS:
+        if col not in p.columns:
+            p[col] = None
+    p["birth_year"] = pd.to_numeric(p["birth_year"], errors="coerce").astype("Int64")
     if not include_personal_data:
         for col in outline.sheet("KhenThuong")["columns"]:
             kind = col.get("personal_if")
             if kind and col["key"] in p.columns:
                 p.loc[p["kind"] == kind, col["key"]] = HIDDEN_NAME
+            kind = col.get("personal_detail_if")
+            if kind and col["key"] in p.columns:
+                p.loc[p["kind"] == kind, col["key"]] = None
     p["seq"] = pd.to_numeric(p["seq"], errors="coerce").astype("Int64")
     cols = ["unit_code", "unit_name", "seq", "kind", "kind_label", "name", "address", "achievement", "award_form",
-            "award_form_label"]
+            "award_form_label", *PROPOSAL_DETAILS]
     return p.sort_values(["unit_code", "seq"], ignore_index=True)[cols]

@@ -33,6 +33,11 @@ own previous year that has a value, ``change = value / previous − 1``,
 flagged beyond the outline's band for that element; a previous value of 0 or
 less gives no relative change and no flag.
 
+**A stock against its flows** (:func:`stock_flow_gaps`): a year-end count
+that flows explain (poor households: last year's, minus those that left
+poverty or moved away, plus the new ones) against what the flows give;
+a difference is flagged, never corrected (the flows may miss a cause).
+
 **A value against a level** (:func:`meets_level`): ``≥``, ``≤`` or ``=`` a
 known level; a value that is only a lower bound of the true one (a rate
 derived from counts that miss part of the numerator) proves a ``≥`` level
@@ -252,3 +257,18 @@ def level_gap(value, comparison, level) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return np.where(cmp_ == "≥", v - lv, np.where(cmp_ == "≤", lv - v,
                                                        np.where(cmp_ == "=", -np.abs(v - lv), np.nan)))
+
+
+def stock_flow_gaps(stock: np.ndarray, plus: list[np.ndarray], minus: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """How far a stock is from what its flows give: ``(expected, gap)`` per year (arrays of the years' length).
+
+    Method: ``expected[t] = stock[t-1] + Σ plus[t] − Σ minus[t]`` and ``gap = stock[t] − expected[t]``, for
+    years where the stock of both years and every flow of year ``t`` have a value; NaN elsewhere (the first
+    year has no previous one).
+    """
+    stock = np.asarray(stock, dtype=float)
+    expected = np.full(stock.shape, np.nan)
+    flows = sum((np.asarray(p, dtype=float) for p in plus), np.zeros(stock.shape)) - \
+        sum((np.asarray(m, dtype=float) for m in minus), np.zeros(stock.shape))
+    expected[1:] = stock[:-1] + flows[1:]
+    return expected, stock - expected

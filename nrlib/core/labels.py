@@ -59,12 +59,18 @@ E_UNIT_UNKNOWN             error     the unit code is not in the registry
 E_UNIT_MISMATCH            error     the workbook's unit differs from the file name's or
                                      the manifest's (the file counts for the sender)
 E_UNIT_NAME_MISMATCH       error     the unit code and the unit name are two units
-E_OUTLINE_VERSION          error     the workbook was made from another outline version
+E_OUTLINE_VERSION          error     the workbook states an outline version nrlib does not ship
+                                     (each shipped version is accepted: its own is checked)
 W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
 W_REPORT_DATE_AFTER_RECEIVED warning  the report is dated after the day it was received
 W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
 W_YOY_JUMP                 warning   a year-over-year change beyond the outline's band
 W_OUTLIER                  warning   a value far from the other units' (robust z-score)
+W_STOCK_FLOWS              warning   a year-end count its year's flows do not explain
+                                     (poor households against thoát nghèo, phát sinh mới,
+                                     chuyển đi)
+W_PROPOSAL_SUBJECT         warning   a proposal's đối tượng and its kind disagree (a person
+                                     proposed as a tập thể)
 =========================  ========  =====================================================
 """
 
@@ -173,6 +179,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "criterion declared reached, indicator misses the level"),
     _r("W_YOY_JUMP", "{what} năm {year} thay đổi {change} so với năm {prev_year} ({prev} → {value}), "
        "vượt ngưỡng ±{band}", "year-over-year change beyond the band"),
+    _r("W_STOCK_FLOWS", "{what} năm {year} = {value}, nhưng số năm {prev_year} ({prev}){flows} cho {expected}: "
+       "hãy kiểm tra lại số cuối năm hoặc số phát sinh trong năm", "a year-end count its flows do not explain"),
+    _r("W_PROPOSAL_SUBJECT", "Đề xuất thứ {n}: đối tượng “{subject}” nhưng loại là “{kind}”; hãy kiểm tra lại "
+       "loại (tập thể hay cá nhân) hoặc đối tượng", "a proposal's recipient and its kind disagree"),
     _r("W_OUTLIER", "{what} năm {year} = {value}{per} khác xa các đơn vị khác (trung vị {median}{per}, "
        "{n} đơn vị; điểm z bền vững {z})", "a value far from the other units'"),
 ]}
@@ -297,7 +307,7 @@ def late_text(timeliness: str, days, days_counted: str = "calendar") -> str:
 
 
 #: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
-INPUT_ROLES = {"outline": "đề cương", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
+INPUT_ROLES = {"outline": "đề cương", "outline_v1": "đề cương phiên bản 1", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
                "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",

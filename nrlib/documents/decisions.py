@@ -3,7 +3,9 @@
 nrlib writes it (:func:`write_decisions_workbook`) with one row per proposal (its identity, the commune, what
 the commune proposed: grey, locked) and the district's columns (yellow): the decision (Đồng ý, Đổi hình
 thức, Không đề nghị; blank is Đồng ý), the award form the district proposes, and the facts a list needs
-that the workbook of version 1 never asked for (năm sinh, giới tính, chức vụ or nơi cư trú), and a note.
+a list needs (năm sinh, giới tính, chức vụ or nơi cư trú: pre-filled with what a version 2 workbook gives, blank
+for a version 1 workbook, which never asked for them), and a note; the earlier awards the commune listed are shown
+beside its proposal.
 A sheet ``ThongTin`` says which district and which data it was made from.
 
 :func:`read_decisions` reads it back through the intake reader (the same checks as a received workbook:
@@ -43,6 +45,7 @@ COLUMNS = [
     ("name", "Tên tập thể / Họ và tên", 26, False),
     ("address", "Địa chỉ, đơn vị (xã ghi)", 24, False),
     ("achievement", "Thành tích tóm tắt", 40, False),
+    ("earlier_awards", "Khen thưởng đã nhận (xã ghi)", 22, False),
     ("proposed_form", "Hình thức xã đề nghị", 28, False),
     ("decision", "Quyết định", 16, True),
     ("award_form", "Hình thức Ban Thường trực đề nghị", 30, True),
@@ -185,6 +188,7 @@ def _row_values(row, form_names: dict[str, str], kind_labels: dict[str, str]) ->
     changed = decided and row.decision == "change"
     return {"proposal_id": row.proposal_id, "unit_name": row.unit_name, "kind": kind_labels.get(row.kind, row.kind),
             "name": _blank(row.name), "address": _blank(row.address), "achievement": _blank(row.achievement),
+            "earlier_awards": _blank(getattr(row, "earlier_awards", None)),
             "proposed_form": form_names.get(row.proposed_form, _blank(row.proposed_form)),
             "decision": labels.DECISIONS[row.decision] if decided else None,
             "award_form": form_names.get(row.award_form, row.award_form) if changed else None,
@@ -294,6 +298,10 @@ def read_decisions(path: str | Path, proposals: pd.DataFrame, *, form_names: dic
             rec[key] = _text(raw.get(key))
         if _text(raw.get("position")) == _text(props.loc[pid, "address"]):
             rec["position"] = None                 # the commune's own, as written in the workbook
+        for key in ("birth_year", "gender"):       # the commune's own (a version 2 workbook's), as pre-filled
+            own = props.loc[pid, key] if key in props.columns else None
+            if rec[key] is not None and own is not None and not pd.isna(own) and str(rec[key]) == str(own):
+                rec[key] = None
         rows.append(rec)
     if problems:
         more = f" (và {len(problems) - 1} ô khác cần sửa)" if len(problems) > 1 else ""

@@ -164,6 +164,8 @@ def _note(r, names: dict[str, str], spec: dict) -> str:
         parts.append(spec["changed_from"].format(form=names.get(r.proposed_form, _blank(r.proposed_form))))
     if _blank(r.note):
         parts.append(_blank(r.note))
+    if _blank(getattr(r, "earlier_awards", None)):      # what the commune listed (outline version 2)
+        parts.append(spec["earlier_awards"].format(awards=_blank(r.earlier_awards)))
     return "; ".join(parts)
 
 

@@ -26,7 +26,7 @@ import unicodedata
 import pandas as pd
 
 from nrlib import config
-from nrlib.analysis import campaign, maintenance, results
+from nrlib.analysis import campaign, maintenance, results, reviews
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
@@ -138,10 +138,12 @@ def report_tables(ds, settings: DocumentSettings, cache: dict | None = None) -> 
     # Bảng: the campaign's results for the district (flows: the period's total; stocks: year-end levels)
     spec = tpl["tables"]["campaign"]
     tot = campaign.campaign_totals(ds, "district", cache)
+    n_with_data = narrative.n_reporting(ds)
     rows = []
     for i, r in enumerate(tot.itertuples(), 1):
         integer, unit = bool(metrics.loc[r.code, "integer"]), str(r.unit)
-        rows.append([str(i), str(r.label), unit, metric_text(r.value_2016, unit, integer, layout),
+        label = str(r.label) + _partial(tpl, r.n_units, n_with_data)
+        rows.append([str(i), label, unit, metric_text(r.value_2016, unit, integer, layout),
                      metric_text(r.value_2020, unit, integer, layout),
                      metric_text(r.value_2016_2020, unit, integer, layout) if r.kind == "flow" else ""])
     out["campaign"] = [Table(_fill(spec["caption"], n="{n}", **w), [_fill(c, **w) for c in spec["columns"]], rows,
@@ -153,8 +155,11 @@ def report_tables(ds, settings: DocumentSettings, cache: dict | None = None) -> 
     years = list(ds.outline.years)
     rows = []
     for i, r in enumerate(ds.outline.rates.itertuples(), 1):
-        got = rt[rt["code"] == r.code].set_index("year")["rate"]
-        rows.append([str(i), str(r.label)] + [rate_text(got.get(y), layout) for y in years])
+        mine = rt[rt["code"] == r.code].set_index("year")
+        got = mine["rate"]
+        n_last = int(mine["n_units"].get(years[-1], 0)) if len(mine) else 0
+        label = str(r.label) + (_partial(tpl, n_last, n_with_data) if n_last else "")
+        rows.append([str(i), label] + [rate_text(got.get(y), layout) for y in years])
     cols = [spec["columns"][0], spec["columns"][1]] + [_fill(spec["columns"][2], year=y) for y in years]
     widths = spec["widths_cm"][:2] + [spec["widths_cm"][2]] * len(years)
     out["rates"] = [Table(_fill(spec["caption"], n="{n}", **w), cols, rows, widths,
@@ -256,6 +261,28 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
                             spec["widths_cm"][:2] + [spec["widths_cm"][2]] * len(part),
                             numeric=set(range(2, 2 + len(part))), bold_rows={len(rows) - 1}, annex=True))
 
+    spec = spec_all["reviews"]
+    rv = reviews.own_reviews(ds).set_index("unit_code")
+    subs = ds.submissions[ds.submissions["is_current"].astype(bool)] if "is_current" in ds.submissions.columns \
+        else ds.submissions
+    version = dict(zip(subs["unit_code"], subs["outline_version"]))
+    forms = {c["value"]: c["label"] for c in ds.outline.choices("review_form")} \
+        if "review_form" in ds.outline.raw["choices"] else {}
+    rows = []
+    for i, code in enumerate(order, 1):
+        r = rv.loc[code]
+        sent = code in version
+        count = lambda v: fmt_number(float(v)) if pd.notna(v) else MISSING  # noqa: E731
+        if sent and r["reported"]:
+            rows.append([str(i), unit_names[code], forms.get(r["review_form"], MISSING),
+                         fmt_date(r["review_date"]) if r["review_date"] else MISSING, count(r["review_attendance"]),
+                         count(r["own_awards_collective"]), count(r["own_awards_individual"]), str(version[code])])
+        else:
+            rows.append([str(i), unit_names[code], spec["not_reported"] if sent else MISSING] + [MISSING] * 4
+                        + [str(version[code]) if sent else MISSING])
+    tables.append(Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
+                        numeric={4, 5, 6}, centered={3, 7}, annex=True))
+
     spec = spec_all["submissions"]
     tl = timeliness_table(ds, cache).set_index("unit_code")
     rows = []
@@ -269,6 +296,12 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     tables.append(Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
                         numeric={4, 5}, centered={2, 3}, annex=True))
     return tables
+
+
+def _partial(tpl: dict, n: int, total: int) -> str:
+    """`` (4/9 xã, thị trấn có số liệu)`` after a figure that fewer communes than sent data gave (a metric an earlier
+    outline version did not ask for); nothing when every one did, or none."""
+    return _fill(tpl["partial"], n=int(n), total=int(total)) if 0 < int(n) < int(total) else ""
 
 
 def _short(label: str) -> str:
@@ -358,6 +391,16 @@ def build_report(ds, settings: DocumentSettings, date: dt.date | None = None,
             if s is not None:
                 doc.paragraph(s.text)
 
+    def figures(item: dict) -> None:
+        """The item's flow metrics and rates as sentences (codes the outline lacks are skipped)."""
+        known = set(ds.outline.metrics["code"])
+        flows = [c for c in item.get("metrics", []) if c in known]
+        if flows:
+            say([narrative.flows_sentence(ds, flows, cache=cache, lead=tpl["flows_lead"])])
+        if item.get("rates"):
+            known_rates = set(ds.outline.rates["code"])
+            say(narrative.rate_sentences(ds, [c for c in item["rates"] if c in known_rates], cache=cache))
+
     for part in tpl["parts"]:
         code = part.get("section")
         title = sections.get(code, "")
@@ -375,25 +418,29 @@ def build_report(ds, settings: DocumentSettings, date: dt.date | None = None,
                 doc.heading(f"{k}. {' '.join(str(wording).split())}")
                 if item.get("money"):
                     say([narrative.money_sentence(ds, cache=cache)])
-                known = set(ds.outline.metrics["code"])
-                flows = [c for c in item.get("metrics", []) if c in known]
-                if flows:
-                    say([narrative.flows_sentence(ds, flows, cache=cache, lead=tpl["flows_lead"])])
-                if item.get("rates"):
-                    say(narrative.rate_sentences(ds, item["rates"], cache=cache))
+                figures(item)
                 section(content)
                 continue
             doc.heading(_fill(item["heading"], **w))
             if item.get("reporting"):
                 say([narrative.reporting_sentence(ds, cache=cache)])
                 late_and_missing(doc, ds, tpl, cache)
+            if item.get("reviews"):
+                say([narrative.own_reviews_sentence(ds)])
             if item.get("criteria"):
                 say(narrative.criteria_sentences(ds, cache=cache))
                 say([narrative.maintenance_sentence(ds, cache=cache)])
+            figures(item)
             for key in item.get("tables", []):
                 put_table(key)
             if item.get("section"):
                 section(item["section"])
+            for sub in item.get("subitems", []):
+                passages = compiled_passages(ds, sub["section"], names)
+                if sub.get("optional") and not passages:
+                    continue
+                doc.heading(_fill(sub["heading"], **w))
+                doc.compiled(tpl["compiled_note"], passages, tpl["nothing_compiled"])
     doc.paragraph(_fill(" ".join(tpl["closing"].split()), **w))
     doc.signature(recipients=settings.recipients(KIND), on_behalf=front["on_behalf"], title=front["signer_title"],
                   signer_name=str(settings.district.get("signer_name") or ""))

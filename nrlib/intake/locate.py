@@ -131,7 +131,8 @@ class Run:
 
     # -- rows by code
     def rows_by_code(self, sheet: Sheet, hdr: Header, key: str, lookup: dict, what: str,
-                     data_cols: list[int], expected, *, is_data=None, loose: list | None = None) -> dict:
+                     data_cols: list[int], expected, *, is_data=None, loose: list | None = None,
+                     shown: dict | None = None) -> dict:
         """``{canonical code: row index}``; reports unknown, duplicated and missing rows.
 
         A row without a known code is an error (``E_ROW_UNKNOWN``) only when
@@ -140,7 +141,8 @@ class Run:
         carries no data there, or anywhere else on a row without a code (a
         signature block under the table, "TM. BAN THƯỜNG TRỰC", a note), is
         not read: ``W_TEXT_IGNORED`` at its first cell. With ``loose``, such
-        rows are listed there instead (continuation lines of a narrative).
+        rows are listed there instead (continuation lines of a narrative). ``shown``: how a missing row's code
+        is named to the clerk, when the workbook shows another text than the code (a section's number).
         """
         code_col = hdr.cols[key]
         found: dict = {}
@@ -164,7 +166,7 @@ class Run:
             found[canon] = r
         for code in expected:
             if code not in found:
-                self.add("E_ROW_MISSING", sheet.name, "", what=what, code=str(code))
+                self.add("E_ROW_MISSING", sheet.name, "", what=what, code=str((shown or {}).get(code, code)))
         return found
 
     def _ignored_text(self, sheet: Sheet, r: int) -> None:

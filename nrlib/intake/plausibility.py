@@ -98,6 +98,42 @@ def check_yoy(res: Result, schema: Schema) -> None:
                 prev=show_number(x[0, previous[0, yi]]), value=show_number(x[0, yi]), band=bands[code]))
 
 
+def check_stock_flows(res: Result, schema: Schema) -> None:
+    """Warn where a year-end count differs from last year's plus its flows (the outline's ``checks.stock_flows``:
+    poor households against thoát nghèo, phát sinh mới, chuyển đi; :func:`nrlib.core.checks.stock_flow_gaps`)."""
+    s = schema
+    values = _values_map(res)
+    for rule in s.stock_flows:
+        code, plus, minus = rule["stock"], list(rule.get("plus") or []), list(rule.get("minus") or [])
+        if code not in s.typed_metrics or any(c not in s.typed_metrics for c in plus + minus):
+            continue
+        row = lambda c: np.array([values.get((c, y), np.nan) for y in s.years], dtype=float)  # noqa: E731
+        expected, gap = checks.stock_flow_gaps(row(code), [row(c) for c in plus], [row(c) for c in minus])
+        for i in np.flatnonzero(np.abs(np.nan_to_num(gap)) > 0.5):
+            y, py = s.years[i], s.years[i - 1]
+            flows = "".join(f" + {c} ({show_number(values[(c, y)])})" for c in plus) + \
+                "".join(f" − {c} ({show_number(values[(c, y)])})" for c in minus)
+            sheet, ref = _cell(res, (code, y))
+            res.add("W_STOCK_FLOWS", sheet, ref, values[(code, y)], what=s.outline.element_label(code), year=y,
+                    value=show_number(values[(code, y)]), prev_year=py, prev=show_number(values[(code, py)]),
+                    flows=flows, expected=show_number(float(expected[i])))
+
+
+def check_proposal_subjects(res: Result, schema: Schema) -> None:
+    """Warn where a proposal's đối tượng goes with one kind and the proposal is of the other (a Cá nhân
+    proposed as a Tập thể): the outline's ``proposal_subject`` choices name their ``kind``."""
+    s = schema
+    if not s.proposal_subject_kind or "proposal_subject" not in s.choice_items:
+        return
+    subjects, kinds = s.choice_items["proposal_subject"], s.choice_labels["proposal_kind"]
+    for i, p in enumerate(res.proposals, 1):
+        want = (subjects.get(p.get("subject")) or {}).get("kind")
+        if want and p.get("kind") and p["kind"] != want:
+            sheet, ref = _cell(res, ("proposal", i))
+            res.add("W_PROPOSAL_SUBJECT", sheet, ref, n=p.get("seq", i), subject=subjects[p["subject"]]["label"],
+                    kind=kinds.get(p["kind"], p["kind"]))
+
+
 def comparable(values: dict, schema: Schema) -> dict:
     """Values made comparable across units of different sizes (the outline's
     :attr:`~nrlib.reference.outline.Outline.comparison_basis`): ``{(data_element, year): value}`` in and out;

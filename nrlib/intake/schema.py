@@ -33,12 +33,14 @@ from nrlib.reference import (
     find_unit,
     load_criteria,
     load_outline,
+    load_outlines,
     load_unit_history,
     load_units,
     resolve_levels,
     unit_types,
     unit_years,
 )
+from nrlib.reference.outline import same_version
 
 
 class Schema:
@@ -55,21 +57,28 @@ class Schema:
         self.sheets = {s["name"]: s for s in raw["sheets"]}
         self.sheet_lookup = build_lookup(list(self.sheets))
         self.instructions_sheet = (raw.get("instructions") or {}).get("sheet")
-        self.choice_lookup = {name: build_lookup({c["label"]: c["value"] for c in items}
-                                                 | {c["value"]: c["value"] for c in items})
-                              for name, items in raw["choices"].items()}
+        # a choice is known by its label, an earlier version's label (aliases) or its value
+        self.choice_lookup = {name: build_lookup(outline.choice_texts(name)) for name in raw["choices"]}
         self.choice_labels = {name: {c["value"]: c["label"] for c in items} for name, items in raw["choices"].items()}
+        self.choice_items = {name: {c["value"]: c for c in items} for name, items in raw["choices"].items()}
         criteria = load_criteria()
         self.criteria = criteria
         self.criterion_names = (criteria.drop_duplicates("criterion_no").set_index("criterion_no")["criterion_name"]
                                 .to_dict())
+        #: every metric, typed or computed: what the checks compare
         self.metrics = {m["code"]: m for m in self.sheets["VanDong"]["metrics"]}
+        #: the metrics a workbook has a row for, and those nrlib adds up from them (``sum_of``)
+        self.typed_metrics = {c: self.metrics[c] for c in outline.typed_metric_codes}
+        self.computed_metrics = outline.computed_metrics
         self.indicators = {str(r["indicator_code"]): dict(r) for r in self.sheets["ChiTieu"]["rows"]}
         self.indicator_info = criteria.set_index("indicator_code")[["indicator_name", "unit", "comparison",
                                                                      "criterion_no"]].to_dict("index")
         self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
         self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
-        self.sections = {s["code"]: s for s in self.sheets["DanhGia"]["sections"]}
+        #: DanhGia sections by code (what is stored); the workbook shows each one's ``number``
+        self.sections = {s["code"]: s for s in outline.sections}
+        self.stock_flows = list(outline.checks.get("stock_flows") or [])
+        self.proposal_subject_kind = bool(outline.checks.get("proposal_subject_kind", False))
         checks = outline.checks
         self.outlier_rule = OutlierRule.from_checks(checks)
         self.comparison_basis = outline.comparison_basis
@@ -134,6 +143,58 @@ class Schema:
 def compile_schema(outline: Outline | None = None) -> Schema:
     """Compile the outline (default: the reference one) for :func:`nrlib.intake.validate.validate_workbook`."""
     return Schema(outline or load_outline())
+
+
+class Schemas:
+    """Every outline a received workbook may follow, compiled: the workbook's ThongTin says which
+    (``Phiên bản đề cương``) and it is validated against that one (:func:`nrlib.intake.validate.validate_workbook`).
+
+    ``default`` is the newest (the one new templates follow): what the checks across units compare (a unit's
+    values against the other units', whatever version each sent) and what a workbook naming no known
+    version is read with.
+    """
+
+    def __init__(self, outlines: dict[str, Outline]):
+        self.by_version = {v: Schema(o) for v, o in outlines.items()}
+        self.default = self.by_version[next(reversed(self.by_version))]
+
+    @property
+    def versions(self) -> list[str]:
+        return list(self.by_version)
+
+    def get(self, version: str | None) -> Schema | None:
+        """The schema of the version a workbook states (``"2.0"``, or ``"2"``: the same number), or None."""
+        if version is None:
+            return None
+        return next((s for v, s in self.by_version.items() if same_version(v, version)), None)
+
+    def nearest(self, version) -> Schema | None:
+        """The schema whose version is nearest by number to one nrlib does not ship (None if not a number)."""
+        try:
+            x = float(str(version).strip())
+        except (TypeError, ValueError):
+            return None
+        numbered = []
+        for v, s in self.by_version.items():
+            try:
+                numbered.append((abs(float(v) - x), -float(v), s))
+            except ValueError:
+                continue
+        return min(numbered, key=lambda t: t[:2])[2] if numbered else None
+
+    def reads_sheet(self, name: str) -> bool:
+        """Whether a workbook sheet of this name is one of any outline's (and must be parsed)."""
+        return any(s.reads_sheet(name) for s in self.by_version.values())
+
+    def prepare_units(self, codes) -> None:
+        """:meth:`Schema.prepare_units` for every version (the registry rows are shared; the levels are per years)."""
+        for s in self.by_version.values():
+            s.prepare_units(codes)
+
+
+def compile_schemas() -> Schemas:
+    """Compile every shipped outline (:func:`nrlib.reference.outline.load_outlines`) for ingest."""
+    return Schemas(load_outlines())
 
 
 _UNITS: dict[str, dict | None] = {}

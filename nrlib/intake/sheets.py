@@ -39,17 +39,19 @@ def range_rules(rules: dict) -> list[tuple[str, float]]:
 
 
 def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
+    """A key / value sheet (ThongTin, SoKet): each field's value by its label, into the result's ``info``."""
     s = run.s
+    fields = {f["key"]: f for f in spec["fields"]}
     hdr = run.header(sheet, spec)
     label_col = hdr.cols.get("label", 0) if hdr else 0
     value_col = hdr.cols.get("value", label_col + 1) if hdr else 1
     start = hdr.data_start if hdr else 0
-    lookup = s.row_lookup("ThongTin", {f["label"]: f["key"] for f in s.fields.values()} | {k: k for k in s.fields})
+    lookup = s.row_lookup(spec["name"], {f["label"]: f["key"] for f in fields.values()} | {k: k for k in fields})
     # a row whose label is not one of the outline's (a signature, a note) is not read, and says so
     found = run.rows_by_code(sheet, Header(row=start - 1, data_start=start, cols={"label": label_col}, years={}),
                              "label", lookup, labels.ROW_KINDS["key_value"], [value_col],
                              expected=[], is_data=lambda v: False)
-    for key, f in s.fields.items():
+    for key, f in fields.items():
         if key not in found:
             run.add("E_ROW_MISSING", sheet.name, "", what=labels.ROW_KINDS["key_value"], code=f["label"])
             continue
@@ -73,8 +75,24 @@ def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
             except ValueError:
                 run.add("E_TYPE_DATE", sheet.name, ref, raw, what=f["label"], value=show_value(raw))
                 run.res.info[key] = None
+        elif f.get("type") == "integer":
+            v = run.number(sheet, r, value_col, f["label"], integer=True)
+            run.bounds(sheet.name, ref, v, range_rules(f.get("rules") or {}), f["label"], raw)
+            run.res.info[key] = None if v is None else str(int(round(v)))
+        elif f.get("type") == "choice":
+            run.res.info[key] = _choice(run, sheet.name, ref, raw, f["choices"], f["label"])
         else:
             run.res.info[key] = cell_text(raw)
+
+
+def _choice(run: Run, sheet: str, ref: str, raw, list_name: str, what: str) -> str | None:
+    """A choice cell's value (its label, an earlier label or its value, as typed), or ``E_CHOICE`` and None."""
+    s = run.s
+    value = s.choice_lookup[list_name].get(cached_match_key(cell_text(raw) or ""))
+    if value is None:
+        run.add("E_CHOICE", sheet, ref, raw, what=what, value=show_value(raw),
+                choices=", ".join(s.choice_labels[list_name].values()))
+    return value
 
 
 def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
@@ -179,7 +197,7 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
     s = run.s
     ycol = spec_years_col(spec)
     got: dict = {}
-    for code, m, r, hdr in _grid_rows(run, sheet, spec, s.metrics, "VanDong", "code", "metric_grid"):
+    for code, m, r, hdr in _grid_rows(run, sheet, spec, s.typed_metrics, "VanDong", "code", "metric_grid"):
         rules = m.get("rules", {})
         n_problems = len(run.res.problems)
         read = _read_years(run, sheet, hdr, r, code, f"{code} ({m['label']})", range_rules(rules),
@@ -200,6 +218,20 @@ def _read_metrics(run: Run, sheet: Sheet, spec: dict) -> None:
                 run.add("E_RELATION", sheet.name, cell_ref(part[1], part[2]), part[0],
                         what=f"{code} ({m['label']}) năm {y}", value=show_number(part[0]), other_code=whole,
                         other_what=s.metrics[whole]["label"], other_value=show_number(w[0]))
+    _add_computed(run, sheet, got)
+
+
+def _add_computed(run: Run, sheet: Sheet, got: dict) -> None:
+    """The metrics nrlib adds up (``sum_of``): a year's total when every part has a value that year (a part
+    left blank leaves the total without data, never a partial sum), its cell the parts' range."""
+    for code, parts in run.s.computed_metrics.items():
+        for y in run.s.years:
+            read = [got.get((p, y)) for p in parts]
+            if any(x is None or x[0] is None for x in read):
+                continue
+            rows, col = [x[1] for x in read], read[0][2]
+            run.res.values.append({"year": y, "data_element": code, "value": float(sum(x[0] for x in read))})
+            run.res.cells[(code, y)] = f"{sheet.name}!{cell_ref(min(rows), col)}:{cell_ref(max(rows), col)}"
 
 
 #: the largest STT kept as typed (the store's column is a 32-bit integer; no list has a million proposals)
@@ -228,7 +260,7 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 rec[key] = None
                 continue
             ref = cell_ref(r, ci)
-            if col.get("personal_if") or col.get("personal"):
+            if col.get("personal_if") or col.get("personal") or col.get("personal_detail_if"):
                 run.personal.add((sheet.name, ref))
             what = f"đề xuất dòng {r + 1}, cột “{col['label']}”"
             raw = run.cell(sheet, r, ci, what)
@@ -247,15 +279,19 @@ def _read_proposals(run: Run, sheet: Sheet, spec: dict) -> None:
                 ok = v.ok and v.value is not None and float(v.value).is_integer() and 0 < v.value <= MAX_SEQ
                 rec["seq"] = int(v.value) if ok else n
                 continue
+            if col.get("type") == "integer":       # a year of birth
+                v = run.number(sheet, r, ci, what, integer=True)
+                run.bounds(sheet.name, ref, v, range_rules({"min": col.get("min"), "max": col.get("max")}), what, raw)
+                rec[key] = None if v is None else int(round(v))
+                continue
             if col.get("type") == "choice":
                 value = s.choice_lookup[col["choices"]].get(cached_match_key(t))
                 if col.get("open_choice"):
                     rec[key] = s.choice_labels[col["choices"]][value] if value else t
                     continue
-                if value is None:
-                    listed = ", ".join(s.choice_labels[col["choices"]].values())
-                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
-                rec[key] = value
+                rec[key] = _choice(run, sheet.name, ref, raw, col["choices"], what)
+                if key == "kind":
+                    run.res.cells[("proposal", n)] = f"{sheet.name}!{ref}"
             else:
                 rec[key] = t
         if rec.get("seq") is None:      # no STT column, or a blank STT: the row's order
@@ -273,10 +309,12 @@ def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
         run.add("E_HEADER_MISSING", sheet.name, f"{hdr.row + 1}:{hdr.row + 1}",
                 label=next(c["label"] for c in spec["columns"] if c["key"] == "text"))
         return
-    lookup = s.row_lookup("DanhGia", list(s.sections))
+    # rows are found by the number the Mục column shows (the code where the outline gives no number)
+    lookup = s.row_lookup("DanhGia", {sec["number"]: code for code, sec in s.sections.items()})
     loose: list[int] = []
     found = run.rows_by_code(sheet, hdr, "section_code", lookup, labels.ROW_KINDS["sections"], [text_col],
-                             expected=list(s.sections), is_data=lambda v: False, loose=loose)
+                             expected=list(s.sections), is_data=lambda v: False, loose=loose,
+                             shown={code: sec["number"] for code, sec in s.sections.items()})
     # a narrative continued on the rows below its section (no code there) belongs to that section
     starts = sorted((r, code) for code, r in found.items())
     more: dict[str, list[int]] = {}
@@ -291,14 +329,15 @@ def _read_sections(run: Run, sheet: Sheet, spec: dict) -> None:
         r = found.get(code)
         if r is None:
             continue
-        what = f"mục {code} ({s.sections[code].get('title', '')})"
+        what = f"mục {s.sections[code]['number']} ({s.sections[code].get('title', '')})"
         parts = []
         for row in [r, *more.get(code, [])]:
             raw = run.cell(sheet, row, text_col, what)
             if raw is not UNREADABLE and cell_text(raw):
                 parts.append(cell_text(raw))
         if more.get(code):
-            run.add("W_TEXT_CONTINUED", sheet.name, cell_ref(more[code][0], text_col), None, code=code)
+            run.add("W_TEXT_CONTINUED", sheet.name, cell_ref(more[code][0], text_col), None,
+                    code=s.sections[code]["number"])
         run.res.narratives.append({"section_code": code, "text": "\n".join(parts) or None})
 
 

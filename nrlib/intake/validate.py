@@ -42,7 +42,8 @@ from nrlib.intake import plausibility
 from nrlib.intake.locate import Run
 from nrlib.intake.reader import LEGACY_SUSPECT, Sheet, Workbook, cell_ref, legacy_encoding
 from nrlib.intake.result import Result, show_value
-from nrlib.intake.schema import Schema, cached_match_key, compile_schema, registry_unit
+from nrlib.intake.schema import Schema, Schemas, cached_match_key, compile_schemas, registry_unit
+from nrlib.reference.outline import same_version
 from nrlib.intake.sheets import READERS
 
 # ----------------------------------------------------------------------------- workbook
@@ -56,8 +57,12 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     ----------
     book : Workbook
         From :func:`nrlib.intake.reader.read_workbook`.
-    schema : Schema, optional
-        The compiled outline (default: :func:`nrlib.intake.schema.compile_schema` of the reference outline).
+    schema : Schema or Schemas, optional
+        The compiled outline to validate against, or every shipped one (default:
+        :func:`nrlib.intake.schema.compile_schemas`): then the workbook is validated against the outline
+        version its ThongTin states (``Phiên bản đề cương``), and a version nrlib does not ship is
+        ``E_OUTLINE_VERSION`` at that cell (the workbook is then read with the nearest shipped version, so
+        every other problem is listed too).
     claims : list of (source, unit_code), optional
         Units the file is said to come from: ``("file_name", "26308")``,
         ``("manifest", "26308")``. Each must equal the workbook's own unit
@@ -71,8 +76,16 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     Result
         Content and problems; ``accepted`` when no problem is an error.
     """
-    schema = schema or compile_schema()
+    schemas = schema if isinstance(schema, Schemas) else None
+    if schemas is None and schema is None:
+        schemas = compile_schemas()
+    if schemas is not None:
+        schema, stated, cell = _stated_schema(book, schemas)
     run = Run(book, schema)
+    if schemas is not None and stated is not None and schemas.get(stated) is None:
+        # a version nrlib does not ship: read with the nearest one, so every other problem is listed too
+        run.add("E_OUTLINE_VERSION", "ThongTin", cell, stated, value=stated,
+                expected=" hoặc ".join(schemas.versions))
     sheets = _match_sheets(run)
     _check_encoding(run, sheets.values())
     for name, spec in schema.sheets.items():
@@ -81,14 +94,38 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
             READERS[spec["layout"]](run, sheet, spec)
     _redact_personal(run)
     run.res.is_sample = _is_sample(run, sheets)
-    unit = _check_unit_and_version(run, claims or [])
+    unit = _check_unit_and_version(run, claims or [], known=schemas is not None)
     if unit is not None:
         _check_not_applicable(run, unit)
         plausibility.check_declared_vs_measured(run.res, schema, unit)
     plausibility.check_yoy(run.res, schema)
+    plausibility.check_stock_flows(run.res, schema)
+    plausibility.check_proposal_subjects(run.res, schema)
     if peers is not None:
-        plausibility.check_outliers(run.res, schema, peers)
+        # the other units' values, whatever outline each followed, are compared on the newest outline's terms
+        plausibility.check_outliers(run.res, schemas.default if schemas is not None else schema, peers)
     return run.res
+
+
+def _stated_schema(book: Workbook, schemas: Schemas) -> tuple[Schema, str | None, str]:
+    """The schema of the outline version the workbook states (ThongTin, ``Phiên bản đề cương``), the version as
+    typed and its cell. A workbook stating none is read with the newest; one stating a version nrlib does not
+    ship, with the nearest shipped one by number (a "0.9" or a "1.1" is most like 1.0), else the newest.
+
+    Method: ThongTin is read with the newest outline's reader on a scratch run (its problems are dropped: the
+    real run reads the sheet again with the schema chosen); the version field has the same label in every
+    outline."""
+    default = schemas.default
+    scratch = Run(book, default)
+    spec = default.sheets["ThongTin"]
+    sheet = next((s for name, s in book.sheets.items() if cached_match_key(name) == cached_match_key(spec["name"])),
+                 None)
+    if sheet is None:
+        return default, None, ""
+    READERS[spec["layout"]](scratch, sheet, spec)
+    stated = scratch.res.info.get("outline_version")
+    chosen = schemas.get(stated) or schemas.nearest(stated)
+    return chosen or default, stated, scratch.res.cells.get(("info", "outline_version"), "")
 
 
 def _check_not_applicable(run: Run, unit: dict) -> None:
@@ -165,15 +202,18 @@ def _is_sample(run: Run, sheets: dict[str, Sheet]) -> bool:
     return False
 
 
-def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | None:
+def _check_unit_and_version(run: Run, claims: list[tuple[str, str]], known: bool = False) -> dict | None:
+    """The unit the workbook names, checked against the registry and the claims; and its outline version
+    (``known``: it was checked when the schema was chosen, else it must be the one schema's)."""
     info = run.res.info
     version = info.get("outline_version")
     if version is not None:
         run.res.outline_version = version
         expected = run.s.outline.version
-        if version != expected and not _same_number(version, expected):
-            run.add("E_OUTLINE_VERSION", "ThongTin", run.res.cells.get(("info", "outline_version"), ""), version,
-                    value=version, expected=expected)
+        if not same_version(version, expected):
+            if not known:
+                run.add("E_OUTLINE_VERSION", "ThongTin", run.res.cells.get(("info", "outline_version"), ""), version,
+                        value=version, expected=expected)
         else:
             run.res.outline_version = expected
     raw = info.get("unit_code")
@@ -201,9 +241,3 @@ def _check_unit_and_version(run: Run, claims: list[tuple[str, str]]) -> dict | N
                 unit_code=code, unit_name=unit["name"], typed=typed)
     return unit
 
-
-def _same_number(a: str, b: str) -> bool:
-    try:
-        return float(a) == float(b)
-    except ValueError:
-        return False

@@ -19,11 +19,12 @@ from nrlib.analysis.quality import quality_flags, timeliness_table
 from nrlib.analysis.ranking import load_ranking_config
 from nrlib.analysis.results import criteria_list, criteria_reached, units_all_reached
 from nrlib.analysis.scoring import content_scores, unit_scores
+from nrlib.analysis.reviews import own_reviews_summary
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.analysis.urban import collects_declarations, urban_checks, urban_reached
 from nrlib.core import labels
 from nrlib.core.memo import outline_table
-from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_percent, fmt_quantity
+from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
 from nrlib.reference.urban import load_urban_criteria
 
 MONEY_UNIT = "triệu đồng"
@@ -225,11 +226,16 @@ def _money_sentence(totals: pd.DataFrame, metrics: list[str], period: str, subje
 
 
 def _flows_sentence(totals: pd.DataFrame, exclude: list[str], source: str,
-                    lead: str = "Các kết quả khác của cả giai đoạn") -> Sentence | None:
+                    lead: str = "Các kết quả khác của cả giai đoạn", n_units: int | None = None,
+                    words: str = "xã, thị trấn") -> Sentence | None:
+    """``n_units``: the units with data; a figure that fewer of them gave (a metric an earlier outline version
+    lacked) says how many it sums."""
     f = totals[(totals["kind"] == "flow") & ~totals["code"].isin(exclude) & totals["value_2016_2020"].notna()]
     if f.empty:
         return None
-    parts = [f"{_lower_first(r.label)}: {_amount(r.value_2016_2020, r.unit)}" for r in f.itertuples()]
+    parts = [f"{_lower_first(r.label)}: {_amount(r.value_2016_2020, r.unit)}"
+             + (f" ({partial_note(r.n_units, n_units, words)})" if n_units and r.n_units < n_units else "")
+             for r in f.itertuples()]
     return Sentence(f"{lead}: " + "; ".join(parts) + ".",
                     {r.code: float(r.value_2016_2020) for r in f.itertuples()}, source)
 
@@ -267,6 +273,32 @@ def reporting_sentence(ds, district_code: str | None = None, cache: dict | None 
                     "quality.timeliness_table + timeliness.reporting_rates")
 
 
+def own_reviews_sentence(ds, district_code: str | None = None) -> Sentence | None:
+    """How the xã, thị trấn held their own reviews (sheet SoKet, outline version 2:
+    :func:`nrlib.analysis.reviews.own_reviews_summary`): by conference or written report, the delegates, what
+    they commended themselves; None when no unit said (version 1 workbooks only)."""
+    ds, _, _ = _scope(ds, district_code, None)
+    s = own_reviews_summary(ds)
+    if not s["n_reported"]:
+        return None
+    words = units_phrase(ds)
+    parts = []
+    if s["n_conference"]:
+        part = f"{s['n_conference']} tổ chức hội nghị sơ kết"
+        if s["attendance"] is not None:
+            part += f" với {fmt_number(s['attendance'])} lượt đại biểu dự" + \
+                (f" (số của {s['n_attendance']} hội nghị)" if s["n_attendance"] < s["n_conference"] else "")
+        parts.append(part)
+    if s["n_written_report"]:
+        parts.append(f"{s['n_written_report']} xây dựng báo cáo bằng văn bản")
+    text = f"Có {s['n_reported']} {words} báo cáo hình thức sơ kết: " + "; ".join(parts) + "."
+    if s["n_own"]:
+        own = [f"{fmt_number(s['own_collective'])} tập thể"] if s["own_collective"] is not None else []
+        own += [f"{fmt_number(s['own_individual'])} cá nhân"] if s["own_individual"] is not None else []
+        text += f" Các {words} đã khen thưởng " + " và ".join(own) + " có thành tích trong Cuộc vận động."
+    return Sentence(text, {k: v for k, v in s.items() if v is not None}, "reviews.own_reviews_summary")
+
+
 def money_metric_codes() -> list[str]:
     """The money mobilised: the metrics of the ranking's mobilisation component (``ranking.yaml``)."""
     return list(load_ranking_config()["components"]["mobilisation_per_household"]["metrics"])
@@ -295,7 +327,21 @@ def flows_sentence(ds, metrics: list[str] | None = None, district_code: str | No
         order = {c: i for i, c in enumerate(metrics)}
         totals = totals[totals["code"].isin(metrics)].sort_values("code", key=lambda c: c.map(order), kind="stable")
         exclude = []
-    return _flows_sentence(totals, exclude, _DISTRICT_TOTALS, lead)
+    return _flows_sentence(totals, exclude, _DISTRICT_TOTALS, lead, n_reporting(ds), units_phrase(ds))
+
+
+def n_reporting(ds) -> int:
+    """The units whose data the analyses have: those with a current (latest accepted) submission."""
+    subs = ds.submissions
+    if "is_current" in subs.columns:
+        subs = subs[subs["is_current"].astype(bool)]
+    return int(subs["unit_code"].nunique())
+
+
+def partial_note(n: int, total: int, words: str = "xã, thị trấn") -> str:
+    """``"số liệu của 4/9 xã, thị trấn"``: a figure summing fewer units than have data (what an earlier outline
+    version did not ask for is missing for them, never zero)."""
+    return f"số liệu của {int(n)}/{int(total)} {words}"
 
 
 def rate_sentences(ds, codes: list[str] | None = None, district_code: str | None = None,

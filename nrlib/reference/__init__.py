@@ -18,7 +18,7 @@ from nrlib.core.lazy import lazy_names
 _API = {
     "load_criteria": "criteria", "load_criteria_levels": "criteria", "pick_levels": "criteria",
     "resolve_levels": "criteria",
-    "Outline": "outline", "load_outline": "outline",
+    "Outline": "outline", "find_outline": "outline", "load_outline": "outline", "load_outlines": "outline",
     "default_vintage": "registry", "list_changes": "registry", "load_crosswalk": "registry",
     "load_vintage": "registry", "predecessors": "registry", "successors": "registry", "vintage_on": "registry",
     "vintages": "registry",

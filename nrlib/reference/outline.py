@@ -22,6 +22,9 @@ from nrlib.reference.files import reference_file
 if TYPE_CHECKING:
     import pandas as pd
 
+#: the unit words of an outline read for units of several types (a district's)
+MIXED = "mixed"
+
 
 @dataclass
 class Outline:
@@ -32,10 +35,30 @@ class Outline:
 
     raw: dict[str, Any]
     path: Path
+    #: the parsed YAML before its unit words (``{hamlet}``) were filled; None: ``raw`` has none to fill
+    template: dict[str, Any] | None = field(default=None, repr=False)
+    #: which words ``raw`` was filled with: a unit type (``xa``, ``thi_tran``) or ``mixed``
+    words: str = MIXED
     _sheets: dict[str, dict] = field(init=False, repr=False)
+    _worded: dict = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._sheets = {s["name"]: s for s in self.raw["sheets"]}
+
+    def for_unit_types(self, unit_types) -> Outline:
+        """The outline worded for units of these types (``unit_types.csv`` keys): ``{hamlet}`` is ``ấp`` for xã
+        only, ``khu phố`` for thị trấn only, ``ấp, khu phố`` for a mixture (the ``unit_words`` of the outline).
+        The same codes, rules and sheets; only the texts differ."""
+        types = {str(t) for t in ([unit_types] if isinstance(unit_types, str) else unit_types) if t}
+        words = self.raw.get("unit_words") or {}
+        hamlet = words.get("hamlet") or {}
+        key = next(iter(types)) if len(types) == 1 and next(iter(types)) in hamlet else MIXED
+        if self.template is None or key == self.words:
+            return self
+        if key not in self._worded:
+            self._worded[key] = Outline(raw=_fill_words(copy.deepcopy(self.template), key), path=self.path,
+                                        template=self.template, words=key)
+        return self._worded[key]
 
     @property
     def version(self) -> str:
@@ -50,6 +73,26 @@ class Outline:
         d = self.raw["deadline"]
         return d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
 
+    @functools.cached_property
+    def closed_days(self) -> set[dt.date]:
+        """Days the offices were closed besides weekends (``closed_days``: the Tết break around the deadline)."""
+        out: set[dt.date] = set()
+        for span in self.raw.get("closed_days") or []:
+            first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+                           for d in (span["from"], span.get("to", span["from"])))
+            out |= {first + dt.timedelta(days=i) for i in range((last - first).days + 1)}
+        return out
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Monday to Friday and not a :attr:`closed_days` day."""
+        return day.weekday() < 5 and day not in self.closed_days
+
+    def word(self, name: str, default: str = "") -> str:
+        """A unit word (``hamlet``) as this outline is worded (:meth:`for_unit_types`); ``default`` where the outline
+        has none (version 1 wrote "ấp, khu phố" in its labels)."""
+        texts = (self.raw.get("unit_words") or {}).get(name)
+        return str(texts.get(self.words, texts.get(MIXED, default))) if texts else default
+
     @property
     def sheet_names(self) -> list[str]:
         return list(self._sheets)
@@ -58,11 +101,27 @@ class Outline:
         return self._sheets[name]
 
     def choices(self, list_name: str) -> list[dict]:
-        """``[{'value': ..., 'label': ...}, ...]`` of a choice list."""
+        """``[{'value': ..., 'label': ...}, ...]`` of a choice list (an item may carry ``aliases``: earlier labels)."""
         return list(self.raw["choices"][list_name])
 
     def choice_label(self, list_name: str, value: str) -> str:
         return {c["value"]: c["label"] for c in self.choices(list_name)}[value]
+
+    def choice_texts(self, list_name: str) -> dict[str, str]:
+        """Every text that names a choice, ``{text: value}``: its label, its ``aliases`` (the labels of an earlier
+        outline version: "Giấy khen của UBND huyện" is the Chủ tịch's Giấy khen) and its value."""
+        out: dict[str, str] = {}
+        for c in self.choices(list_name):
+            for text in [c["label"], *(c.get("aliases") or []), c["value"]]:
+                out.setdefault(str(text), c["value"])
+        return out
+
+    @property
+    def sections(self) -> list[dict]:
+        """DanhGia sections: ``code`` (the key stored and compiled across communes), ``number`` (what the
+        workbook's Mục column shows; the code when the outline gives none) and ``title``."""
+        return [dict(s, code=str(s["code"]), number=str(s.get("number", s["code"])))
+                for s in self.sheet("DanhGia")["sections"]]
 
     @property
     def metrics(self) -> pd.DataFrame:
@@ -76,8 +135,19 @@ class Outline:
             r = m.get("rules", {})
             rows.append({"code": m["code"], "label": m["label"], "unit": m["unit"], "kind": m["kind"],
                          "integer": bool(r.get("integer", False)), "ge": r.get("ge"), "gt": r.get("gt"),
-                         "le_metric": r.get("le_metric"), "per_household": bool(m.get("per_household", False))})
+                         "le_metric": r.get("le_metric"), "per_household": bool(m.get("per_household", False)),
+                         "computed": bool(m.get("sum_of"))})
         return pd.DataFrame(rows)
+
+    @property
+    def typed_metric_codes(self) -> list[str]:
+        """The VanDong metrics a workbook of this outline has a row for (not the computed ones), in order."""
+        return [m["code"] for m in self.sheet("VanDong")["metrics"] if not m.get("sum_of")]
+
+    @property
+    def computed_metrics(self) -> dict[str, list[str]]:
+        """``{code: [part codes]}``: metrics nrlib computes as the sum of typed ones (``sum_of``), never typed."""
+        return {m["code"]: list(m["sum_of"]) for m in self.sheet("VanDong")["metrics"] if m.get("sum_of")}
 
     @property
     def household_metric(self) -> str:
@@ -186,26 +256,109 @@ class Outline:
         return str(self.raw.get("sample_marker", "DỮ LIỆU MẪU"))
 
 
-def load_outline(path: str | Path | None = None) -> Outline:
+def load_outline(path: str | Path | None = None, version: str | None = None) -> Outline:
     """Load the submission outline (sheets, rows, codes, labels, units, rules, choices).
 
     Parameters
     ----------
     path : str or Path, optional
-        A YAML outline file; default ``data/reference/outline_2016_2020.yaml``.
+        A YAML outline file; default the reference outline new templates follow (role ``outline``:
+        ``data/reference/outline_2016_2020_v2.yaml``).
+    version : str, optional
+        Instead of ``path``: the shipped outline of this version (:func:`load_outlines`), e.g. ``"1.0"``.
 
     Returns
     -------
     Outline
         Checked for internal consistency: indicator codes exist in the
-        criteria set, ``le_metric`` and rate codes name known metrics, choice
-        lists referenced by columns exist.
+        criteria set, ``le_metric``, ``sum_of`` and rate codes name known metrics, choice
+        lists referenced by columns exist, every ``source`` named is listed. Texts with unit words
+        (``{hamlet}``) are worded for a mixture of unit types (:meth:`Outline.for_unit_types`).
     """
+    if version is not None and path is None:
+        outline = find_outline(version)
+        if outline is None:
+            raise ReferenceDataError(f"no shipped outline has version {version!r}; known: {sorted(load_outlines())}")
+        return outline
     path = Path(path) if path else reference_file("outline")
     raw = _load_yaml(str(path))
-    outline = Outline(raw=raw, path=path)
+    template = copy.deepcopy(raw) if raw.get("unit_words") else None
+    outline = Outline(raw=_fill_words(raw, MIXED) if template else raw, path=path, template=template)
     _check_outline(outline)
     return outline
+
+
+def load_outlines() -> dict[str, Outline]:
+    """Every outline a received workbook may follow, ``{version: Outline}``, newest last.
+
+    They are the reference files whose role starts with ``outline`` (:data:`nrlib.config.REFERENCE_FILES`); the
+    one of role ``outline`` is the newest, the one new templates follow and analyses use. Checked that versions
+    differ and that the newest holds every metric code of the others (typed or computed): submissions of every
+    version add up in the analyses, and what an older version lacks is missing, never zero.
+    """
+    paths = [config.reference_path(role) for role in config.REFERENCE_FILES if role.startswith("outline")]
+    key = tuple((str(p), p.stat().st_mtime if p.exists() else 0.0) for p in paths)
+    return dict(_outlines_cached(key))
+
+
+@functools.lru_cache(maxsize=4)
+def _outlines_cached(key: tuple) -> tuple:
+    newest = load_outline(key[0][0])
+    out: dict[str, Outline] = {}
+    for path, _ in key[1:]:
+        if Path(path).exists():
+            o = load_outline(path)
+            out[o.version] = o
+    if newest.version in out:
+        raise ReferenceDataError(f"{newest.path}: version {newest.version} is also {out[newest.version].path}'s")
+    have = set(newest.metrics["code"])
+    for o in out.values():
+        lacking = sorted(set(o.metrics["code"]) - have)
+        if lacking:
+            raise ReferenceDataError(f"{newest.path}: lacks the metrics {lacking} of outline version {o.version} "
+                                     f"({o.path}); keep them, typed or computed (sum_of)")
+    out = dict(sorted(out.items(), key=lambda kv: _version_key(kv[0])))
+    out[newest.version] = newest            # last: the one of role ``outline``, whatever its number
+    return tuple(out.items())
+
+
+def find_outline(version: str) -> Outline | None:
+    """The shipped outline of a version as a workbook states it (``"2.0"``, or ``"2"``: the same number), or None."""
+    outlines = load_outlines()
+    return next((o for v, o in outlines.items() if same_version(v, version)), None)
+
+
+def same_version(a, b) -> bool:
+    """Whether two outline versions are the same: the same text, or the same number (``"2"`` is ``"2.0"``)."""
+    a, b = str(a).strip(), str(b).strip()
+    if a == b:
+        return True
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in str(v).split("."))
+
+
+def _fill_words(raw: dict, key: str) -> dict:
+    """``raw`` with every ``{word}`` of ``unit_words`` replaced by its text for ``key`` (a unit type or ``mixed``)."""
+    words = {name: texts.get(key, texts.get(MIXED, "")) for name, texts in (raw.get("unit_words") or {}).items()}
+
+    def fill(x):
+        if isinstance(x, str):
+            for name, text in words.items():
+                x = x.replace("{" + name + "}", text)
+            return x
+        if isinstance(x, list):
+            return [fill(v) for v in x]
+        if isinstance(x, dict):
+            return {k: (v if k == "unit_words" else fill(v)) for k, v in x.items()}
+        return x
+
+    return fill(raw)
 
 
 def outline_deadline(path: str | Path | None = None) -> dt.date:
@@ -256,13 +409,46 @@ def _check_outline(outline: Outline) -> None:
     if hh is None or hh not in codes or metrics.set_index("code").loc[hh, "kind"] != "stock":
         raise ReferenceDataError(f"{outline.path}: VanDong.household_metric must name a stock metric of the sheet, "
                                  f"not {hh!r}")
-    refs = set(metrics["le_metric"].dropna())
+    computed = outline.computed_metrics
+    typed = set(outline.typed_metric_codes)
+    for code, parts in computed.items():
+        if not parts or set(parts) - typed:
+            raise ReferenceDataError(f"{outline.path}: {code}: sum_of must name typed metrics, not {parts}")
+    refs = set(metrics["le_metric"].dropna()) | {p for parts in computed.values() for p in parts}
     for df, cols in ((outline.rates, ("numerator", "denominator")), (outline.derived_indicators, ("numerator", "denominator"))):
         for c in cols:
             refs |= set(df[c])
     if refs - codes:
         raise ReferenceDataError(f"{outline.path}: rules name unknown metrics {sorted(refs - codes)}")
     for sheet in outline.raw["sheets"]:
-        for col in sheet.get("columns", []):
+        for col in [*sheet.get("columns", []), *sheet.get("fields", [])]:
             if "choices" in col and col["choices"] not in outline.raw["choices"]:
                 raise ReferenceDataError(f"{outline.path}: {sheet['name']}: unknown choice list {col['choices']!r}")
+    numbers = [s["number"] for s in outline.sections]
+    if len(set(numbers)) != len(numbers) or len({s["code"] for s in outline.sections}) != len(numbers):
+        raise ReferenceDataError(f"{outline.path}: DanhGia: section codes and numbers must each be unique")
+    _check_sources(outline)
+
+
+def _check_sources(outline: Outline) -> None:
+    """Where an outline lists its ``sources``, every ``source`` a row names must be one of them."""
+    sources = outline.raw.get("sources")
+    if sources is None:
+        return
+    named: list[tuple[str, str]] = []
+
+    def walk(x, where: str) -> None:
+        if isinstance(x, dict):
+            if "source" in x:
+                named.append((where, str(x["source"])))
+            for k, v in x.items():
+                if k != "sources":
+                    walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(x, list):
+            for i, v in enumerate(x):
+                walk(v, f"{where}[{i}]")
+
+    walk(outline.raw, "")
+    unknown = sorted({f"{where}: {s}" for where, s in named if s not in sources})
+    if unknown:
+        raise ReferenceDataError(f"{outline.path}: sources not listed in `sources`: {unknown[:5]}")

@@ -371,12 +371,15 @@ class UnitReport(Report):
         return out
 
     def narrative(self) -> str:
+        from nrlib.reference import find_outline
+
         n = self._mine(self.ds.narratives).set_index("section_code")["text"]
-        secs = self.outline.sheet("DanhGia")["sections"]
         if self.submission is None:
             return present.paragraph("Đơn vị chưa gửi phần đánh giá.", "muted")
+        # the sections of the outline version the unit's workbook followed, numbered as its workbook shows them
+        own = find_outline(str(self.submission.get("outline_version") or "")) or self.outline
         intro = present.paragraph(f"Nguyên văn phần đánh giá của {self.unit_word} (trang DanhGia), hiển thị dạng văn bản.", "note")
-        return intro + present.narrative_html((s["code"], s["title"], n.get(s["code"])) for s in secs)
+        return intro + present.narrative_html((s["number"], s["title"], n.get(s["code"])) for s in own.sections)
 
     def proposals(self) -> str:
         return self.proposals_section([self.code])

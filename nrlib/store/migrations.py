@@ -98,8 +98,18 @@ def _m2_marker(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO nrlib_store VALUES (?, ?)", [STORE_MARKER, now()])
 
 
+def _m3_proposal_details(con: duckdb.DuckDBPyConnection) -> None:
+    """Proposals carry what a commendation list needs (outline version 2): đối tượng, năm sinh, giới tính, earlier awards.
+
+    The columns stay empty for proposals of version 1 workbooks, which never asked for them.
+    """
+    for column, kind in (("subject", "VARCHAR"), ("birth_year", "INTEGER"), ("gender", "VARCHAR"),
+                         ("earlier_awards", "VARCHAR")):
+        con.execute(f"ALTER TABLE proposals ADD COLUMN {column} {kind}")
+
+
 #: schema migrations, in order; migration ``i`` (0-based) brings a store to version ``i + 1``
-MIGRATIONS = [_m1_initial, _m2_marker]
+MIGRATIONS = [_m1_initial, _m2_marker, _m3_proposal_details]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nrlib.dataset import COLUMNS, Dataset
+from nrlib.dataset import COLUMNS, PROPOSAL_DETAILS, Dataset
 from nrlib.reference import load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.store.connection import open_store, resolve_db_path
 from nrlib.store.migrations import schema_version
@@ -84,7 +84,7 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
 
         values = current("data_values", COLUMNS["values"], ["unit_code", "data_element", "year"])
         criteria_status = current("criteria_status", COLUMNS["criteria_status"], ["unit_code", "criterion_no", "year"])
-        proposals = current("proposals", COLUMNS["proposals"], ["unit_code", "seq"])
+        proposals = current("proposals", COLUMNS["proposals"] + PROPOSAL_DETAILS, ["unit_code", "seq"])
         narratives = current("narratives", COLUMNS["narratives"], ["unit_code", "section_code"])
         info = current("info", COLUMNS["info"], ["unit_code", "key"])
         notes = current("notes", ["submission_id", "unit_code", "sheet", "row_code", "text"],

@@ -135,14 +135,15 @@ def sheet_layout(outline: Outline, sheet_name: str, n_rows: int | None = None) -
                  for r in crit.itertuples()}
     elif kind == "indicator_grid":
         specs = {r["indicator_code"]: r for r in outline.typed_indicators.to_dict("records")}
-    elif kind == "metric_grid":
-        specs = {m["code"]: dict(m) for m in spec["metrics"]}
+    elif kind == "metric_grid":     # a computed metric (sum_of) has no row: nrlib adds it up, nobody types it
+        specs = {m["code"]: dict(m) for m in spec["metrics"] if not m.get("sum_of")}
     elif kind == "table":
         n = max(int(spec.get("template_rows", 0)), n_rows or 0)
         specs = {str(i): {"seq": i} for i in range(1, n + 1)}
     elif kind == "sections":
-        specs = {str(s["code"]): {"section_code": str(s["code"]), "section_title": s["title"], **s}
-                 for s in spec["sections"]}
+        # keyed by the section's code; the Mục column shows its number (the code when there is none)
+        specs = {s["code"]: {**s, "section_code": s["number"], "section_title": s["title"]}
+                 for s in outline.sections}
     else:
         raise ValueError(f"outline sheet {sheet_name}: unknown layout {kind!r}")
     first = int(spec["header_row"]) + 1

@@ -99,7 +99,12 @@ _MODEL_DOWN = (11, 15, 6, 11)     # other percentages that should be low (≤ le
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương"]
 _GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hoa", "Hùng", "Lan", "Liên", "Minh", "Nam", "Ngọc",
           "Phúc", "Quang", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vân", "Yến"]
-_ORGS = ["Ban Công tác Mặt trận", "Chi hội Phụ nữ", "Chi đoàn Thanh niên", "Chi hội Nông dân", "Chi hội Cựu chiến binh"]
+#: collectives proposed, and who they are (the outline's proposal_subject values)
+_ORGS = [("Ban Công tác Mặt trận", "residential_area"), ("Chi hội Phụ nữ", "member_organisation"),
+         ("Chi đoàn Thanh niên", "member_organisation"), ("Chi hội Nông dân", "member_organisation"),
+         ("Chi hội Cựu chiến binh", "member_organisation")]
+#: what a person proposed does, before where they live
+_ROLES = ["Trưởng Ban Công tác Mặt trận", "Chi hội trưởng Chi hội Phụ nữ", "Tổ trưởng tổ tự quản", "Hội viên Hội Nông dân"]
 _TITLES = ["Chủ tịch Ủy ban MTTQ", "Phó Chủ tịch Ủy ban MTTQ", "Cán bộ Văn phòng Ủy ban MTTQ"]
 _ACHIEVEMENTS = [
     "Vận động nhân dân hiến {land} m² đất làm đường giao thông nông thôn",
@@ -112,6 +117,24 @@ _ACHIEVEMENTS = [
 
 # A few sentences per DanhGia section; {placeholders} come from the unit's own sample values.
 _NARRATIVES = {
+    "DD.1": ["{unit_cap} có {hamlets} {hamlet}, {households} hộ dân; cấp ủy, chính quyền quan tâm lãnh đạo, chỉ đạo Cuộc vận động.",
+             "Nhân dân đồng thuận, tích cực tham gia xây dựng nông thôn mới, đô thị văn minh; tình hình an ninh chính trị ổn định.",
+             "Hệ thống giao thông được đầu tư, tạo điều kiện phát triển kinh tế - xã hội của địa phương.",
+             "Đội ngũ cán bộ Mặt trận và Ban Công tác Mặt trận ở các {hamlet} nhiệt tình, gần dân.",
+             "Doanh nghiệp, mạnh thường quân và con em xa quê quan tâm đóng góp cho quê hương."],
+    "DD.2": ["Một bộ phận nhân dân có thu nhập thấp, việc huy động nguồn lực trong dân còn khó khăn.",
+             "Năm 2020, dịch COVID-19 ảnh hưởng đến sản xuất, việc làm và việc tổ chức các hoạt động tập trung đông người.",
+             "Giá nông sản không ổn định ảnh hưởng đến thu nhập của hộ sản xuất nông nghiệp.",
+             "Dân cư nhập cư đông, biến động thường xuyên, khó nắm chắc tình hình ở một số {hamlet}.",
+             "Kinh phí hoạt động của Mặt trận cơ sở còn hạn hẹp so với yêu cầu nhiệm vụ."],
+    "LD.1": ["Ban Thường trực Ủy ban MTTQ {unit} đã xây dựng kế hoạch thực hiện Cuộc vận động hằng năm, phân công thành viên phụ trách từng {hamlet}.",
+             "Cuộc vận động được đưa vào chương trình phối hợp và thống nhất hành động của Ủy ban MTTQ và các tổ chức thành viên.",
+             "Định kỳ kiểm tra, đôn đốc các Ban Công tác Mặt trận thực hiện các nội dung của Cuộc vận động.",
+             "Hằng năm tổ chức sơ kết, rút kinh nghiệm và biểu dương các mô hình, cách làm hay."],
+    "LD.2": ["Phối hợp chặt chẽ với Ban Chỉ đạo phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa” và Văn phòng điều phối nông thôn mới trong bình xét gia đình văn hóa, khu dân cư văn hóa.",
+             "Phối hợp với Ủy ban nhân dân {unit} tổ chức lấy ý kiến sự hài lòng của người dân về kết quả xây dựng nông thôn mới.",
+             "Các tổ chức thành viên phát huy vai trò vận động hội viên, đoàn viên tham gia Cuộc vận động.",
+             "Ký kết chương trình phối hợp với chính quyền về giám sát các công trình do nhân dân đóng góp."],
     "I": ["Ban Thường trực Ủy ban MTTQ {unit} đã phối hợp với các đoàn thể tuyên truyền Cuộc vận động tại {hamlets} {hamlet}.",
           "Nội dung Cuộc vận động được lồng ghép trong sinh hoạt khu dân cư, trên hệ thống loa truyền thanh và các nhóm Zalo của {hamlet}.",
           "Nhân dân hiểu rõ mục đích, ý nghĩa của Cuộc vận động và tự nguyện đóng góp công sức, tiền của.",
@@ -120,6 +143,8 @@ _NARRATIVES = {
              "Số hộ nghèo giảm từ {poor_first} hộ ({poor_rate_first}) năm {y0} xuống còn {poor_last} hộ ({poor_rate_last}) năm {y1}.",
              "Thu nhập bình quân đầu người tăng từ {income_first} lên {income_last} triệu đồng/người.",
              "Nhiều mô hình sản xuất hiệu quả được nhân rộng như trồng cây ăn trái, chăn nuôi gà thả vườn, trồng nấm.",
+             "Quỹ “Vì người nghèo” vận động được {vd28}, đã chi hỗ trợ {vd29} cho hộ nghèo, hộ khó khăn.",
+             "Trong giai đoạn có {vd32} hộ thoát nghèo theo chuẩn quốc gia.",
              "Đã xây mới {vd08} căn và sửa chữa {vd09} căn nhà Đại đoàn kết cho hộ khó khăn về nhà ở."],
     "II.2": ["Năm {y1}, tỷ lệ hộ đạt danh hiệu Gia đình văn hóa là {cf_rate}; {vd17} trên {vd16} {hamlet} đạt danh hiệu văn hóa.",
              "Vận động tặng {vd14} thẻ bảo hiểm y tế cho hộ nghèo, cận nghèo và hộ có hoàn cảnh khó khăn.",
@@ -130,9 +155,11 @@ _NARRATIVES = {
              "Năm {y1}, tỷ lệ hộ sử dụng nước sạch đạt {water_rate}, tỷ lệ hộ được thu gom rác thải đạt {waste_rate}.",
              "Phong trào 'Ngày Chủ nhật xanh' được các {hamlet} hưởng ứng, dọn vệ sinh đường làng, ngõ xóm định kỳ."],
     "II.4": ["Các tổ hòa giải ở cơ sở hoạt động hiệu quả, nhiều vụ việc được hòa giải thành tại khu dân cư.",
+             "Các tổ hòa giải đã hòa giải thành {vd42} trên {vd41} vụ việc trong giai đoạn {period}.",
              "Phong trào Toàn dân bảo vệ an ninh Tổ quốc được duy trì; an ninh chính trị, trật tự an toàn xã hội ổn định.",
              "Nhân dân chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước."],
     "II.5": ["Ủy ban MTTQ đã chủ trì {vd22} cuộc giám sát, phản biện xã hội trong giai đoạn {period}.",
+             "Ủy ban MTTQ đã chủ trì {vd39} cuộc giám sát và {vd40} cuộc phản biện xã hội trong giai đoạn {period}.",
              "Ban Thanh tra nhân dân và Ban Giám sát đầu tư của cộng đồng hoạt động thường xuyên, đúng quy định.",
              "Duy trì {vd23} mô hình tự quản, mô hình 'Dân vận khéo' ở khu dân cư."],
     "III.1": ["Cuộc vận động nhận được sự đồng thuận cao của nhân dân; vai trò của Mặt trận và các đoàn thể được phát huy.",
@@ -145,6 +172,14 @@ _NARRATIVES = {
     "III.3": ["Một bộ phận nhân dân còn tư tưởng trông chờ, ỷ lại vào sự hỗ trợ của Nhà nước.",
               "Kinh phí hoạt động của Ban Công tác Mặt trận ở khu dân cư còn ít.",
               "Năng lực của một số cán bộ cơ sở còn hạn chế."],
+    "III.3.1": ["Nguồn lực đầu tư của Nhà nước còn hạn chế so với nhu cầu.",
+                "Dịch COVID-19 và giá nông sản biến động ảnh hưởng đến đời sống và khả năng đóng góp của nhân dân.",
+                "Tốc độ đô thị hóa nhanh làm thay đổi cơ cấu dân cư, khó khăn trong vận động.",
+                "Một số chính sách hỗ trợ của cấp trên chậm được triển khai."],
+    "III.3.2": ["Một bộ phận nhân dân còn tư tưởng trông chờ, ỷ lại vào sự hỗ trợ của Nhà nước.",
+                "Năng lực, kinh nghiệm vận động của một số cán bộ Mặt trận cơ sở còn hạn chế.",
+                "Công tác phối hợp giữa các tổ chức thành viên có lúc chưa đồng bộ.",
+                "Việc kiểm tra, giám sát thực hiện ở một số {hamlet} chưa thường xuyên."],
     "IV": ["Phải có sự lãnh đạo sát sao của cấp ủy, sự phối hợp chặt chẽ của chính quyền và các đoàn thể.",
            "Phát huy vai trò chủ thể của người dân theo phương châm 'dân biết, dân bàn, dân làm, dân kiểm tra, dân giám sát, dân thụ hưởng'.",
            "Kịp thời biểu dương, khen thưởng các tập thể, cá nhân tiêu biểu."],
@@ -193,17 +228,39 @@ def sample_roles(units: pd.DataFrame, outline: Outline | None = None,
     return roles
 
 
-def _received_dates(units: pd.DataFrame, seed: int, roles: dict, deadline: dt.date) -> dict[str, dt.date]:
+def _received_dates(units: pd.DataFrame, seed: int, roles: dict, outline: Outline) -> dict[str, dt.date]:
+    """A received date per unit that sends: the late unit 3-7 days after the deadline, the others in the ten days
+    before it, each on a working day (:meth:`Outline.is_working_day`: no weekend, no Tết break), drawn
+    uniformly among the working days of its window."""
+    deadline = outline.deadline
+    on_time = _working_days(outline, deadline - dt.timedelta(days=10), deadline)
+    late = _working_days(outline, deadline + dt.timedelta(days=3), deadline + dt.timedelta(days=7))
     out = {}
     rng = np.random.default_rng([seed, 0])
     for code in sorted(units["unit_code"]):
         if code == roles["missing"]:
             continue
-        if code == roles["late"]:
-            out[code] = deadline + dt.timedelta(days=int(rng.integers(3, 8)))
-        else:
-            out[code] = deadline - dt.timedelta(days=int(rng.integers(0, 11)))
+        days = late if code == roles["late"] else on_time
+        out[code] = days[int(rng.integers(0, len(days)))]
     return out
+
+
+def _working_days(outline: Outline, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The working days from ``first`` to ``last``; the next working day after ``last`` when there are none."""
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    out = [d for d in days if outline.is_working_day(d)]
+    while not out:
+        last += dt.timedelta(days=1)
+        out = [last] if outline.is_working_day(last) else []
+    return out
+
+
+def working_day_before(outline: Outline, day: dt.date, days_before: int) -> dt.date:
+    """``days_before`` days before ``day``, moved back to a working day."""
+    d = day - dt.timedelta(days=days_before)
+    while not outline.is_working_day(d):
+        d -= dt.timedelta(days=1)
+    return d
 
 
 # --------------------------------------------------------------------------- values
@@ -281,8 +338,24 @@ def _metric_values(rng, years: list[int], metrics: list[dict]) -> dict[str, list
     new_houses = [int(rng.integers(1, 9)) for _ in range(n)]
     repaired = [int(rng.integers(0, 7)) for _ in range(n)]
     uni = lambda lo, hi, d=1: [round(float(rng.uniform(lo, hi)), d) for _ in range(n)]  # noqa: E731
+    land_home, land_farm = uni(1000, 4000, 0), uni(3000, 10000, 0)
+    supervision, criticism = uni(2, 9, 0), uni(1, 5, 0)
+    mediation = uni(5, 30, 0)
+    sessions = uni(20, 80, 0)
+    # the satisfaction survey is held in the last year (and, for some units, once before)
+    surveyed_years = {n - 1} | ({int(rng.integers(0, n - 1))} if n > 1 and rng.random() < 0.5 else set())
+    surveyed = [h * rng.uniform(0.65, 0.85) if i in surveyed_years else None for i, h in enumerate(hh)]
     v = {
-        "VD01": uni(500, 5000), "VD02": uni(300, 4000), "VD03": uni(500, 20000, 0),
+        "VD01": uni(500, 5000), "VD02": uni(300, 4000), "VD03": [a + b for a, b in zip(land_home, land_farm)],
+        "VD24": land_home, "VD25": land_farm,
+        "VD26": [round(float(a * rng.uniform(0.1, 0.3) + b * rng.uniform(0.02, 0.08)), 1)
+                 for a, b in zip(land_home, land_farm)],
+        "VD27": uni(3, 12, 0), "VD28": uni(100, 400), "VD30": uni(200, 800),
+        "VD36": [h - int(rng.integers(0, 2)) for h in hamlets],
+        "VD37": sessions, "VD38": [s * rng.uniform(40, 90) for s in sessions],
+        "VD39": supervision, "VD40": criticism, "VD22": [a + b for a, b in zip(supervision, criticism)],
+        "VD41": mediation, "VD42": [m * rng.uniform(0.7, 0.95) for m in mediation],
+        "VD43": surveyed, "VD44": [s * rng.uniform(0.88, 0.98) if s is not None else None for s in surveyed],
         "VD04": uni(1000, 9000, 0), "VD05": uni(1, 10, 2), "VD06": uni(0.5, 6, 2),
         "VD07": uni(0, 5, 0), "VD08": new_houses, "VD09": repaired,
         "VD10": [round(float(a * rng.uniform(50, 65) + b * rng.uniform(20, 30)), 1) for a, b in zip(new_houses, repaired)],
@@ -294,13 +367,36 @@ def _metric_values(rng, years: list[int], metrics: list[dict]) -> dict[str, list
         "VD16": hamlets, "VD17": cultural, "VD18": model_areas,
         "VD19": [h * r / 100 for h, r in zip(hh, rate(85, 92, 93, 99))],
         "VD20": [h * r / 100 for h, r in zip(hh, rate(60, 80, 85, 97))],
-        "VD21": uni(500, 5000, 0), "VD22": uni(4, 15, 0),
+        "VD21": uni(500, 5000, 0),
         "VD23": np.cumsum([int(rng.integers(2, 6))] + [int(rng.integers(0, 3)) for _ in range(n - 1)]).tolist(),
     }
+    v["VD29"] = [x * rng.uniform(0.7, 1.0) for x in v["VD28"]]
+    v["VD31"] = [p * rng.uniform(1.8, 2.5) for p in v["VD12"]]     # the province's standard counts more
     for m in metrics:  # metrics this model does not know: plausible small counts
         if m["code"] not in v:
             v[m["code"]] = [float(rng.integers(1, 100))] * n if m["kind"] == "stock" else uni(1, 100, 0)
     return v
+
+
+def _poverty_flows(rng, values: dict[str, list]) -> None:
+    """Households leaving poverty, newly poor and moving away each year (VD32, VD33, VD34), so that the poor
+    households of each year (VD12) are last year's minus those who left plus the new ones (the outline's
+    ``stock_flows`` check holds); the first year's flows have no earlier count to explain."""
+    poor = values.get("VD12")
+    if poor is None:
+        return
+    out, new, moved = [], [], []
+    for i, p in enumerate(poor):
+        prev = poor[i - 1] if i else round(p * rng.uniform(1.3, 1.6))
+        # few move away: mostly none, so the outlier check has too few units with one to compare them
+        n_new, n_moved = round(prev * rng.uniform(0.05, 0.15)), int(rng.random() < 0.15)
+        n_out = prev + n_new - n_moved - p
+        if n_out < 0:
+            n_new, n_out = n_new - n_out, 0
+        out.append(n_out)
+        new.append(n_new)
+        moved.append(n_moved)
+    values["VD32"], values["VD33"], values["VD34"] = out, new, moved
 
 
 def _apply_rules(values: dict[str, list[float]], metrics: list[dict]) -> None:
@@ -311,14 +407,19 @@ def _apply_rules(values: dict[str, list[float]], metrics: list[dict]) -> None:
     for m in metrics:
         vals = values[m["code"]]
         if m["integer"]:
-            vals[:] = [int(round(x)) for x in vals]
+            vals[:] = [None if x is None else int(round(x)) for x in vals]
         if given(m["gt"]):
-            vals[:] = [max(x, m["gt"] + 1) for x in vals]
+            vals[:] = [None if x is None else max(x, m["gt"] + 1) for x in vals]
         elif given(m["ge"]):
-            vals[:] = [max(x, m["ge"]) for x in vals]
+            vals[:] = [None if x is None else max(x, m["ge"]) for x in vals]
     for m in metrics:
         if isinstance(m["le_metric"], str):
-            values[m["code"]] = [min(a, b) for a, b in zip(values[m["code"]], values[m["le_metric"]])]
+            values[m["code"]] = [None if a is None else min(a, b) if b is not None else a
+                                 for a, b in zip(values[m["code"]], values[m["le_metric"]])]
+    for m in metrics:       # a total nrlib computes is the sum of its parts, as typed
+        parts = m.get("sum_of")
+        if parts:
+            values[m["code"]] = [sum(xs) for xs in zip(*(values[p] for p in parts))]
 
 
 @dataclass
@@ -341,7 +442,11 @@ class _Model:
         derived = outline.derived_indicators.to_dict("records")
         measured = {r["indicator_code"] for r in typed + derived}
         unmeasured = sorted({int(c) for c in criteria["criterion_no"]} - {crit_of[c] for c in measured})
-        return cls(outline, criteria, crit_of, typed, derived, outline.metrics.to_dict("records"), unmeasured)
+        metrics = outline.metrics.to_dict("records")
+        sums = outline.computed_metrics
+        for m in metrics:
+            m["sum_of"] = sums.get(m["code"])
+        return cls(outline, criteria, crit_of, typed, derived, metrics, unmeasured)
 
 
 def _unit_content(unit: dict, seed: int, model: _Model, ntm: dict[int, bool], roles_here: list[str],
@@ -405,20 +510,22 @@ def _unit_content(unit: dict, seed: int, model: _Model, ntm: dict[int, bool], ro
             else:
                 metric[num_code][i] = min(num, math.ceil(need) - 1) if comp == "≥" else max(num, math.floor(need) + 1)
     _apply_rules(metric, model.metrics)
-    for code in (m["code"] for m in model.metrics):  # the model may know metrics an outline dropped
+    _poverty_flows(rng, metric)
+    for code in outline.typed_metric_codes:  # the model may know metrics an outline dropped; computed ones have no row
         for y, v in zip(years, metric[code]):
             values[(code, y)] = v
     wrong, factor = ROLE_METRICS["wrong_unit"]
     if "wrong_unit" in roles_here and (wrong, years[n // 2]) in values:
         values[(wrong, years[n // 2])] = round(float(values[(wrong, years[n // 2])]) * factor, 1)
 
+    worded = outline.for_unit_types([unit.get("unit_type")])
     return {
         "info": _info(rng, unit, outline, received, "late" in roles_here),
         "criteria": {k: v for k, v in status.items()},
         "criteria_notes": {},
         "values": values,
-        "proposals": _proposals(rng, unit, outline, metric),
-        "narratives": _narratives(rng, unit, outline, metric, values),
+        "proposals": _proposals(rng, unit, worded, metric),
+        "narratives": _narratives(rng, unit, worded, metric, values),
     }
 
 
@@ -435,14 +542,26 @@ def _in_sentence(name: str) -> str:
 
 
 def _info(rng, unit: dict, outline: Outline, received: dt.date | None, text_date: bool) -> dict:
-    report = (received or outline.deadline) - dt.timedelta(days=int(rng.integers(0, 5)))
-    return {
+    report = working_day_before(outline, received or outline.deadline, int(rng.integers(0, 5)))
+    info = {
         "preparer_name": _person(rng),
         "preparer_title": f"{rng.choice(_TITLES)} {unit.get('unit_type_label', '')}".strip(),
         "phone": f"0123 456 {int(rng.integers(0, 1000)):03d}",
         "report_date": vnformat.fmt_date(report) if text_date else report,
         "data_note": data_note(outline),
     }
+    fields = {f["key"] for s in outline.raw["sheets"] if s["layout"] == "key_value" for f in s["fields"]}
+    if "review_form" in fields:     # how the unit held its own review (outline version 2, sheet SoKet)
+        conference = rng.random() < 0.7
+        info.update({
+            "review_form": "conference" if conference else "written_report",
+            "review_date": working_day_before(outline, report, int(rng.integers(1, 8))),
+            "review_attendance": int(rng.integers(60, 160)) if conference else None,
+            "own_awards_collective": int(rng.integers(2, 9)),
+            "own_awards_individual": int(rng.integers(5, 21)),
+            "own_awards_forms": f"Giấy khen của Chủ tịch UBND {_in_sentence(unit['name'])}",
+        })
+    return {k: v for k, v in info.items() if k in fields}
 
 
 def data_note(outline: Outline) -> str:
@@ -458,8 +577,11 @@ def _hamlet_word(unit: dict) -> str:
 
 
 def _proposals(rng, unit: dict, outline: Outline, metric: dict) -> list[dict]:
+    """2-5 proposals, a collective first; the columns the outline's KhenThuong has (version 2 adds đối tượng, năm
+    sinh, giới tính and earlier awards; its address column is the person's position or residence)."""
     awards = [c["value"] for c in outline.choices("award_form")]
     kinds = [c["value"] for c in outline.choices("proposal_kind")]
+    has = {c["key"] for c in outline.sheet("KhenThuong")["columns"]}
     hamlets = int(metric.get("VD16", [10])[-1])
     word = _hamlet_word(unit)
     out = []
@@ -471,13 +593,21 @@ def _proposals(rng, unit: dict, outline: Outline, metric: dict) -> list[dict]:
             land=vnformat.fmt_number(rng.integers(100, 2000)),
             money=vnformat.fmt_money_million(round(rng.uniform(5, 200), 1)),
             cards=int(rng.integers(5, 60)))
-        out.append({
-            "kind": kind,
-            "name": f"{rng.choice(_ORGS)} {word} {hamlet}" if collective else _person(rng),
-            "address": unit["name"] if collective else f"{word.capitalize()} {hamlet}, {_in_sentence(unit['name'])}",
-            "achievement": achievement,
-            "award_form": str(rng.choice(awards)),
-        })
+        place = f"{word.capitalize()} {hamlet}, {_in_sentence(unit['name'])}"
+        rec = {"kind": kind, "achievement": achievement, "award_form": str(rng.choice(awards))}
+        if collective:
+            org, subject = _ORGS[int(rng.integers(0, len(_ORGS)))]
+            rec.update(name=f"{org} {word} {hamlet}", address=unit["name"], subject=subject)
+        else:
+            name = _person(rng)
+            rec.update(name=name, subject="person", birth_year=int(rng.integers(1955, 1996)),
+                       gender="Nữ" if " Thị " in name else "Nam",
+                       address=f"{rng.choice(_ROLES)}, {place}" if rng.random() < 0.5 else place)
+        if rng.random() < 0.4:
+            rec["earlier_awards"] = f"Giấy khen của Chủ tịch UBND huyện năm {int(rng.integers(2016, 2020))}"
+        if "subject" not in has:        # version 1: the place only
+            rec["address"] = unit["name"] if collective else place
+        out.append({k: v for k, v in rec.items() if k in has})
     return out
 
 
@@ -488,8 +618,9 @@ def _narratives(rng, unit: dict, outline: Outline, metric: dict, values: dict) -
     rate = lambda num, den, i: 100 * metric[num][i] / metric[den][i] if metric.get(den) and metric[den][i] else None  # noqa: E731
     income = [values[("10", y)] for y in years if ("10", y) in values]
     facts = {
-        "unit": _in_sentence(unit["name"]), "period": f"{years[0]} - {years[-1]}", "y0": years[0], "y1": years[-1],
-        "hamlet": _hamlet_word(unit),
+        "unit": _in_sentence(unit["name"]), "unit_cap": unit["name"], "hamlet": _hamlet_word(unit),
+        "households": fmt.fmt_number(metric["VD11"][-1]),
+        "period": f"{years[0]} - {years[-1]}", "y0": years[0], "y1": years[-1],
         "hamlets": metric["VD16"][-1], "vd01": fmt.fmt_money_million(total("VD01")),
         "vd02": fmt.fmt_money_million(total("VD02")), "vd03": fmt.fmt_number(total("VD03")),
         "vd04": fmt.fmt_number(total("VD04")), "vd05": fmt.fmt_number(total("VD05"), 1, trim=True),
@@ -500,12 +631,17 @@ def _narratives(rng, unit: dict, outline: Outline, metric: dict, values: dict) -
         "poor_rate_first": fmt.fmt_percent(rate("VD12", "VD11", 0), 2),
         "poor_rate_last": fmt.fmt_percent(rate("VD12", "VD11", -1), 2),
         "cf_rate": fmt.fmt_percent(rate("VD15", "VD11", -1), 1),
+        "vd28": fmt.fmt_money_million(total("VD28")), "vd29": fmt.fmt_money_million(total("VD29")),
+        "vd32": fmt.fmt_number(total("VD32")), "vd39": total("VD39"), "vd40": total("VD40"),
+        "vd41": total("VD41"), "vd42": total("VD42"),
         "water_rate": fmt.fmt_percent(rate("VD19", "VD11", -1), 1),
         "waste_rate": fmt.fmt_percent(rate("VD20", "VD11", -1), 1),
     }
     if income:
         facts["income_first"] = fmt.fmt_number(income[0], 1, trim=True)
         facts["income_last"] = fmt.fmt_number(income[-1], 1, trim=True)
+    known = {c.lower() for c in outline.metrics["code"]}        # a sentence about a metric the outline lacks is left out
+    facts = {k: v for k, v in facts.items() if not (k.startswith("vd") and k[2:].isdigit() and k not in known)}
     out = {}
     for s in outline.sheet("DanhGia")["sections"]:
         pool = []
@@ -538,7 +674,7 @@ def generate(units: pd.DataFrame, seed: int, outline: Outline) -> tuple[dict, di
     model = _Model.build(outline)
     uy = unit_years(units, outline.years)
     roles = sample_roles(units, outline, uy)
-    received = _received_dates(units, seed, roles, outline.deadline)
+    received = _received_dates(units, seed, roles, outline)
     levels: dict[tuple, pd.DataFrame] = {}
     maps: dict[tuple, tuple[dict, dict]] = {}
     out = {}
@@ -557,7 +693,8 @@ def generate(units: pd.DataFrame, seed: int, outline: Outline) -> tuple[dict, di
     return out, received, {u["unit_code"]: levels[tuple(unit_scopes(u))] for u in units.to_dict("records")}, roles
 
 
-def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021) -> SampleResult:
+def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021,
+                 outline: Outline | None = None) -> SampleResult:
     """Write the sample workbooks of a district and the manifest ``received.csv``.
 
     One workbook per unit that submits (``template_filename`` names), written
@@ -565,8 +702,10 @@ def write_sample(out_dir: str | Path, district_code: str | int, seed: int = 2021
     unit_code, received_date`` (ISO dates) in unit-code order. Files listed in
     an earlier manifest of ``out_dir`` are removed first, so a re-run leaves
     no stale workbook behind; nothing else in ``out_dir`` is touched.
+    ``outline``: the outline the workbooks follow (default the one new templates follow; an earlier
+    version's, :func:`nrlib.reference.load_outline` with ``version=``, writes what units sent before it).
     """
-    outline = load_outline()
+    outline = outline or load_outline()
     units = load_units(district_code)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -49,6 +49,13 @@ _PROFILE = {
     "VD17": {"share": (0.8, 0.97)}, "VD18": {"share": (0.15, 0.45)}, "VD19": {"share": (0.7, 0.93)},
     "VD20": {"share": (0.55, 0.9)}, "VD14": {"per_hh": 0.03}, "VD21": {"per_hh": 0.3},
     "VD22": {"count": 4}, "VD23": {"count": 3},
+    # outline version 2 (VD03 and VD22 are then the sums of VD24 + VD25 and VD39 + VD40)
+    "VD24": {"per_hh": 0.15}, "VD25": {"per_hh": 0.35}, "VD26": {"per_hh": 0.05}, "VD27": {"count": 6},
+    "VD28": {"per_hh": 0.05}, "VD29": {"per_hh": 0.04}, "VD30": {"per_hh": 0.1}, "VD31": {"share": (0.06, 0.015)},
+    "VD32": {"per_hh": 0.004}, "VD33": {"per_hh": 0.001}, "VD34": {"count": 0.2}, "VD36": {"share": (0.9, 0.97)},
+    "VD37": {"per_hh": 0.01}, "VD38": {"per_hh": 0.6}, "VD39": {"count": 3}, "VD40": {"count": 1.5},
+    "VD41": {"per_hh": 0.004}, "VD42": {"share": (0.75, 0.85)}, "VD43": {"share": (0.7, 0.8)},
+    "VD44": {"share": (0.9, 0.95)},
 }
 _HOUSEHOLDS_PER_HAMLET = 400
 _MAINTENANCE_P = {"kept": 0.75, "gained": 0.12, "lost": 0.03, "lost_and_regained": 0.04, "never": 0.06}
@@ -130,6 +137,21 @@ def _submissions(units: pd.DataFrame, deadline: dt.date, rng: np.random.Generato
     return subs
 
 
+def _bound_order(bounds_of: dict[str, str]) -> list[str]:
+    """The bounded metrics, each after the metric bounding it when that is bounded too (VD44 ≤ VD43 ≤ VD11)."""
+    done: list[str] = []
+
+    def visit(code: str) -> None:
+        if code in done or code not in bounds_of:
+            return
+        visit(bounds_of[code])
+        done.append(code)
+
+    for code in bounds_of:
+        visit(code)
+    return done
+
+
 def _campaign_values(outline, units, years, rng):
     """Metric values (n_units, n_years) per code."""
     n, ny = len(units), len(years)
@@ -165,10 +187,13 @@ def _campaign_values(outline, units, years, rng):
         else:
             v = hh * prof.get("per_hh", 0.001) * noise
         out[code] = v
-    for code, bound in bounds_of.items():
+    for code in _bound_order(bounds_of):
+        bound = bounds_of[code]
         out[code] = np.minimum(out[code] * out[bound], out[bound])
     # a few gross outliers in flows (a misplaced decimal, a figure typed in đồng)
-    flows = [c for c in metrics.index if metrics.loc[c, "kind"] == "flow"]
+    # (not in a part bounded by its whole, nor in a total nrlib computes)
+    computed = outline.computed_metrics
+    flows = [c for c in metrics.index if metrics.loc[c, "kind"] == "flow" and c not in bounds_of and c not in computed]
     for code in flows:
         hit = rng.random((n, ny)) < 0.002
         out[code] = np.where(hit, out[code] * 25, out[code])
@@ -181,6 +206,8 @@ def _campaign_values(outline, units, years, rng):
             out[code] = np.round(out[code])
         else:
             out[code] = np.round(out[code], 1)
+    for code, parts in computed.items():     # totals nrlib computes: the sum of their parts, as typed
+        out[code] = sum(out[p] for p in parts)
     return out
 
 

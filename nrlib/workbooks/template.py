@@ -47,6 +47,7 @@ _TEXT = {
     "number_error_title": "Giá trị không hợp lệ",
     "number_error": "Nhập một số (không nhập chữ). Số thập phân dùng dấu phẩy.",
     "integer_error": "Nhập một số nguyên không âm.",
+    "integer_between_error": "Nhập một số nguyên từ {lo} đến {hi}.",
     "choice_error_title": "Chọn trong danh sách",
     "choice_error": "Chọn một giá trị trong danh sách.",
     "page_footer": "Trang &P / &N",
@@ -118,6 +119,10 @@ def _cell_kind(layout: SheetLayout, row_key: str, col: Column) -> _CellKind:
         return _CellKind("text", True)
     ctype = spec.get("type", "text")
     locked = bool(spec.get("locked") or (spec.get("prefilled") and "locked" not in spec))
+    if ctype == "integer" and not locked:      # a count or a year typed in a field or a table column
+        rules = spec.get("rules", {})
+        return _CellKind("integer", locked, minimum=rules.get("gt", rules.get("ge", spec.get("min"))),
+                         maximum=spec.get("max"), strict_minimum="gt" in rules)
     if ctype == "number":
         row = layout.row_specs[row_key]
         rules = row.get("rules", {})
@@ -162,7 +167,10 @@ def _make_validation(key: tuple, outline: Outline) -> DataValidation:
             dv = DataValidation(type=vtype, operator=op, formula1=str(lo), allow_blank=True)
         else:
             dv = DataValidation(type=vtype, operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True)
-        dv.error = _TEXT["integer_error"] if kind == "integer" else _TEXT["number_error"]
+        if kind == "integer" and lo is not None and hi is not None:
+            dv.error = _TEXT["integer_between_error"].format(lo=lo, hi=hi)
+        else:
+            dv.error = _TEXT["integer_error"] if kind == "integer" else _TEXT["number_error"]
         dv.errorTitle = _TEXT["number_error_title"]
         dv.errorStyle = "stop"
     dv.showErrorMessage = True
@@ -381,10 +389,10 @@ def _content_cells(layout: SheetLayout, content: Mapping, outline: Outline) -> d
     """Map the ``content`` dict onto ``(row_key, col_key)`` cells of one sheet."""
     cells: dict[tuple[str, str], object] = {}
     kind = layout.layout
-    if kind == "key_value":
+    if kind == "key_value":         # the info fields of this sheet (ThongTin, SoKet); _check_value_codes checks the rest
         for key, value in (content.get("info") or {}).items():
-            layout.row(key)
-            cells[(key, "value")] = value
+            if key in layout.rows:
+                cells[(key, "value")] = value
     elif kind == "criteria_grid":
         for (no, year), value in (content.get("criteria") or {}).items():
             layout.address(no, year)
@@ -453,7 +461,8 @@ def write_workbook(path: str | Path, unit: Mapping, *, outline: Outline | None =
     -------
     Path
     """
-    outline = outline or load_outline()
+    # the texts follow the unit's type: ấp in a xã, khu phố in a thị trấn
+    outline = (outline or load_outline()).for_unit_types([unit.get("unit_type")])
     content = content or {}
     if levels is None:
         levels = resolve_levels(unit_scopes(unit), outline.years)
@@ -508,7 +517,12 @@ def _check_value_codes(layouts: dict[str, SheetLayout], content: Mapping) -> Non
     known = {k for lay in layouts.values() if lay.layout in ("metric_grid", "indicator_grid") for k in lay.rows}
     unknown = sorted({str(code) for code, _ in (content.get("values") or {})} - known)
     if unknown:
-        raise KeyError(f"content values: codes {unknown} are neither VanDong metrics nor ChiTieu indicators")
+        raise KeyError(f"content values: codes {unknown} are neither VanDong metrics nor ChiTieu indicators "
+                       f"(a metric the outline computes, sum_of, has no row)")
+    fields = {k for lay in layouts.values() if lay.layout == "key_value" for k in lay.rows}
+    unknown = sorted(set(content.get("info") or {}) - fields)
+    if unknown:
+        raise KeyError(f"content info: fields {unknown} are on no key/value sheet of the outline")
 
 
 def _save(wb: Workbook, path: Path) -> None:

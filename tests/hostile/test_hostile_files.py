@@ -48,7 +48,7 @@ from nrlib import store as st
 from nrlib.core import labels
 from nrlib.ingest import analyse_file, ingest_files
 from nrlib.intake.limits import load_limits
-from nrlib.intake.schema import compile_schema
+from nrlib.intake.schema import compile_schemas
 
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
@@ -154,7 +154,7 @@ def _problems(path: str, claims, schema) -> list[dict]:
 def schema(hostile):
     """The compiled outline, its caches (units, levels) warmed by one validation in this process,
     so that children measure the file, not the first-use costs."""
-    s = compile_schema()
+    s = compile_schemas()      # every shipped outline, as ingest: the good workbook is a version 1 one
     analyse_file(hostile.good, [("file_name", UNIT)], s)
     return s
 

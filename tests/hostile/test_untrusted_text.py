@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from ingest_fixtures import OTHER, UNIT, addr, good_content, write_good
+from ingest_fixtures import fixture_outline, OTHER, UNIT, addr, good_content, write_good
 
 from nrlib import find_unit
 from nrlib import store as st
@@ -86,7 +86,7 @@ def _write_rejected(path: Path) -> Path:
     starting with ``=`` as a formula (what Excel shows after ``'=...``)."""
     from hostile.xlsx_edit import Book, col_number
 
-    write_workbook(path, find_unit(OTHER), content=good_content(OTHER, shift=2.0))
+    write_workbook(path, find_unit(OTHER), content=good_content(OTHER, shift=2.0), outline=fixture_outline())
     book = Book(path)
     cells = [("VanDong", addr("VanDong", f"VD0{i + 1}", 2016), f) for i, f in enumerate(FORMULAS)]
     cells.append(("KhenThuong", addr("KhenThuong", 1, "award_form"), "=cmd|'/C calc'!A0"))
@@ -101,7 +101,7 @@ def hostile_store(tmp_path_factory):
     root = tmp_path_factory.mktemp("untrusted")
     src = root / "in"
     src.mkdir()
-    good = write_workbook(src / f"{UNIT}_gia-kiem.xlsx", find_unit(UNIT), content=_hostile_content())
+    good = write_workbook(src / f"{UNIT}_gia-kiem.xlsx", find_unit(UNIT), content=_hostile_content(), outline=fixture_outline())
     bad = _write_rejected(src / f"{OTHER}_quang-trung.xlsx")
     db = root / "data" / "nrlib.duckdb"
     outs = {o.path.name[:5]: o for o in ingest_files([good, bad], db, received="2021-02-15")}
@@ -282,7 +282,7 @@ def test_a_claimed_unit_or_a_manifest_name_never_leads_outside_the_raw_folder(tm
     content["overrides"] = {("ThongTin", addr("ThongTin", "unit_code", "value")): "../../x"}
     evil_dir = tmp_path / "elsewhere"
     evil_dir.mkdir()
-    evil = write_workbook(evil_dir / "evil.xlsx", find_unit(UNIT), content=content)
+    evil = write_workbook(evil_dir / "evil.xlsx", find_unit(UNIT), content=content, outline=fixture_outline())
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     manifest = inbox / "received.csv"
@@ -446,7 +446,8 @@ def test_received_names_and_values_travel_as_parameters(tmp_path):
     db = tmp_path / "s.duckdb"
     content = good_content(UNIT)
     content["narratives"]["I"] = "'); DROP TABLE audit; --"
-    src = write_workbook(tmp_path / "x'); DROP TABLE submissions; --.xlsx", find_unit(UNIT), content=content)
+    src = write_workbook(tmp_path / "x'); DROP TABLE submissions; --.xlsx", find_unit(UNIT), content=content,
+                         outline=fixture_outline())
     [out] = ingest_files([src], db, received="2021-02-15")
     assert out.outcome == "accepted"
     with st.open_store(db) as con:
