@@ -50,8 +50,7 @@ class Outline:
         only, ``khu phố`` for thị trấn only, ``ấp, khu phố`` for a mixture (the ``unit_words`` of the outline).
         The same codes, rules and sheets; only the texts differ."""
         types = {str(t) for t in ([unit_types] if isinstance(unit_types, str) else unit_types) if t}
-        words = self.raw.get("unit_words") or {}
-        hamlet = words.get("hamlet") or {}
+        hamlet = _unit_words(self.raw).get("hamlet") or {}
         key = next(iter(types)) if len(types) == 1 and next(iter(types)) in hamlet else MIXED
         if self.template is None or key == self.words:
             return self
@@ -90,7 +89,7 @@ class Outline:
     def word(self, name: str, default: str = "") -> str:
         """A unit word (``hamlet``) as this outline is worded (:meth:`for_unit_types`); ``default`` where the outline
         has none (version 1 wrote "ấp, khu phố" in its labels)."""
-        texts = (self.raw.get("unit_words") or {}).get(name)
+        texts = _unit_words(self.raw).get(name)
         return str(texts.get(self.words, texts.get(MIXED, default))) if texts else default
 
     @property
@@ -343,9 +342,33 @@ def _version_key(v: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in str(v).split("."))
 
 
+def _unit_words(raw: dict) -> dict[str, dict[str, str]]:
+    """The outline's ``unit_words``, ``{word: {unit type or mixed: text}}``; a word given ``from: <column>`` takes
+    its text per unit type from that column of ``unit_types.csv`` (``hamlet_label``: ấp, khu phố), the one place
+    it is kept, and only its ``mixed`` text from the outline."""
+    out = {}
+    for name, texts in (raw.get("unit_words") or {}).items():
+        texts = dict(texts)
+        column = texts.pop("from", None)
+        out[name] = {**_unit_type_column(column), **texts} if column else texts
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _unit_type_column(column: str) -> dict[str, str]:
+    """``{unit_type: value}`` of one column of ``unit_types.csv`` (read without pandas: the outline loads at startup)."""
+    import csv
+
+    with open(reference_file("unit_types"), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and column not in rows[0]:
+        raise ReferenceDataError(f"unit_types.csv has no column {column!r} (outline unit_words)")
+    return {r["unit_type"]: r[column] for r in rows if r.get(column)}
+
+
 def _fill_words(raw: dict, key: str) -> dict:
     """``raw`` with every ``{word}`` of ``unit_words`` replaced by its text for ``key`` (a unit type or ``mixed``)."""
-    words = {name: texts.get(key, texts.get(MIXED, "")) for name, texts in (raw.get("unit_words") or {}).items()}
+    words = {name: texts.get(key, texts.get(MIXED, "")) for name, texts in _unit_words(raw).items()}
 
     def fill(x):
         if isinstance(x, str):
