@@ -26,7 +26,7 @@ import unicodedata
 import pandas as pd
 
 from nrlib import config
-from nrlib.analysis import campaign, maintenance, results, reviews
+from nrlib.analysis import campaign, maintenance, results, reviews, urban
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
@@ -198,12 +198,17 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
 
     spec = spec_all["criteria_by_year"]
     reached = results.criteria_reached(ds, cache).set_index(["unit_code", "year"])
+    # a town's (ward's) urban years by its own standard, as the reports show them, never "Không áp dụng"
+    town = urban.urban_reached(ds, cache).set_index(["unit_code", "year"])
     rows = []
     for i, code in enumerate(order, 1):
         row = [str(i), unit_names[code]]
         for y in years:
             r = reached.loc[(code, y)]
-            if r["n_applicable"] == 0:
+            if r["n_applicable"] == 0 and (code, y) in town.index:
+                u = town.loc[(code, y)]
+                row.append(labels.urban_cell(u["n_reached"], u["n_criteria"], u["n_missing"]))
+            elif r["n_applicable"] == 0:
                 row.append(na_label)
             elif r["n_missing"] == r["n_applicable"]:
                 row.append(labels.STATUS_MISSING)
