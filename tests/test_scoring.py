@@ -190,3 +190,11 @@ def test_every_measure_the_table_may_name_is_computed():
     from nrlib.reference.scoring import MEASURE_KINDS
 
     assert set(scoring.MEASURES) == set(MEASURE_KINDS)
+
+
+def test_the_total_column_keeps_its_decimals_so_it_aligns():
+    from nrlib.present.scoring import scores_frame
+
+    frame, _ = scores_frame(make_dataset())
+    totals = frame["total"].tolist()
+    assert totals == ["34,25/80", "30,75/80", "29,50/80"]          # 29,5 shown as the column's 2 decimals

@@ -69,7 +69,9 @@ def scores_frame(ds, cache: dict | None = None, order: list[str] | None = None) 
         row |= {k: cell.get((r.unit_code, k[2:]), MISSING) for k in headers if k.startswith("c_")}
         if own:
             row["self_points"] = points_text(r.self_points)
-        row |= {"total": f"{points_text(r.points)}/{points_text(r.max_points)}",
+        # a table column keeps its decimals, so "71,00/80" aligns under "71,84/80" (vnformat.fmt_quantity)
+        total = MISSING if is_missing(r.points) else fmt_quantity(r.points, "điểm", with_unit=False)
+        row |= {"total": f"{total}/{points_text(r.max_points)}",
                 "score_100": fmt_quantity(r.score_100, "điểm", with_unit=False),
                 "class": class_text(r.class_label, r.provisional)}
         rows.append(row)
