@@ -235,11 +235,17 @@ def _ntm_applies(unit_code: str, district_code: str, years: tuple) -> dict:
     return _NTM[(unit_code, years)]
 
 
+@functools.lru_cache(maxsize=1)
+def _history_names() -> dict[str, tuple[str, ...]]:
+    """The names each unit went by in ``unit_history.csv``, read once per process (not once per unit)."""
+    history = load_unit_history()
+    return {str(u): tuple(g) for u, g in history.groupby("unit_code")["name"]}
+
+
 @functools.lru_cache(maxsize=4096)
 def _unit_name_keys(unit_code: str, name: str) -> frozenset:
     """Match keys of the names a unit goes by (the registry's and the history's), with and without their type."""
-    history = load_unit_history()
-    names = {name, *history.loc[history["unit_code"] == unit_code, "name"]}
+    names = {name, *_history_names().get(unit_code, ())}
     prefixes = sorted(unit_types()["name_prefix"], key=len, reverse=True)
     keys = set()
     for n in names:
