@@ -20,6 +20,8 @@ def _check_rows(rows: list[dict]) -> None:
     for r in rows:
         assert {"name", "value", "unit"} <= set(r), r
         assert isinstance(r["value"], (int, float)) and math.isfinite(r["value"]) and r["value"] >= 0, r
+        if r.get("goal"):        # the goals table says whether each goal holds in the run
+            assert isinstance(r.get("holds"), bool), r
 
 
 def test_analysis_benchmark_runs_small():
@@ -63,25 +65,35 @@ def test_size_benchmark_measures_rendered_reports(sample_dir, tmp_path_factory):
     assert unit["note"].startswith(("goal met", "GOAL MISSED"))
 
 
-def test_the_table_prints_every_row(capsys, monkeypatch, tmp_path):
+def test_the_table_prints_every_row_then_the_goals(capsys, monkeypatch, tmp_path):
     import benchmarks.__main__ as runner
 
     class Fake:
         @staticmethod
         def run():
-            return [{"name": "x", "value": 1234.5, "unit": "s", "ratio": 2.0, "goal": "≥ 1×", "note": "n"},
-                    {"name": "y", "value": 0.5, "unit": "MB"}]
+            return [{"name": "x", "value": 1234.5, "unit": "s", "ratio": 2.0, "goal": "≥ 1×", "holds": True, "note": "n"},
+                    {"name": "y", "value": 0.5, "unit": "MB"},
+                    {"name": "z", "value": 3.0, "unit": "s", "ratio": 0.5, "goal": "≥ 4×", "holds": False}]
 
     monkeypatch.setattr(runner, "HERE", tmp_path)
     (tmp_path / "bench_fake.py").write_text("", encoding="utf-8")
-    monkeypatch.setattr(runner.importlib, "import_module", lambda name: Fake)
+    (tmp_path / "bench_large.py").write_text("", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(runner.importlib, "import_module", lambda name: seen.append(name) or Fake)
     assert runner.main([]) == 0
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert lines[-4].split() == ["bench", "name", "value", "unit", "ratio", "goal", "note"]
-    assert lines[-2].split() == ["fake", "x", "1,234", "s", "2", "≥", "1×", "n"]
-    assert lines[-1].split() == ["fake", "y", "0.5", "MB"]
+    assert seen == ["benchmarks.bench_fake"]          # the national-scale run only when named
+    lines = capsys.readouterr().out.splitlines()
+    head = lines.index(next(l for l in lines if l.startswith("bench ")))
+    assert lines[head].split() == ["bench", "name", "value", "unit", "ratio", "goal", "holds", "note"]
+    assert lines[head + 2].split() == ["fake", "x", "1,234", "s", "2", "≥", "1×", "yes", "n"]
+    assert lines[head + 3].split() == ["fake", "y", "0.5", "MB"]
+    goals = lines.index("Goals (issue 17), as measured in this run:")
+    assert lines[goals + 1].split() == ["bench", "name", "measured", "goal", "holds"]
+    assert lines[goals + 3].split() == ["fake", "x", "1,234", "s", "(ratio", "2)", "≥", "1×", "yes"]
+    assert lines[goals + 4].split() == ["fake", "z", "3", "s", "(ratio", "0.5)", "≥", "4×", "NO"]
+    assert lines[goals + 5] == "1 of 2 goals hold in this run."
     assert (tmp_path / "results" / "latest.json").exists()
+    assert runner.main(["large"]) == 0 and seen[-1] == "benchmarks.bench_large"
 
 
 def test_startup_benchmark_runs_small():
