@@ -8,7 +8,7 @@ SEED   ?= 2021
 DISTRICT ?= 738
 JOBS   ?= 2
 
-.PHONY: demo test test-min lab bench clean help registry-check
+.PHONY: demo test test-min lab bench bench-large clean help registry-check
 
 help:
 	@echo "make demo   - build sample workbooks, ingest them, render the reports"
@@ -16,6 +16,7 @@ help:
 	@echo "make test-min - run the fast tests with every dependency at its declared floor (.venv-min)"
 	@echo "make lab    - open JupyterLab on notebooks/"
 	@echo "make bench  - run the benchmarks and print a table of ratios"
+	@echo "make bench-large - national scale: 3.000 workbooks ingested, 300 reports, Dask, the country projected"
 	@echo "make clean  - remove generated outputs (never data/reference, received files or the store)"
 	@echo "make registry-check - download the unit registry's source wheels and test the vendored lists against them"
 
@@ -71,6 +72,10 @@ lab: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
+
+# national scale (3.000 workbooks, 300 reports, the Dask executor, the country projected): about an hour
+bench-large: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks large
 
 clean:
 	@# Received files (data/submissions/) and the store (data/nrlib.duckdb: received dates,

@@ -104,3 +104,19 @@ def test_startup_benchmark_runs_small():
     assert rows[0]["name"] == bench_startup.BASELINE and rows[0]["ratio"] == 1.0
     assert {r["name"].split(" (")[0] for r in rows[1:]} == {"nrlib --help", "nrlib reports --help", "nrlib status"}
     assert all(r["goal"] and ("holds" in r["note"] or "OVER GOAL" in r["note"]) for r in rows[1:])
+
+
+def test_large_benchmark_runs_small(monkeypatch):
+    from benchmarks import bench_large
+
+    monkeypatch.setenv("NRLIB_BENCH_LARGE_UNITS", "24")
+    monkeypatch.setenv("NRLIB_BENCH_LARGE_REPORTS", "3")
+    monkeypatch.setenv("NRLIB_BENCH_LARGE_DASK", "2")
+    rows = bench_large.run()
+    _check_rows(rows)
+    ingest, render, dask, *projected = rows
+    assert ingest["holds"] is False and render["holds"] is False     # 24 workbooks are not national scale
+    assert dask["unit"] == "%" and 0 < dask["ratio"]
+    assert [r["name"].split(" on ")[1] for r in projected] == [f"{n} Dask workers" for n in bench_large.PROJECTED_WORKERS]
+    hours = [r["value"] for r in projected]
+    assert hours == sorted(hours, reverse=True) and hours[0] > 0    # more workers, less time
