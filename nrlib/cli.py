@@ -135,6 +135,13 @@ def _cmd_documents(args: argparse.Namespace) -> int:
     return main_documents(args)
 
 
+def _cmd_reviews(args: argparse.Namespace) -> int:
+    from nrlib.reference.reviews import reviews_text
+
+    print(reviews_text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nrlib",
@@ -233,6 +240,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "wrote (khen-thuong/quyet-dinh-khen-thuong_*.xlsx), filled in (default: that workbook "
                         "in the output folder if there is one, else every proposal as proposed)")
     p.set_defaults(func=_cmd_documents)
+
+    p = sub.add_parser("reviews", help="list the reviews nrlib knows (data/reference/reviews.yaml) and the one in use")
+    p.set_defaults(func=_cmd_reviews)
+
+    for p in sub.choices.values():      # every command works on one review
+        p.add_argument("--review", metavar="ID", default=None,
+                       help="the review to work on (default: $NRLIB_REVIEW, else the default of "
+                            "data/reference/reviews.yaml; `nrlib reviews` lists them)")
     return parser
 
 
@@ -249,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "review", None):
+            from nrlib import config
+
+            config.use_review(args.review)
         return int(args.func(args) or 0)
     except NrlibError as exc:
         print(f"nrlib: {exc}", file=sys.stderr)

@@ -39,6 +39,9 @@ VARIABLES = (
              "are found under it"),
     Variable("NRLIB_REFERENCE", "`data/reference`", "the reference data folder (criteria, levels, outline, units, "
              "scoring, settings, holidays, ranking)"),
+    Variable("NRLIB_REVIEW", "the `default` of `data/reference/reviews.yaml`", "the review (đợt sơ kết) every "
+             "command works on: its outline, criteria set, scoring table, deadline and unit list (`--review` wins; "
+             "`nrlib reviews` lists them)"),
     Variable("NRLIB_DB", "`data/nrlib.duckdb`", "the store used when no `--db` is given"),
     Variable("NRLIB_LEVELS", "`data/local/criteria_levels.csv` when present", "your province's own criteria levels "
              "(they replace or add to the reference levels)"),
@@ -64,13 +67,14 @@ VARIABLES = (
              "inside its transaction (the fault tests kill or race it there); never set them in use"),
 )
 
-#: the reference files, by role, under :func:`reference_dir`
+#: the reviews nrlib knows, under :func:`reference_dir` (:func:`review_entry`)
+REVIEWS_FILE = "reviews.yaml"
+#: the roles each review names its own file for (its ``files``); ``outline_*`` roles are earlier outline versions
+REVIEW_ROLES = ("outline", "criteria", "scoring")
+
+#: the reference files, by role, under :func:`reference_dir`; a review's own files (:data:`REVIEW_ROLES`, from
+#: ``reviews.yaml``) are added by :func:`reference_roles`
 REFERENCE_FILES = {
-    # the outline new templates follow (and analyses use); every role starting with "outline" is an outline a
-    # received workbook may follow (nrlib.reference.outline.load_outlines)
-    "outline": "outline_2016_2020_v2.yaml",
-    "outline_v1": "outline_2016_2020.yaml",
-    "criteria": "criteria_2016_2020.csv",
     "levels": "criteria_levels.csv",
     "regions": "regions.csv",
     "unit_history": "unit_history.csv",
@@ -83,7 +87,6 @@ REFERENCE_FILES = {
     "urban_levels": "urban_levels_2013.csv",
     "district_settings": "district_settings.yaml",
     "holidays": "holidays.csv",
-    "scoring": "scoring_2016_2020.yaml",
 }
 
 
@@ -119,9 +122,82 @@ def reference_dir() -> Path:
     return _env_path("NRLIB_REFERENCE") or data_dir() / "reference"
 
 
+def reference_roles() -> dict[str, str]:
+    """Every reference file in force, ``{role: file name}``: the shared ones (:data:`REFERENCE_FILES`) and the
+    review's own (:func:`review_entry` ``files``: its outline first, earlier outline versions, criteria, scoring)."""
+    return {**review_entry()["files"], **REFERENCE_FILES}
+
+
 def reference_path(role: str) -> Path:
-    """The path of one reference file (:data:`REFERENCE_FILES`), whether or not it exists."""
-    return reference_dir() / REFERENCE_FILES[role]
+    """The path of one reference file (:func:`reference_roles`), whether or not it exists."""
+    roles = reference_roles()
+    if role not in roles:
+        raise ConfigError(f"no reference file of role {role!r} (roles: {', '.join(roles)})")
+    return reference_dir() / roles[role]
+
+
+def _reviews_file() -> Path:
+    return reference_dir() / REVIEWS_FILE
+
+
+_REVIEWS_CACHE: dict = {}
+
+
+def load_reviews() -> dict:
+    """``reviews.yaml`` as read, ``{"default": id, "reviews": [entry, …]}``, checked: unique ids, a default
+    among them, every entry with its files (:data:`REVIEW_ROLES`), period, deadline and tier. Cached per file
+    and modification time."""
+    path = _reviews_file()
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError as exc:
+        raise ConfigError(f"không đọc được danh sách các đợt sơ kết {path} / cannot read the reviews file: {exc}") \
+            from None
+    if key not in _REVIEWS_CACHE:
+        with open(path, encoding="utf-8") as fh:
+            raw = load_yaml(fh) or {}
+        reviews = raw.get("reviews") or []
+        ids = [str(r.get("id") or "") for r in reviews]
+        problems = [f"review {i!r} listed twice" for i in sorted(set(ids)) if ids.count(i) > 1]
+        problems += ["a review without an id"] * ids.count("")
+        if str(raw.get("default") or "") not in ids:
+            problems.append(f"default {raw.get('default')!r} is not a listed review")
+        for r in reviews:
+            missing = [k for k in ("title", "period", "period_label", "deadline", "tier", "source") if not r.get(k)]
+            missing += [f"files.{k}" for k in REVIEW_ROLES if not (r.get("files") or {}).get(k)]
+            if missing:
+                problems.append(f"review {r.get('id')!r} lacks {', '.join(missing)}")
+        if problems:
+            raise ConfigError(f"{path}: " + "; ".join(problems))
+        _REVIEWS_CACHE.clear()
+        _REVIEWS_CACHE[key] = {"default": str(raw["default"]), "reviews": reviews}
+    return _REVIEWS_CACHE[key]
+
+
+def review_id() -> str:
+    """The review commands work on: ``$NRLIB_REVIEW`` (set by ``--review``), else the file's ``default``."""
+    return env("NRLIB_REVIEW") or load_reviews()["default"]
+
+
+def review_entry(review: str | None = None) -> dict:
+    """One review's entry of ``reviews.yaml`` (:func:`review_id` when ``review`` is None); an unknown id is a
+    :class:`ConfigError` naming the known ones."""
+    wanted = (review or review_id()).strip()
+    known = load_reviews()["reviews"]
+    for r in known:
+        if str(r["id"]) == wanted:
+            return r
+    names = ", ".join(str(r["id"]) for r in known)
+    raise ConfigError(f"không có đợt sơ kết {wanted!r} trong {_reviews_file()}; các đợt đã có: {names} "
+                      f"(xem `nrlib reviews`) / no review {wanted!r}: known reviews are {names}")
+
+
+def use_review(review: str) -> dict:
+    """Make ``review`` the one this process and every process it starts (workers, report kernels) work on:
+    checked, then set as ``NRLIB_REVIEW``. Returns its entry."""
+    entry = review_entry(review)
+    os.environ["NRLIB_REVIEW"] = str(entry["id"])
+    return entry
 
 
 def default_db_path() -> Path:
@@ -246,7 +322,7 @@ def ingest_workers() -> str | None:
 def inputs_record() -> list[dict]:
     """The reference, local and limits files in force, each ``{"role", "path", "sha256"}``, for a report's or
     an export's record (``sha256`` None for a file that does not exist)."""
-    files = [(role, reference_path(role)) for role in REFERENCE_FILES]
+    files = [("reviews", _reviews_file())] + [(role, reference_path(role)) for role in reference_roles()]
     files += [("local_levels", local_levels_path()), ("local_urban_levels", local_urban_levels_path()),
               ("limits", limits_file()),
               ("local_documents", documents_settings_path()), ("local_district_settings", district_settings_path()),

@@ -51,6 +51,10 @@ def test_every_variable_named_in_the_code_is_documented_in_config_and_the_readme
 
 
 def test_paths_follow_the_environment(tmp_path, monkeypatch):
+    import shutil
+
+    (tmp_path / "data" / "reference").mkdir(parents=True)     # the review names its outline and criteria files
+    shutil.copy(config.reference_dir() / config.REVIEWS_FILE, tmp_path / "data" / "reference")
     monkeypatch.setenv("NRLIB_HOME", str(tmp_path))
     assert config.default_db_path() == tmp_path.resolve() / "data" / "nrlib.duckdb"
     assert config.reference_path("outline") == tmp_path.resolve() / "data" / "reference" / "outline_2016_2020_v2.yaml"

@@ -306,8 +306,18 @@ def late_text(timeliness: str, days, days_counted: str = "calendar") -> str:
     return text
 
 
+#: ``nrlib reviews`` (:func:`nrlib.reference.reviews.reviews_text`)
+REVIEWS_HEADING = "Các đợt sơ kết, tổng kết nrlib biết ({path}):"
+REVIEW_DEFAULT = "mặc định"
+REVIEW_ACTIVE = "đang dùng"
+REVIEW_LINE_PERIOD = "Giai đoạn {label} (các năm {first}–{last}); hạn nộp báo cáo: {deadline}; cấp tổng hợp: {tier}"
+REVIEW_LINE_FILES = "Đề cương: {outlines}; bộ tiêu chí: {criteria}; bảng điểm: {scoring}; danh mục đơn vị: {vintage}"
+REVIEW_VINTAGE_ON_DEADLINE = "danh mục có hiệu lực vào ngày hạn nộp"
+REVIEW_TIERS = {"district": "huyện", "province": "tỉnh"}
+REVIEWS_FOOTER = "Chọn một đợt cho mọi lệnh bằng --review MÃ_ĐỢT (hoặc biến NRLIB_REVIEW)."
+
 #: what each file a report or an export records is (:func:`nrlib.config.inputs_record`)
-INPUT_ROLES = {"outline": "đề cương", "outline_v1": "đề cương phiên bản 1", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
+INPUT_ROLES = {"reviews": "danh sách đợt sơ kết", "outline": "đề cương", "outline_v1": "đề cương phiên bản 1", "criteria": "bộ tiêu chí", "levels": "mức đạt chuẩn",
                "regions": "vùng", "unit_history": "lịch sử đơn vị", "unit_types": "loại đơn vị",
                "ranking": "cách xếp hạng", "local_levels": "mức chuẩn của địa phương", "limits": "giới hạn tệp nhận",
                "documents": "thể thức văn bản", "local_documents": "thiết lập văn bản của huyện",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 LEVEL_COLUMNS = ["indicator_code", "scope", "year", "comparison", "level", "level_text", "note", "source", "confidence"]
 
 def reference_file(role: str) -> Path:
-    """The path of a reference file by its role (:data:`nrlib.config.REFERENCE_FILES`); raises when it is missing."""
+    """The path of a reference file by its role (:func:`nrlib.config.reference_roles`); raises when it is missing."""
     path = config.reference_path(role)
     if not path.exists():
         raise ReferenceDataError(f"reference file not found: {path}")

@@ -290,12 +290,12 @@ def load_outline(path: str | Path | None = None, version: str | None = None) -> 
 def load_outlines() -> dict[str, Outline]:
     """Every outline a received workbook may follow, ``{version: Outline}``, newest last.
 
-    They are the reference files whose role starts with ``outline`` (:data:`nrlib.config.REFERENCE_FILES`); the
-    one of role ``outline`` is the newest, the one new templates follow and analyses use. Checked that versions
+    They are the review's reference files whose role starts with ``outline`` (:func:`nrlib.config.reference_roles`,
+    from ``reviews.yaml``); the one of role ``outline`` is the newest, the one new templates follow and analyses use. Checked that versions
     differ and that the newest holds every metric code of the others (typed or computed): submissions of every
     version add up in the analyses, and what an older version lacks is missing, never zero.
     """
-    paths = [config.reference_path(role) for role in config.REFERENCE_FILES if role.startswith("outline")]
+    paths = [config.reference_path(role) for role in config.reference_roles() if role.startswith("outline")]
     key = tuple((str(p), p.stat().st_mtime if p.exists() else 0.0) for p in paths)
     return dict(_outlines_cached(key))
 

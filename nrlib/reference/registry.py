@@ -84,7 +84,11 @@ def vintage_on(date: dt.date | str) -> str:
 
 
 def default_vintage() -> str:
-    """The list in force at the review: :func:`vintage_on` the outline's deadline (18/02/2021: ``2021-02-03``)."""
+    """The review's unit list: its ``registry_vintage`` (``reviews.yaml``), else :func:`vintage_on` the outline's
+    deadline (18/02/2021: ``2021-02-03``)."""
+    named = config.review_entry().get("registry_vintage")
+    if named not in (None, ""):
+        return check_vintage(str(named))
     outline, manifest = reference_file("outline"), reference_file("unit_registry")
     return _default_vintage(str(outline), outline.stat().st_mtime, str(manifest), manifest.stat().st_mtime)
 

@@ -1,8 +1,8 @@
 """One district's units as plain rows, without pandas: what ``nrlib status`` needs of the registry.
 
 The same rows as :func:`nrlib.reference.units.load_units` (a dict per unit, the keys
-:data:`nrlib.reference.units.UNIT_COLUMNS`), from the same vendored list: the vintage in force on the
-outline's deadline (:func:`nrlib.reference.registry.default_vintage`), read here with the ``csv`` module
+:data:`nrlib.reference.units.UNIT_COLUMNS`), from the same vendored list: the review's
+(:func:`nrlib.reference.registry.default_vintage`), read here with the ``csv`` module
 and the manifest ``units/sources.yaml``; the type's label from ``unit_types.csv``, the region from
 ``regions.csv`` (lists before the 2025 reorganisation only).
 """
@@ -28,6 +28,13 @@ def _manifest(path: str, mtime: float) -> dict:
 
 
 def _default_vintage(manifest: dict) -> str:
+    named = config.review_entry().get("registry_vintage")
+    if named not in (None, "") and any(str(v["vintage"]) == str(named) for v in manifest["vintages"]):
+        return str(named)
+    if named not in (None, ""):     # the same refusal as registry.check_vintage, from the module that has the words
+        from nrlib.reference.registry import check_vintage
+
+        return check_vintage(str(named))
     from nrlib.reference.outline import outline_deadline
 
     deadline = outline_deadline()
