@@ -104,6 +104,47 @@ def test_panel_redraws_in_place_when_a_control_changes(ds):
     assert list(figure.data[0].x) == ["2019", "2020"]
 
 
+def test_the_widget_channel_opens_with_the_whole_figure(ds, monkeypatch):
+    """The comm_open message carries the figure, its config and the view counter (issue 16: plotly's own
+    FigureWidget opens with an empty figure and sends it after; a browser view rendered in between stayed
+    empty for good)."""
+    import ipywidgets.widgets.widget as widget_module
+
+    opened = []
+
+    class Comm:          # what the kernel's comm would send: the state of the comm_open message
+        kernel = None
+        comm_id = "test"
+
+        def __init__(self, **kwargs):
+            opened.append(kwargs["data"]["state"])
+
+        def on_msg(self, callback):
+            pass
+
+        def send(self, *args, **kwargs):
+            pass
+
+        def close(self, *args, **kwargs):
+            pass
+
+    monkeypatch.setattr(widget_module.comm, "create_comm", lambda **kwargs: Comm(**kwargs))
+    unit = explore.unit_dropdown(ds)
+    panel = explore.Panel(explore.scorecard_view, ds, {"unit_code": unit})
+    (state,) = [s for s in opened if "_widget_data" in s]      # the figure's channel, opened once
+    fig, _ = explore.scorecard_view(ds, unit_code=unit.value)
+    assert len(state["_widget_data"]) == len(fig.data) >= 1
+    assert state["_widget_data"][0]["z"] and state["_widget_data"][0]["meta"]["unit_code"] == unit.value
+    assert state["_widget_layout"]["title"]["text"] == fig.layout.title.text
+    assert state["_config"]["showSendToCloud"] is False and state["_config"]["locale"] == "vi"
+    assert state["_view_count"] == 0                            # views count themselves from the first one
+    # plotly's own widget opens empty: the test would fail without the held comm
+    opened.clear()
+    go.FigureWidget(json.loads(fig.to_json()))
+    assert [len(s["_widget_data"]) for s in opened if "_widget_data" in s] == [0]
+    assert panel.figure.comm is not None
+
+
 def test_panel_sends_missing_values_as_json_null(ds):
     # Gia Tân 1 sent nothing: its bar is NaN in the figure, and must reach the browser as null
     panel = explore.Panel(explore.campaign_view, ds, {"metric_code": explore.metric_dropdown(ds, "VD01")})

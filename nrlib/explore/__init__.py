@@ -223,6 +223,33 @@ def update_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
             widget.add_traces(clean["data"])
 
 
+class FigureWidget(go.FigureWidget):
+    """A plotly ``FigureWidget`` whose channel to the browser opens with its whole state: the figure, the
+    chart config and the view counter.
+
+    plotly's widget opens its comm inside ipywidgets' constructor, before it sets the traits the browser draws
+    from (``_widget_data``, ``_widget_layout``, ``_view_count``): the ``comm_open`` message carries an empty
+    figure, and the figure follows as separate updates. plotly's browser view draws from those traits once,
+    when it renders, and never listens to their later changes (its ``do_data``/``do_layout`` are empty), so a
+    view rendered between the two messages — which happens when the browser is slow, e.g. while it loads the
+    widget's 5 MB bundle on a busy laptop — shows empty axes for good; ``_view_count`` is still unset then,
+    so the view does not even count itself. Here the comm opens only once the state is complete, so every
+    view renders the figure, however late the messages arrive (``tests/test_explore.py`` checks the
+    ``comm_open`` message).
+    """
+
+    def __init__(self, figure: dict, plot_config: dict) -> None:
+        self._nrlib_hold_comm = True
+        super().__init__(figure)
+        self._config = dict(plot_config)
+        self._nrlib_hold_comm = False
+        self.open()
+
+    def open(self) -> None:
+        if not getattr(self, "_nrlib_hold_comm", False):
+            super().open()
+
+
 class Panel:
     """Controls wired to a view: changing any control redraws the chart and the table in place.
 
@@ -250,20 +277,12 @@ class Panel:
         self.fixed = dict(fixed or {})
         t0 = time.perf_counter()
         fig, table = self.view(self.ds, **self.values(), **self.fixed)
-        # The first drawing is the widget's initial state, not an update: updates sent before the
-        # browser has rendered the widget can be lost (anywidget renders lazily), an initial state cannot.
-        self.figure = go.FigureWidget(_strict_json(fig))
-        # the reports' chart config: Vietnamese, and no "Share chart..." button (it uploads to Plotly Cloud)
-        self.figure._config = dict(PLOT_CONFIG)
-        self._shown = fig
+        # The first drawing is the widget's initial state, sent when its channel opens (FigureWidget), not an
+        # update; the reports' chart config: Vietnamese, and no "Share chart..." button (it uploads to Plotly Cloud)
+        self.figure = FigureWidget(_strict_json(fig), PLOT_CONFIG)
         self.table = widgets.HTML(table_html(table))
         self.message = widgets.HTML()
         self.last_seconds = time.perf_counter() - t0
-        # plotly's widget sends its figure to the browser right after opening the widget's channel; a
-        # view rendered before that state lands in the browser draws an empty chart (seen while the
-        # first widget of a kernel loads plotly.js). The browser reports each new view
-        # (``_view_count``): the figure is sent again then, as an update the view applies.
-        self.figure.observe(self._on_view_count, names="_view_count")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox([widgets.HBox(list(self.controls.values()),
@@ -284,17 +303,12 @@ class Panel:
                                   f'{html.escape(str(exc))}</div>')
             return
         update_figure(self.figure, fig)
-        self._shown = fig
         self.table.value = table_html(table)
         self.message.value = ""
         self.last_seconds = time.perf_counter() - t0
 
     def _on_change(self, change) -> None:
         self.refresh()
-
-    def _on_view_count(self, change) -> None:
-        if (change["new"] or 0) > (change["old"] or 0):
-            update_figure(self.figure, self._shown)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
