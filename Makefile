@@ -73,7 +73,7 @@ lab: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
-# national scale (3.000 workbooks, 300 reports, the Dask executor, the country projected): about an hour
+# national scale (3.000 workbooks, 300 reports, the Dask executor, the country projected): about 10 minutes on 2 cores
 bench-large: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks large
 

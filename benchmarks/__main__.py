@@ -6,7 +6,7 @@ run: these machines are noisy, so no number from another run is compared),
 ``goal``, ``holds`` (whether the goal holds in this run) and ``note``. After the
 table of every row comes the table of goals: each row with a goal, its measure
 and whether it holds. Modules in :data:`ON_REQUEST` (``large``: national scale,
-an hour or more) run only when named. ``python -m benchmarks NAME ...`` runs only the named
+about 10 minutes) run only when named. ``python -m benchmarks NAME ...`` runs only the named
 modules (e.g. ``ingest``). Rows are also written to ``benchmarks/results/latest.json``.
 """
 
