@@ -92,7 +92,7 @@ def second_review(tmp_path, monkeypatch):
               .replace(f"title: {old}", f"title: {title}", 1))
     (ref / "reviews.yaml").write_text(reviews + second, encoding="utf-8")
     monkeypatch.setenv("NRLIB_REFERENCE", str(ref))
-    monkeypatch.delenv("NRLIB_REVIEW", raising=False)
+    monkeypatch.setenv("NRLIB_REVIEW", "")       # blank is unset; teardown restores what was there (use_review writes it)
     return {"ref": ref, "title": title}
 
 
@@ -119,14 +119,12 @@ def test_review_chosen_by_option_reaches_the_files_a_command_reads(second_review
 
 def test_use_review_sets_it_for_this_process_and_its_children(second_review, monkeypatch):
     entry = config.use_review("thu-nghiem")
-    try:
-        assert entry["id"] == config.review_id() == "thu-nghiem"
-        assert config.reference_path("outline").name == "outline_thu_nghiem.yaml"
-        child = subprocess.run([sys.executable, "-c", "from nrlib import config; print(config.review_id())"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        assert child == "thu-nghiem"
-    finally:
-        monkeypatch.delenv("NRLIB_REVIEW", raising=False)
+    assert entry["id"] == config.review_id() == "thu-nghiem"
+    assert config.reference_path("outline").name == "outline_thu_nghiem.yaml"
+    child = subprocess.run([sys.executable, "-c", "from nrlib import config; print(config.review_id())"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert child == "thu-nghiem"
+    monkeypatch.setenv("NRLIB_REVIEW", "")
     assert config.review_id() == "so-ket-cvd-ntm-dtvm-2016-2020"
 
 
