@@ -47,10 +47,11 @@ from nrlib.analysis.campaign import rates
 from nrlib.core import checks, vocab
 from nrlib.core.memo import memo
 from nrlib.reference import pick_levels
+from nrlib.reference.outline import ROWS_FROM_URBAN
 from nrlib.reference.urban import load_urban_criteria, load_urban_levels
 
-#: the outline's ``rows_from`` that marks a sheet of declared urban statuses (outline 2)
-ROWS_FROM = "urban_criteria"
+#: the outline's ``rows_from`` that marks a sheet of declared urban statuses (outline 2's VanMinhDoThi)
+ROWS_FROM = ROWS_FROM_URBAN
 _SCOPES = ("district_code", "province_code", "region_code")
 
 YEAR_COLUMNS = ["unit_code", "year", "name", "unit_type"]
