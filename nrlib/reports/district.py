@@ -153,9 +153,11 @@ class DistrictReport(Report):
             "note")
         out += present.table(pd.DataFrame(rows), {"name": "Đơn vị"} | {y: str(y) for y in years},
                              numeric=years, caption="Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")
-        if not urban.collects_declarations(self.outline):
+        if not urban.collects_for(self.ds, codes):
             out += present.paragraph(
-                f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các tiêu chuẩn "
+                f"Biểu mẫu sơ kết (đề cương phiên bản "
+                f"{', '.join(sorted(set(urban.submitted_versions(self.ds, codes).values())) or [self.outline.version])}"
+                ") không có phần tự đánh giá các tiêu chuẩn "
                 f"này, nên kết quả ghi \"{labels.URBAN_MISSING}\" trừ khi số liệu Cuộc vận động cho thấy chưa đạt.",
                 "note")
         return out + self.urban_measures(codes)
