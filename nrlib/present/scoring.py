@@ -44,7 +44,7 @@ def self_cell(status: str, points) -> str:
     return labels.cell(labels.SELF_SCORE_BLANK if status == "blank" else labels.NO_SELF_SCORE)
 
 
-def _unit_self_status(cs: pd.DataFrame) -> dict[str, str]:
+def unit_self_status(cs: pd.DataFrame) -> dict[str, str]:
     """Per unit: ``scored`` when it scored itself on any content, else ``blank`` when asked, else ``not_asked``."""
     rank = {"scored": 2, "blank": 1, "not_asked": 0}
     best = cs.assign(_r=cs["self_status"].map(rank)).groupby("unit_code")["_r"].max()
@@ -78,7 +78,7 @@ def self_vs_verified_frame(ds, cache: dict | None = None, order: list[str] | Non
     cell = {(u, c): f"{self_cell(ss, sp)} / {content_cell(st, vp)}" for u, c, ss, sp, st, vp in
             zip(cs["unit_code"], cs["content_code"], cs["self_status"], cs["self_points"], cs["status"],
                 cs["verified_points"])}
-    own = _unit_self_status(cs)
+    own = unit_self_status(cs)
     if order is not None:
         pos = {c: i for i, c in enumerate(order)}
         us = us.sort_values("unit_code", key=lambda s: s.map(pos), kind="stable")
@@ -112,7 +112,7 @@ def scores_frame(ds, cache: dict | None = None, order: list[str] | None = None) 
                                                                    contents["content_max_points"])}
     # the self-score column shows once any workbook asked for it (outline 2's TuCham), "chưa tự chấm" where blank
     own = bool((cs["self_status"] != "not_asked").any()) or us["self_points"].notna().any()
-    own_status = _unit_self_status(cs)
+    own_status = unit_self_status(cs)
     if own:
         headers["self_points"] = labels.SELF_SCORE
     headers |= {"total": "Điểm thẩm định / điểm chuẩn đã chấm", "score_100": "Thang 100", "class": "Xếp loại"}
