@@ -283,7 +283,9 @@ def _unit_scoring(ds: Dataset, unit_code: str, cs: pd.DataFrame, contents: pd.Da
             rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": labels.SCORING_BY_COUNCIL,
                          "Số liệu": MISSING, "Điểm chuẩn": points_text(c.content_max_points),
                          "Điểm": content_cell(st, None) if isinstance(st, str) else MISSING, **own})
-        for r in rules.itertuples():
+        for k, r in enumerate(rules.itertuples()):
+            if k:                                           # the content's self-score once, on its first rule
+                own = {key: "" for key in own}
             rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": r.rule_label,
                          "Số liệu": _figure_text(r.value, r.value_unit, r.status),
                          "Điểm chuẩn": points_text(r.max_points),
