@@ -38,6 +38,7 @@ from nrlib.core.files import atomic_write
 from nrlib.core.textmatch import slugify
 from nrlib.core.vocab import NOT_APPLICABLE
 from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels, unit_years
+from nrlib.reference.outline import ROWS_FROM_URBAN
 from nrlib.workbooks.layout import Column, SheetLayout, level_groups, level_text, sheet_layout, unit_scopes
 
 #: workbook timestamps are fixed so that the same content gives the same file content
@@ -400,7 +401,7 @@ def _content_cells(layout: SheetLayout, content: Mapping, outline: Outline) -> d
         for key, value in (content.get("info") or {}).items():
             if key in layout.rows:
                 cells[(key, "value")] = value
-    elif kind == "criteria_grid" and layout.row_specs and "criterion_code" in next(iter(layout.row_specs.values())):
+    elif kind == "criteria_grid" and outline.sheet(layout.name).get("rows_from") == ROWS_FROM_URBAN:
         for (code, year), value in (content.get("urban") or {}).items():
             layout.address(code, year)
             cells[(str(code), str(year))] = value
