@@ -66,6 +66,12 @@ def criteria_status_table(ds: Dataset, cache: dict | None = None) -> pd.DataFram
     return ds.criteria_status[["unit_code", "year", "criterion_no", "status"]]
 
 
+@register_export("urban_status.csv")
+def urban_status_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+    """``unit_code, year, criterion_code, status``: a town's declared urban standard (VanMinhDoThi, outline 2)."""
+    return ds.urban_status[["unit_code", "year", "criterion_code", "status"]]
+
+
 @register_export("problems.csv")
 def problems_table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
     """Problems of each unit's latest version: where, which rule, how bad, the message, the value read."""

@@ -239,6 +239,7 @@ def _tables(res: Result) -> dict[str, dict[str, list]]:
         "data_values": {"year": [v["year"] for v in vals], "data_element": [v["data_element"] for v in vals],
                         "value": [float("nan") if v["value"] is None else float(v["value"]) for v in vals]},
         "criteria_status": {k: [c[k] for c in res.criteria_status] for k in ("year", "criterion_no", "status")},
+        "urban_status": {k: [c[k] for c in res.urban_status] for k in ("year", "criterion_code", "status")},
         "proposals": {k: [p.get(k) for p in res.proposals] for k in props},
         "narratives": {k: [n[k] for n in res.narratives] for k in ("section_code", "text")},
         "info": {"key": list(res.info), "value": list(res.info.values())},

@@ -289,6 +289,27 @@ def test_annex_campaign_and_rates_per_commune_with_the_district_total(doc, ds, s
                        else vf.MISSING for c in ds.units["unit_code"]]
 
 
+def test_annex_scores_give_the_commune_s_own_score_beside_the_district_s(doc, ds):
+    """Every commune's self-score (TuCham), verified points, score out of 100 and class, as the district report
+    has them; the unit that sent nothing has dashes, the one that left TuCham blank "Chưa tự chấm"."""
+    from nrlib.analysis import scoring
+    from nrlib.workbooks.sample import sample_roles
+
+    t = next(t for t in doc.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Điểm tự chấm")
+    rows = {r[1]: r for r in _cells(t)[1:]}
+    us = scoring.unit_scores(ds).set_index("unit_code")
+    names = dict(zip(ds.units["unit_code"], ds.units["name"]))
+    assert len(rows) == len(ds.units) and len(us) == len(ds.units) - 1
+    for code, r in us.iterrows():
+        row = rows[names[code]]
+        assert row[3] == vf.fmt_quantity(r["points"], "điểm", with_unit=False) and row[6].startswith(r["class_label"])
+        if pd.notna(r["self_points"]):
+            assert row[2] == vf.fmt_quantity(r["self_points"], "điểm", with_unit=False)
+    roles = sample_roles(ds.units)
+    assert rows[names[roles["late"]]][2] == "Chưa tự chấm"
+    assert rows[names[roles["missing"]]][2:] == [vf.MISSING] * 5
+
+
 def test_annex_submissions_and_criteria_by_year(doc, ds):
     t = next(t for t in doc.tables if len(t.columns) > 2 and t.rows[0].cells[2].text == "Ngày nhận lần đầu")
     tl = timeliness_table(ds)

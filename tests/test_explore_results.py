@@ -105,3 +105,23 @@ def test_scoring_view_shows_points_per_content_and_the_class(ds):
     assert "xếp loại" in fig.layout.title.text
     _, none = explore.scoring_view(ds, "26299")
     assert "Chưa được chấm điểm" in none.iloc[0, 1]
+    assert "Tự chấm" not in table.columns and "Tự chấm" not in one.columns       # no workbook asked for them
+
+
+def test_scoring_view_sets_the_self_score_beside_the_verified_points(ds):
+    """Gia Kiệm scored itself (outline 2's TuCham, in ds.info) on II.1, left NTM blank; Bàu Hàm 2 had no TuCham."""
+    import dataclasses
+
+    import pandas as pd
+
+    own = pd.DataFrame([{"submission_id": 1, "unit_code": GIA_KIEM, "key": "TC.II.1", "value": "18.5"},
+                        {"submission_id": 1, "unit_code": GIA_KIEM, "key": "TC.NTM", "value": None}])
+    mine = dataclasses.replace(ds, info=pd.concat([ds.info, own], ignore_index=True), meta={})
+    _, table = explore.scoring_view(mine)
+    t = table.set_index("Đơn vị")
+    assert t.loc["Xã Gia Kiệm", "Tự chấm"] == "18,5" and t.loc["Xã Bàu Hàm 2", "Tự chấm"] == "Không có số liệu"
+    fig, one = explore.scoring_view(mine, GIA_KIEM)
+    assert [tr.name for tr in fig.data] == ["Điểm chuẩn", "Điểm thẩm định", "Điểm tự chấm"]
+    ii1 = one[one["Nội dung"].str.startswith("II.1.")]["Tự chấm"].tolist()
+    assert ii1 == ["18,5", "", ""]                     # once per content, on its first rule
+    assert one[one["Nội dung"].str.startswith("NTM.")]["Tự chấm"].iloc[0] == "Chưa tự chấm"

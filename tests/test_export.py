@@ -29,7 +29,7 @@ def db(tmp_path_factory, books):
 def test_export_tables_hold_the_latest_accepted_data(db):
     ds = store.load_dataset(db)
     tables = export_tables(ds)
-    assert list(tables) == ["values.csv", "criteria_status.csv", "problems.csv", "submissions.csv",
+    assert list(tables) == ["values.csv", "criteria_status.csv", "urban_status.csv", "problems.csv", "submissions.csv",
                             "maintenance.csv", "campaign_totals.csv", "quality_flags.csv", "scores.csv",
                             "score_contents.csv", "score_rules.csv", "scoring_table.csv"]
     assert set(tables["maintenance.csv"]["unit_code"]) == set(ds.units["unit_code"])   # every expected unit

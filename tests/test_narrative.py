@@ -96,6 +96,13 @@ def test_unit_that_became_a_town_and_unit_that_sent_nothing():
     assert "không có tiêu chí nào sụt chuẩn mà chưa đạt lại" in m.text
     u = _find(s, "urban_reached")
     assert u.figures == {"year": 2020, "n_reached": 0, "n_not_reached": 0, "n_missing": 5, "n_criteria": 5}
+    # its workbook followed outline 2, which has the urban sheet: left blank, nothing more to say
+    assert u.text == ("Năm 2020, chưa có số liệu để đánh giá thị trấn Dầu Giây theo 5 tiêu chuẩn “Thị trấn đạt chuẩn "
+                      "văn minh đô thị”.")
+    # a version 1 workbook was never asked: the sentence says so
+    v1 = make_dataset()
+    v1.submissions.loc[v1.submissions["unit_code"] == C, "outline_version"] = "1.0"
+    u = _find(narrative.unit_sentences(v1, C), "urban_reached")
     assert u.text == ("Năm 2020, chưa có số liệu để đánh giá thị trấn Dầu Giây theo 5 tiêu chuẩn “Thị trấn đạt chuẩn "
                       "văn minh đô thị” (biểu mẫu sơ kết không có phần tự đánh giá các tiêu chuẩn này).")
     assert not [x for x in narrative.unit_sentences(make_dataset(), A) if "urban" in x.source]  # a xã: none

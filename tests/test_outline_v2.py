@@ -43,7 +43,8 @@ def v2():
 def test_both_versions_are_shipped_and_new_templates_follow_version_2(v1, v2):
     assert list(load_outlines()) == ["1.0", "2.0"] and v2.version == "2.0" and v1.version == "1.0"
     assert find_outline("2") is load_outlines()["2.0"] and find_outline("0.9") is None
-    assert v2.sheet_names == ["ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia"]
+    assert v2.sheet_names == ["ThongTin", "TieuChi", "VanMinhDoThi", "ChiTieu", "VanDong", "KhenThuong", "SoKet",
+                              "DanhGia", "TuCham"]
 
 
 def test_version_2_keeps_every_version_1_metric_with_its_meaning(v1, v2):
@@ -68,8 +69,9 @@ def test_version_2_keeps_every_version_1_metric_with_its_meaning(v1, v2):
 def test_every_row_names_its_source_and_unverified_ones_say_so(v2):
     raw = v2.raw
     sources = raw["sources"]
-    rows = [*raw["sheets"][3]["metrics"], *raw["sheets"][3]["rates"], *v2.sheet("KhenThuong")["columns"],
-            *v2.sheet("SoKet")["fields"], *v2.sheet("ThongTin")["fields"], *v2.sheet("DanhGia")["sections"]]
+    rows = [*v2.sheet("VanDong")["metrics"], *v2.sheet("VanDong")["rates"], *v2.sheet("KhenThuong")["columns"],
+            *v2.sheet("SoKet")["fields"], *v2.sheet("ThongTin")["fields"], *v2.sheet("DanhGia")["sections"],
+            *v2.sheet("TuCham")["fields"], v2.sheet("VanMinhDoThi")]
     assert all(r.get("source") in sources for r in rows), [r for r in rows if r.get("source") not in sources]
     assert set(raw["choice_sources"]) == set(raw["choices"])
     content5 = next(s for s in v2.sections if s["code"] == "II.5")

@@ -24,15 +24,17 @@ def test_district_sections(ds, roles):
 
 
 def test_the_district_shows_the_towns_urban_evaluation_beside_the_xas(ds):
-    """Issue #14: the town's 2019-2020 by its own standard, beside the xã's new-rural counts and never summed."""
+    """Issue #14: the town's 2019-2020 by its own standard, as it declared it (outline 2's VanMinhDoThi: VM1 not
+    reached in 2019), beside the xã's new-rural counts and never summed."""
     d = DistrictReport(ds, report_params("district", rf.DISTRICT))
     frame = d.units_frame().set_index("unit_code")
-    assert frame.loc["26326", "criteria"] == "Văn minh đô thị: chưa có số liệu"
+    assert frame.loc["26326", "criteria"] == "Văn minh đô thị: 5/5"
     assert frame.drop("26326")["criteria"].str.contains("/19|–").all()     # the xã: their own "n/19"
     units = d.units_table()
     assert "Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm" in units
     town_row = units.split("Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")[1]
-    assert "<td>Thị trấn Dầu Giây</td>" in town_row and town_row.count("Chưa có số liệu") >= 2
+    assert '<td>Thị trấn Dầu Giây</td><td class="num">4/5</td><td class="num">5/5</td>' in town_row
+    assert "không có phần tự đánh giá" not in town_row
     key = d.key_figures()
     assert "Thị trấn đạt chuẩn văn minh đô thị năm 2020" in key
     assert "Xã đạt đủ tiêu chí năm 2020" in key and "/9" in key    # the xã's count leaves the town out

@@ -79,8 +79,11 @@ def test_the_towns_report_shows_its_urban_evaluation_for_2019_2020(ds):
     assert "19 tiêu chí xã nông thôn mới của xã Xuân Thạnh (nay là thị trấn Dầu Giây), 2016–2018" in ntm
     assert ">2019<" not in ntm and ">2020<" not in ntm
     urban_rows = re.findall(r'<tr><th scope="row">\d\. .*?</tr>', urban_part)
-    assert len(urban_rows) == 5 and all(row.count("st st-missing") == 2 for row in urban_rows)
-    assert labels.URBAN_MISSING in urban_part and "không có phần tự đánh giá" in urban_part
+    # as the town declared them in VanMinhDoThi (outline 2): VM1 not reached in 2019, every other one reached
+    assert len(urban_rows) == 5 and "st st-missing" not in urban_part
+    assert urban_rows[0].count("st st-not_reached") == 1 and urban_rows[0].count("st st-reached") == 1
+    assert all(row.count("st st-reached") == 2 for row in urban_rows[1:])
+    assert "không có phần tự đánh giá" not in urban_part
     # what the campaign counts measure of it: the cultural families and khu phố of 2019 and 2020
     assert "VM2.1. Hộ gia đình được công nhận" in urban_part and "Tỷ lệ khu phố văn hóa" in urban_part
     header = r.header()
@@ -88,6 +91,7 @@ def test_the_towns_report_shows_its_urban_evaluation_for_2019_2020(ds):
     figures_html = r.key_figures()
     assert "Tiêu chuẩn văn minh đô thị đạt năm 2020" in figures_html and "Không áp dụng" not in figures_html
     assert "3/3" in figures_html                     # years all reached out of its 3 new-rural years, not of 5
+    assert "5/5" in figures_html                     # its urban standard in 2020, as declared
     assert labels.MAINTENANCE["lost"] not in r.maintenance()  # town years are never losses
     # its texts say khu phố, as a town's do
     campaign = r.campaign_table()

@@ -11,7 +11,9 @@ TOWN = "26326"      # Thị trấn Dầu Giây (NTM criteria stop applying in 20
 
 def test_sheets_are_matched_loosely_and_only_the_outline_ones_are_read():
     s = compile_schema()
-    assert list(s.sheets) == ["ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia"]
+    assert list(s.sheets) == ["ThongTin", "TieuChi", "VanMinhDoThi", "ChiTieu", "VanDong", "KhenThuong", "SoKet",
+                              "DanhGia", "TuCham"]
+    assert s.urban_only == {"VanMinhDoThi"} and list(s.urban_criteria) == ["VM1", "VM2", "VM3", "VM4", "VM5"]
     assert s.reads_sheet("VanDong") and s.reads_sheet(" vandong ") and s.reads_sheet("THONGTIN")
     assert not s.reads_sheet(s.instructions_sheet) and not s.reads_sheet("Ghi chu rieng")
 

@@ -156,7 +156,7 @@ def test_self_scores_are_read_where_the_outline_has_a_cell(tmp_path):
     text = load_scoring_table().path.read_text(encoding="utf-8")
     own = tmp_path / "scoring.yaml"
     own.write_text(text.replace("  - code: II.1\n    section: II.1\n    name: Phát triển kinh tế, giảm nghèo bền "
-                                "vững\n    max_points: 20\n    self_score: null",
+                                "vững\n    max_points: 20\n    self_score: TC.II.1",
                                 "  - code: II.1\n    section: II.1\n    name: Phát triển kinh tế, giảm nghèo bền "
                                 "vững\n    max_points: 20\n    self_score: DG_II1"), encoding="utf-8")
     t = load_scoring_table(own)
@@ -166,7 +166,27 @@ def test_self_scores_are_read_where_the_outline_has_a_cell(tmp_path):
     cs = scoring.content_scores(ds, table=t).set_index(["unit_code", "content_code"])
     assert cs.loc[(A, "II.1"), "self_points"] == 18 and np.isnan(cs.loc[(B, "II.1"), "self_points"])
     assert cs.loc[(A, "NTM"), "self_points"] != cs.loc[(A, "NTM"), "self_points"]          # NaN: no cell
+    assert cs.loc[(A, "NTM"), "self_status"] == "not_asked" and cs.loc[(A, "II.1"), "self_status"] == "scored"
     assert scoring.unit_scores(ds, table=t).set_index("unit_code").loc[A, "self_points"] == 18
+
+
+def test_self_scores_are_read_from_the_key_value_fields_of_outline_2():
+    """TuCham lands in ds.info (key, value as text): A scored two contents, B left II.1 blank (its workbook asked:
+    "chưa tự chấm"), C sent a version 1 workbook (no TuCham rows: "không có số liệu"). Self-scores never move the
+    verified points."""
+    ds = make_dataset()
+    before = scoring.content_scores(ds)["verified_points"].tolist()
+    ds.info = pd.DataFrame([{"submission_id": 1, "unit_code": A, "key": "TC.II.1", "value": "18.5"},
+                            {"submission_id": 1, "unit_code": A, "key": "TC.NTM", "value": "20"},
+                            {"submission_id": 1, "unit_code": A, "key": "preparer_name", "value": "x"},
+                            {"submission_id": 2, "unit_code": B, "key": "TC.II.1", "value": None}])
+    cs = scoring.content_scores(ds).set_index(["unit_code", "content_code"])
+    assert cs.loc[(A, "II.1"), "self_points"] == 18.5 and cs.loc[(A, "NTM"), "self_points"] == 20
+    assert np.isnan(cs.loc[(B, "II.1"), "self_points"]) and cs.loc[(B, "II.1"), "self_status"] == "blank"
+    assert cs.loc[(C, "II.1"), "self_status"] == "not_asked" and cs.loc[(A, "BC"), "self_status"] == "not_asked"
+    assert scoring.content_scores(ds)["verified_points"].tolist() == pytest.approx(before, nan_ok=True)
+    u = scoring.unit_scores(ds).set_index("unit_code")
+    assert u.loc[A, "self_points"] == 38.5 and np.isnan(u.loc[B, "self_points"]) and np.isnan(u.loc[C, "self_points"])
 
 
 @pytest.mark.parametrize("kind,steps,values,expected", [
@@ -183,7 +203,8 @@ def test_method_text_says_fixed_points_per_year_footing_and_unverified():
     t = scoring.scoring_method_text()
     assert "điểm chuẩn cố định" in t and "một phần giai đoạn" in t and "tạm xếp loại" in t
     assert "Xuất sắc: từ 90 điểm" in t and "Yếu: dưới 50 điểm" in t and "tổng 100 điểm" in t
-    assert "không có số liệu" in t and "chưa được Hội đồng Thi đua – Khen thưởng thông qua" in t
+    assert "trang TuCham" in t and "không dùng để tính điểm thẩm định" in t and "phiên bản 1" in t
+    assert "chưa được Hội đồng Thi đua – Khen thưởng thông qua" in t
 
 
 def test_every_measure_the_table_may_name_is_computed():

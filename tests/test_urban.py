@@ -73,8 +73,12 @@ def test_a_dataset_without_towns_has_no_urban_rows():
     assert urban.urban_matrix(xa).empty and urban.urban_reached(xa).empty and urban.urban_checks(xa).empty
 
 
-def test_the_v1_outline_collects_no_declarations():
-    assert not urban.collects_declarations(make_dataset().outline)
+def test_the_v1_outline_collects_no_declarations_and_v2_does():
+    from nrlib.reference.outline import load_outlines
+
+    v1, v2 = load_outlines()["1.0"], load_outlines()["2.0"]
+    assert not urban.collects_declarations(v1) and v1.urban_sheet is None
+    assert urban.collects_declarations(v2) and v2.urban_sheet == "VanMinhDoThi"
 
 
 def test_the_urban_standard_is_data_with_sources_and_its_doubts_marked():

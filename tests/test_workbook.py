@@ -18,7 +18,8 @@ from nrlib.cli import main
 from nrlib.workbooks.layout import cell_address, sheet_layout
 from nrlib.workbooks.template import template_filename, write_templates, write_workbook
 
-SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia"]
+# a xã's workbook: no VanMinhDoThi (a town's has it after TieuChi, tests/test_outline_v2.py)
+SHEETS = ["HuongDan", "ThongTin", "TieuChi", "ChiTieu", "VanDong", "KhenThuong", "SoKet", "DanhGia", "TuCham"]
 THONG_NHAT_FILES = [
     "26299_gia-tan-1.xlsx", "26302_gia-tan-2.xlsx", "26305_gia-tan-3.xlsx", "26308_gia-kiem.xlsx",
     "26311_quang-trung.xlsx", "26314_bau-ham-2.xlsx", "26317_hung-loc.xlsx", "26320_lo-25.xlsx",

@@ -42,8 +42,11 @@ Method (the table is data: ``data/reference/scoring_2016_2020.yaml``, read by
    content's maximum; a content with no rule is scored by the council
    (``council``: blank here); one whose every rule does not apply is
    ``not_applicable``. The self-score (điểm tự chấm) is the value the unit
-   typed in the outline's cell ``self_score`` (last year with one); the
-   2016-2020 outline has no such cell, so it is NA, "không có số liệu".
+   typed in the outline's cell ``self_score`` (outline 2's sheet TuCham, in
+   ``ds.info``; or a data element, its last year with one): NA and
+   ``blank`` when the unit left it empty, NA and ``not_asked`` for a
+   version 1 workbook, which has no such cell. It is shown beside the
+   verified points, never used in them.
 5. **Total and class**: ``points`` = Σ verified points; ``max_points`` = Σ
    maximum of the contents scored; ``score_100 = 100 × points ÷ max_points``,
    so units are compared on what applies to them; the class is the table's
@@ -77,7 +80,7 @@ STATUSES = ("scored", "no_data", "not_applicable", "council")
 RULE_COLUMNS = ["unit_code", "name", "content_code", "rule_code", "rule_label", "measure", "value", "value_unit",
                 "max_points", "points", "status"]
 CONTENT_COLUMNS = ["unit_code", "name", "content_code", "content_name", "section", "max_points", "self_points",
-                   "verified_points", "status"]
+                   "self_status", "verified_points", "status"]
 UNIT_COLUMNS = ["unit_code", "name", "points", "max_points", "score_100", "class_code", "class_label", "provisional",
                 "n_contents_scored", "n_contents_council", "n_contents_not_applicable", "self_points"]
 
@@ -254,18 +257,36 @@ def _rule_points(ds, cache, t: ScoringTable) -> pd.DataFrame:
     return out[RULE_COLUMNS].reset_index(drop=True)
 
 
+#: whether a unit scored itself on a content: it did, its workbook asked and it left the cell blank, or its
+#: workbook never asked (an outline version without the cell, outline 1.0)
+SELF_STATUSES = ("scored", "blank", "not_asked")
+
+
 def self_scores(ds, table: ScoringTable | None = None) -> pd.DataFrame:
-    """The units' own scores (điểm tự chấm) where the outline has a cell for them (the content's ``self_score``
-    code among ``ds.values``, its last year with a value): ``unit_code, content_code, self_points``; empty for
-    the 2016-2020 outline, which has no such cell."""
+    """The units' own scores (điểm tự chấm), read where the content's ``self_score`` code lands: a key / value
+    field (outline 2's sheet TuCham, ``ds.info``) or a data element (``ds.values``, its last year with a value).
+
+    Returns
+    -------
+    DataFrame
+        ``unit_code, content_code, self_points``: one row per unit and content its workbook asked for (a field
+        left blank: ``self_points`` NaN); a unit whose workbook had no such cell (outline 1.0) has no row.
+    """
     t = _table(table)
     codes = {c.self_score: c.code for c in t.contents if c.self_score}
+    info = ds.info[ds.info["key"].isin(list(codes))]
+    info = pd.DataFrame({"unit_code": info["unit_code"], "code": info["key"],
+                         "self_points": pd.to_numeric(info["value"], errors="coerce")})
     v = ds.values[ds.values["data_element"].isin(list(codes))]
     v = v.assign(self_points=pd.to_numeric(v["value"], errors="coerce")).dropna(subset=["self_points"])
     v = v.sort_values("year").drop_duplicates(["unit_code", "data_element"], keep="last")
-    return pd.DataFrame({"unit_code": v["unit_code"].to_numpy(dtype=object),
-                         "content_code": v["data_element"].map(codes).to_numpy(dtype=object),
-                         "self_points": v["self_points"].to_numpy(dtype=float)})
+    v = pd.DataFrame({"unit_code": v["unit_code"], "code": v["data_element"], "self_points": v["self_points"]})
+    both = pd.concat([info, v], ignore_index=True)
+    # a figure wins over a blank of the same code; then one row per unit and content
+    both = both.sort_values("self_points", na_position="first").drop_duplicates(["unit_code", "code"], keep="last")
+    return pd.DataFrame({"unit_code": both["unit_code"].to_numpy(dtype=object),
+                         "content_code": both["code"].map(codes).to_numpy(dtype=object),
+                         "self_points": both["self_points"].to_numpy(dtype=float)})
 
 
 def content_scores(ds, cache: dict | None = None, table: ScoringTable | None = None) -> pd.DataFrame:
@@ -275,7 +296,8 @@ def content_scores(ds, cache: dict | None = None, table: ScoringTable | None = N
     -------
     DataFrame
         :data:`CONTENT_COLUMNS`; ``self_points`` NA where the unit has no
-        self-score (no cell in the outline: "không có số liệu"),
+        self-score, ``self_status`` saying why (:data:`SELF_STATUSES`: a
+        blank cell "chưa tự chấm", no cell in its outline "không có số liệu"),
         ``verified_points`` NA for a ``council`` or ``not_applicable``
         content; ``status`` ``scored``, ``council`` or ``not_applicable``.
     """
@@ -304,9 +326,11 @@ def _content_scores(ds, cache, t: ScoringTable) -> pd.DataFrame:
     council = np.tile(np.array([c.by_council for c in t.contents]), nu)
     out["verified_points"] = np.where(applies & ~council, np.clip(points, 0.0, out["max_points"].to_numpy()), np.nan)
     out["status"] = np.where(council, "council", np.where(applies, "scored", "not_applicable")).astype(object)
-    own = self_scores(ds, t)
-    out = out.merge(own, on=["unit_code", "content_code"], how="left") if len(own) else out.assign(self_points=np.nan)
+    own = self_scores(ds, t).assign(_asked=True)
+    out = out.merge(own, on=["unit_code", "content_code"], how="left")
     out["self_points"] = out["self_points"].astype(float)
+    asked = out["_asked"].eq(True).to_numpy()
+    out["self_status"] = np.where(out["self_points"].notna(), "scored", np.where(asked, "blank", "not_asked"))
     return out[CONTENT_COLUMNS]
 
 
@@ -401,6 +425,10 @@ def scoring_method_text(table: ScoringTable | None = None) -> str:
                  + ", ".join(council) + "; khi chưa chấm, xếp loại là tạm xếp loại. ")
     if not any(c.self_score for c in t.contents):
         text += "Đề cương chưa có ô để xã, thị trấn tự chấm điểm: cột điểm tự chấm để trống (không có số liệu). "
+    else:
+        text += ("Điểm tự chấm là điểm xã, thị trấn tự ghi ở trang TuCham của biểu mẫu, ghi bên cạnh điểm thẩm định để "
+                 "đối chiếu, không dùng để tính điểm thẩm định; nội dung để trống là chưa tự chấm; biểu mẫu theo đề cương "
+                 "phiên bản 1 không có trang này (không có số liệu). ")
     if not t.verified:
         text += ("Điểm chuẩn, các mức và ngưỡng xếp loại là đề xuất của phần mềm, chưa được Hội đồng Thi đua – Khen "
                  "thưởng thông qua (cần đối chiếu trước khi sử dụng).")

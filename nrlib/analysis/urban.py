@@ -47,10 +47,11 @@ from nrlib.analysis.campaign import rates
 from nrlib.core import checks, vocab
 from nrlib.core.memo import memo
 from nrlib.reference import pick_levels
+from nrlib.reference.outline import ROWS_FROM_URBAN, find_outline
 from nrlib.reference.urban import load_urban_criteria, load_urban_levels
 
-#: the outline's ``rows_from`` that marks a sheet of declared urban statuses (outline 2)
-ROWS_FROM = "urban_criteria"
+#: the outline's ``rows_from`` that marks a sheet of declared urban statuses (outline 2's VanMinhDoThi)
+ROWS_FROM = ROWS_FROM_URBAN
 _SCOPES = ("district_code", "province_code", "region_code")
 
 YEAR_COLUMNS = ["unit_code", "year", "name", "unit_type"]
@@ -72,6 +73,27 @@ def urban_criteria_list(ds=None) -> pd.DataFrame:
 def collects_declarations(outline) -> bool:
     """True when the outline has a sheet where towns declare the urban criteria (``rows_from: urban_criteria``)."""
     return any(s.get("rows_from") == ROWS_FROM for s in outline.raw.get("sheets", []))
+
+
+def collects_for(ds, unit_codes) -> bool:
+    """Whether any of these units' current workbooks followed an outline with the urban sheet: a town that sent
+    a version 1 workbook was never asked (its reports say so), one that sent version 2 was. A unit without a
+    current submission is judged by the dataset's outline."""
+    codes = {str(unit_codes)} if isinstance(unit_codes, str) else {str(c) for c in unit_codes}
+    versions = submitted_versions(ds, codes)
+    if len(versions) < len(codes) and collects_declarations(ds.outline):
+        return True
+    return any(collects_declarations(find_outline(v) or ds.outline) for v in versions.values())
+
+
+def submitted_versions(ds, unit_codes) -> dict[str, str]:
+    """The outline version of each unit's current submission (``{unit_code: "1.0"}``; units without one left out)."""
+    codes = {str(unit_codes)} if isinstance(unit_codes, str) else {str(c) for c in unit_codes}
+    sub = ds.submissions
+    if "is_current" in sub.columns:
+        sub = sub[sub["is_current"].astype(bool)]
+    sub = sub[sub["unit_code"].isin(codes) & sub["outline_version"].notna()]
+    return dict(zip(sub["unit_code"], sub["outline_version"].astype(str)))
 
 
 def urban_years(ds) -> pd.DataFrame:

@@ -44,11 +44,14 @@ E_REQUIRED                 error     a required cell is blank
 E_TYPE_NUMBER              error     a number cell holds something that is not a number
 E_TYPE_DATE                error     a date cell holds something that is not a date
 E_INTEGER                  error     a count holds a fraction
-E_RANGE                    error     a value outside its bounds (ge, gt, min, max)
+E_RANGE                    error     a value outside its bounds (ge, gt, min, max, le: a
+                                     self-score above its content's điểm chuẩn)
 E_RELATION                 error     a part larger than its whole (``le_metric``)
 E_CHOICE                   error     a value outside its choice list
 E_NOT_APPLICABLE           error     "Không áp dụng" declared in a year the NTM criteria
                                      apply to the unit (it was a xã)
+E_URBAN_NOT_APPLICABLE     error     an urban criterion (VanMinhDoThi) declared Đạt or Chưa
+                                     đạt in a year the unit was a xã
 E_FORMULA_NO_VALUE         error     a formula never computed (a file written by a program):
                                      the cell has no value to read
 E_CELL_ERROR               error     a data cell holds an error value (``#DIV/0!``)
@@ -150,6 +153,9 @@ RULES: dict[str, Rule] = {r.code: r for r in [
     _r("E_NOT_APPLICABLE", "Tiêu chí {criterion_no} năm {year} ghi “{value}”, nhưng năm {year} bộ tiêu chí xã nông "
        "thôn mới áp dụng cho {unit} (“{value}” chỉ dùng cho năm đơn vị là thị trấn, phường). Hãy ghi “{reached}” hoặc "
        "“{not_reached}”", "not applicable declared where the criteria apply"),
+    _r("E_URBAN_NOT_APPLICABLE", "Tiêu chuẩn {criterion_code} năm {year} ghi “{value}”, nhưng năm {year} bộ tiêu chí "
+       "xã nông thôn mới áp dụng cho {unit}: tiêu chuẩn văn minh đô thị chỉ đánh giá các năm đơn vị là thị trấn, "
+       "phường. Hãy để trống hoặc ghi “{not_applicable}”", "an urban criterion declared in a xã year"),
     _r("E_FORMULA_NO_VALUE", "{what}: ô có công thức{formula} nhưng chưa có kết quả tính (tệp do một chương trình "
        "tạo ra, chưa được tính lại). Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại và gửi lại",
        "a formula never computed"),
@@ -208,7 +214,7 @@ ROW_KINDS = {
 LEGACY_ENCODINGS = {"TCVN3": "TCVN3 (ABC, phông .Vn)", "VNI": "VNI (phông VNI-)", "legacy": "TCVN3/VNI"}
 
 #: range bounds, in E_RANGE messages
-BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}"}
+BOUNDS = {"ge": "≥ {x}", "gt": "> {x}", "min": "≥ {x}", "max": "≤ {x}", "le": "≤ {x}"}
 
 #: how a problem message names a data element (:meth:`nrlib.reference.outline.Outline.element_label`)
 ELEMENT_LABELS = {"metric": "{code} ({label})", "indicator": "chỉ tiêu {code}"}
@@ -267,7 +273,12 @@ SCORING_STATUS = {"scored": "đã chấm", "no_data": "không có số liệu", 
                   "council": "chưa chấm"}
 PROVISIONAL = "tạm xếp loại"
 RELATIVE_RANKING = "Xếp hạng tương đối (tham khảo)"
+#: a self-score the outline never asked for (version 1), and one a version 2 workbook left blank
 NO_SELF_SCORE = "không có số liệu"
+SELF_SCORE_BLANK = "chưa tự chấm"
+#: the scoring's columns beside each other: the unit's own score and the district's
+SELF_SCORE = "Tự chấm"
+VERIFIED_SCORE = "Thẩm định"
 #: kinds of data-quality flag (:func:`nrlib.analysis.quality.quality_flags`)
 FLAGS = {"outlier": "Khác xa các đơn vị khác", "yoy": "Biến động bất thường so với năm trước",
          "declared_vs_measured": "Tự đánh giá Đạt nhưng số liệu chưa đạt mức chuẩn"}

@@ -26,16 +26,18 @@ import unicodedata
 import pandas as pd
 
 from nrlib import config
-from nrlib.analysis import campaign, maintenance, results, reviews, urban
+from nrlib.analysis import campaign, maintenance, results, reviews, scoring, urban
 from nrlib.analysis.quality import timeliness_table
 from nrlib.analysis.ranking import personal_names
 from nrlib.core import labels
 from nrlib.core.version import __version__
 from nrlib.core.vnformat import (MISSING, decimals_for, fmt_data_version, fmt_date, fmt_date_long, fmt_number,
-                                 fmt_percent)
+                                 fmt_percent, fmt_quantity)
 from nrlib.documents.layout import OfficialDocument, Table, clean_text
 from nrlib.documents.settings import DocumentSettings
 from nrlib.present import narrative
+from nrlib.present.scoring import class_text, points_text, self_cell, unit_self_status
+from nrlib.reference.scoring import load_scoring_table
 
 KIND = "report"
 TEMPLATE = config.PACKAGE_DIR / "templates" / "documents" / "report.yaml"
@@ -288,6 +290,8 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     tables.append(Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
                         numeric={4, 5, 6}, centered={3, 7}, annex=True))
 
+    tables.append(_scores_table(ds, cache, spec_all["scores"], w, order, unit_names))
+
     spec = spec_all["submissions"]
     tl = timeliness_table(ds, cache).set_index("unit_code")
     rows = []
@@ -301,6 +305,33 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     tables.append(Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
                         numeric={4, 5}, centered={2, 3}, annex=True))
     return tables
+
+
+def _scores_table(ds, cache, spec: dict, w: dict, order: list[str], unit_names: dict) -> Table:
+    """Per commune: its own score, the district's verified points over the contents scored, the score out of 100
+    and the class (:func:`nrlib.analysis.scoring.unit_scores`), as the district report shows them; a commune not
+    scored (it sent nothing accepted) has dashes."""
+    table = load_scoring_table()
+    us = scoring.unit_scores(ds, cache).set_index("unit_code")
+    own = unit_self_status(scoring.content_scores(ds, cache))
+    rows = []
+    for i, code in enumerate(order, 1):
+        if code not in us.index:
+            rows.append([str(i), unit_names[code]] + [MISSING] * 5)
+            continue
+        r = us.loc[code]
+        status = own.get(code, "not_asked")
+        # a column keeps its decimals ("68,00" under "71,84"), as the district report's table does
+        pts = lambda x: fmt_quantity(x, "điểm", with_unit=False)  # noqa: E731
+        rows.append([str(i), unit_names[code], pts(r["self_points"]) if status == "scored" else self_cell(status, None),
+                     pts(r["points"]), points_text(r["max_points"]), pts(r["score_100"]),
+                     class_text(r["class_label"], bool(r["provisional"]))])
+    council = [c.code for c in table.contents if c.by_council]
+    note = _fill(spec["note"], unverified="" if table.verified else spec["unverified"],
+                 council=_fill(spec["council"], contents=", ".join(council)) if council else ".",
+                 blank=labels.cell(labels.SELF_SCORE_BLANK), not_asked=labels.cell(labels.NO_SELF_SCORE))
+    return Table(_fill(spec["caption"], n="{n}", **w), spec["columns"], rows, spec["widths_cm"],
+                 numeric={2, 3, 4, 5}, annex=True, note=note)
 
 
 def _partial(tpl: dict, n: int, total: int) -> str:

@@ -50,7 +50,7 @@ from nrlib.explore.common import (
     years_in,
 )
 from nrlib.present import theme
-from nrlib.present.scoring import class_text, content_cell, points_text, scores_frame
+from nrlib.present.scoring import class_text, content_cell, points_text, scores_frame, self_cell
 
 
 def overview_view(ds: Dataset, years=None) -> tuple[go.Figure, pd.DataFrame]:
@@ -259,6 +259,10 @@ def _unit_scoring(ds: Dataset, unit_code: str, cs: pd.DataFrame, contents: pd.Da
                 hovertemplate="%{x}: điểm chuẩn %{y:,.2f}<extra></extra>")
     fig.add_bar(x=x, y=mine["verified_points"].tolist(), name="Điểm thẩm định", marker={"color": theme.SERIES["unit"]},
                 hovertemplate="%{x}: %{y:,.2f} điểm<extra></extra>")
+    asked = (mine["self_status"] != "not_asked").any()
+    if asked:
+        fig.add_bar(x=x, y=mine["self_points"].tolist(), name="Điểm tự chấm", marker={"color": theme.SERIES["self"]},
+                    hovertemplate="%{x}: tự chấm %{y:,.2f} điểm<extra></extra>")
     us = scoring.unit_scores(ds, cache).set_index("unit_code")
     sub = ""
     if unit_code in us.index:
@@ -272,17 +276,21 @@ def _unit_scoring(ds: Dataset, unit_code: str, cs: pd.DataFrame, contents: pd.Da
     rows = []
     for c in contents.itertuples():
         st = mine.loc[c.content_code, "status"] if c.content_code in mine.index else None
+        own = {} if not asked else {labels.SELF_SCORE: self_cell(mine.loc[c.content_code, "self_status"],
+                                                                 mine.loc[c.content_code, "self_points"])}
         rules = rp[rp["content_code"] == c.content_code]
         if rules.empty:
             rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": labels.SCORING_BY_COUNCIL,
                          "Số liệu": MISSING, "Điểm chuẩn": points_text(c.content_max_points),
-                         "Điểm": content_cell(st, None) if isinstance(st, str) else MISSING})
-        for r in rules.itertuples():
+                         "Điểm": content_cell(st, None) if isinstance(st, str) else MISSING, **own})
+        for k, r in enumerate(rules.itertuples()):
+            if k:                                           # the content's self-score once, on its first rule
+                own = {key: "" for key in own}
             rows.append({"Nội dung": f"{c.content_code}. {c.content_name}", "Tiêu chí chấm": r.rule_label,
                          "Số liệu": _figure_text(r.value, r.value_unit, r.status),
                          "Điểm chuẩn": points_text(r.max_points),
                          "Điểm": points_text(r.points) if r.status != "not_applicable"
-                         else labels.cell(labels.SCORING_STATUS["not_applicable"])})
+                         else labels.cell(labels.SCORING_STATUS["not_applicable"]), **own})
     return fig, pd.DataFrame(rows)
 
 

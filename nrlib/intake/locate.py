@@ -18,6 +18,7 @@ from nrlib.core.vnformat import fmt_percent
 from nrlib.intake.reader import Sheet, Workbook, cell_ref, parse_number
 from nrlib.intake.result import Result, cell_text, show_number, show_value
 from nrlib.intake.schema import Schema, cached_match_key
+from nrlib.reference.outline import ROWS_FROM_URBAN
 
 #: how far below the outline's header_row the header may have moved
 HEADER_SEARCH_ROWS = 12
@@ -75,7 +76,8 @@ class Run:
         """Find the header row by its labels (and year columns), near the outline's ``header_row``."""
         columns = [c for c in spec["columns"] if c.get("label")]
         lookup = self.s.header_lookup(spec)
-        key = _KEY_COLUMN[spec["layout"]]
+        # the urban standard's criteria are found by their code (VM1), the new-rural ones by their STT
+        key = "criterion_code" if spec.get("rows_from") == ROWS_FROM_URBAN else _KEY_COLUMN[spec["layout"]]
         has_years = any(c["key"] == "years" for c in spec["columns"])
         need = max(1, math.ceil(len(columns) / 2))
         last = min(sheet.nrows, int(spec.get("header_row", 1)) + HEADER_SEARCH_ROWS)
@@ -256,6 +258,6 @@ class Run:
         if v is None:
             return
         for name, b in bounds:
-            if not (v > b if name == "gt" else v <= b if name == "max" else v >= b):
+            if not (v > b if name == "gt" else v <= b if name in ("max", "le") else v >= b):
                 self.add("E_RANGE", sheet, ref, raw if raw is not None else v, what=what, value=show_number(v),
                          bound=labels.BOUNDS[name].format(x=show_number(b)))

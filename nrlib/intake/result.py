@@ -105,6 +105,8 @@ class Result(ProblemCounts):
     info: dict = field(default_factory=dict)
     values: list[dict] = field(default_factory=list)
     criteria_status: list[dict] = field(default_factory=list)
+    #: the urban standard's criteria declared by a town (VanMinhDoThi): ``year, criterion_code, status``
+    urban_status: list[dict] = field(default_factory=list)
     proposals: list[dict] = field(default_factory=list)
     narratives: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)

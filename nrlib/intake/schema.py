@@ -41,6 +41,7 @@ from nrlib.reference import (
     unit_years,
 )
 from nrlib.reference.outline import same_version
+from nrlib.reference.urban import load_urban_criteria
 
 
 class Schema:
@@ -75,6 +76,14 @@ class Schema:
                                                                      "criterion_no"]].to_dict("index")
         self.derived = {str(d["indicator_code"]): dict(d) for d in self.sheets["ChiTieu"].get("derived", [])}
         self.fields = {f["key"]: f for f in self.sheets["ThongTin"]["fields"]}
+        #: the urban standard's criteria (code → name), for an outline with a sheet where towns declare them
+        self.urban_sheet = outline.urban_sheet
+        self.urban_criteria = {}
+        if self.urban_sheet:
+            crit = load_urban_criteria().drop_duplicates("criterion_code").sort_values("criterion_no")
+            self.urban_criteria = dict(zip(crit["criterion_code"], crit["criterion_name"]))
+        #: sheets only a unit with a year under the urban standard has (``only_for: urban_years``)
+        self.urban_only = {s["name"] for s in raw["sheets"] if s.get("only_for") == "urban_years"}
         #: DanhGia sections by code (what is stored); the workbook shows each one's ``number``
         self.sections = {s["code"]: s for s in outline.sections}
         self.stock_flows = list(outline.checks.get("stock_flows") or [])

@@ -1,7 +1,7 @@
 """Read each sheet of a workbook by its layout, checking every cell as it is read.
 
 One reader per sheet layout of the outline (:data:`READERS`): ``key_value``
-(ThongTin), ``criteria_grid`` (TieuChi), ``indicator_grid`` (ChiTieu),
+(ThongTin, SoKet, TuCham), ``criteria_grid`` (TieuChi, VanMinhDoThi), ``indicator_grid`` (ChiTieu),
 ``metric_grid`` (VanDong), ``table`` (KhenThuong) and ``sections`` (DanhGia).
 Each takes the :class:`nrlib.intake.locate.Run` of the workbook, the sheet and its
 outline spec; it adds what it reads to the run's result (info, criteria
@@ -28,18 +28,23 @@ from nrlib.intake.locate import UNREADABLE, Header, Run
 from nrlib.intake.reader import Sheet, cell_ref, parse_number
 from nrlib.intake.result import cell_text, show_number, show_value
 from nrlib.intake.schema import cached_match_key
+from nrlib.reference.outline import ROWS_FROM_URBAN
 
 
 def range_rules(rules: dict) -> list[tuple[str, float]]:
-    """The range rules that apply (``ge``, ``min``, ``gt``, ``max``) as ``(name, bound)`` pairs."""
-    return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max") if rules.get(name) is not None]
+    """The range rules that apply (``ge``, ``min``, ``gt``, ``max``, ``le``) as ``(name, bound)`` pairs."""
+    return [(name, float(rules[name])) for name in ("ge", "min", "gt", "max", "le") if rules.get(name) is not None]
 
 
 # ----------------------------------------------------------------------------- sheets
 
 
 def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
-    """A key / value sheet (ThongTin, SoKet): each field's value by its label, into the result's ``info``."""
+    """A key / value sheet (ThongTin, SoKet, TuCham): each field's value by its label, into the result's ``info``.
+
+    A ``number`` field (a self-score) is read as the numeric grids read a cell (:meth:`Run.number`: text that is
+    not a number, a percent-formatted cell, a formula never computed, an error value are each refused at the
+    cell) and kept as its text (``"8.5"``)."""
     s = run.s
     fields = {f["key"]: f for f in spec["fields"]}
     hdr = run.header(sheet, spec)
@@ -79,6 +84,10 @@ def _read_info(run: Run, sheet: Sheet, spec: dict) -> None:
             v = run.number(sheet, r, value_col, f["label"], integer=True)
             run.bounds(sheet.name, ref, v, range_rules(f.get("rules") or {}), f["label"], raw)
             run.res.info[key] = None if v is None else str(int(round(v)))
+        elif f.get("type") == "number":
+            v = run.number(sheet, r, value_col, f["label"], unit=f.get("unit"))
+            run.bounds(sheet.name, ref, v, range_rules(f.get("rules") or {}), f["label"], raw)
+            run.res.info[key] = None if v is None else cell_text(float(v))
         elif f.get("type") == "choice":
             run.res.info[key] = _choice(run, sheet.name, ref, raw, f["choices"], f["label"])
         else:
@@ -96,6 +105,11 @@ def _choice(run: Run, sheet: str, ref: str, raw, list_name: str, what: str) -> s
 
 
 def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
+    """A criteria × years sheet: the new-rural criteria (TieuChi, rows by STT) or, ``rows_from: urban_criteria``,
+    the urban standard's (VanMinhDoThi, rows by code ``VM1`` …, into the result's ``urban_status``)."""
+    if spec.get("rows_from") == ROWS_FROM_URBAN:
+        _read_urban_criteria(run, sheet, spec)
+        return
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
@@ -134,6 +148,48 @@ def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
                 if status is None:
                     run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
             run.res.criteria_status.append({"year": y, "criterion_no": int(no), "status": status})
+
+
+def _read_urban_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
+    """The town's declaration of the urban standard: each criterion's status in each year, as on TieuChi (a
+    status merged across years holds for each); a blank is no declaration. Whether a year may hold one (the
+    unit was a town then) is checked once the unit is known (:mod:`nrlib.intake.validate`)."""
+    s = run.s
+    hdr = run.header(sheet, spec)
+    if hdr is None:
+        return
+    run.check_years(sheet, hdr)
+    year_col = spec_years_col(spec)
+    codes = list(s.urban_criteria)
+    choices = s.choice_lookup[year_col["choices"]]
+    lookup = s.row_lookup(spec["name"], codes)
+    found = run.rows_by_code(sheet, hdr, "criterion_code", lookup, labels.ROW_KINDS["criteria_grid"],
+                             list(hdr.years.values()), expected=codes,
+                             is_data=lambda v: cached_match_key(cell_text(v) or "") in choices)
+    listed = ", ".join(s.choice_labels[year_col["choices"]].values())
+    for code in codes:
+        r = found.get(code)
+        if r is None:
+            continue
+        run.note(sheet, hdr, r, code)
+        for y in s.years:
+            c = hdr.years.get(y)
+            if c is None:
+                continue
+            ref = cell_ref(r, c)
+            what = f"tiêu chuẩn {code} năm {y}"
+            run.res.cells[("urban", code, y)] = ref
+            raw = run.cell(sheet, r, c, what)
+            t = None if raw is UNREADABLE else cell_text(raw)
+            status = None
+            if t is not None:
+                status = choices.get(cached_match_key(t))
+                if status is None:
+                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
+                    continue
+            elif raw is not UNREADABLE and year_col.get("required"):
+                run.add("E_REQUIRED", sheet.name, ref, what=what)
+            run.res.urban_status.append({"year": y, "criterion_code": code, "status": status})
 
 
 def spec_years_col(spec: dict) -> dict:

@@ -97,6 +97,7 @@ def validate_workbook(book: Workbook, schema: Schema | None = None, *, claims: l
     unit = _check_unit_and_version(run, claims or [], known=schemas is not None)
     if unit is not None:
         _check_not_applicable(run, unit)
+        _check_urban_years(run, unit, sheets)
         plausibility.check_declared_vs_measured(run.res, schema, unit)
     plausibility.check_yoy(run.res, schema)
     plausibility.check_stock_flows(run.res, schema)
@@ -141,6 +142,24 @@ def _check_not_applicable(run: Run, unit: dict) -> None:
                     reached=labels_of[REACHED], not_reached=labels_of[NOT_REACHED])
 
 
+def _check_urban_years(run: Run, unit: dict, sheets: dict[str, Sheet]) -> None:
+    """The urban sheet (``only_for: urban_years``) belongs to a unit with a year under the urban standard: such a
+    unit's workbook must have it (``E_SHEET_MISSING``, checked here once the unit is known); in a year the unit was
+    a xã only a blank or "Không áp dụng" may stand there (``E_URBAN_NOT_APPLICABLE`` at the cell), whatever the
+    workbook (a xã's that has the sheet all the same)."""
+    applies = run.s.ntm_applies(unit)
+    if not all(applies.get(y, True) for y in run.s.years):
+        for name in sorted(run.s.urban_only - set(sheets)):
+            run.add("E_SHEET_MISSING", name, "", sheet=name)
+    labels_of = run.s.choice_labels["criterion_status"]
+    for st in run.res.urban_status:
+        if st["status"] in (REACHED, NOT_REACHED) and applies.get(st["year"], True):
+            cell = run.res.cells.get(("urban", st["criterion_code"], st["year"]), "")
+            run.add("E_URBAN_NOT_APPLICABLE", run.s.urban_sheet or "", cell, labels_of[st["status"]],
+                    criterion_code=st["criterion_code"], year=st["year"], value=labels_of[st["status"]],
+                    unit=unit["name"], not_applicable=labels_of[NOT_APPLICABLE])
+
+
 def _match_sheets(run: Run) -> dict[str, Sheet]:
     s = run.s
     matched: dict[str, list[Sheet]] = {}
@@ -156,7 +175,8 @@ def _match_sheets(run: Run) -> dict[str, Sheet]:
     for name in s.sheets:
         got = matched.get(name, [])
         if not got:
-            run.add("E_SHEET_MISSING", name, "", sheet=name)
+            if name not in s.urban_only:        # a xã's workbook has no urban sheet: checked with the unit
+                run.add("E_SHEET_MISSING", name, "", sheet=name)
         elif len(got) > 1:
             run.add("E_SHEET_DUPLICATE", name, "", sheet=name, names=", ".join(f"“{g.name}”" for g in got))
         else:

@@ -21,7 +21,7 @@ from nrlib.analysis.results import criteria_list, criteria_reached, units_all_re
 from nrlib.analysis.scoring import content_scores, unit_scores
 from nrlib.analysis.reviews import own_reviews_summary
 from nrlib.analysis.timeliness import reporting_rates
-from nrlib.analysis.urban import collects_declarations, urban_checks, urban_reached
+from nrlib.analysis.urban import collects_for, urban_checks, urban_reached
 from nrlib.core import labels
 from nrlib.core.memo import outline_table
 from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_percent, fmt_quantity
@@ -396,11 +396,12 @@ def _urban_district_sentence(ds, year: int, outside: int, cache: dict | None) ->
     text = (f"{lead} được đánh giá theo tiêu chuẩn {std}, không theo bộ tiêu chí xã nông thôn mới (không tính vào "
             f"số xã ở trên; những năm này không bao giờ tính là sụt chuẩn)")
     if len(ur) and figs[f"n_urban_unknown_{year}"] == len(ur) and (ur["n_missing"] == ur["n_criteria"]).all():
-        text += ": chưa có số liệu đánh giá" + ("" if collects_declarations(ds.outline) else
+        text += ": chưa có số liệu đánh giá" + ("" if collects_for(ds, ur["unit_code"]) else
                                                " (biểu mẫu sơ kết không có phần tự đánh giá các tiêu chuẩn này)")
     elif len(ur):
-        text += (f": {figs[f'n_urban_reached_{year}']}/{len(ur)} đạt chuẩn, "
-                 f"{figs[f'n_urban_unknown_{year}']} chưa đủ số liệu để kết luận")
+        text += f": {figs[f'n_urban_reached_{year}']}/{len(ur)} đạt chuẩn"
+        if figs[f"n_urban_unknown_{year}"]:
+            text += f", {figs[f'n_urban_unknown_{year}']} chưa đủ số liệu để kết luận"
     return Sentence(text + ".", figs, "results.criteria_reached (n_applicable = 0) + urban.urban_reached")
 
 
@@ -421,7 +422,7 @@ def urban_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Sente
     figs = {"year": y, **{k: int(r[k]) for k in ("n_reached", "n_not_reached", "n_missing", "n_criteria")}}
     if r["n_missing"] == n:
         text = f"Năm {y}, chưa có số liệu để đánh giá {who} theo {n} tiêu chuẩn {std}"
-        text += "." if collects_declarations(ds.outline) else \
+        text += "." if collects_for(ds, unit_code) else \
             " (biểu mẫu sơ kết không có phần tự đánh giá các tiêu chuẩn này)."
     elif r["n_reached"] == n:
         text = f"Năm {y}, {who} đạt đủ {n}/{n} tiêu chuẩn {std}."

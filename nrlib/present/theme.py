@@ -11,7 +11,7 @@ from __future__ import annotations
 FONT = "Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
 
 #: a unit, and its district for comparison
-SERIES = {"unit": "#0b5394", "district": "#9aa5b1"}
+SERIES = {"unit": "#0b5394", "district": "#9aa5b1", "self": "#f9a825"}  # self: a unit's own score
 #: criterion statuses (traffic lights; nothing declared is white)
 STATUS_COLORS = {"reached": "#2e7d32", "not_reached": "#c62828", "not_applicable": "#90a4ae", "missing": "#ffffff"}
 #: maintenance classes, in the order bars are stacked

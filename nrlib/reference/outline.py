@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 
 #: the unit words of an outline read for units of several types (a district's)
 MIXED = "mixed"
+#: the ``rows_from`` of a ``criteria_grid`` sheet: the new-rural criteria (TieuChi) or the urban standard's
+ROWS_FROM_CRITERIA = "criteria"
+ROWS_FROM_URBAN = "urban_criteria"
+#: a sheet's ``only_for``: the sheet is in the workbook of a unit with a year under the urban standard only
+ONLY_FOR = ("urban_years",)
+#: the types a key / value field may have
+FIELD_TYPES = ("code", "text", "integer", "number", "date", "choice")
 
 
 @dataclass
@@ -98,6 +105,23 @@ class Outline:
 
     def sheet(self, name: str) -> dict:
         return self._sheets[name]
+
+    def sheets_for(self, has_urban_years: bool) -> list[str]:
+        """The sheets of a unit's workbook: every sheet, but one ``only_for: urban_years`` only when the unit has a
+        year under the urban standard (a thị trấn, a phường; the years from ``unit_history.csv``)."""
+        return [s["name"] for s in self.raw["sheets"] if has_urban_years or s.get("only_for") != "urban_years"]
+
+    @property
+    def urban_sheet(self) -> str | None:
+        """The sheet where a town declares the urban standard's criteria (``rows_from: urban_criteria``), or None
+        (version 1 has none)."""
+        return next((s["name"] for s in self.raw["sheets"] if s.get("rows_from") == ROWS_FROM_URBAN), None)
+
+    @property
+    def fields(self) -> dict[str, dict]:
+        """Every field of every key / value sheet (ThongTin, SoKet, TuCham) by key, each with its ``sheet``."""
+        return {f["key"]: dict(f, sheet=s["name"]) for s in self.raw["sheets"] if s.get("layout") == "key_value"
+                for f in s["fields"]}
 
     def choices(self, list_name: str) -> list[dict]:
         """``[{'value': ..., 'label': ...}, ...]`` of a choice list (an item may carry ``aliases``: earlier labels)."""
@@ -447,6 +471,21 @@ def _check_outline(outline: Outline) -> None:
         for col in [*sheet.get("columns", []), *sheet.get("fields", [])]:
             if "choices" in col and col["choices"] not in outline.raw["choices"]:
                 raise ReferenceDataError(f"{outline.path}: {sheet['name']}: unknown choice list {col['choices']!r}")
+    keys: list[str] = []
+    for sheet in outline.raw["sheets"]:
+        if sheet.get("only_for") is not None and sheet["only_for"] not in ONLY_FOR:
+            raise ReferenceDataError(f"{outline.path}: {sheet['name']}: only_for {sheet['only_for']!r}; known: "
+                                     f"{list(ONLY_FOR)}")
+        if sheet.get("layout") == "criteria_grid" and sheet.get("rows_from", ROWS_FROM_CRITERIA) not in (
+                ROWS_FROM_CRITERIA, ROWS_FROM_URBAN):
+            raise ReferenceDataError(f"{outline.path}: {sheet['name']}: rows_from {sheet['rows_from']!r}")
+        for f in sheet.get("fields", []) if sheet.get("layout") == "key_value" else []:
+            keys.append(f["key"])
+            if f.get("type", "text") not in FIELD_TYPES:
+                raise ReferenceDataError(f"{outline.path}: {sheet['name']}.{f['key']}: type {f.get('type')!r}; "
+                                         f"known: {list(FIELD_TYPES)}")
+    if len(set(keys)) != len(keys):
+        raise ReferenceDataError(f"{outline.path}: key / value fields must have keys unique across sheets")
     numbers = [s["number"] for s in outline.sections]
     if len(set(numbers)) != len(numbers) or len({s["code"] for s in outline.sections}) != len(numbers):
         raise ReferenceDataError(f"{outline.path}: DanhGia: section codes and numbers must each be unique")

@@ -153,9 +153,11 @@ class DistrictReport(Report):
             "note")
         out += present.table(pd.DataFrame(rows), {"name": "Đơn vị"} | {y: str(y) for y in years},
                              numeric=years, caption="Tiêu chuẩn văn minh đô thị: số tiêu chuẩn đạt theo năm")
-        if not urban.collects_declarations(self.outline):
+        if not urban.collects_for(self.ds, codes):
             out += present.paragraph(
-                f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các tiêu chuẩn "
+                f"Biểu mẫu sơ kết (đề cương phiên bản "
+                f"{', '.join(sorted(set(urban.submitted_versions(self.ds, codes).values())) or [self.outline.version])}"
+                ") không có phần tự đánh giá các tiêu chuẩn "
                 f"này, nên kết quả ghi \"{labels.URBAN_MISSING}\" trừ khi số liệu Cuộc vận động cho thấy chưa đạt.",
                 "note")
         return out + self.urban_measures(codes)
@@ -262,7 +264,7 @@ class DistrictReport(Report):
         """Points per content and the class of each unit by the scoring table, the table itself, its method; the
         relative ranking after them only when the district's settings ask for it, labelled as such."""
         from nrlib.analysis import scoring
-        from nrlib.present.scoring import scores_frame
+        from nrlib.present.scoring import asks_self_scores, scores_frame, self_vs_verified_frame
         from nrlib.reference.district_settings import load_district_settings
 
         us = scoring.unit_scores(self.ds, cache=self.cache)
@@ -273,6 +275,13 @@ class DistrictReport(Report):
                              caption=f"Điểm thẩm định theo từng nội dung của bảng điểm thi đua và xếp loại, theo mã "
                                      f"{self.units}",
                              empty=f"Chưa có {self.units} nào được chấm điểm (chưa có biểu mẫu được chấp nhận).")
+        if asks_self_scores(self.ds, self.cache):
+            own, own_headers = self_vs_verified_frame(self.ds, self.cache, self.order)
+            own_cols = {"unit_code": "Mã", "name": self.units.capitalize()} | own_headers
+            out += present.table(own, own_cols, numeric=[c for c in own_cols if c != "name"],
+                                 caption=f"Điểm tự chấm và điểm thẩm định theo từng nội dung (tự chấm / thẩm định), "
+                                         f"theo mã {self.units}; tổng tự chấm gồm cả nội dung Hội đồng Thi đua – Khen "
+                                         "thưởng chưa chấm")
         out += self._scoring_table(scoring.table_rows())
         out += present.callout("Cách chấm điểm", body=scoring.scoring_method_text())
         if load_district_settings().relative_ranking:

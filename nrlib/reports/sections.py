@@ -298,8 +298,9 @@ class Report:
             notes.append("* Chưa đạt theo số liệu Cuộc vận động (đơn vị chưa tự đánh giá tiêu chuẩn này).")
         if m["conflict"].any():
             notes.append("⚠ Tự đánh giá Đạt nhưng số liệu chưa đạt mức của tiêu chuẩn: cần xác minh.")
-        if not urban.collects_declarations(self.outline) and m["declared_status"].isna().all():
-            notes.append(f"Biểu mẫu sơ kết (đề cương phiên bản {self.outline.version}) không có phần tự đánh giá các "
+        if not urban.collects_for(self.ds, code) and m["declared_status"].isna().all():
+            version = urban.submitted_versions(self.ds, code).get(code, self.outline.version)
+            notes.append(f"Biểu mẫu sơ kết (đề cương phiên bản {version}) không có phần tự đánh giá các "
                          f"tiêu chuẩn này, nên kết quả ghi \"{labels.URBAN_MISSING}\" trừ khi số liệu Cuộc vận động "
                          "cho thấy chưa đạt mức của tiêu chuẩn.")
         return out + "".join(present.paragraph(n, "note") for n in notes)

@@ -135,7 +135,7 @@ class UnitReport(Report):
         none = r["n_missing"] == r["n_criteria"]
         value = labels.URBAN_MISSING if none else f"{int(r['n_reached'])}/{int(r['n_criteria'])}"
         if none:
-            sub = f"{int(r['n_criteria'])} tiêu chuẩn" + ("" if urban.collects_declarations(self.outline) else
+            sub = f"{int(r['n_criteria'])} tiêu chuẩn" + ("" if urban.collects_for(self.ds, self.code) else
                                                          "; biểu mẫu không có phần tự đánh giá")
         else:
             sub = f"{int(r['n_missing'])} tiêu chuẩn chưa có số liệu" if r["n_missing"] else ""

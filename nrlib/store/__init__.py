@@ -11,9 +11,10 @@ submissions         one row per received file (accepted or rejected): unit, vers
                     file name, stored copy, size, sha256, received date, result
 data_values         values of accepted submissions (VanDong metrics, ChiTieu indicators)
 criteria_status     declared criterion status of accepted submissions
+urban_status        a town's declared status of the urban standard's criteria (VanMinhDoThi)
 proposals           commendation proposals (KhenThuong) of accepted submissions
 narratives          DanhGia texts of accepted submissions
-info                ThongTin fields of accepted submissions
+info                key / value fields of accepted submissions (ThongTin, SoKet, TuCham)
 notes               "Ghi chú" cells of accepted submissions
 problems            every problem of every submission (accepted or rejected)
 audit               every change to the store: what, when, which file

@@ -108,8 +108,21 @@ def _m3_proposal_details(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE proposals ADD COLUMN {column} {kind}")
 
 
+def _m4_urban_status(con: duckdb.DuckDBPyConnection) -> None:
+    """A town's declared status of each criterion of the urban standard (outline version 2, sheet VanMinhDoThi).
+
+    One row per criterion (``VM1`` …) and year of an accepted submission; empty for a xã's and for every version 1
+    workbook, which never asked for it. Statuses as in ``criteria_status``.
+    """
+    con.execute("""
+        CREATE TABLE urban_status (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+            criterion_code VARCHAR NOT NULL,
+            status VARCHAR CHECK (status IN ('reached', 'not_reached', 'not_applicable')))""")
+
+
 #: schema migrations, in order; migration ``i`` (0-based) brings a store to version ``i + 1``
-MIGRATIONS = [_m1_initial, _m2_marker, _m3_proposal_details]
+MIGRATIONS = [_m1_initial, _m2_marker, _m3_proposal_details, _m4_urban_status]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nrlib.dataset import COLUMNS, PROPOSAL_DETAILS, Dataset
+from nrlib.dataset import COLUMNS, OPTIONAL_COLUMNS, PROPOSAL_DETAILS, Dataset
 from nrlib.reference import load_criteria, load_outline, load_units, resolve_levels, unit_years
 from nrlib.store.connection import open_store, resolve_db_path
 from nrlib.store.migrations import schema_version
@@ -84,6 +84,7 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
 
         values = current("data_values", COLUMNS["values"], ["unit_code", "data_element", "year"])
         criteria_status = current("criteria_status", COLUMNS["criteria_status"], ["unit_code", "criterion_no", "year"])
+        urban_status = current("urban_status", OPTIONAL_COLUMNS["urban_status"], ["unit_code", "criterion_code", "year"])
         proposals = current("proposals", COLUMNS["proposals"] + PROPOSAL_DETAILS, ["unit_code", "seq"])
         narratives = current("narratives", COLUMNS["narratives"], ["unit_code", "section_code"])
         info = current("info", COLUMNS["info"], ["unit_code", "key"])
@@ -106,10 +107,13 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
         criteria_status["criterion_no"] = criteria_status["criterion_no"].astype(int)
         criteria_status["status"] = criteria_status["status"].astype(object).where(
             criteria_status["status"].notna(), None)
+    if len(urban_status):
+        urban_status["year"] = urban_status["year"].astype(int)
+        urban_status["status"] = urban_status["status"].astype(object).where(urban_status["status"].notna(), None)
     return Dataset(
         outline=outline, criteria=load_criteria(), levels=resolve_levels(scopes, outline.years),
         units=units, unit_years=unit_years(units, outline.years), submissions=subs, values=values,
-        criteria_status=criteria_status, problems=problems, proposals=proposals, narratives=narratives, info=info,
+        criteria_status=criteria_status, urban_status=urban_status, problems=problems, proposals=proposals, narratives=narratives, info=info,
         deadline=outline.deadline, data_version=version,
         meta={"db_path": str(db_path), "schema_version": sv, "district_code": district, "notes": notes,
               "unassigned": unassigned})

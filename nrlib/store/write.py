@@ -14,7 +14,7 @@ from nrlib import config
 from nrlib.store.sql import now, sql_ident, sql_idents
 
 #: analysis tables: what an accepted submission adds (rejected ones add nothing here)
-ANALYSIS_TABLES = ("data_values", "criteria_status", "proposals", "narratives", "info", "notes")
+ANALYSIS_TABLES = ("data_values", "criteria_status", "urban_status", "proposals", "narratives", "info", "notes")
 
 
 def known_checksums(con, sha256: str | None = None) -> dict[str, dict]:

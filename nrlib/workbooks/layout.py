@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 
 from nrlib.core import vnformat
 from nrlib.reference import Outline, load_criteria, load_outline
+from nrlib.reference.outline import ROWS_FROM_URBAN
+from nrlib.reference.urban import load_urban_criteria
 
 YEARS_KEY = "years"
 
@@ -129,6 +131,10 @@ def sheet_layout(outline: Outline, sheet_name: str, n_rows: int | None = None) -
     specs: dict[str, dict] = {}
     if kind == "key_value":
         specs = {f["key"]: dict(f) for f in spec["fields"]}
+    elif kind == "criteria_grid" and spec.get("rows_from") == ROWS_FROM_URBAN:
+        crit = load_urban_criteria().drop_duplicates("criterion_code").sort_values("criterion_no")
+        specs = {r.criterion_code: {"criterion_code": r.criterion_code, "criterion_name": r.criterion_name}
+                 for r in crit.itertuples()}
     elif kind == "criteria_grid":
         crit = load_criteria().drop_duplicates("criterion_no").sort_values("criterion_no")
         specs = {str(r.criterion_no): {"criterion_no": int(r.criterion_no), "criterion_name": r.criterion_name}
@@ -157,7 +163,8 @@ def cell_address(outline: Outline | None, sheet: str, row_key: object, col_key: 
 
     ``cell_address(outline, "VanDong", "VD11", 2016)`` → ``"D14"``;
     ``cell_address(outline, "ThongTin", "report_date", "value")`` → ``"B11"``;
-    ``cell_address(outline, "TieuChi", 17, 2018)``; ``(outline, "KhenThuong", 1, "kind")``.
+    ``cell_address(outline, "TieuChi", 17, 2018)``; ``(outline, "VanMinhDoThi", "VM2", 2020)``;
+    ``(outline, "TuCham", "TC.II.1", "value")``; ``(outline, "KhenThuong", 1, "kind")``.
     """
     return sheet_layout(outline or load_outline(), sheet).address(row_key, col_key)
 

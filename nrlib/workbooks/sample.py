@@ -53,7 +53,11 @@ unit may play several parts.
 8. **not applicable** - in every year where the NTM criteria do not apply to
    a unit (``unit_years(...).ntm_applies`` False, e.g. thị trấn Dầu Giây in
    2019-2020), all criteria are declared "Không áp dụng" and ChiTieu is left
-   blank; VanDong is still filled.
+   blank; VanDong is still filled. Where the outline has an urban sheet (version 2's VanMinhDoThi), such a
+   unit declares the urban standard for those years: every criterion "Đạt" but VM1 in its first town year.
+9. **self-scores** - with an outline that asks for them (version 2's TuCham), every unit scores itself
+   60-100 % of each content's điểm chuẩn, leaving one content in ten blank; the late unit leaves them all
+   blank ("chưa tự chấm").
 
 Besides, each other unit has, with probability 0.35 (varying with the seed),
 one criterion without a numeric indicator not reached in its first one or
@@ -74,6 +78,7 @@ import pandas as pd
 from nrlib.core import labels, vnformat
 from nrlib.core.vocab import NOT_APPLICABLE, NOT_REACHED, REACHED
 from nrlib.reference import Outline, load_criteria, load_outline, load_units, resolve_levels, unit_types, unit_years
+from nrlib.reference.urban import load_urban_criteria
 from nrlib.workbooks.layout import unit_scopes
 from nrlib.workbooks.template import template_filename, write_workbook
 
@@ -519,8 +524,11 @@ def _unit_content(unit: dict, seed: int, model: _Model, ntm: dict[int, bool], ro
         values[(wrong, years[n // 2])] = round(float(values[(wrong, years[n // 2])]) * factor, 1)
 
     worded = outline.for_unit_types([unit.get("unit_type")])
+    # a stream of its own, so the sheets version 2 added leave every other figure as it was
+    extra = np.random.default_rng([seed, int(unit["unit_code"]), 2])
     return {
-        "info": _info(rng, unit, outline, received, "late" in roles_here),
+        "info": _info(rng, unit, outline, received, "late" in roles_here) | _self_scores(extra, outline, roles_here),
+        "urban": _urban_status(outline, ntm),
         "criteria": {k: v for k, v in status.items()},
         "criteria_notes": {},
         "values": values,
@@ -657,6 +665,28 @@ def _narratives(rng, unit: dict, outline: Outline, metric: dict, values: dict) -
 
 
 # --------------------------------------------------------------------------- public
+
+
+def _self_scores(rng, outline: Outline, roles_here: list[str]) -> dict:
+    """The unit's own scores (TuCham, outline version 2): each content 60-100 % of its điểm chuẩn, by halves of a
+    point, one in ten left blank; the late unit (imperfection 2) leaves the whole sheet blank."""
+    fields = [f for f in outline.fields.values() if f.get("type") == "number" and (f.get("rules") or {}).get("le")]
+    out = {}
+    for f in fields:
+        top = float(f["rules"]["le"])
+        blank = "late" in roles_here or rng.random() < 0.1
+        out[f["key"]] = None if blank else round(top * rng.uniform(0.6, 1.0) * 2) / 2
+    return out
+
+
+def _urban_status(outline: Outline, ntm: dict[int, bool]) -> dict:
+    """A town's declaration of the urban standard (VanMinhDoThi) for its town years: every criterion reached but
+    VM1 (planning and building) in its first town year; nothing for a xã's years (the template fills those)."""
+    if not outline.urban_sheet:
+        return {}
+    codes = list(dict.fromkeys(load_urban_criteria().sort_values("criterion_no")["criterion_code"]))
+    town = [y for y in outline.years if not ntm.get(y, True)]
+    return {(c, y): NOT_REACHED if (c == codes[0] and y == town[0]) else REACHED for c in codes for y in town}
 
 
 def sample_content(units: pd.DataFrame, seed: int, outline: Outline | None = None) -> dict[str, dict]:

@@ -36,7 +36,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from nrlib.core.files import atomic_write
 from nrlib.core.textmatch import slugify
-from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels
+from nrlib.core.vocab import NOT_APPLICABLE
+from nrlib.reference import Outline, find_unit, load_outline, load_units, resolve_levels, unit_years
+from nrlib.reference.outline import ROWS_FROM_URBAN
 from nrlib.workbooks.layout import Column, SheetLayout, level_groups, level_text, sheet_layout, unit_scopes
 
 #: workbook timestamps are fixed so that the same content gives the same file content
@@ -111,12 +113,17 @@ class _CellKind:
     strict_minimum: bool = False
 
 
-def _cell_kind(layout: SheetLayout, row_key: str, col: Column) -> _CellKind:
+def _cell_kind(layout: SheetLayout, row_key: str, col: Column, locked_years: frozenset = frozenset()) -> _CellKind:
     spec = col.spec
     if layout.layout == "key_value" and col.key == "value":
         spec = layout.row_specs[row_key]
+    elif layout.layout == "key_value" and col.key == "bound":
+        le = (layout.row_specs[row_key].get("rules") or {}).get("le")
+        return _CellKind("integer" if le is None or float(le).is_integer() else "number", True)
     elif layout.layout == "key_value":
         return _CellKind("text", True)
+    if col.year in locked_years:                # a year the sheet does not ask of this unit
+        return _CellKind("choice", True, spec.get("choices"))
     ctype = spec.get("type", "text")
     locked = bool(spec.get("locked") or (spec.get("prefilled") and "locked" not in spec))
     if ctype == "integer" and not locked:      # a count or a year typed in a field or a table column
@@ -129,7 +136,7 @@ def _cell_kind(layout: SheetLayout, row_key: str, col: Column) -> _CellKind:
         lo = rules.get("gt", rules.get("ge", spec.get("min")))
         if rules.get("integer"):
             return _CellKind("integer", locked, minimum=lo, strict_minimum="gt" in rules)
-        hi = row.get("max", spec.get("max"))
+        hi = rules.get("le", row.get("max", spec.get("max")))
         hi = None if hi is None or (isinstance(hi, float) and math.isnan(hi)) else hi
         return _CellKind("number", locked, minimum=lo, maximum=hi, strict_minimum="gt" in rules)
     return _CellKind(ctype, locked, spec.get("choices"), bool(spec.get("open_choice")))
@@ -290,7 +297,7 @@ def _print_setup(ws, *, landscape: bool, unit: Mapping) -> None:
 
 
 def _write_grid(ws, layout: SheetLayout, cells: dict[tuple[str, str], object], outline: Outline,
-                style_cache: dict) -> None:
+                style_cache: dict, locked_years: frozenset = frozenset()) -> None:
     """Write every data row: values from ``cells[(row_key, col_key)]``, style from the cell kind.
 
     Setting six style attributes per cell costs most of the writing time, so the
@@ -302,7 +309,7 @@ def _write_grid(ws, layout: SheetLayout, cells: dict[tuple[str, str], object], o
     for row_key, r in layout.rows.items():
         height = 1
         for col in layout.columns:
-            kind = _cell_kind(layout, row_key, col)
+            kind = _cell_kind(layout, row_key, col, locked_years)
             value = _as_cell_value(cells.get((row_key, col.key)), kind, outline)
             c = ws.cell(r, col.index)
             if value is not None:
@@ -373,6 +380,7 @@ def _prefill(layout: SheetLayout, unit: Mapping, outline: Outline, levels: dict)
                  "unit_type": unit.get("unit_type_label"), "outline_version": outline.version}
         for key, f in layout.row_specs.items():
             cells[(key, "label")] = f["label"]
+            cells[(key, "bound")] = (f.get("rules") or {}).get("le")    # the most a field takes (a điểm chuẩn)
             if f.get("prefilled"):
                 cells[(key, "value")] = known.get(key)
         return cells
@@ -393,6 +401,10 @@ def _content_cells(layout: SheetLayout, content: Mapping, outline: Outline) -> d
         for key, value in (content.get("info") or {}).items():
             if key in layout.rows:
                 cells[(key, "value")] = value
+    elif kind == "criteria_grid" and outline.sheet(layout.name).get("rows_from") == ROWS_FROM_URBAN:
+        for (code, year), value in (content.get("urban") or {}).items():
+            layout.address(code, year)
+            cells[(str(code), str(year))] = value
     elif kind == "criteria_grid":
         for (no, year), value in (content.get("criteria") or {}).items():
             layout.address(no, year)
@@ -441,6 +453,7 @@ def write_workbook(path: str | Path, unit: Mapping, *, outline: Outline | None =
             {"info": {"preparer_name": ..., "report_date": date | str, ...},   # ThongTin field keys
              "criteria": {(criterion_no, year): "reached" | "not_reached" | "not_applicable" | raw str},
              "criteria_notes": {criterion_no: str},
+             "urban": {(criterion_code, year): "reached" | "not_reached" | raw str},   # VanMinhDoThi (a town's)
              "values": {(code, year): number | raw str},   # VanDong "VD01".. and ChiTieu "10", "15.1"..
              "proposals": [{"kind": ..., "name": ..., "address": ..., "achievement": ..., "award_form": ...}],
              "narratives": {section_code: str},
@@ -475,12 +488,19 @@ def write_workbook(path: str | Path, unit: Mapping, *, outline: Outline | None =
     _check_value_codes(layouts, content)
     groups = level_groups(levels)
     style_cache: dict = {}
-    for name, layout in layouts.items():
+    xa_years = _xa_years(unit, outline)
+    for name in outline.sheets_for(has_urban_years=len(xa_years) < len(outline.years)):
+        layout = layouts[name]
         ws = wb.create_sheet(name)
         _frame(ws, layout, unit)
         cells = _prefill(layout, unit, outline, groups)
+        locked = frozenset()
+        if outline.sheet(name).get("only_for") == "urban_years":
+            # the years the unit was a xã: "Không áp dụng", locked (the urban standard judges its town years)
+            locked = xa_years
+            cells.update({(key, str(y)): NOT_APPLICABLE for key in layout.rows for y in xa_years})
         cells.update(_content_cells(layout, content, outline))
-        _write_grid(ws, layout, cells, outline, style_cache)
+        _write_grid(ws, layout, cells, outline, style_cache, locked)
     for (sheet, addr), value in (content.get("overrides") or {}).items():
         if sheet not in wb.sheetnames:
             raise KeyError(f"override: no sheet {sheet!r}")
@@ -496,6 +516,17 @@ def write_workbook(path: str | Path, unit: Mapping, *, outline: Outline | None =
     props.created = props.modified = FIXED_TIMESTAMP
     _save(wb, path)
     return path
+
+
+def _xa_years(unit: Mapping, outline: Outline) -> frozenset:
+    """The years the new-rural criteria apply to the unit (it was a xã), from the registry and ``unit_history.csv``
+    (:func:`nrlib.reference.unit_years`); a unit the registry does not know (a test's) by its own type."""
+    row = {k: unit.get(k) for k in ("unit_code", "name", "unit_type", "district_code", "province_code")}
+    try:
+        uy = unit_years(pd.DataFrame([row]), outline.years)
+    except (KeyError, ValueError):
+        return frozenset(outline.years) if unit.get("unit_type", "xa") == "xa" else frozenset()
+    return frozenset(int(y) for y, a in zip(uy["year"], uy["ntm_applies"]) if a)
 
 
 _LAYOUT_CACHE: dict[tuple[int, int], tuple[Outline, dict[str, SheetLayout]]] = {}

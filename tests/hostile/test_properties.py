@@ -56,7 +56,8 @@ from nrlib.workbooks.layout import cell_address
 
 UNIT, OTHER = "26308", "26311"
 OUTLINE = load_outline()
-OUTLINE_SHEETS = [s["name"] for s in OUTLINE.raw["sheets"]]
+#: the sheets of UNIT's workbook: a xã's has no urban sheet (``only_for: urban_years``)
+OUTLINE_SHEETS = OUTLINE.sheets_for(has_urban_years=False)
 FILE_RULES = {"E_FILE_UNREADABLE", "E_FILE_TOO_LARGE", "E_FILE_COMPRESSION", "E_FILE_XML_DTD", "E_FILE_ENCRYPTED",
               "E_FILE_MACROS", "E_INTERNAL"}
 CELL_OR_ROWS = re.compile(r"([A-Z]{1,3}\d+|\d+:\d+)?")
