@@ -339,6 +339,12 @@ def test_annex_submissions_and_criteria_by_year(doc, ds):
             assert cell == want
     na = ds.outline.choice_label("criterion_status", "not_applicable")
     assert not any(na in row for row in _cells(t))              # never "Không áp dụng" for the town's years
+    # the town's row spans its xã years: the name it had then is given beside today's
+    names = dict(zip(ds.units["unit_code"], (row[1] for row in _cells(t)[1:])))
+    town_code = town.index.get_level_values("unit_code")[0]
+    assert names[town_code] == "Thị trấn Dầu Giây (các năm 2016–2018: xã Xuân Thạnh)"
+    assert all(name == n for code, name in names.items() if code != town_code
+               for n in ds.units.loc[ds.units["unit_code"] == code, "name"])
 
 
 # ---------------------------------------------------------------------- text: personal names, compilations

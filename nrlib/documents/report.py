@@ -204,7 +204,7 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
     town = urban.urban_reached(ds, cache).set_index(["unit_code", "year"])
     rows = []
     for i, code in enumerate(order, 1):
-        row = [str(i), unit_names[code]]
+        row = [str(i), narrative.with_former_names(ds, code)]     # the row spans years the unit had another name
         for y in years:
             r = reached.loc[(code, y)]
             if r["n_applicable"] == 0 and (code, y) in town.index:

@@ -153,6 +153,15 @@ def unit_periods(ds, unit_code: str) -> list[dict]:
     return spans
 
 
+def with_former_names(ds, unit_code: str) -> str:
+    """Today's name, followed by the names the unit had in earlier years of the period where they differ —
+    ``"Thị trấn Dầu Giây (các năm 2016–2018: xã Xuân Thạnh)"`` —, for a table whose row spans every year."""
+    now = str(ds.units.loc[ds.units["unit_code"] == str(unit_code), "name"].iloc[0])
+    former = [f"{_years_text(s['first'], s['last'])}: {_lower_first(s['name'])}"
+              for s in unit_periods(ds, unit_code) if s["name"] != now]
+    return f"{now} ({'; '.join(former)})" if former else now
+
+
 def _years_text(first: int, last: int) -> str:
     return f"năm {first}" if first == last else f"các năm {first}–{last}"
 
