@@ -49,7 +49,9 @@ JOBS = 2
 MIN_BATCH_RATIO = 10.0
 MAX_COST_RATIO = 1.0
 #: what the report notebooks import (their first code cells)
-REPORT_IMPORTS = ("from nrlib import params, figures, present\n"
+REPORT_IMPORTS = ("from nrlib import present\n"
+                  "from nrlib.present import figures\n"
+                  "from nrlib.reports import params\n"
                   "from nrlib.reports.unit import UnitReport\n"
                   "from nrlib.reports.district import DistrictReport\n")
 

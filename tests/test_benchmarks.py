@@ -120,3 +120,24 @@ def test_large_benchmark_runs_small(monkeypatch):
     assert [r["name"].split(" on ")[1] for r in projected] == [f"{n} Dask workers" for n in bench_large.PROJECTED_WORKERS]
     hours = [r["value"] for r in projected]
     assert hours == sorted(hours, reverse=True) and hours[0] > 0    # more workers, less time
+
+
+def test_the_floor_imports_what_the_report_notebooks_import():
+    """The report benchmark's floor runs the report notebooks' imports: they must be those the notebooks have
+    (they moved once, and the floor failed only under `make bench`)."""
+    import json
+    import subprocess
+    import sys
+
+    from benchmarks import bench_reports
+
+    root = bench_reports.ROOT
+    wanted = set()
+    for name in ("report_unit.ipynb", "report_district.ipynb"):
+        nb = json.loads((root / "notebooks" / name).read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                wanted |= {line.strip() for line in "".join(cell["source"]).splitlines()
+                           if line.startswith(("from nrlib", "import nrlib"))}
+    assert wanted and wanted <= set(bench_reports.REPORT_IMPORTS.splitlines())
+    subprocess.run([sys.executable, "-c", bench_reports.REPORT_IMPORTS], check=True, cwd=root)
