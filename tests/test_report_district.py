@@ -57,3 +57,28 @@ def test_scoring_section_shows_points_per_content_and_the_class(ds, tmp_path, mo
     html = DistrictReport(ds, report_params("district", rf.DISTRICT)).scoring()
     assert "Xếp hạng tương đối (tham khảo)" in html and "Điểm tương đối (thang 100)" in html
     assert html.index("Cách chấm điểm") < html.index("Xếp hạng tương đối (tham khảo)")
+
+
+def test_reports_say_which_units_names_and_types_are_not_known_in_the_period(tmp_path, ds):
+    """Outside district 738 no dated record gives the units' names and types before the first list (25/02/2020):
+    the reports say so, for the district and for each unit, rather than guess (issue 15)."""
+    from nrlib.ingest import ingest_sample_folder
+    from nrlib.reports.params import ReportParameters
+    from nrlib.reports.unit import UnitReport
+    from nrlib.store import load_dataset
+    from nrlib.workbooks.sample import write_sample
+
+    write_sample(tmp_path / "sample", "84", seed=3)        # huyện Si Ma Cai, Lào Cai
+    other = load_dataset(ingest_sample_folder(tmp_path / "sample", tmp_path / "nrlib.duckdb"))
+
+    def params(kind, code):
+        return ReportParameters(kind=kind, code=code, district_code="084", unit_code=code if kind == "unit" else None,
+                                db_path="unused", deadline=None, include_personal_data=False)
+
+    text = DistrictReport(other, params("district", "084")).methodology()
+    assert f"Chưa rõ tên và loại hình của {len(other.units)} trên {len(other.units)} đơn vị" in text
+    assert "25/02/2020" in text
+    unit = UnitReport(other, params("unit", "02809")).methodology()       # a xã in 2020's list, a thị trấn in 2021's
+    assert "các năm 2016–2020" in unit and "Xã Si Ma Cai, Thị trấn Si Ma Cai" in unit
+    # district 738's units are known in every year: nothing said
+    assert "Chưa rõ tên và loại hình" not in DistrictReport(ds, report_params("district", rf.DISTRICT)).methodology()

@@ -386,7 +386,7 @@ class DistrictReport(Report):
         return self.proposals_section(None)
 
     def methodology(self) -> str:
-        return self.methodology_common() + self.levels_section(None)
+        return self.methodology_common() + self.history_section(None) + self.levels_section(None)
 
 
 def _short(label: str) -> str:

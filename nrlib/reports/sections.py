@@ -223,6 +223,19 @@ class Report:
         ]
         return present.bullet_list(items) + present.details(labels.TECHNICAL_INFO, present.bullet_list(technical))
 
+    def history_section(self, unit_codes: list[str] | None = None) -> str:
+        """What the reference data does not know of the units' names and types in the period, said rather than
+        guessed (:func:`nrlib.reference.units.history_unknown`); nothing when every unit-year is known."""
+        from nrlib.reference.units import history_unknown, history_unknown_summary
+
+        units = self.ds.units if unit_codes is None else self.ds.units[self.ds.units["unit_code"].isin(unit_codes)]
+        years = list(self.outline.years)
+        if unit_codes is None:
+            text = history_unknown_summary(units, years)
+        else:
+            text = " ".join(history_unknown(units, years)["message"]) or None
+        return present.paragraph(text, "note") if text else ""
+
     def levels_section(self, unit_codes: list[str] | None = None) -> str:
         """Levels used (with source confidence) and indicators without a known level."""
         lv = thresholds.unit_levels(self.ds, cache=self.cache)

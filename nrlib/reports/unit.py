@@ -385,4 +385,4 @@ class UnitReport(Report):
         return self.proposals_section([self.code])
 
     def methodology(self) -> str:
-        return self.methodology_common() + self.levels_section([self.code])
+        return self.methodology_common() + self.history_section([self.code]) + self.levels_section([self.code])
