@@ -26,16 +26,16 @@ def test_campaign_values_numeric_and_blank_free():
 
 def test_unit_totals_flows_sum_stocks_last_year():
     t = campaign.campaign_totals(make_dataset(), "unit")
-    assert _get(t, A, "VD01", "value_2016_2020") == 5000
-    assert _get(t, A, "VD02", "value_2016_2020") == 2000 and _get(t, A, "VD02", "n_years") == 4
-    assert pd.isna(_get(t, A, "VD02", "value_2020"))
+    assert _get(t, A, "VD01", "value_period") == 5000
+    assert _get(t, A, "VD02", "value_period") == 2000 and _get(t, A, "VD02", "n_years") == 4
+    assert pd.isna(_get(t, A, "VD02", "value_last_year"))
     # a stock is never summed over years
-    assert pd.isna(_get(t, A, "VD11", "value_2016_2020"))
-    assert _get(t, A, "VD11", "value_2020") == 10400
-    assert _get(t, A, "VD11", "value_2016") == 10000
-    assert _get(t, A, "VD11", "change_2016_2020") == 400
+    assert pd.isna(_get(t, A, "VD11", "value_period"))
+    assert _get(t, A, "VD11", "value_last_year") == 10400
+    assert _get(t, A, "VD11", "value_first_year") == 10000
+    assert _get(t, A, "VD11", "change_period") == 400
     # a metric nobody filled is NA, not 0
-    assert pd.isna(_get(t, A, "VD05", "value_2016_2020"))
+    assert pd.isna(_get(t, A, "VD05", "value_period"))
     assert set(t["level"]) == {"unit"} and {"label", "unit", "kind"} <= set(t.columns)
 
 
@@ -43,14 +43,14 @@ def test_district_totals_by_hand_and_equal_to_sum_of_units():
     ds = make_dataset()
     d = campaign.campaign_totals(ds, "district")
     assert list(d["district_code"].unique()) == ["738"]
-    assert _get(d, "738", "VD01", "value_2016_2020", "district_code") == 5000 + 500 + 1000
-    assert _get(d, "738", "VD02", "value_2016_2020", "district_code") == 2000 + 250 + 0
-    assert _get(d, "738", "VD11", "value_2020", "district_code") == 10400 + 500 + 2200
-    assert _get(d, "738", "VD11", "value_2016", "district_code") == 10000 + 500 + 2000
-    assert _get(d, "738", "VD11", "change_2016_2020", "district_code") == 600
+    assert _get(d, "738", "VD01", "value_period", "district_code") == 5000 + 500 + 1000
+    assert _get(d, "738", "VD02", "value_period", "district_code") == 2000 + 250 + 0
+    assert _get(d, "738", "VD11", "value_last_year", "district_code") == 10400 + 500 + 2200
+    assert _get(d, "738", "VD11", "value_first_year", "district_code") == 10000 + 500 + 2000
+    assert _get(d, "738", "VD11", "change_period", "district_code") == 600
     assert _get(d, "738", "VD01", "n_units", "district_code") == 3
     u = campaign.campaign_totals(ds, "unit")
-    for col in ("value_2016_2020", "value_2020", "value_2016"):
+    for col in ("value_period", "value_last_year", "value_first_year"):
         sums = u.groupby("code")[col].sum(min_count=1)
         got = d.set_index("code")[col]
         pd.testing.assert_series_equal(got.sort_index(), sums.sort_index(), check_names=False)
@@ -92,7 +92,7 @@ def test_per_household_by_hand():
     p = campaign.per_household(make_dataset())
     assert set(p["code"]) == set(make_dataset().outline.metrics.query("kind == 'flow'")["code"])
     row = p[(p["unit_code"] == A) & (p["code"] == "VD01")].iloc[0]
-    assert (row.value_2016_2020, row.households_2020) == (5000, 10400)
+    assert (row.value_period, row.households_last_year) == (5000, 10400)
     assert row.per_household == pytest.approx(5000 / 10400)
     assert _get(p, B, "VD01", "per_household") == pytest.approx(1.0)
     assert _get(p, C, "VD01", "per_household") == pytest.approx(1000 / 2200)

@@ -220,9 +220,9 @@ def test_campaign_table_equals_the_district_totals(doc, ds, settings):
     assert _cells(t)[0] == ["STT", "Nội dung", "Đơn vị tính", f"Năm {y0}", f"Năm {y1}", f"Tổng {y0} – {y1}"]
     tot = campaign.campaign_totals(ds, "district")
     integer = ds.outline.metrics.set_index("code")["integer"]
-    expected = [[str(i), r.label, r.unit, _metric(r.value_2016, r.unit, integer[r.code], settings),
-                 _metric(r.value_2020, r.unit, integer[r.code], settings),
-                 _metric(r.value_2016_2020, r.unit, integer[r.code], settings) if r.kind == "flow" else ""]
+    expected = [[str(i), r.label, r.unit, _metric(r.value_first_year, r.unit, integer[r.code], settings),
+                 _metric(r.value_last_year, r.unit, integer[r.code], settings),
+                 _metric(r.value_period, r.unit, integer[r.code], settings) if r.kind == "flow" else ""]
                 for i, r in enumerate(tot.itertuples(), 1)]
     assert _cells(t)[1:] == expected
     money = next(r for r in _cells(t)[1:] if r[2] == "triệu đồng")
@@ -262,8 +262,8 @@ def test_criteria_table_counts_xa_reaching_and_losing_each_criterion(doc, ds):
 def test_annex_campaign_and_rates_per_commune_with_the_district_total(doc, ds, settings):
     metrics = ds.outline.metrics.set_index("code")
     flows = [c for c in metrics.index if metrics.loc[c, "kind"] == "flow"]
-    unit_tot = campaign.campaign_totals(ds, "unit").set_index(["unit_code", "code"])["value_2016_2020"]
-    dist = campaign.campaign_totals(ds, "district").set_index("code")["value_2016_2020"]
+    unit_tot = campaign.campaign_totals(ds, "unit").set_index(["unit_code", "code"])["value_period"]
+    dist = campaign.campaign_totals(ds, "district").set_index("code")["value_period"]
     annex = [t for t in doc.tables if len(t.columns) > 2 and t.rows[0].cells[1].text == "Xã, thị trấn"]
     by_header = {}
     for t in annex:

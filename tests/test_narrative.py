@@ -21,7 +21,7 @@ def district():
 
 def test_money_sentence_traces_to_campaign_totals(district):
     ds = make_dataset()
-    totals = campaign.campaign_totals(ds, "district").set_index("code")["value_2016_2020"]
+    totals = campaign.campaign_totals(ds, "district").set_index("code")["value_period"]
     s = _find(district, "campaign_totals", "vận động được")
     assert isinstance(s, Sentence)
     assert s.figures["VD01"] == totals["VD01"] == 6500

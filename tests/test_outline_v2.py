@@ -268,10 +268,10 @@ def test_metrics_a_version_1_workbook_lacks_are_missing_never_zero(mixed):
     new = set(cur.loc[cur["outline_version"] == "2.0", "unit_code"])
     tot = campaign.campaign_totals(mixed, "unit").set_index(["unit_code", "code"])
     for code in ("VD24", "VD39", "VD41", "VD28"):
-        assert all(np.isnan(tot.loc[(u, code), "value_2016_2020"]) for u in old), code
-        assert all(tot.loc[(u, code), "value_2016_2020"] > 0 for u in new), code
+        assert all(np.isnan(tot.loc[(u, code), "value_period"]) for u in old), code
+        assert all(tot.loc[(u, code), "value_period"] > 0 for u in new), code
     for code in ("VD03", "VD22", "VD01"):     # typed in version 1, computed or typed in version 2: everyone
-        assert all(tot.loc[(u, code), "value_2016_2020"] > 0 for u in old | new), code
+        assert all(tot.loc[(u, code), "value_period"] > 0 for u in old | new), code
     dist = campaign.campaign_totals(mixed, "district").set_index("code")
     assert dist.loc["VD24", "n_units"] == len(new) and dist.loc["VD03", "n_units"] == len(old | new)
     rt = campaign.rates(mixed, "unit", years=[2020]).set_index(["unit_code", "code"])

@@ -14,14 +14,14 @@ def two_districts():
 
 def test_campaign_totals_district_and_province_by_hand(two_districts):
     d = rollup.rollup(two_districts, "district")["campaign_totals"].set_index(["district_code", "code"])
-    assert d.loc[("738", "VD01"), "value_2016_2020"] == 5000 + 1000
-    assert d.loc[("999", "VD01"), "value_2016_2020"] == 500
-    assert d.loc[("738", "VD11"), "value_2020"] == 10400 + 2200
+    assert d.loc[("738", "VD01"), "value_period"] == 5000 + 1000
+    assert d.loc[("999", "VD01"), "value_period"] == 500
+    assert d.loc[("738", "VD11"), "value_last_year"] == 10400 + 2200
     p = rollup.rollup(two_districts, "province")["campaign_totals"].set_index(["province_code", "code"])
-    assert p.loc[("75", "VD01"), "value_2016_2020"] == 6500
+    assert p.loc[("75", "VD01"), "value_period"] == 6500
     # province = sum of districts, metric by metric
-    sums = d.groupby("code")[["value_2016_2020", "value_2020", "value_2016"]].sum(min_count=1)
-    got = p.droplevel(0)[["value_2016_2020", "value_2020", "value_2016"]].loc[sums.index]
+    sums = d.groupby("code")[["value_period", "value_last_year", "value_first_year"]].sum(min_count=1)
+    got = p.droplevel(0)[["value_period", "value_last_year", "value_first_year"]].loc[sums.index]
     pd.testing.assert_frame_equal(got, sums, check_names=False)
 
 

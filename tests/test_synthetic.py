@@ -64,7 +64,7 @@ def test_groups_are_sums_of_units_on_synthetic_data(ds):
     u = campaign.campaign_totals(ds, "unit").merge(ds.units[["unit_code", "district_code", "province_code"]])
     d = rollup.rollup(ds, "district")["campaign_totals"]
     p = rollup.rollup(ds, "province")["campaign_totals"]
-    for col in ("value_2016_2020", "value_2020"):
+    for col in ("value_period", "value_last_year"):
         by_d = u.groupby(["district_code", "code"])[col].sum(min_count=1)
         # (groupby sorts the codes; the roll-up keeps the outline's order)
         pd.testing.assert_series_equal(d.set_index(["district_code", "code"])[col].sort_index(), by_d,

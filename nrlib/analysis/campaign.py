@@ -16,9 +16,9 @@ Method, from the outline (``ds.outline.metrics`` and ``ds.outline.rates``):
   numerator and the denominator in that year enter the sums, so a unit with a
   blank cell does not distort the rate.
 
-Column names ``value_2016_2020``, ``value_2016`` and ``value_2020`` follow the
-2016-2020 outline; they hold the first and last years of ``ds.outline.years``
-(``first_year``/``last_year`` columns say which).
+Column names say the role of a year, never the year: ``value_period`` (a flow summed over the review's
+years), ``value_first_year`` and ``value_last_year`` (the first and last years of ``ds.outline.years``;
+``first_year``/``last_year`` columns say which), so the next review's data fits the same columns.
 
 Internally the values are held as a dense array (units × years × metrics,
 :class:`MetricCube`), built once; totals, rates and ratios are array
@@ -170,7 +170,7 @@ def _sum_by_group(arr: np.ndarray, gidx: np.ndarray, n_groups: int) -> tuple[np.
     return np.where(counts > 0, sums, np.nan), counts
 
 
-TOTAL_COLUMNS = ["code", "label", "unit", "kind", "value_2016_2020", "value_2020", "value_2016", "change_2016_2020",
+TOTAL_COLUMNS = ["code", "label", "unit", "kind", "value_period", "value_last_year", "value_first_year", "change_period",
                  "n_years", "n_units", "first_year", "last_year"]
 
 
@@ -189,10 +189,10 @@ def campaign_totals(ds, level: str = "unit", cache: dict | None = None) -> pd.Da
     DataFrame
         ``level``, the group's code and name (``unit_code, name`` /
         ``district_code, district_name`` / ``province_code, province_name``),
-        ``code, label, unit, kind, value_2016_2020`` (flows: sum over years;
-        NA for stocks), ``value_2020`` (last year: a stock's year-end level,
-        a flow's amount that year), ``value_2016`` (first year),
-        ``change_2016_2020`` (last minus first year), ``n_years`` (years with
+        ``code, label, unit, kind, value_period`` (flows: sum over years;
+        NA for stocks), ``value_last_year`` (last year: a stock's year-end level,
+        a flow's amount that year), ``value_first_year`` (first year),
+        ``change_period`` (last minus first year), ``n_years`` (years with
         a value; for a group, the most any of its units has), ``n_units``
         (units with a value for the period figure), ``first_year,
         last_year``; one row per group and metric, in outline order. Group
@@ -234,10 +234,10 @@ def _totals(ds, level: str, keys: list[str], cube: MetricCube, cache: dict | Non
         "label": np.tile(m["label"].to_numpy(dtype=object), ng),
         "unit": np.tile(m["unit"].to_numpy(dtype=object), ng),
         "kind": np.tile(m["kind"].to_numpy(dtype=object), ng),
-        "value_2016_2020": period.ravel(),
-        "value_2020": last.ravel(),
-        "value_2016": first.ravel(),
-        "change_2016_2020": (last - first).ravel(),
+        "value_period": period.ravel(),
+        "value_last_year": last.ravel(),
+        "value_first_year": first.ravel(),
+        "change_period": (last - first).ravel(),
         "n_years": n_years.ravel(),
         "n_units": np.asarray(has, dtype=int).ravel(),
         "first_year": int(cube.years[0]),
@@ -317,14 +317,14 @@ def _rates(ds, by: str, keys: list[str], years: tuple, cube: MetricCube, r: pd.D
 def per_household(ds, cache: dict | None = None) -> pd.DataFrame:
     """Each flow metric's period total per household, so small and large units compare fairly.
 
-    Method: ``per_household = value_2016_2020 / households_2020``, where
+    Method: ``per_household = value_period / households_last_year``, where
     households are the household-total metric (``ds.outline.household_metric``) in
     the last year of the period (NA when that is missing or zero).
 
     Returns
     -------
     DataFrame
-        ``unit_code, code, label, unit, value_2016_2020, households_2020,
+        ``unit_code, code, label, unit, value_period, households_last_year,
         per_household``, one row per unit and flow metric.
     """
     return memo(cache, ds, "per_household", lambda: _per_household(ds, cache))
@@ -345,7 +345,7 @@ def _per_household(ds, cache: dict | None) -> pd.DataFrame:
         "code": np.tile(m["code"].to_numpy(dtype=object)[flows], nu),
         "label": np.tile(m["label"].to_numpy(dtype=object)[flows], nu),
         "unit": np.tile(m["unit"].to_numpy(dtype=object)[flows], nu),
-        "value_2016_2020": total.ravel(),
-        "households_2020": np.repeat(hh, nf),
+        "value_period": total.ravel(),
+        "households_last_year": np.repeat(hh, nf),
         "per_household": ratio.ravel(),
     })

@@ -140,8 +140,8 @@ def ranking_components(ds, cache: dict | None = None, config_path: str | Path | 
 
     ph = per_household(ds, cache)
     ph = ph[ph["code"].isin(cfg["mobilisation_per_household"]["metrics"])]
-    total = ph.groupby("unit_code", sort=False)["value_2016_2020"].sum(min_count=1)
-    hh = ph.groupby("unit_code", sort=False)["households_2020"].first()
+    total = ph.groupby("unit_code", sort=False)["value_period"].sum(min_count=1)
+    hh = ph.groupby("unit_code", sort=False)["households_last_year"].first()
     out["mobilisation_per_household"] = out["unit_code"].map(total / hh.where(hh > 0)).astype(float)
 
     years = ds.outline.years

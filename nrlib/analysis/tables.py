@@ -20,12 +20,12 @@ from nrlib.core.memo import outline_table
 def _totals_table(ds, level: str, cache: dict) -> pd.DataFrame:
     key = {"unit": ("unit_code", "name"), "district": ("district_code", "district_name")}[level]
     t = campaign_totals(ds, level, cache)
-    value = t["value_2016_2020"].where(t["kind"] == "flow", t["value_2020"])
+    value = t["value_period"].where(t["kind"] == "flow", t["value_last_year"])
     out = pd.DataFrame({
         "level": level, "code": t[key[0]], "name": t[key[1]], "data_element": t["code"], "label": t["label"],
         "unit": t["unit"], "kind": t["kind"], "value": value,
         "value_basis": t["kind"].map({"flow": "sum_of_years", "stock": "last_year"}),
-        "value_2016_2020": t["value_2016_2020"], "value_2020": t["value_2020"],
+        "value_period": t["value_period"], "value_last_year": t["value_last_year"],
     })
     last = ds.outline.years[-1]
     r = rates(ds, by=level, years=[last], cache=cache)
@@ -56,8 +56,8 @@ def analysis_tables(ds, cache: dict | None = None) -> dict[str, pd.DataFrame]:
             ``level`` (``unit``/``district``), ``code`` and ``name`` of the
             unit or district, ``data_element`` (metric code), ``label, unit,
             kind``, ``value`` (flows: the period total; stocks: the last
-            year), ``value_basis``, ``value_2016_2020`` (flows) and
-            ``value_2020`` (the last year), and where the metric is the numerator of
+            year), ``value_basis``, ``value_period`` (flows) and
+            ``value_last_year`` (the last year), and where the metric is the numerator of
             a rate: ``rate_code, rate_label, rate`` in ``rate_year`` (the last
             year; for a district recomputed from summed numerators and
             denominators).

@@ -145,9 +145,9 @@ def report_tables(ds, settings: DocumentSettings, cache: dict | None = None) -> 
     for i, r in enumerate(tot.itertuples(), 1):
         integer, unit = bool(metrics.loc[r.code, "integer"]), str(r.unit)
         label = str(r.label) + _partial(tpl, r.n_units, n_with_data)
-        rows.append([str(i), label, unit, metric_text(r.value_2016, unit, integer, layout),
-                     metric_text(r.value_2020, unit, integer, layout),
-                     metric_text(r.value_2016_2020, unit, integer, layout) if r.kind == "flow" else ""])
+        rows.append([str(i), label, unit, metric_text(r.value_first_year, unit, integer, layout),
+                     metric_text(r.value_last_year, unit, integer, layout),
+                     metric_text(r.value_period, unit, integer, layout) if r.kind == "flow" else ""])
     out["campaign"] = [Table(_fill(spec["caption"], n="{n}", **w), [_fill(c, **w) for c in spec["columns"]], rows,
                              spec["widths_cm"], numeric={3, 4, 5}, note=spec["note"])]
 
@@ -240,8 +240,8 @@ def _annex_tables(ds, settings, cache, tpl, w, order, unit_names, classes) -> li
 
     spec = spec_all["campaign"]
     flows = [c for c in metrics.index if metrics.loc[c, "kind"] == "flow"]
-    unit_tot = campaign.campaign_totals(ds, "unit", cache).set_index(["unit_code", "code"])["value_2016_2020"]
-    dist_tot = campaign.campaign_totals(ds, "district", cache).set_index("code")["value_2016_2020"]
+    unit_tot = campaign.campaign_totals(ds, "unit", cache).set_index(["unit_code", "code"])["value_period"]
+    dist_tot = campaign.campaign_totals(ds, "district", cache).set_index("code")["value_period"]
     parts = [flows[i:i + spec["per_table"]] for i in range(0, len(flows), spec["per_table"])]
     for k, part in enumerate(parts, 1):
         fmt = {c: (str(metrics.loc[c, "unit"]), bool(metrics.loc[c, "integer"])) for c in part}

@@ -28,7 +28,7 @@ from nrlib.core.vnformat import fmt_date, fmt_money_million, fmt_number, fmt_per
 from nrlib.reference.urban import load_urban_criteria
 
 MONEY_UNIT = "triệu đồng"
-_DISTRICT_TOTALS = "campaign.campaign_totals(level='district'), value_2016_2020"
+_DISTRICT_TOTALS = "campaign.campaign_totals(level='district'), value_period"
 
 
 @dataclass
@@ -217,13 +217,13 @@ def _scope(ds, district_code: str | None, cache: dict | None):
 
 def _money_sentence(totals: pd.DataFrame, metrics: list[str], period: str, subject: str, source: str,
                     households: float | None = None) -> Sentence | None:
-    rows = {r["code"]: r for r in totals[["code", "label", "unit", "value_2016_2020"]].to_dict("records")}
-    parts = [rows[m] for m in metrics if m in rows and pd.notna(rows[m]["value_2016_2020"])]
+    rows = {r["code"]: r for r in totals[["code", "label", "unit", "value_period"]].to_dict("records")}
+    parts = [rows[m] for m in metrics if m in rows and pd.notna(rows[m]["value_period"])]
     if not parts:
         return None
-    total = float(sum(r["value_2016_2020"] for r in parts))
-    figures = {"total": total, **{r["code"]: float(r["value_2016_2020"]) for r in parts}}
-    detail = "; ".join(f"{_lower_first(r['label'])} {_amount(r['value_2016_2020'], r['unit'])}" for r in parts)
+    total = float(sum(r["value_period"] for r in parts))
+    figures = {"total": total, **{r["code"]: float(r["value_period"]) for r in parts}}
+    detail = "; ".join(f"{_lower_first(r['label'])} {_amount(r['value_period'], r['unit'])}" for r in parts)
     text = f"Trong {period}, {subject} đã vận động được {fmt_money_million(total)}"
     if households and households > 0:
         figures["households"] = float(households)
@@ -239,14 +239,14 @@ def _flows_sentence(totals: pd.DataFrame, exclude: list[str], source: str,
                     words: str = "xã, thị trấn") -> Sentence | None:
     """``n_units``: the units with data; a figure that fewer of them gave (a metric an earlier outline version
     lacked) says how many it sums."""
-    f = totals[(totals["kind"] == "flow") & ~totals["code"].isin(exclude) & totals["value_2016_2020"].notna()]
+    f = totals[(totals["kind"] == "flow") & ~totals["code"].isin(exclude) & totals["value_period"].notna()]
     if f.empty:
         return None
-    parts = [f"{_lower_first(r.label)}: {_amount(r.value_2016_2020, r.unit)}"
+    parts = [f"{_lower_first(r.label)}: {_amount(r.value_period, r.unit)}"
              + (f" ({partial_note(r.n_units, n_units, words)})" if n_units and r.n_units < n_units else "")
              for r in f.itertuples()]
     return Sentence(f"{lead}: " + "; ".join(parts) + ".",
-                    {r.code: float(r.value_2016_2020) for r in f.itertuples()}, source)
+                    {r.code: float(r.value_period) for r in f.itertuples()}, source)
 
 
 def _rate_sentences(rt: pd.DataFrame, order: list[str], first: int, last: int, source: str) -> list[Sentence]:
@@ -574,8 +574,8 @@ def unit_sentences(ds, unit_code: str, cache: dict | None = None) -> list[Senten
     ut = totals[totals["unit_code"] == unit_code]
     money = money_metric_codes()
     ph = per_household(ds, cache)
-    hh = ph.loc[ph["unit_code"] == unit_code, "households_2020"]
-    s = _money_sentence(ut, money, period, mid, "campaign.campaign_totals(level='unit'), value_2016_2020",
+    hh = ph.loc[ph["unit_code"] == unit_code, "households_last_year"]
+    s = _money_sentence(ut, money, period, mid, "campaign.campaign_totals(level='unit'), value_period",
                         households=float(hh.iloc[0]) if len(hh) and pd.notna(hh.iloc[0]) else None)
     if s:
         out.append(s)

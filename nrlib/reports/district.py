@@ -69,7 +69,7 @@ class DistrictReport(Report):
         tot = self.district_totals.set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
-            cards.append((m["label"], metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
+            cards.append((m["label"], metric_value(tot.loc[code, "value_period"], m["unit"], m["integer"]),
                           f"{int(tot.loc[code, 'n_units'])} {self.units}, {self.first}–{self.last}"))
         for code in trend_rates()[:1]:
             x = self.district_rates[self.district_rates["code"] == code].set_index("year")["rate"]
@@ -106,7 +106,7 @@ class DistrictReport(Report):
             row["kept"] = int(ms.loc[code, "kept"]) if known else None
             row["lost"] = int(ms.loc[code, "lost"] + ms.loc[code, "lost_and_regained"]) if known else None
             for mc in self._metric_order(money_metrics()):
-                v = tot[(tot["unit_code"] == code) & (tot["code"] == mc)]["value_2016_2020"]
+                v = tot[(tot["unit_code"] == code) & (tot["code"] == mc)]["value_period"]
                 row[mc] = v.iloc[0] if len(v) else None
             for rc in trend_rates()[:1]:
                 v = rt[(rt["unit_code"] == code) & (rt["code"] == rc)]["rate"]
@@ -183,7 +183,7 @@ class DistrictReport(Report):
             order = self.order[::-1]
             for code in codes:
                 s = tot[tot["code"] == code].set_index("unit_code").reindex(order)
-                fig.add_bar(x=s["value_2016_2020"], y=[self.unit_names[c] for c in order], orientation="h",
+                fig.add_bar(x=s["value_period"], y=[self.unit_names[c] for c in order], orientation="h",
                             name=wrap(self.metrics.loc[code, "label"]),
                             hovertemplate="%{y}: %{x:,.1f} triệu đồng<extra></extra>")
             fig.update_layout(barmode="stack")
@@ -196,9 +196,9 @@ class DistrictReport(Report):
         for r in self.district_totals.itertuples():
             m = self.metrics.loc[r.code]
             rows.append({"code": r.code, "label": r.label, "unit": r.unit,
-                         "first": metric_cell(r.value_2016, r.unit, m["integer"]),
-                         "last": metric_cell(r.value_2020, r.unit, m["integer"]),
-                         "total": metric_cell(r.value_2016_2020, r.unit, m["integer"]) if r.kind == "flow" else "",
+                         "first": metric_cell(r.value_first_year, r.unit, m["integer"]),
+                         "last": metric_cell(r.value_last_year, r.unit, m["integer"]),
+                         "total": metric_cell(r.value_period, r.unit, m["integer"]) if r.kind == "flow" else "",
                          "n_units": r.n_units})
         out = present.table(pd.DataFrame(rows), {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính",
                                                  "first": str(self.first), "last": str(self.last),

@@ -16,7 +16,7 @@ Method notes that belong to the presentation:
   their results** (a town is not counted as a unit with 0 criteria, nor a
   unit that sent nothing);
 * a value per household of a group of units is recomputed from sums,
-  ``Σ value_2016_2020 / Σ households_2020`` over units having both, like
+  ``Σ value_period / Σ households_last_year`` over units having both, like
   every rate (:mod:`nrlib.analysis.campaign`), never the mean of the units' ratios;
 * the money mobilised and the poverty rate shown first are those of the
   commendation ranking's configuration (``data/reference/ranking.yaml``);
@@ -176,11 +176,11 @@ class Report:
         ]
 
     def _district_per_household(self) -> pd.DataFrame:
-        """Per flow metric: Σ value_2016_2020 / Σ households_2020 over units having both."""
-        ph = self.per_household.dropna(subset=["value_2016_2020", "households_2020"])
-        ph = ph[ph["households_2020"] > 0]
+        """Per flow metric: Σ value_period / Σ households_last_year over units having both."""
+        ph = self.per_household.dropna(subset=["value_period", "households_last_year"])
+        ph = ph[ph["households_last_year"] > 0]
         g = ph.groupby(["code", "label", "unit"], sort=False)
-        out = pd.DataFrame({"value": g["value_2016_2020"].sum(), "households": g["households_2020"].sum(),
+        out = pd.DataFrame({"value": g["value_period"].sum(), "households": g["households_last_year"].sum(),
                             "n_units": g.size()}).reset_index()
         out["per_household"] = out["value"] / out["households"]
         return out

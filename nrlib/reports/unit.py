@@ -109,7 +109,7 @@ class UnitReport(Report):
         tot = self._mine(self.unit_totals).set_index("code")
         for code in self._metric_order(money_metrics() + list(KEY_METRICS)):
             m = self.metrics.loc[code]
-            cards.append((m["label"], metric_value(tot.loc[code, "value_2016_2020"], m["unit"], m["integer"]),
+            cards.append((m["label"], metric_value(tot.loc[code, "value_period"], m["unit"], m["integer"]),
                           f"cả giai đoạn {self.first}–{self.last}"))
         rt = self._mine(self.unit_rates)
         for code in trend_rates()[:1]:
@@ -244,14 +244,14 @@ class UnitReport(Report):
         for r in tot.itertuples():
             m = self.metrics.loc[r.code]
             flow = r.kind == "flow"
-            mine = r.value_2016_2020 if flow else r.value_2020
-            d = dist.loc[r.code, "value_2016_2020"] if flow else dist.loc[r.code, "value_2020"]
+            mine = r.value_period if flow else r.value_last_year
+            d = dist.loc[r.code, "value_period"] if flow else dist.loc[r.code, "value_last_year"]
             share = 100 * mine / d if pd.notna(mine) and pd.notna(d) and d else None
             rows.append({"code": r.code, "label": narrative.for_unit_type(r.label, self.unit_type),
                          "unit": self.hamlet if r.unit == "ấp" else r.unit,
-                         "first": metric_cell(r.value_2016, r.unit, m["integer"]),
-                         "last": metric_cell(r.value_2020, r.unit, m["integer"]),
-                         "total": metric_cell(r.value_2016_2020, r.unit, m["integer"]) if flow else "",
+                         "first": metric_cell(r.value_first_year, r.unit, m["integer"]),
+                         "last": metric_cell(r.value_last_year, r.unit, m["integer"]),
+                         "total": metric_cell(r.value_period, r.unit, m["integer"]) if flow else "",
                          "district": metric_cell(d, r.unit, m["integer"]), "share": fmt_percent(share, 1, trim=False)})
         out = present.table(pd.DataFrame(rows),
                             {"code": "Mã", "label": "Nội dung", "unit": "Đơn vị tính", "first": str(self.first),
