@@ -24,7 +24,16 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def _cmd_template(args: argparse.Namespace) -> int:
     from nrlib.workbooks.template import write_templates
 
-    paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
+    if args.partner:
+        from nrlib.workbooks.partner import write_partner_templates
+
+        if not args.district:
+            raise NrlibError("--partner cần --district (biểu mẫu của cơ quan phối hợp lập cho cả huyện) / "
+                             "--partner needs --district")
+        keys = None if args.partner == ["all"] else args.partner
+        paths = write_partner_templates(args.out, args.district, keys)
+    else:
+        paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
     for p in paths:
         print(p)
     print(f"{len(paths)} workbook(s) written to {args.out}")
@@ -146,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--district", help="GSO district code: one workbook per unit of the district")
     target.add_argument("--unit", action="append", metavar="CODE", help="GSO unit code (repeatable)")
+    p.add_argument("--partner", action="append", metavar="PARTNER",
+                   help="a partner's workbook for the district instead (coordination, culture or all; repeatable)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=_cmd_template)
 

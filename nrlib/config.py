@@ -84,6 +84,8 @@ REFERENCE_FILES = {
     "district_settings": "district_settings.yaml",
     "holidays": "holidays.csv",
     "scoring": "scoring_2016_2020.yaml",
+    # the layouts of the partners' review tables (coordination office, culture steering committee)
+    "partners": "partners_2016_2020.yaml",
 }
 
 

@@ -315,7 +315,8 @@ INPUT_ROLES = {"outline": "đề cương", "outline_v1": "đề cương phiên b
                "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương",
                "district_settings": "thiết lập chấm điểm và tính ngày trễ", "holidays": "lịch ngày nghỉ",
                "scoring": "bảng điểm thi đua", "local_district_settings": "thiết lập riêng của huyện",
-               "local_holidays": "ngày nghỉ riêng của huyện"}
+               "local_holidays": "ngày nghỉ riêng của huyện",
+               "partners": "biểu mẫu số liệu của các cơ quan phối hợp"}
 
 
 def input_text(item: dict) -> str:
