@@ -61,6 +61,13 @@ E_UNIT_MISMATCH            error     the workbook's unit differs from the file n
 E_UNIT_NAME_MISMATCH       error     the unit code and the unit name are two units
 E_OUTLINE_VERSION          error     the workbook states an outline version nrlib does not ship
                                      (each shipped version is accepted: its own is checked)
+E_PARTNER_FORM             error     a partner workbook's form code (ThongTin, Mã biểu mẫu) is no
+                                     partner's
+E_PARTNER_VERSION          error     a partner workbook states a layout version nrlib does not ship
+E_DISTRICT_UNKNOWN         error     a partner workbook's district code is not in the registry
+E_UNIT_OTHER_DISTRICT      error     a row of a partner workbook names a unit of another district
+E_YEAR_OUTSIDE             error     a year outside the review's years (or a recognition year
+                                     before the programme began or after the review)
 W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
 W_REPORT_DATE_AFTER_RECEIVED warning  the report is dated after the day it was received
 W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
@@ -170,6 +177,16 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "the unit code and the unit name are different units"),
     _r("E_OUTLINE_VERSION", "Biểu mẫu theo đề cương phiên bản “{value}”, cần phiên bản {expected}: "
        "hãy điền vào biểu mẫu mới", "another outline version"),
+    _r("E_PARTNER_FORM", "Mã biểu mẫu “{value}” không phải biểu mẫu của cơ quan phối hợp nào (cần {expected}): "
+       "hãy dùng biểu mẫu do Ủy ban MTTQ huyện gửi", "a partner form code nrlib does not know"),
+    _r("E_PARTNER_VERSION", "Biểu mẫu của {partner} phiên bản “{value}”, cần phiên bản {expected}: hãy điền vào "
+       "biểu mẫu mới do Ủy ban MTTQ huyện gửi", "another partner layout version"),
+    _r("E_DISTRICT_UNKNOWN", "Mã huyện “{value}” không có trong danh mục đơn vị hành chính: mã huyện là ô đã khóa "
+       "trong biểu mẫu gốc, hãy điền vào biểu mẫu do Ủy ban MTTQ huyện gửi", "unknown district code"),
+    _r("E_UNIT_OTHER_DISTRICT", "Mã đơn vị {unit_code} là của {unit_name} ({other_district}), không thuộc "
+       "{district} của biểu mẫu này. Hãy sửa mã đơn vị hoặc xóa dòng này", "a unit of another district"),
+    _r("E_YEAR_OUTSIDE", "{what}: năm “{value}” nằm ngoài khoảng {first} - {last}. Hãy ghi một năm trong khoảng đó",
+       "a year outside the review"),
     _r("W_NUMBER_AMBIGUOUS", "{what}: số “{value}” có thể hiểu hai cách; đã đọc là {reading} ({why}). "
        "Hãy kiểm tra lại", "a number that reads two ways"),
     _r("W_REPORT_DATE_AFTER_RECEIVED", "Ngày lập báo cáo {report_date} sau ngày nhận {received}: hãy kiểm tra lại "
@@ -349,7 +366,10 @@ OUTCOME_LINES = {
     "duplicate": "tệp này đã được nhận trước đây (đơn vị {unit}, phiên bản {version}, nhận ngày {received}); "
                  "không có gì thay đổi",
 }
+#: the same lines for a partner's workbook, which has no unit: ``{unit}`` is "biểu mẫu của …"
+PARTNER_OUTCOME_LINES = {k: v.replace("đơn vị {unit}", "{unit}") for k, v in OUTCOME_LINES.items()}
 UNKNOWN_UNIT = "không xác định"
+UNKNOWN_PARTNER = "biểu mẫu của cơ quan phối hợp không xác định"
 
 INGEST_SUMMARY = ("{n_files} tệp: {n_accepted} chấp nhận, {n_rejected} bị từ chối, {n_duplicate} đã có từ trước. "
                   "Kho dữ liệu: {db}")
@@ -363,6 +383,9 @@ STATUS_LATE_DAYS = "trễ hạn {days} {unit}"
 STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {received} ({reporting_rate}); đúng hạn {on_time} "
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
+STATUS_PARTNERS_TITLE = "Số liệu của các cơ quan phối hợp:"
+STATUS_PARTNER = ("  {partner}: phiên bản {version}, nhận ngày {received}, {status} ({n_errors} lỗi, {n_warnings} "
+                  "cảnh báo)")
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
 #: a date on the command line (``--received`` of ``nrlib ingest``, ``--deadline`` of ``nrlib status``) that is not one
 INVALID_DATE_OPTION = ("ngày nhận không hợp lệ: {text!r} (cần dd/mm/yyyy hoặc yyyy-mm-dd) / "

@@ -95,7 +95,8 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
             WHERE list_contains(?::VARCHAR[], l.unit_code) ORDER BY p.unit_code, p.submission_id, p.seq""",
                           [codes])
         unassigned = _frame(con, "SELECT submission_id, file_name, received_date, claimed_unit_code, n_errors "
-                                 "FROM submissions WHERE unit_code IS NULL ORDER BY submission_id", [])
+                                 "FROM submissions WHERE unit_code IS NULL AND (partner IS NULL OR district_code IS NULL) "
+                                 "ORDER BY submission_id", [])
         version = data_version(con)
         sv = schema_version(con)
     if len(values):

@@ -157,7 +157,7 @@ def _cell(partners: Partners, sheet: Mapping, col: dict, unit: dict, key: tuple,
         return unit["unit_code"], True
     if k == "unit_name":
         return unit["name"], True
-    if k == "year":
+    if k == "year" and sheet["kind"] != "recognitions":
         return key[1], True
     if sheet["kind"] == "criteria":
         if col.get("criterion"):
@@ -239,17 +239,17 @@ def _info(wb: Workbook, partners: Partners, p: Mapping, first: Mapping, info: Ma
     spec = partners.info
     st = styles()
     ws = wb.create_sheet(spec["name"])
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 70
     ws.cell(1, 1, spec["title"]).font = st.title
     ws.merge_cells("A1:B1")
-    for col, text in ((1, "Nội dung"), (2, "Thông tin")):
-        c = ws.cell(3, col, text)
+    hr = int(spec["header_row"])
+    for col, c_spec in enumerate(spec["columns"], start=1):
+        ws.column_dimensions[get_column_letter(col)].width = c_spec["width"]
+        c = ws.cell(hr, col, c_spec["label"])
         c.font, c.fill, c.border, c.alignment = st.bold, st.header_fill, st.border, st.header_align
     prefilled = {"form_code": p["form_code"], "partner_name": p["name"], "district_code": str(first["district_code"]),
                  "district_name": first["district_name"], "layout_version": p["layout_version"]}
     for i, f in enumerate(spec["fields"]):
-        r = 4 + i
+        r = hr + 1 + i
         label = ws.cell(r, 1, f["label"])
         label.font, label.border, label.fill, label.protection = st.bold, st.border, st.grey, st.locked
         locked = bool(f.get("prefilled"))
