@@ -48,6 +48,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     result = write_sample(args.out, district_code=args.district, seed=args.seed, outline=outline)
     print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}, outline "
           f"{(outline or load_outline()).version}) and {result.manifest.name} written to {args.out}")
+    if not args.no_partners:
+        from nrlib.workbooks.partner_sample import PARTNER_FOLDER, write_partner_sample
+
+        paths = write_partner_sample(args.out / PARTNER_FOLDER, args.district, seed=args.seed)
+        print(f"{len(paths)} sample partners' workbook(s) (DỮ LIỆU MẪU) written to {args.out / PARTNER_FOLDER}")
     return 0
 
 
@@ -167,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outline-version", default=None,
                    help="the outline version the workbooks follow (default: the newest; 1.0 writes what communes "
                         "sent before version 2)")
+    p.add_argument("--no-partners", action="store_true",
+                   help="do not write the partners' sample workbooks (coordination office, culture committee)")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("ingest", help="validate received workbooks and keep every version in the store")

@@ -769,7 +769,8 @@ def exit_code(outcomes: list[FileOutcome]) -> int:
 def ingest_sample_folder(sample_dir: str | Path, db_path: str | Path | None = None) -> Path:
     """Ingest the sample workbooks listed in ``sample_dir/received.csv`` into the store.
 
-    Used by ``make demo``; idempotent (files already stored are no-ops).
+    Used by ``make demo``; idempotent (files already stored are no-ops). The partners' sample workbooks in
+    ``sample_dir/partners/`` (its own ``received.csv``) are ingested too when present.
     Returns the store's path.
     """
     sample_dir = Path(sample_dir)
@@ -777,5 +778,9 @@ def ingest_sample_folder(sample_dir: str | Path, db_path: str | Path | None = No
     entries = read_manifest(manifest)
     db = store.resolve_db_path(db_path)
     outcomes = ingest_files([e["path"] for e in entries.values()], db, manifest=manifest)
+    # the partners' sample workbooks, when `nrlib sample` wrote them (a folder of their own, its own manifest)
+    partners = sample_dir / "partners" / MANIFEST_NAME
+    if partners.is_file():
+        outcomes += ingest_files([e["path"] for e in read_manifest(partners).values()], db, manifest=partners)
     print("nrlib ingest: " + labels.INGEST_SUMMARY.format(**summarise(outcomes, db)))
     return db

@@ -57,7 +57,8 @@ def partner_form(book: Workbook, partners: Partners | None = None) -> str | None
 def partner_sheets() -> set[str]:
     """Match keys of every sheet a partner workbook has (what the reader must parse)."""
     partners = load_partners()
-    names = {partners.info["name"]} | {s["name"] for k in partners.keys for s in partners.sheets(k)}
+    names = {partners.info["name"], partners.raw["instructions"]["sheet"]} | {
+        s["name"] for k in partners.keys for s in partners.sheets(k)}
     return {cached_match_key(n) for n in names}
 
 
@@ -106,7 +107,7 @@ def validate_partner(book: Workbook, schema: Schema, partners: Partners | None =
             run.add("E_SHEET_MISSING", sheet_spec["name"], "", sheet=sheet_spec["name"])
             continue
         _read_sheet(run, partners, sheet_spec, sheet, district)
-    known = partner_sheets() | {cached_match_key(partners.raw["instructions"]["sheet"])}
+    known = partner_sheets()
     for name in book.sheets:
         if cached_match_key(name) not in known:
             run.add("W_SHEET_UNKNOWN", name, "", sheet=name)
