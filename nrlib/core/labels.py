@@ -265,6 +265,32 @@ MAINTENANCE = {
 }
 #: the urban evaluation (:mod:`nrlib.analysis.urban`): an urban criterion neither declared nor proven missed, and
 #: where an effective status comes from
+#: the partners' figures beside the communes' (nrlib.analysis.partners): the reports' criteria sections
+OFFICIAL_STATUS_NOTE = ("Tình trạng tiêu chí theo số liệu của {partner} (phiên bản {version}, nhận ngày {received}): "
+                        "nơi có số liệu này, đây là tình trạng được tính; nơi không có, tính theo báo cáo của {who}.")
+OFFICIAL_STATUS_SAME = "Số liệu này không khác với báo cáo của {who}."
+OFFICIAL_STATUS_DIFFERENT = "Có {n} trường hợp khác với báo cáo của {who}: {items}."
+OFFICIAL_STATUS_ITEM = "{unit}tiêu chí {criterion_no} năm {year} ({who} báo cáo “{declared}”, số liệu chính thức “{official}”)"
+CULTURE_NOTE = ("Số hộ gia đình văn hóa, {hamlet} văn hóa theo số liệu của {partner} (phiên bản {version}, nhận ngày "
+                "{received}) được đặt cạnh số liệu {who} báo cáo; kết quả Cuộc vận động vẫn tính theo báo cáo của {who}.")
+CULTURE_SAME = "Số liệu này không khác với báo cáo của {who}."
+CULTURE_DIFFERENT = "Có {n} số liệu khác với báo cáo của {who}: {items}."
+CULTURE_ITEM = "{unit}năm {year}, {element}: {who} báo cáo {declared}, số liệu chính thức {official}"
+#: the columns of the differences tables
+STATUS_DIFFERENCE_COLUMNS = {"name": "Đơn vị", "year": "Năm", "criterion": "Tiêu chí", "declared": "Xã, thị trấn báo cáo",
+                             "official": "Số liệu chính thức"}
+CULTURE_DIFFERENCE_COLUMNS = {"name": "Đơn vị", "year": "Năm", "element": "Chỉ tiêu", "declared": "Xã, thị trấn báo cáo",
+                              "official": "Số liệu chính thức", "difference": "Chênh lệch"}
+RECOGNITION_COLUMNS = {"name": "Đơn vị", "title": "Danh hiệu", "year": "Năm công nhận", "decision_no": "Số quyết định",
+                       "decision_date": "Ngày quyết định"}
+STATUS_DIFFERENCE_CAPTION = "Tình trạng tiêu chí: báo cáo của {who} và số liệu của {partner}, các trường hợp khác nhau"
+CULTURE_DIFFERENCE_CAPTION = "Gia đình văn hóa, {hamlet} văn hóa: báo cáo của {who} và số liệu của {partner}, các số liệu khác nhau"
+RECOGNITION_CAPTION = "Xã được công nhận theo số liệu của {partner}"
+OFFICIAL_SCORECARD_CAPTION = ("Kết quả thực hiện {n} tiêu chí xã nông thôn mới{who}, {years} (theo số liệu chính thức "
+                              "nơi có, còn lại theo tự đánh giá)")
+#: how many differences a sentence names before "…" (the table lists them all)
+DIFFERENCES_IN_SENTENCE = 5
+
 URBAN_MISSING = "Chưa có số liệu"
 URBAN_ORIGINS = {"declared": "tự đánh giá", "measured": "tính từ số liệu Cuộc vận động"}
 #: a town's result in a cell of a table that sets it beside the xã's new-rural counts, never summed with them

@@ -74,7 +74,7 @@ class Partners:
 def criteria_columns(criteria) -> list[dict]:
     """One column per criterion of the criteria set: ``{key: criterion_no, label: "TC1. Quy hoạch"}``."""
     crit = criteria.drop_duplicates("criterion_no").sort_values("criterion_no")
-    return [{"key": int(r.criterion_no), "label": f"TC{int(r.criterion_no)}. {r.criterion_name}", "width": 11,
+    return [{"key": int(r.criterion_no), "label": f"TC{int(r.criterion_no)}. {r.criterion_name}", "width": 9,
              "criterion": True} for r in crit.itertuples()]
 
 

@@ -233,6 +233,11 @@ def _frame(ws, sheet: Mapping, cols: list[dict], district: dict) -> None:
     ws.freeze_panes = f"{get_column_letter(FIRST_COLUMN + n_identity)}{hr + 1}"
     print_setup(ws, landscape=True, unit=district)
     ws.print_title_rows = f"{hr}:{hr}"
+    if sheet["kind"] == "criteria":
+        # 19 criteria do not fit one landscape page at a readable size: two pages wide, the unit and the year
+        # repeated on each
+        ws.page_setup.fitToWidth = 2
+        ws.print_title_cols = f"A:{get_column_letter(FIRST_COLUMN + n_identity - 1)}"
 
 
 def _info(wb: Workbook, partners: Partners, p: Mapping, first: Mapping, info: Mapping, district: dict) -> None:

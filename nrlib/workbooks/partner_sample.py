@@ -5,8 +5,7 @@ deliberate differences, so the reports' side-by-side has something to show.
 The official figures are the communes' own declarations except:
 
 * **criteria** — the unit that declared a criterion "Đạt" below its known level (role
-  ``declared_below_level``) is "Chưa đạt" for that criterion in the office's table in the first year it
-  declared it so; the unit that reached a criterion during the period (role ``gained``) reached it a year later
+  ``declared_below_level``, the middle year) is "Chưa đạt" for that criterion and year in the office's table; the unit that reached a criterion during the period (role ``gained``) reached it a year later
   by the office's table; the unit that did not send its report (role ``missing``) has no row filled (the office
   has not reviewed it either), so its absence stays what it was;
 * **recognitions** — a xã is recognised "đạt chuẩn nông thôn mới" in the first year it reaches every criterion
@@ -26,7 +25,7 @@ from pathlib import Path
 from nrlib.core.vocab import NOT_REACHED, REACHED
 from nrlib.reference import Outline, load_outline, load_partners, load_units
 from nrlib.workbooks.partner import partner_filename, write_partner_workbook
-from nrlib.workbooks.sample import MANIFEST_NAME, data_note, generate, working_day_before
+from nrlib.workbooks.sample import MANIFEST_NAME, ROLE_CRITERIA, data_note, generate, working_day_before
 
 #: the folder of a sample's partners' workbooks, beside the communes' (its own received.csv)
 PARTNER_FOLDER = "partners"
@@ -79,18 +78,16 @@ def partner_sample_content(district_code: str | int, seed: int = 2021, outline: 
 
 
 def _differ_criteria(criteria: dict, roles: dict, years: list[int]) -> None:
-    below = roles.get("declared_below_level")
-    for y in years:
-        if criteria.get((below, y, 15)) == REACHED:
-            criteria[(below, y, 15)] = NOT_REACHED
-            break
-    gained = roles.get("gained")
-    for no in range(1, 20):
-        first = next((y for y in years[1:] if criteria.get((gained, y, no)) == REACHED
-                      and criteria.get((gained, y - 1, no)) == NOT_REACHED), None)
-        if first is not None:
-            criteria[(gained, first, no)] = NOT_REACHED
-            break
+    # the criterion the sample's commune declares "Đạt" below its level, in the middle year (the sample's own)
+    below, no = roles.get("declared_below_level"), int(str(ROLE_CRITERIA["declared_below_level"]).split(".")[0])
+    middle = years[len(years) // 2]
+    if criteria.get((below, middle, no)) == REACHED:
+        criteria[(below, middle, no)] = NOT_REACHED
+    gained, no = roles.get("gained"), int(ROLE_CRITERIA["gained"])
+    first = next((y for y in years[1:] if criteria.get((gained, y, no)) == REACHED
+                  and criteria.get((gained, y - 1, no)) == NOT_REACHED), None)
+    if first is not None:
+        criteria[(gained, first, no)] = NOT_REACHED
 
 
 def _differ_counts(counts: dict, roles: dict, years: list[int], metric_of: dict) -> None:
