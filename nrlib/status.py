@@ -191,5 +191,7 @@ def render_status(db_path: str | Path | None = None, *, district_code=None, dead
         return format_table(table, totals, rows.unassigned, rows.partners)
     if fmt == "csv":
         return _csv(table)
-    return json.dumps({"totals": totals, "units": _json_records(table), "unassigned": _json_records(rows.unassigned),
-                       "partners": _json_records(list(rows.partners))}, ensure_ascii=False, indent=2)
+    out = {"totals": totals, "units": _json_records(table), "unassigned": _json_records(rows.unassigned)}
+    if rows.partners:       # a store without partners' files gives what it gave before they existed
+        out["partners"] = _json_records(list(rows.partners))
+    return json.dumps(out, ensure_ascii=False, indent=2)

@@ -391,3 +391,13 @@ def test_a_template_reads_well_in_libreoffice(templates, tmp_path):
                      "KẾT QUẢ ĐÁNH GIÁ CÁC TIÊU CHÍ XÃ NÔNG THÔN MỚI", "Xã Gia Tân 1", "Không áp dụng",
                      "Xã đạt chuẩn nông thôn mới nâng cao"):
         assert expected in text, expected
+
+
+def test_status_json_lists_the_partners_files(partner_store, capsys):
+    import json
+
+    assert main(["status", "--db", str(partner_store), "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [(p["partner"], p["version"], p["status"]) for p in got["partners"]] == [
+        ("coordination", 1, "accepted"), ("culture", 1, "accepted")]
+    assert got["unassigned"] == []
