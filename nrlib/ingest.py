@@ -86,9 +86,12 @@ class FileOutcome(ProblemCounts):
             unit, lines = self.partner_name, labels.PARTNER_OUTCOME_LINES
         if self.outcome == "duplicate":
             p = self.previous or {}
+            if p.get("partner") and not p.get("unit_code"):
+                return labels.PARTNER_OUTCOME_LINES["duplicate"].format(
+                    unit=_partner_name(p["partner"]), version=p.get("version") or "–",
+                    received=fmt_date(p.get("received_date")))
             return labels.OUTCOME_LINES["duplicate"].format(
-                unit=p.get("unit_code") or (_partner_name(p["partner"]) if p.get("partner") else labels.UNKNOWN_UNIT),
-                version=p.get("version") or "–",
+                unit=p.get("unit_code") or labels.UNKNOWN_UNIT, version=p.get("version") or "–",
                 received=fmt_date(p.get("received_date")))
         if self.outcome == "accepted":
             key = "accepted_warnings" if self.n_warnings else "accepted"

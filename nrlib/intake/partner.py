@@ -131,6 +131,7 @@ def _district(run: Run, sheet_name: str) -> dict | None:
     if units is None or not len(units):
         run.add("E_DISTRICT_UNKNOWN", sheet_name, run.res.cells.get(("info", "district_code"), ""), raw, value=raw)
         return None
+    code = str(units.iloc[0]["district_code"])     # the registry's spelling, never the typed one
     run.res.district_code = code
     return {"district_code": code, "district_name": units.iloc[0]["district_name"],
             "codes": set(units["unit_code"])}
