@@ -24,7 +24,7 @@ from nrlib.analysis import maintenance, partners as pa, results
 from nrlib.cli import main
 from nrlib.ingest import ingest_files, ingest_sample_folder
 from nrlib.reference import load_partners, load_units
-from nrlib.workbooks.partner import cell_address, partner_filename, write_partner_templates, write_partner_workbook
+from nrlib.workbooks.partner import cell_address, partner_filename, write_partner_templates
 from nrlib.workbooks.sample import sample_roles
 from nrlib.store.write import PARTNER_TABLES
 
@@ -381,6 +381,7 @@ def test_sample_partners_differ_from_the_declarations_where_the_module_says(tmp_
     assert all(p["is_sample"] for p in ds.meta["partners"])
 
 
+@pytest.mark.slow
 def test_a_template_reads_well_in_libreoffice(templates, tmp_path):
     pdftotext = require_program("pdftotext")
     import subprocess
