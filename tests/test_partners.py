@@ -402,3 +402,15 @@ def test_status_json_lists_the_partners_files(partner_store, capsys):
     assert [(p["partner"], p["version"], p["status"]) for p in got["partners"]] == [
         ("coordination", 1, "accepted"), ("culture", 1, "accepted")]
     assert got["unassigned"] == []
+
+
+def test_export_writes_the_differences(partner_store, tmp_path):
+    from nrlib.export import export_store
+
+    paths = {p.name: p for p in export_store(tmp_path / "csv", partner_store)}
+    diff = pd.read_csv(paths["status_differences.csv"], dtype={"unit_code": str}, encoding="utf-8-sig")
+    assert diff[["unit_code", "year", "criterion_no"]].values.tolist() == [[FIRST, 2018, 1]]
+    culture = pd.read_csv(paths["culture_comparison.csv"], dtype={"unit_code": str}, encoding="utf-8-sig")
+    assert set(culture["element"]) == {"VD11", "VD15", "VD16", "VD17", "R_CULTURAL_FAMILY", "R_CULTURAL_HAMLET"}
+    assert pd.read_csv(paths["recognitions.csv"], dtype={"unit_code": str}, encoding="utf-8-sig")[
+        "unit_code"].tolist() == [SECOND]
