@@ -414,3 +414,34 @@ def test_export_writes_the_differences(partner_store, tmp_path):
     assert set(culture["element"]) == {"VD11", "VD15", "VD16", "VD17", "R_CULTURAL_FAMILY", "R_CULTURAL_HAMLET"}
     assert pd.read_csv(paths["recognitions.csv"], dtype={"unit_code": str}, encoding="utf-8-sig")[
         "unit_code"].tolist() == [SECOND]
+
+
+def test_the_district_report_document_says_which_status_is_counted(partner_store, communes_store, tmp_path):
+    from docx import Document
+
+    from nrlib.documents.build import write_documents
+
+    def body(db, out):
+        docs = write_documents(db, out, district_code=DISTRICT, progress=None)
+        report = next(p for p in docs.files if p.name.startswith("bao-cao-so-ket"))
+        return "\n".join(p.text for p in Document(report).paragraphs)
+
+    text = body(partner_store, tmp_path / "with")
+    assert "Tình trạng tiêu chí theo số liệu của Văn phòng điều phối nông thôn mới huyện" in text
+    assert "Xã Gia Tân 1, tiêu chí 1 năm 2018" in text
+    assert "Tình trạng tiêu chí theo số liệu" not in body(communes_store, tmp_path / "without")
+
+
+@pytest.mark.slow
+def test_a_partner_workbook_saved_by_libreoffice_is_read_the_same(tmp_path):
+    from nrlib.workbooks.partner_sample import write_partner_sample
+
+    [coordination, culture] = write_partner_sample(tmp_path / "written", DISTRICT)
+    resaved = [soffice_convert(p, "xlsx", tmp_path / "lo") for p in (coordination, culture)]
+    a = ingest_files([coordination, culture], tmp_path / "a.duckdb", received="2021-02-18")
+    b = ingest_files(resaved, tmp_path / "b.duckdb", received="2021-02-18")
+    assert [o.outcome for o in a + b] == ["accepted"] * 4, [o.lines() for o in b]
+    for name in ("official_status", "official_values", "recognitions"):
+        x = getattr(st.load_dataset(tmp_path / "a.duckdb"), name).drop(columns="submission_id")
+        y = getattr(st.load_dataset(tmp_path / "b.duckdb"), name).drop(columns="submission_id")
+        pd.testing.assert_frame_equal(x, y)
