@@ -24,7 +24,16 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def _cmd_template(args: argparse.Namespace) -> int:
     from nrlib.workbooks.template import write_templates
 
-    paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
+    if args.partner:
+        from nrlib.workbooks.partner import write_partner_templates
+
+        if not args.district:
+            raise NrlibError("--partner cần --district (biểu mẫu của cơ quan phối hợp lập cho cả huyện) / "
+                             "--partner needs --district")
+        keys = None if args.partner == ["all"] else args.partner
+        paths = write_partner_templates(args.out, args.district, keys)
+    else:
+        paths = write_templates(args.out, district_code=args.district, unit_codes=args.unit)
     for p in paths:
         print(p)
     print(f"{len(paths)} workbook(s) written to {args.out}")
@@ -39,6 +48,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     result = write_sample(args.out, district_code=args.district, seed=args.seed, outline=outline)
     print(f"{len(result.paths)} sample workbook(s) (DỮ LIỆU MẪU, seed {args.seed}, outline "
           f"{(outline or load_outline()).version}) and {result.manifest.name} written to {args.out}")
+    if not args.no_partners:
+        from nrlib.workbooks.partner_sample import PARTNER_FOLDER, write_partner_sample
+
+        paths = write_partner_sample(args.out / PARTNER_FOLDER, args.district, seed=args.seed)
+        print(f"{len(paths)} sample partners' workbook(s) (DỮ LIỆU MẪU) written to {args.out / PARTNER_FOLDER}")
     return 0
 
 
@@ -153,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--district", help="GSO district code: one workbook per unit of the district")
     target.add_argument("--unit", action="append", metavar="CODE", help="GSO unit code (repeatable)")
+    p.add_argument("--partner", action="append", metavar="PARTNER",
+                   help="a partner's workbook for the district instead (coordination, culture or all; repeatable)")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.set_defaults(func=_cmd_template)
 
@@ -163,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outline-version", default=None,
                    help="the outline version the workbooks follow (default: the newest; 1.0 writes what communes "
                         "sent before version 2)")
+    p.add_argument("--no-partners", action="store_true",
+                   help="do not write the partners' sample workbooks (coordination office, culture committee)")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("ingest", help="validate received workbooks and keep every version in the store")

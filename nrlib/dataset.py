@@ -45,6 +45,12 @@ PROPOSAL_DETAILS = ["subject", "birth_year", "gender", "earlier_awards"]
 #: standard ("văn minh đô thị", :mod:`nrlib.analysis.urban`) in each year, for outlines that collect it
 OPTIONAL_COLUMNS: dict[str, list[str]] = {
     "urban_status": ["unit_code", "year", "criterion_code", "status", "submission_id"],
+    # the partners' latest accepted workbooks (nrlib.reference.partners): the coordination office's official
+    # status of each criterion (statuses as in criteria_status) and its recognitions (title ntm, ntm_advanced,
+    # ntm_model); the culture committee's counts, by the outline metric each states (VD11, VD15, VD16, VD17)
+    "official_status": ["unit_code", "year", "criterion_no", "status", "submission_id"],
+    "recognitions": ["unit_code", "title", "year", "decision_no", "decision_date", "submission_id"],
+    "official_values": ["unit_code", "year", "data_element", "value", "submission_id"],
 }
 
 @dataclass
@@ -73,6 +79,14 @@ class Dataset:
         The current submission's declared status of each criterion of the
         urban standard (``criterion_code`` ``"VM1"`` …, statuses as in
         ``criteria_status``); empty when the outline has no such sheet (v1).
+    official_status, recognitions, official_values : DataFrame, optional
+        The partners' latest accepted workbooks: the coordination office's
+        official status per unit, year and criterion (where both it and the
+        unit's declaration exist, the official one is counted:
+        :func:`nrlib.analysis.results.counted_status`) and recognitions; the
+        culture committee's counts (``data_element`` the outline metric each
+        states). Empty when no partner has sent one: every analysis is then
+        the declarations' alone. ``meta["partners"]`` lists those workbooks.
     problems : DataFrame
         Problems of each unit's latest version (accepted or rejected).
     deadline : date
@@ -98,6 +112,9 @@ class Dataset:
     data_version: str = ""
     meta: dict = field(default_factory=dict)
     urban_status: pd.DataFrame | None = None
+    official_status: pd.DataFrame | None = None
+    recognitions: pd.DataFrame | None = None
+    official_values: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         for name in OPTIONAL_COLUMNS:

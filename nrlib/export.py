@@ -115,14 +115,36 @@ def _relative_ranking_on() -> bool:
 OPTIONAL_EXPORTS: dict[str, Callable[[], bool]] = {"relative_ranking.csv": _relative_ranking_on}
 
 
-def default_exports() -> list[str]:
-    """The exports ``nrlib export`` writes: every registered one, the optional ones when their setting is on."""
-    return [n for n in EXPORTS if n not in OPTIONAL_EXPORTS or OPTIONAL_EXPORTS[n]()]
+def _partners(ds: Dataset | None) -> bool:
+    return ds is not None and bool(len(ds.official_status) or len(ds.official_values) or len(ds.recognitions))
+
+
+def _partner_table(name: str):
+    def table(ds: Dataset, cache: dict | None = None) -> pd.DataFrame:
+        from nrlib.analysis import partners
+
+        return getattr(partners, name)(ds, cache) if name != "recognitions" else partners.recognitions(ds)
+    table.__doc__ = f"The partners' figures beside the declarations: :func:`nrlib.analysis.partners.{name}`."
+    return table
+
+
+#: exports of the partners' figures (:mod:`nrlib.analysis.partners`), written only when the data hold some, so an
+#: export without partner data is what it was before them
+PARTNER_EXPORTS = {f"{name}.csv": _partner_table(name)
+                   for name in ("status_differences", "culture_comparison", "recognitions")}
+EXPORTS.update(PARTNER_EXPORTS)
+
+
+def default_exports(ds: Dataset | None = None) -> list[str]:
+    """The exports ``nrlib export`` writes: every registered one, the optional ones when their setting is on, the
+    partners' (:data:`PARTNER_EXPORTS`) when ``ds`` holds partner data."""
+    return [n for n in EXPORTS if (n not in OPTIONAL_EXPORTS or OPTIONAL_EXPORTS[n]())
+            and (n not in PARTNER_EXPORTS or _partners(ds))]
 
 
 def export_tables(dataset: Dataset, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Every default export (:func:`default_exports`), or those in ``names``, computed from ``dataset``."""
-    chosen = names or default_exports()
+    chosen = names or default_exports(dataset)
     unknown = [n for n in chosen if n not in EXPORTS]
     if unknown:
         raise KeyError(f"unknown export(s) {unknown}; known: {sorted(EXPORTS)}")

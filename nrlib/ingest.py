@@ -46,9 +46,10 @@ from nrlib.dataset import PROPOSAL_DETAILS
 from nrlib.exceptions import NrlibError
 from nrlib.intake.limits import load_limits
 from nrlib.intake.plausibility import Peers, check_outliers
+from nrlib.intake.partner import partner_form, partner_sheets, validate_partner
 from nrlib.intake.reader import SUPPORTED_SUFFIXES, WorkbookReadError, read_workbook
 from nrlib.intake.result import Problem, ProblemCounts, Result
-from nrlib.intake.schema import Schema, Schemas, compile_schemas
+from nrlib.intake.schema import Schema, Schemas, cached_match_key, compile_schemas
 from nrlib.intake.validate import validate_workbook
 
 MANIFEST_NAME = "received.csv"
@@ -75,18 +76,27 @@ class FileOutcome(ProblemCounts):
     stored_as: str | None = None
     problems: list[Problem] = field(default_factory=list)
     previous: dict | None = None
+    partner: str | None = None
+    partner_name: str | None = None
 
     def summary_line(self) -> str:
         unit = self.unit_code or labels.UNKNOWN_UNIT
+        lines = labels.OUTCOME_LINES
+        if self.partner_name and self.outcome != "duplicate":
+            unit, lines = self.partner_name, labels.PARTNER_OUTCOME_LINES
         if self.outcome == "duplicate":
             p = self.previous or {}
+            if p.get("partner") and not p.get("unit_code"):
+                return labels.PARTNER_OUTCOME_LINES["duplicate"].format(
+                    unit=_partner_name(p["partner"]), version=p.get("version") or "–",
+                    received=fmt_date(p.get("received_date")))
             return labels.OUTCOME_LINES["duplicate"].format(
                 unit=p.get("unit_code") or labels.UNKNOWN_UNIT, version=p.get("version") or "–",
                 received=fmt_date(p.get("received_date")))
         if self.outcome == "accepted":
             key = "accepted_warnings" if self.n_warnings else "accepted"
-            return labels.OUTCOME_LINES[key].format(unit=unit, version=self.version, n_warnings=self.n_warnings)
-        return labels.OUTCOME_LINES["rejected"].format(
+            return lines[key].format(unit=unit, version=self.version, n_warnings=self.n_warnings)
+        return lines["rejected"].format(
             unit=unit, n_errors=self.n_errors, n_warnings=self.n_warnings,
             version_part=f", phiên bản {self.version}" if self.version else "")
 
@@ -103,7 +113,7 @@ class FileOutcome(ProblemCounts):
 
     def as_dict(self) -> dict:
         return {"file": str(self.path), "outcome": self.outcome, "status": self.status,
-                "unit_code": self.unit_code, "version": self.version, "submission_id": self.submission_id,
+                "unit_code": self.unit_code, "partner": self.partner, "version": self.version, "submission_id": self.submission_id,
                 "received_date": self.received_date.isoformat(), "sha256": self.sha256, "stored_as": self.stored_as,
                 "n_errors": self.n_errors, "n_warnings": self.n_warnings,
                 "problems": [p.as_dict() for p in self.problems]}
@@ -232,7 +242,10 @@ def _keep_raw(src: Path, db_path: Path, unit_code: str | None, received: dt.date
 
 
 def _tables(res: Result) -> dict[str, dict[str, list]]:
-    """The analysis-table columns of a validated workbook (see :data:`nrlib.store.ANALYSIS_TABLES`)."""
+    """The analysis-table columns of a validated workbook (see :data:`nrlib.store.ANALYSIS_TABLES`; a partner's:
+    :data:`nrlib.store.write.PARTNER_TABLES`)."""
+    if res.partner:
+        return {name: _columns_of(rows) for name, rows in res.partner_tables.items()}
     vals = res.values
     props = ("seq", "kind", "name", "address", "achievement", "award_form", *PROPOSAL_DETAILS)
     return {
@@ -245,6 +258,11 @@ def _tables(res: Result) -> dict[str, dict[str, list]]:
         "info": {"key": list(res.info), "value": list(res.info.values())},
         "notes": {k: [n[k] for n in res.notes] for k in ("sheet", "row_code", "text")},
     }
+
+
+def _columns_of(rows: list[dict]) -> dict[str, list]:
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return {k: [r.get(k) for r in rows] for k in keys}
 
 
 def _unit_row(code: str | None) -> dict | None:
@@ -576,12 +594,18 @@ def analyse_file(path: Path, claims: list[tuple[str, str]], schema: Schema | Sch
         raise IngestUsageError(_unreadable_message([path], exc)) from None
     try:
         book = read_workbook(path, keep=schema.reads_sheet)
+        partner = partner_form(book) is not None
+        if partner:      # a partner's workbook: its own sheets are read too
+            sheets = partner_sheets()
+            book = read_workbook(path, keep=lambda name: cached_match_key(name) in sheets)
     except WorkbookReadError as exc:
         res = Result()
         res.problems.append(Problem(sheet=exc.sheet, cell=exc.cell, rule=exc.rule,
                                     severity=labels.rule(exc.rule).severity, message=exc.message))
         return sha, size, res
     try:
+        if partner:
+            return sha, size, validate_partner(book, schema.default if isinstance(schema, Schemas) else schema)
         return sha, size, validate_workbook(book, schema, claims=claims)
     except Exception as exc:  # a bug must not cost the other files of the run
         return sha, size, _internal_error(path, exc)
@@ -638,6 +662,8 @@ def _analyser(tasks: list, schema: Schemas, workers: int):
 def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
              res: Result, schema: Schema, peers: _PeerCache) -> tuple[FileOutcome, tuple]:
     """Check outliers against the units stored so far, keep the raw copy; returns the outcome and what to store."""
+    if res.partner_form is not None:
+        return _prepare_partner(db_path, path, sha, size, received, entry, res)
     claims = _claims(path, entry)
     unit_code = sender(claims, res.unit_code)
     unit = _unit_row(unit_code)
@@ -664,6 +690,35 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
     problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
                                                                   "value")}
     return outcome, (record, _tables(res), problems)
+
+
+def _prepare_partner(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
+                     res: Result) -> tuple[FileOutcome, tuple]:
+    """A partner's workbook: no unit, its district and partner instead; kept and stored as the communes' are."""
+    _check_report_date(res, received)
+    # the copy's name: the district's code and the partner's key (reference data), never received text
+    owner = f"{res.district_code}-{res.partner}" if res.district_code and res.partner else None
+    stored_as = _keep_raw(path, db_path, owner, received, sha)
+    status = "accepted" if res.accepted and res.partner and res.district_code else "rejected"
+    record = {
+        "unit_code": None, "district_code": res.district_code, "partner": res.partner,
+        "file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
+        "size_bytes": size, "sha256": sha, "received_date": received, "status": status,
+        "n_errors": res.n_errors, "n_warnings": res.n_warnings, "is_sample": res.is_sample,
+        "outline_version": res.outline_version, "claimed_unit_code": (entry or {}).get("unit_code"),
+    }
+    outcome = FileOutcome(path=path, outcome=status, status=status, sha256=sha, received_date=received,
+                          unit_code=None, stored_as=stored_as, problems=res.problems, partner=res.partner,
+                          partner_name=_partner_name(res.partner))
+    problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
+                                                                  "value")}
+    return outcome, (record, _tables(res), problems)
+
+
+def _partner_name(key: str | None) -> str:
+    from nrlib.reference import load_partners
+
+    return f"biểu mẫu của {load_partners().partner(key)['name']}" if key else labels.UNKNOWN_PARTNER
 
 
 def _check_report_date(res: Result, received: dt.date) -> None:
@@ -718,7 +773,8 @@ def exit_code(outcomes: list[FileOutcome]) -> int:
 def ingest_sample_folder(sample_dir: str | Path, db_path: str | Path | None = None) -> Path:
     """Ingest the sample workbooks listed in ``sample_dir/received.csv`` into the store.
 
-    Used by ``make demo``; idempotent (files already stored are no-ops).
+    Used by ``make demo``; idempotent (files already stored are no-ops). The partners' sample workbooks in
+    ``sample_dir/partners/`` (its own ``received.csv``) are ingested too when present.
     Returns the store's path.
     """
     sample_dir = Path(sample_dir)
@@ -726,5 +782,9 @@ def ingest_sample_folder(sample_dir: str | Path, db_path: str | Path | None = No
     entries = read_manifest(manifest)
     db = store.resolve_db_path(db_path)
     outcomes = ingest_files([e["path"] for e in entries.values()], db, manifest=manifest)
+    # the partners' sample workbooks, when `nrlib sample` wrote them (a folder of their own, its own manifest)
+    partners = sample_dir / "partners" / MANIFEST_NAME
+    if partners.is_file():
+        outcomes += ingest_files([e["path"] for e in read_manifest(partners).values()], db, manifest=partners)
     print("nrlib ingest: " + labels.INGEST_SUMMARY.format(**summarise(outcomes, db)))
     return db

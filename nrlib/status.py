@@ -101,7 +101,7 @@ def _cell(x) -> str:
 
 
 def format_table(table: pd.DataFrame | list[dict], totals: dict,
-                 unassigned: pd.DataFrame | list[dict] | None = None) -> str:
+                 unassigned: pd.DataFrame | list[dict] | None = None, partners=()) -> str:
     """The status as a plain-text table with Vietnamese labels, dates and percentages.
 
     ``table`` and ``unassigned`` are frames (:func:`unit_status`) or lists of rows (:func:`unit_status_rows`).
@@ -134,7 +134,25 @@ def format_table(table: pd.DataFrame | list[dict], totals: dict,
     if unassigned is not None and len(unassigned):
         names = [r["file_name"] for r in _records(unassigned)]
         out.append(labels.STATUS_UNASSIGNED.format(n=len(names), files=labels.printable(", ".join(names))))
+    out += partner_lines(partners)
     return "\n".join(out)
+
+
+def partner_lines(partners) -> list[str]:
+    """One line per received version of a partner's workbook (none when no partner has sent one)."""
+    if not partners:
+        return []
+    from nrlib.reference import load_partners
+
+    known = load_partners()
+    out = ["", labels.STATUS_PARTNERS_TITLE]
+    for r in partners:
+        name = known.partner(r["partner"])["name"] if r["partner"] in known.keys else r["partner"]
+        out.append(labels.STATUS_PARTNER.format(
+            partner=name, version=_cell(r["version"]), received=fmt_date(r["received_date"]),
+            status=labels.SUBMISSION_STATUS.get(r["status"], MISSING), n_errors=r["n_errors"],
+            n_warnings=r["n_warnings"]))
+    return out
 
 
 def _json_records(table) -> list[dict]:
@@ -170,8 +188,10 @@ def render_status(db_path: str | Path | None = None, *, district_code=None, dead
     rows = submission_rows(db_path, district_code=district_code)
     table, totals = unit_status_rows(rows, deadline)
     if fmt == "table":
-        return format_table(table, totals, rows.unassigned)
+        return format_table(table, totals, rows.unassigned, rows.partners)
     if fmt == "csv":
         return _csv(table)
-    return json.dumps({"totals": totals, "units": _json_records(table), "unassigned": _json_records(rows.unassigned)},
-                      ensure_ascii=False, indent=2)
+    out = {"totals": totals, "units": _json_records(table), "unassigned": _json_records(rows.unassigned)}
+    if rows.partners:       # a store without partners' files gives what it gave before they existed
+        out["partners"] = _json_records(list(rows.partners))
+    return json.dumps(out, ensure_ascii=False, indent=2)

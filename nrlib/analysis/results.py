@@ -9,10 +9,15 @@ what the analyses use:
 * ``not_applicable`` whenever the new-rural (NTM) criteria do not apply to the
   unit in that year (``unit_years.ntm_applies`` is False: a town, a ward, or
   thị trấn Dầu Giây from 2019), whatever was declared;
-* otherwise the declared status, and ``missing`` where nothing was declared
-  or where ``not_applicable`` was declared although the criteria apply (a
-  xã's year: the declaration says nothing about the criterion; ingest
-  refuses it, ``E_NOT_APPLICABLE``).
+* otherwise the *counted* status (:func:`counted_status`): the official one of
+  the district's new-rural coordination office (``ds.official_status``, its
+  workbook: :mod:`nrlib.reference.partners`) where it gave one, else the
+  declared one; and ``missing`` where neither exists or where
+  ``not_applicable`` stands although the criteria apply (a xã's year: it
+  says nothing about the criterion; ingest refuses it, ``E_NOT_APPLICABLE``).
+
+With no official status at all the effective status is the declared one, as
+it was before the partners' workbooks existed.
 
 A unit-year absent from ``ds.unit_years`` is taken as one where the NTM
 criteria apply. A criterion is *applicable* in a unit-year when its effective
@@ -39,8 +44,8 @@ STATUS_NAMES = np.array([*vocab.CRITERION_STATUSES, vocab.MISSING], dtype=object
 REACHED, NOT_REACHED, NOT_APPLICABLE, MISSING = 0, 1, 2, 3
 _CODE_OF = {vocab.REACHED: REACHED, vocab.NOT_REACHED: NOT_REACHED, vocab.NOT_APPLICABLE: NOT_APPLICABLE}
 
-MATRIX_COLUMNS = ["unit_code", "year", "criterion_no", "criterion_name", "group_code", "declared_status", "status",
-                  "ntm_applies"]
+MATRIX_COLUMNS = ["unit_code", "year", "criterion_no", "criterion_name", "group_code", "declared_status",
+                  "official_status", "status", "ntm_applies"]
 
 
 @dataclass
@@ -53,6 +58,19 @@ class CriteriaGrid:
     declared: np.ndarray         # object: declared status or None
     status: np.ndarray           # int8 effective status code (STATUS_NAMES)
     ntm: np.ndarray              # bool (units, years): the NTM criteria apply
+    official: np.ndarray | None = None   # object: the coordination office's status or None
+
+
+def counted_status(declared: np.ndarray, official: np.ndarray) -> np.ndarray:
+    """The status that is counted, element by element: the official status where there is one, else the declared.
+
+    The one rule for it (every count of criteria reached, kept, lost, the scores and the reports read the grid
+    this builds): the coordination office's review table is the authoritative status, the commune's own
+    declaration stands only where the office gave none.
+    """
+    declared = np.asarray(declared, dtype=object)
+    official = np.asarray(official, dtype=object)
+    return np.where(pd.isna(official), declared, official)
 
 
 def criteria_list(ds) -> pd.DataFrame:
@@ -85,23 +103,30 @@ def _grid(ds) -> CriteriaGrid:
     ok = (ui >= 0) & (yi >= 0)
     ntm[ui[ok], yi[ok]] = uy["ntm_applies"].fillna(True).astype(bool).to_numpy()[ok]
 
-    st = ds.criteria_status
-    ui = unit_positions(ds, st["unit_code"])
-    yi = pd.Index(years).get_indexer(st["year"].astype(int))
-    ci = pd.Index(crit["criterion_no"]).get_indexer(st["criterion_no"].astype(int))
-    ok = (ui >= 0) & (yi >= 0) & (ci >= 0)
-    declared = np.full(shape, None, dtype=object)
-    values = st["status"].to_numpy(dtype=object)
-    values = np.where(pd.isna(values), None, values)
-    declared[ui[ok], yi[ok], ci[ok]] = values[ok]
-    status = np.full(shape, MISSING, dtype=np.int8)
-    codes = pd.Series(values).map(_CODE_OF).fillna(MISSING).to_numpy(dtype=np.int8)
-    status[ui[ok], yi[ok], ci[ok]] = codes[ok]
+    declared = _status_array(ds, ds.criteria_status, years, crit, shape)
+    official = _status_array(ds, ds.official_status, years, crit, shape)
+    counted = counted_status(declared, official) if len(ds.official_status) else declared
+    status = pd.Series(counted.ravel()).map(_CODE_OF).fillna(MISSING).to_numpy(dtype=np.int8).reshape(shape)
     # "Không áp dụng" declared where the criteria apply says nothing about the criterion: unknown, never
     # a year skipped (ingest refuses it, E_NOT_APPLICABLE; a dataset from elsewhere may hold it)
     status[(status == NOT_APPLICABLE) & ntm[:, :, None]] = MISSING
     status[~ntm] = NOT_APPLICABLE
-    return CriteriaGrid(units, years, crit.reset_index(drop=True), declared, status, ntm)
+    return CriteriaGrid(units, years, crit.reset_index(drop=True), declared, status, ntm, official)
+
+
+def _status_array(ds, st: pd.DataFrame, years: np.ndarray, crit: pd.DataFrame, shape: tuple) -> np.ndarray:
+    """A table of statuses (``unit_code, year, criterion_no, status``) as an object array on the grid's axes."""
+    out = np.full(shape, None, dtype=object)
+    if not len(st):
+        return out
+    ui = unit_positions(ds, st["unit_code"])
+    yi = pd.Index(years).get_indexer(st["year"].astype(int))
+    ci = pd.Index(crit["criterion_no"]).get_indexer(st["criterion_no"].astype(int))
+    ok = (ui >= 0) & (yi >= 0) & (ci >= 0)
+    values = st["status"].to_numpy(dtype=object)
+    values = np.where(pd.isna(values), None, values)
+    out[ui[ok], yi[ok], ci[ok]] = values[ok]
+    return out
 
 
 def criteria_matrix(ds, cache: dict | None = None) -> pd.DataFrame:
@@ -134,6 +159,9 @@ def _matrix(g: CriteriaGrid) -> pd.DataFrame:
         "criterion_name": np.tile(g.criteria["criterion_name"].to_numpy(dtype=object), nu * ny),
         "group_code": np.tile(g.criteria["group_code"].to_numpy(dtype=object), nu * ny),
         "declared_status": pd.Series(g.declared.ravel(), dtype=object),
+        "official_status": pd.Series((g.official if g.official is not None else np.full(g.declared.shape, None,
+                                                                                        dtype=object)).ravel(),
+                                     dtype=object),
         "status": STATUS_NAMES[g.status.ravel()],
         "ntm_applies": np.repeat(g.ntm.ravel(), nc),
     })[MATRIX_COLUMNS]

@@ -64,6 +64,13 @@ E_UNIT_MISMATCH            error     the workbook's unit differs from the file n
 E_UNIT_NAME_MISMATCH       error     the unit code and the unit name are two units
 E_OUTLINE_VERSION          error     the workbook states an outline version nrlib does not ship
                                      (each shipped version is accepted: its own is checked)
+E_PARTNER_FORM             error     a partner workbook's form code (ThongTin, Mã biểu mẫu) is no
+                                     partner's
+E_PARTNER_VERSION          error     a partner workbook states a layout version nrlib does not ship
+E_DISTRICT_UNKNOWN         error     a partner workbook's district code is not in the registry
+E_UNIT_OTHER_DISTRICT      error     a row of a partner workbook names a unit of another district
+E_YEAR_OUTSIDE             error     a year outside the review's years (or a recognition year
+                                     before the programme began or after the review)
 W_NUMBER_AMBIGUOUS         warning   a number typed as text reads two ways (``1.234``)
 W_REPORT_DATE_AFTER_RECEIVED warning  the report is dated after the day it was received
 W_DECLARED_VS_MEASURED     warning   criterion declared Đạt, its indicator misses the level
@@ -176,6 +183,16 @@ RULES: dict[str, Rule] = {r.code: r for r in [
        "the unit code and the unit name are different units"),
     _r("E_OUTLINE_VERSION", "Biểu mẫu theo đề cương phiên bản “{value}”, cần phiên bản {expected}: "
        "hãy điền vào biểu mẫu mới", "another outline version"),
+    _r("E_PARTNER_FORM", "Mã biểu mẫu “{value}” không phải biểu mẫu của cơ quan phối hợp nào (cần {expected}): "
+       "hãy dùng biểu mẫu do Ủy ban MTTQ huyện gửi", "a partner form code nrlib does not know"),
+    _r("E_PARTNER_VERSION", "Biểu mẫu của {partner} phiên bản “{value}”, cần phiên bản {expected}: hãy điền vào "
+       "biểu mẫu mới do Ủy ban MTTQ huyện gửi", "another partner layout version"),
+    _r("E_DISTRICT_UNKNOWN", "Mã huyện “{value}” không có trong danh mục đơn vị hành chính: mã huyện là ô đã khóa "
+       "trong biểu mẫu gốc, hãy điền vào biểu mẫu do Ủy ban MTTQ huyện gửi", "unknown district code"),
+    _r("E_UNIT_OTHER_DISTRICT", "Mã đơn vị {unit_code} là của {unit_name} ({other_district}), không thuộc "
+       "{district} của biểu mẫu này. Hãy sửa mã đơn vị hoặc xóa dòng này", "a unit of another district"),
+    _r("E_YEAR_OUTSIDE", "{what}: năm “{value}” nằm ngoài khoảng {first} - {last}. Hãy ghi một năm trong khoảng đó",
+       "a year outside the review"),
     _r("W_NUMBER_AMBIGUOUS", "{what}: số “{value}” có thể hiểu hai cách; đã đọc là {reading} ({why}). "
        "Hãy kiểm tra lại", "a number that reads two ways"),
     _r("W_REPORT_DATE_AFTER_RECEIVED", "Ngày lập báo cáo {report_date} sau ngày nhận {received}: hãy kiểm tra lại "
@@ -254,6 +271,32 @@ MAINTENANCE = {
 }
 #: the urban evaluation (:mod:`nrlib.analysis.urban`): an urban criterion neither declared nor proven missed, and
 #: where an effective status comes from
+#: the partners' figures beside the communes' (nrlib.analysis.partners): the reports' criteria sections
+OFFICIAL_STATUS_NOTE = ("Tình trạng tiêu chí theo số liệu của {partner} (phiên bản {version}, nhận ngày {received}): "
+                        "nơi có số liệu này, đây là tình trạng được tính; nơi không có, tính theo báo cáo của {who}.")
+OFFICIAL_STATUS_SAME = "Số liệu này không khác với báo cáo của {who}."
+OFFICIAL_STATUS_DIFFERENT = "Có {n} trường hợp khác với báo cáo của {who}: {items}."
+OFFICIAL_STATUS_ITEM = "{unit}tiêu chí {criterion_no} năm {year} ({who} báo cáo “{declared}”, số liệu chính thức “{official}”)"
+CULTURE_NOTE = ("Số hộ gia đình văn hóa, {hamlet} văn hóa theo số liệu của {partner} (phiên bản {version}, nhận ngày "
+                "{received}) được đặt cạnh số liệu {who} báo cáo; kết quả Cuộc vận động vẫn tính theo báo cáo của {who}.")
+CULTURE_SAME = "Số liệu này không khác với báo cáo của {who}."
+CULTURE_DIFFERENT = "Có {n} số liệu khác với báo cáo của {who}: {items}."
+CULTURE_ITEM = "{unit}năm {year}, {element}: {who} báo cáo {declared}, số liệu chính thức {official}"
+#: the columns of the differences tables
+STATUS_DIFFERENCE_COLUMNS = {"name": "Đơn vị", "year": "Năm", "criterion": "Tiêu chí", "declared": "Xã, thị trấn báo cáo",
+                             "official": "Số liệu chính thức"}
+CULTURE_DIFFERENCE_COLUMNS = {"name": "Đơn vị", "year": "Năm", "element": "Chỉ tiêu", "declared": "Xã, thị trấn báo cáo",
+                              "official": "Số liệu chính thức", "difference": "Chênh lệch"}
+RECOGNITION_COLUMNS = {"name": "Đơn vị", "title": "Danh hiệu", "year": "Năm công nhận", "decision_no": "Số quyết định",
+                       "decision_date": "Ngày quyết định"}
+STATUS_DIFFERENCE_CAPTION = "Tình trạng tiêu chí: báo cáo của {who} và số liệu của {partner}, các trường hợp khác nhau"
+CULTURE_DIFFERENCE_CAPTION = "Gia đình văn hóa, {hamlet} văn hóa: báo cáo của {who} và số liệu của {partner}, các số liệu khác nhau"
+RECOGNITION_CAPTION = "Xã được công nhận theo số liệu của {partner}"
+OFFICIAL_SCORECARD_CAPTION = ("Kết quả thực hiện {n} tiêu chí xã nông thôn mới{who}, {years} (theo số liệu chính thức "
+                              "nơi có, còn lại theo tự đánh giá)")
+#: how many differences a sentence names before "…" (the table lists them all)
+DIFFERENCES_IN_SENTENCE = 5
+
 URBAN_MISSING = "Chưa có số liệu"
 URBAN_ORIGINS = {"declared": "tự đánh giá", "measured": "tính từ số liệu Cuộc vận động"}
 #: a town's result in a cell of a table that sets it beside the xã's new-rural counts, never summed with them
@@ -336,7 +379,8 @@ INPUT_ROLES = {"reviews": "danh sách đợt sơ kết", "outline": "đề cươ
                "local_urban_levels": "mức tiêu chuẩn văn minh đô thị của địa phương",
                "district_settings": "thiết lập chấm điểm và tính ngày trễ", "holidays": "lịch ngày nghỉ",
                "scoring": "bảng điểm thi đua", "local_district_settings": "thiết lập riêng của huyện",
-               "local_holidays": "ngày nghỉ riêng của huyện"}
+               "local_holidays": "ngày nghỉ riêng của huyện",
+               "partners": "biểu mẫu số liệu của các cơ quan phối hợp"}
 
 
 def input_text(item: dict) -> str:
@@ -369,7 +413,10 @@ OUTCOME_LINES = {
     "duplicate": "tệp này đã được nhận trước đây (đơn vị {unit}, phiên bản {version}, nhận ngày {received}); "
                  "không có gì thay đổi",
 }
+#: the same lines for a partner's workbook, which has no unit: ``{unit}`` is "biểu mẫu của …"
+PARTNER_OUTCOME_LINES = {k: v.replace("đơn vị {unit}", "{unit}") for k, v in OUTCOME_LINES.items()}
 UNKNOWN_UNIT = "không xác định"
+UNKNOWN_PARTNER = "biểu mẫu của cơ quan phối hợp không xác định"
 
 INGEST_SUMMARY = ("{n_files} tệp: {n_accepted} chấp nhận, {n_rejected} bị từ chối, {n_duplicate} đã có từ trước. "
                   "Kho dữ liệu: {db}")
@@ -383,6 +430,9 @@ STATUS_LATE_DAYS = "trễ hạn {days} {unit}"
 STATUS_TOTALS = ("Tổng: {expected} đơn vị phải nộp; đã nộp {received} ({reporting_rate}); đúng hạn {on_time} "
                  "({on_time_rate}); trễ hạn {late}; chưa nộp {missing}; đã chấp nhận {accepted}.")
 STATUS_TITLE = "Tình hình nhận báo cáo — {district} — hạn nộp {deadline}"
+STATUS_PARTNERS_TITLE = "Số liệu của các cơ quan phối hợp:"
+STATUS_PARTNER = ("  {partner}: phiên bản {version}, nhận ngày {received}, {status} ({n_errors} lỗi, {n_warnings} "
+                  "cảnh báo)")
 STATUS_UNASSIGNED = "Ngoài ra {n} tệp không xác định được đơn vị (bị từ chối): {files}"
 #: a date on the command line (``--received`` of ``nrlib ingest``, ``--deadline`` of ``nrlib status``) that is not one
 INVALID_DATE_OPTION = ("ngày nhận không hợp lệ: {text!r} (cần dd/mm/yyyy hoặc yyyy-mm-dd) / "

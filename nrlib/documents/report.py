@@ -35,7 +35,7 @@ from nrlib.core.vnformat import (MISSING, decimals_for, fmt_data_version, fmt_da
                                  fmt_percent, fmt_quantity)
 from nrlib.documents.layout import OfficialDocument, Table, clean_text
 from nrlib.documents.settings import DocumentSettings
-from nrlib.present import narrative
+from nrlib.present import narrative, partners
 from nrlib.present.scoring import class_text, points_text, self_cell, unit_self_status
 from nrlib.reference.scoring import load_scoring_table
 
@@ -466,6 +466,8 @@ def build_report(ds, settings: DocumentSettings, date: dt.date | None = None,
             if item.get("criteria"):
                 say(narrative.criteria_sentences(ds, cache=cache))
                 say([narrative.maintenance_sentence(ds, cache=cache)])
+                # which status is counted, when the coordination office's is in the data (none without it)
+                say(partners.status_sentences(ds, who=narrative.units_phrase(ds), cache=cache))
             figures(item)
             for key in item.get("tables", []):
                 put_table(key)

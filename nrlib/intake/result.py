@@ -112,6 +112,12 @@ class Result(ProblemCounts):
     notes: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     cells: dict = field(default_factory=dict)
+    #: a partner's workbook (:mod:`nrlib.intake.partner`): the partner's key, its district, and its rows by
+    #: store table (``partner_criteria_status``, ``partner_recognitions``, ``partner_values``)
+    partner_form: str | None = None
+    partner: str | None = None
+    district_code: str | None = None
+    partner_tables: dict = field(default_factory=dict)
 
 
     @property

@@ -25,6 +25,7 @@ _API = {
     "find_unit": "units", "history_unknown": "units", "history_unknown_summary": "units",
     "load_province_units": "units", "load_unit_history": "units", "load_units": "units",
     "registry_divisions": "units", "unit_history_basis": "units", "unit_types": "units", "unit_years": "units",
+    "load_partners": "partners", "Partners": "partners",
     "load_urban_criteria": "urban", "load_urban_levels": "urban",
 }
 #: the submodules the package imported when it imported everything at once: still attributes of it

@@ -16,7 +16,7 @@ from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent, fmt_quantity
 from nrlib.present import fragments as present
-from nrlib.present import narrative
+from nrlib.present import narrative, partners
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
 from nrlib.reports.sections import KEY_METRICS, Report, metric_cell, metric_value, money_metrics, rate_cell, trend_rates
@@ -213,6 +213,7 @@ class DistrictReport(Report):
             out += present.table(w, cols, formats={y: rate_cell for y in self.years},
                                  numeric=[y for y in self.years if y in w.columns],
                                  caption="Các tỷ lệ toàn huyện theo năm (tính lại từ tổng tử số và tổng mẫu số)")
+        out += partners.culture_section(self.ds, None, self.units, self.hamlet, self.cache)
         return out
 
     def campaign_figures(self) -> list[go.Figure]:
@@ -258,6 +259,7 @@ class DistrictReport(Report):
         cols = {"name": "Đơn vị"} | {c: labels.MAINTENANCE[c] for c in maintenance.CLASSES if ms[c].sum() > 0}
         out += present.table(ms, cols, numeric=[c for c in cols if c != "name"],
                              caption=f"Diễn biến duy trì 19 tiêu chí theo {self.units} (số tiêu chí)")
+        out += partners.criteria_section(self.ds, None, self.units, self.cache)
         return out
 
     def scoring(self) -> str:

@@ -17,7 +17,7 @@ from nrlib.present import fragments as present
 from nrlib.present import theme
 from nrlib.present.figures import base_layout, wrap, year_axis
 from nrlib.present.fragments import e
-from nrlib.present import narrative
+from nrlib.present import narrative, partners
 from nrlib.reports.sections import (KEY_METRICS, Report, metric_cell, metric_value, money_metrics, num, rate_cell,
                                     trend_rates)
 
@@ -143,7 +143,8 @@ class UnitReport(Report):
 
     def criteria_scorecard(self) -> str:
         """The new-rural scorecard over the unit's new-rural years, then (a town) its urban standard's scorecard."""
-        return self._ntm_scorecard() + self.urban_part()
+        return self._ntm_scorecard() + partners.criteria_section(self.ds, [self.code], self.unit_word, self.cache) \
+            + self.urban_part()
 
     def urban_part(self) -> str:
         """A town's urban years: its standard's scorecard and the indicators the data measure; empty for a xã."""
@@ -164,6 +165,9 @@ class UnitReport(Report):
         then = narrative.name_in(self.ds, self.code, years[-1])
         who = f" của {then}" if then != narrative.name_in(self.ds, self.code, self.last) else ""
         caption = f"Kết quả tự đánh giá {len(names)} tiêu chí xã nông thôn mới{who}, {present.year_ranges(years)}"
+        if m["official_status"].notna().any():      # the coordination office's status is counted where it exists
+            caption = labels.OFFICIAL_SCORECARD_CAPTION.format(n=len(names), who=who,
+                                                               years=present.year_ranges(years))
         shown = {k: v for k, v in self.status_labels.items() if k != "missing"}
         if len(years) < len(self.years):   # the grey "Không áp dụng" is not shown: the other years have their own table
             shown.pop(vocab.NOT_APPLICABLE, None)
@@ -262,6 +266,7 @@ class UnitReport(Report):
                             empty="Đơn vị chưa có số liệu Cuộc vận động.")
         out += present.paragraph("Chỉ tiêu phát sinh (kinh phí, km đường, số nhà…) có cột tổng cả giai đoạn; chỉ tiêu "
                                  f"thời điểm (số hộ, số {self.hamlet}…) so sánh số cuối năm.", "note")
+        out += partners.culture_section(self.ds, [self.code], self.unit_word, self.hamlet, self.cache)
         rt = self._mine(self.unit_rates)
         if len(rt):
             w = self.rates_wide(rt)

@@ -8,7 +8,9 @@ table / view        holds
 schema_version      one row per applied migration
 nrlib_store         the marker row: this database is an nrlib store (nrlib writes into no other)
 submissions         one row per received file (accepted or rejected): unit, version,
-                    file name, stored copy, size, sha256, received date, result
+                    file name, stored copy, size, sha256, received date, result; a
+                    partner's workbook has ``partner`` and no unit (versions per
+                    partner and district)
 data_values         values of accepted submissions (VanDong metrics, ChiTieu indicators)
 criteria_status     declared criterion status of accepted submissions
 urban_status        a town's declared status of the urban standard's criteria (VanMinhDoThi)
@@ -16,10 +18,14 @@ proposals           commendation proposals (KhenThuong) of accepted submissions
 narratives          DanhGia texts of accepted submissions
 info                key / value fields of accepted submissions (ThongTin, SoKet, TuCham)
 notes               "Ghi chú" cells of accepted submissions
+partner_criteria_status  the coordination office's official status of each criterion
+partner_recognitions     its recognitions (xã đạt chuẩn NTM, nâng cao, kiểu mẫu)
+partner_values      the culture committee's counts, by the outline metric each states
 problems            every problem of every submission (accepted or rejected)
 audit               every change to the store: what, when, which file
 current_submissions VIEW: the latest *accepted* version of each unit — what analyses use
 latest_submissions  VIEW: the latest version of each unit, whatever its result
+current_partner_submissions  VIEW: the latest accepted version of each partner's workbook per district
 ==================  ==================================================================
 
 Rejected workbooks leave their ``submissions``, ``problems`` and ``audit`` rows

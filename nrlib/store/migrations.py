@@ -121,8 +121,39 @@ def _m4_urban_status(con: duckdb.DuckDBPyConnection) -> None:
             status VARCHAR CHECK (status IN ('reached', 'not_reached', 'not_applicable')))""")
 
 
+def _m5_partners(con: duckdb.DuckDBPyConnection) -> None:
+    """The partners' workbooks: the coordination office's official criteria status and recognitions, the culture committee's counts.
+
+    A partner's file is a row of ``submissions`` like a commune's, with ``partner`` set (the partner's key,
+    ``nrlib.reference.partners``), no ``unit_code`` and its versions numbered per partner and district; its
+    content goes to three tables keyed by submission and unit as the communes' are. ``partner`` is NULL for a
+    commune's file, so every view of the communes' submissions (they require a ``unit_code``) is unchanged.
+    """
+    con.execute("ALTER TABLE submissions ADD COLUMN partner VARCHAR")
+    con.execute("""
+        CREATE TABLE partner_criteria_status (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+            criterion_no INTEGER NOT NULL,
+            status VARCHAR NOT NULL CHECK (status IN ('reached', 'not_reached', 'not_applicable')))""")
+    con.execute("""
+        CREATE TABLE partner_recognitions (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, title VARCHAR NOT NULL, year INTEGER NOT NULL,
+            decision_no VARCHAR, decision_date DATE)""")
+    con.execute("""
+        CREATE TABLE partner_values (
+            submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+            data_element VARCHAR NOT NULL, value DOUBLE)""")
+    con.execute("""
+        CREATE VIEW current_partner_submissions AS
+        SELECT s.* FROM submissions s
+        WHERE s.status = 'accepted' AND s.partner IS NOT NULL AND s.district_code IS NOT NULL
+          AND s.version = (SELECT max(t.version) FROM submissions t
+                           WHERE t.partner = s.partner AND t.district_code = s.district_code
+                             AND t.status = 'accepted')""")
+
+
 #: schema migrations, in order; migration ``i`` (0-based) brings a store to version ``i + 1``
-MIGRATIONS = [_m1_initial, _m2_marker, _m3_proposal_details, _m4_urban_status]
+MIGRATIONS = [_m1_initial, _m2_marker, _m3_proposal_details, _m4_urban_status, _m5_partners]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

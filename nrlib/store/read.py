@@ -96,7 +96,9 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
             WHERE list_contains(?::VARCHAR[], l.unit_code) ORDER BY p.unit_code, p.submission_id, p.seq""",
                           [codes])
         unassigned = _frame(con, "SELECT submission_id, file_name, received_date, claimed_unit_code, n_errors "
-                                 "FROM submissions WHERE unit_code IS NULL ORDER BY submission_id", [])
+                                 "FROM submissions WHERE unit_code IS NULL AND (partner IS NULL OR district_code IS NULL) "
+                                 "ORDER BY submission_id", [])
+        official = _partner_frames(con, district, codes)
         version = data_version(con)
         sv = schema_version(con)
     if len(values):
@@ -116,4 +118,34 @@ def load_dataset(db_path: str | Path | None = None, district_code: str | int | N
         criteria_status=criteria_status, urban_status=urban_status, problems=problems, proposals=proposals, narratives=narratives, info=info,
         deadline=outline.deadline, data_version=version,
         meta={"db_path": str(db_path), "schema_version": sv, "district_code": district, "notes": notes,
-              "unassigned": unassigned})
+              "unassigned": unassigned, "partners": official.pop("partners")},
+        **official)
+
+
+def _partner_frames(con, district: str, codes: list[str]) -> dict:
+    """The partners' latest accepted workbooks for the district, as the Dataset's optional tables, and the list of
+    those workbooks (``partner, submission_id, version, received_date, is_sample``)."""
+    subs = _frame(con, "SELECT partner, submission_id, version, received_date, is_sample FROM current_partner_submissions "
+                       "WHERE district_code = ? ORDER BY partner", [district])
+
+    def rows(table: str, cols: list[str], order: list[str]) -> pd.DataFrame:
+        return _frame(con, f"""
+            SELECT {sql_idents(cols, "t")} FROM {sql_ident(table)} t
+            JOIN current_partner_submissions c USING (submission_id)
+            WHERE c.district_code = ? AND list_contains(?::VARCHAR[], t.unit_code) ORDER BY {sql_idents(order, "t")}""",
+                      [district, codes])
+
+    out = {"official_status": rows("partner_criteria_status", OPTIONAL_COLUMNS["official_status"],
+                                   ["unit_code", "criterion_no", "year"]),
+           "recognitions": rows("partner_recognitions", OPTIONAL_COLUMNS["recognitions"], ["unit_code", "title"]),
+           "official_values": rows("partner_values", OPTIONAL_COLUMNS["official_values"],
+                                   ["unit_code", "data_element", "year"])}
+    for name in ("official_status", "official_values"):
+        if len(out[name]):
+            out[name]["year"] = out[name]["year"].astype(int)
+    if len(out["official_values"]):
+        out["official_values"]["value"] = out["official_values"]["value"].astype(float)
+    if len(out["official_status"]):
+        out["official_status"]["criterion_no"] = out["official_status"]["criterion_no"].astype(int)
+    out["partners"] = subs.to_dict("records")
+    return out

@@ -20,6 +20,8 @@ from nrlib.store.connection import open_store, resolve_db_path
 SUBMISSION_COLUMNS = ("unit_code", "version", "received_date", "status", "n_errors", "n_warnings")
 #: the columns of :attr:`SubmissionRows.unassigned`, as ``load_dataset``'s ``meta["unassigned"]`` has them
 UNASSIGNED_COLUMNS = ("submission_id", "file_name", "received_date", "claimed_unit_code", "n_errors")
+#: the columns of :attr:`SubmissionRows.partners`
+PARTNER_COLUMNS = ("partner", "version", "received_date", "status", "n_errors", "n_warnings", "file_name")
 
 
 def data_version(con) -> str:
@@ -80,6 +82,8 @@ class SubmissionRows:
     unassigned: list[dict]
     deadline: dt.date
     data_version: str
+    #: every version of the partners' workbooks for the district (:data:`PARTNER_COLUMNS`), by partner and version
+    partners: tuple = ()
 
 
 def _dicts(cursor, columns: tuple[str, ...]) -> list[dict]:
@@ -108,7 +112,11 @@ def submission_rows(db_path: str | Path | None = None, district_code: str | int 
             WHERE list_contains(?::VARCHAR[], unit_code) ORDER BY unit_code, version""", [codes]), SUBMISSION_COLUMNS)
         unassigned = _dicts(con.execute(
             "SELECT submission_id, file_name, CAST(received_date AS TIMESTAMP), claimed_unit_code, n_errors "
-            "FROM submissions WHERE unit_code IS NULL ORDER BY submission_id"), UNASSIGNED_COLUMNS)
+            "FROM submissions WHERE unit_code IS NULL AND (partner IS NULL OR district_code IS NULL) "
+            "ORDER BY submission_id"), UNASSIGNED_COLUMNS)
+        partners = _dicts(con.execute(
+            "SELECT partner, version, received_date, status, n_errors, n_warnings, file_name FROM submissions "
+            "WHERE partner IS NOT NULL AND district_code = ? ORDER BY partner, version", [district]), PARTNER_COLUMNS)
         version = data_version(con)
     return SubmissionRows(district_code=district, units=units, submissions=submissions, unassigned=unassigned,
-                          deadline=deadline, data_version=version)
+                          deadline=deadline, data_version=version, partners=tuple(partners))

@@ -15,6 +15,8 @@ from nrlib.store.sql import now, sql_ident, sql_idents
 
 #: analysis tables: what an accepted submission adds (rejected ones add nothing here)
 ANALYSIS_TABLES = ("data_values", "criteria_status", "urban_status", "proposals", "narratives", "info", "notes")
+#: what an accepted partner's workbook adds (its rows carry their own ``unit_code``)
+PARTNER_TABLES = ("partner_criteria_status", "partner_recognitions", "partner_values")
 
 
 def known_checksums(con, sha256: str | None = None) -> dict[str, dict]:
@@ -94,9 +96,12 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
         versions = dict(con.execute("SELECT unit_code, max(version) FROM submissions "
                                     "WHERE list_contains(?::VARCHAR[], unit_code) GROUP BY unit_code",
                                     [units]).fetchall()) if units else {}
+        pversions = {(p, d): v for p, d, v in con.execute(
+            "SELECT partner, district_code, max(version) FROM submissions WHERE partner IS NOT NULL "
+            "GROUP BY partner, district_code").fetchall()}
         at = now()
         subs, audits, ids = [], [], []
-        columns: dict[str, dict[str, list]] = {name: {} for name in ANALYSIS_TABLES + ("problems",)}
+        columns: dict[str, dict[str, list]] = {name: {} for name in ANALYSIS_TABLES + PARTNER_TABLES + ("problems",)}
         for record, tables, problems in batch:
             sid += 1
             audit_id += 1
@@ -105,15 +110,21 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
             if unit:
                 version = versions.get(unit, 0) + 1
                 versions[unit] = version
+            elif record.get("partner") and record.get("district_code"):
+                # a partner's workbook: versions per partner and district
+                key = (record["partner"], record["district_code"])
+                version = pversions.get(key, 0) + 1
+                pversions[key] = version
             subs.append(dict(record, submission_id=sid, version=version, ingested_at=at))
             p = _columns(problems)
             if p:
                 p = dict(p, seq=list(range(1, len(next(iter(p.values()))) + 1)))
             _extend(columns["problems"], p, submission_id=sid, unit_code=unit)
             if record["status"] == "accepted":
-                for name in ANALYSIS_TABLES:
+                for name in ANALYSIS_TABLES + PARTNER_TABLES:
                     _extend(columns[name], _columns(tables.get(name)), submission_id=sid, unit_code=unit)
-            audits.append({"audit_id": audit_id, "changed_at": at, "action": f"submission_{record['status']}",
+            audits.append({"audit_id": audit_id, "changed_at": at,
+                           "action": f"{'partner_' if record.get('partner') else ''}submission_{record['status']}",
                            "submission_id": sid, "unit_code": unit, "file_name": record["file_name"],
                            "sha256": record["sha256"],
                            "detail": f"version {version}; {record['n_errors']} errors, "

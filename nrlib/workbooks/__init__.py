@@ -1,2 +1,3 @@
-"""Workbooks nrlib writes: where each cell sits (layout), blank templates, sample and synthetic data.
+"""Workbooks nrlib writes: where each cell sits (layout), blank templates, the partners' workbooks (partner,
+partner_sample), sample and synthetic data.
 """

@@ -602,3 +602,11 @@ def write_templates(out_dir: str | Path, district_code: str | int | None = None,
         paths.append(write_workbook(out_dir / template_filename(unit), unit, outline=outline,
                                     levels=levels_by_scope[scopes]))
     return paths
+
+
+# The seams the partners' workbooks (:mod:`nrlib.workbooks.partner`) share with the communes': one look, one
+# page setup, one deterministic save.
+styles = _styles
+print_setup = _print_setup
+save_workbook = _save
+text_lines = _lines
