@@ -43,3 +43,33 @@ def test_problems_view_points_to_the_cell(ds):
     warnings = next(tr for tr in fig.data if tr.name == "Cảnh báo")
     assert dict(zip(warnings.x, warnings.y))["Xã Bàu Hàm 2"] == 1
     assert explore.problems_view(ds, GIA_KIEM)[1].empty
+
+
+def test_official_view_lists_where_the_communes_and_the_coordination_office_differ(ds, sample_dir, tmp_path):
+    import shutil
+
+    from nrlib.analysis import partners
+    from nrlib.ingest import ingest_sample_folder
+    from nrlib.store import load_dataset
+    from nrlib.workbooks.partner_sample import PARTNER_FOLDER, write_partner_sample
+
+    fig, table = explore.official_view(ds)               # no partner data: said, nothing listed
+    assert table.empty and fig.layout.title.text.startswith("Chưa có số liệu của Văn phòng điều phối")
+    shutil.copytree(sample_dir, tmp_path / "sample")      # the communes' sample and the partners' (as `nrlib sample`)
+    write_partner_sample(tmp_path / "sample" / PARTNER_FOLDER, "738", seed=2021)
+    sample = load_dataset(ingest_sample_folder(tmp_path / "sample", tmp_path / "nrlib.duckdb"))
+    # the sample's office differs from the communes on purpose
+    diff = partners.status_differences(sample)
+    assert len(diff)
+    fig, table = explore.official_view(sample)
+    assert len(table) == len(diff) and f"{len(diff)} trường hợp" in fig.layout.title.text
+    names = dict(zip(sample.units["unit_code"], sample.units["name"]))
+    label = {s: sample.outline.choice_label("criterion_status", s) for s in ("reached", "not_reached")}
+    office = [c for c in table.columns if c.endswith("(được tính)")]
+    assert len(office) == 1
+    for row, d in zip(table.to_dict("records"), diff.itertuples()):
+        assert row["Đơn vị"] == names[d.unit_code] and row["Năm"] == str(d.year)
+        assert row["Xã, thị trấn tự đánh giá"] == label[d.declared_status] and row[office[0]] == label[d.official_status]
+    one = diff["unit_code"].iloc[0]
+    _, mine = explore.official_view(sample, one)
+    assert set(mine["Đơn vị"]) == {names[one]} and len(mine) == (diff["unit_code"] == one).sum()

@@ -404,6 +404,7 @@ EXPLORE = {
     "units": "Đơn vị (giữ Ctrl để chọn nhiều)", "flag": "Loại đánh dấu", "top": "Số tiêu chí",
     "n_units": "Số xã, thị trấn", "value": "Giá trị",
     "relative": "Xem thêm xếp hạng tương đối (tham khảo)",
+    "no_official": "Chưa có số liệu của {office}: tình trạng tiêu chí là kết quả các xã, thị trấn tự đánh giá",
 }
 
 OUTCOME_LINES = {

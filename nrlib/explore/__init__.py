@@ -51,7 +51,8 @@ from nrlib.explore.common import (
     year_bounds,
 )
 from nrlib.explore.criteria import criterion_view, maintenance_view, risk_view, scorecard_view
-from nrlib.explore.quality import completeness_view, disagreement_view, flags_view, problems_view, timeliness_view
+from nrlib.explore.quality import (completeness_view, disagreement_view, flags_view, official_view, problems_view,
+                                   timeliness_view)
 from nrlib.explore.results import campaign_view, overview_view, scoring_view, trend_view, unit_view
 from nrlib.present.theme import PLOT_CONFIG
 
@@ -70,7 +71,7 @@ __all__ = [
     # views: results (01), criteria (02), data quality (03)
     "overview_view", "unit_view", "campaign_view", "trend_view", "scoring_view",
     "scorecard_view", "criterion_view", "maintenance_view", "risk_view",
-    "completeness_view", "timeliness_view", "flags_view", "disagreement_view", "problems_view",
+    "completeness_view", "timeliness_view", "flags_view", "disagreement_view", "official_view", "problems_view",
 ]
 
 

@@ -4,7 +4,8 @@ Each view is ``view(ds, **control_values) -> (figure, table)`` (see
 :mod:`nrlib.explore`): :func:`completeness_view` (share of expected cells
 filled), :func:`timeliness_view` (on time, late, missing),
 :func:`flags_view` (values flagged for a person to check),
-:func:`disagreement_view` (declared Đạt but measured below the level) and
+:func:`disagreement_view` (declared Đạt but measured below the level),
+:func:`official_view` (declared status against the coordination office's, where they differ) and
 :func:`problems_view` (errors and warnings of the latest workbooks). Flags and
 tables come from :mod:`nrlib.analysis.quality`, :mod:`nrlib.analysis.thresholds` and
 :mod:`nrlib.analysis.timeliness`; none changes the data.
@@ -182,5 +183,42 @@ def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure,
         labels.EXPLORE["unit"]: [names.get(u, u) for u in p["unit_code"]],
         "Ô": [f"{sh}!{c}" if isinstance(c, str) and c else sh for sh, c in zip(p["sheet"], p["cell"])],
         "Mức độ": [labels.SEVERITY_CELL.get(x, x) for x in p["severity"]], "Nội dung": p["message"].tolist(),
+    })
+    return fig, table
+
+
+def official_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+    """The communes' declared criteria status beside the coordination office's, where they differ
+    (:func:`nrlib.analysis.partners.status_differences`); the office's status is the one counted."""
+    from nrlib.analysis import partners
+    from nrlib.reference.partners import load_partners
+
+    d = partners.status_differences(ds, cache=analysis_cache(ds))
+    if unit_code:
+        d = d[d["unit_code"] == unit_code]
+    names, cnames = unit_names(ds), criteria_names(ds)
+    office = load_partners().partner("coordination")["name"]
+    per_crit = d.groupby("criterion_no")["unit_code"].nunique()
+    crits = [c for c in group_criteria(ds, None) if c in per_crit.index]
+    fig = new_figure(go.Bar(
+        y=[f"{c}. {cnames[c]}" for c in crits], x=[int(per_crit[c]) for c in crits], orientation="h",
+        marker={"color": theme.MAINTENANCE_COLORS["lost"]},
+        hovertemplate="%{y}<br>%{x:,d} đơn vị báo cáo khác " + office + "<extra></extra>"))
+    where = names[unit_code] if unit_code else "toàn huyện"
+    if partners.has_official_status(ds):
+        title = f"Tự đánh giá khác số liệu của {office} ({where}): {fmt_number(len(d))} trường hợp"
+    else:
+        title = labels.EXPLORE["no_official"].format(office=office)
+    style_figure(fig, ds, title, labels.EXPLORE["n_units"], labels.EXPLORE["criterion"],
+                 height=200 + 30 * max(len(crits), 1))
+    count_axis(fig, "x", per_crit.max() if len(per_crit) else 0)
+    fig.update_yaxes(autorange="reversed")
+    status = {s: ds.outline.choice_label("criterion_status", s) for s in ("reached", "not_reached", "not_applicable")}
+    table = pd.DataFrame({
+        labels.EXPLORE["unit"]: [names.get(u, u) for u in d["unit_code"]],
+        labels.EXPLORE["year"]: [str(int(y)) for y in d["year"]],
+        labels.EXPLORE["criterion"]: [f"{c}. {cnames.get(int(c), '')}" for c in d["criterion_no"]],
+        "Xã, thị trấn tự đánh giá": [status.get(s, s) for s in d["declared_status"]],
+        f"{office} (được tính)": [status.get(s, s) for s in d["official_status"]],
     })
     return fig, table
