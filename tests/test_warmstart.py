@@ -144,3 +144,31 @@ def test_no_template_listening_means_a_cold_kernel(sample_store, tmp_path):
     facts = _facts(job)
     assert facts["ppid"] == os.getpid()  # the relay became the kernel (exec): launched by this process
     assert not facts["pandas_before_import"]
+
+
+REPORT_CHANNELS = """
+import json
+from ipykernel import get_connection_info
+info = json.loads(get_connection_info())
+print("FACTS " + json.dumps({"transport": info["transport"], "ip": info["ip"]}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: POSIX only (Windows kernels keep TCP)")
+def test_kernels_talk_over_unix_sockets_in_a_folder_of_their_own(sample_store, tmp_path):
+    """No TCP port is picked for a report's kernel (a port picked free could be taken by another report's kernel
+    before it bound it: 'Address already in use', a report lost at random); the sockets' folder goes with it."""
+    nb = _notebook(tmp_path / "channels.ipynb", REPORT_CHANNELS)
+    out = tmp_path / "out"
+    with warmstart.KernelTemplate([(str(sample_store), "738")]) as tpl:
+        assert tpl.ready
+        warm = ReportJob("unit", "11111", "A", {"db_path": str(sample_store)}, out, notebook=nb)
+        assert render_report(warm, kernel_template=tpl.socket_path).ok
+    cold = ReportJob("unit", "22222", "B", {"db_path": str(sample_store)}, out, notebook=nb)
+    assert render_report(cold).ok
+    for job in (warm, cold):
+        facts = _facts(job)
+        assert facts["transport"] == "ipc"
+        folder = Path(facts["ip"]).parent
+        assert folder.name.startswith("nrlib-kernel-") and not folder.exists()   # removed after the report

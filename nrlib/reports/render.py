@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,11 +37,16 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_templ
     work.mkdir(parents=True, exist_ok=True)
     tmp = work / f"{job.kind}_{job.stem}.{os.getpid()}.ipynb"
     kernel_log = tmp.with_suffix(".kernel.log")
+    # POSIX: the kernel's channels are Unix sockets in a folder of its own, not TCP ports: a port picked free by
+    # one report's kernel manager could be taken by another's kernel before its kernel bound it ("Address already
+    # in use", a report lost at random when reports render in parallel); Windows has no Unix sockets here
+    sockets = tempfile.mkdtemp(prefix="nrlib-kernel-") if os.name == "posix" else None
     try:
         pm.execute_notebook(str(job.notebook), str(tmp), parameters=dict(job.parameters),
                             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                             cwd=str(cwd or config.project_root()),
-                            kernel_manager_class=_kernel_manager_logging_to(kernel_log, kernel_template, kernel_env))
+                            kernel_manager_class=_kernel_manager_logging_to(kernel_log, kernel_template, kernel_env,
+                                                                            sockets))
         nb = nbformat.read(tmp, as_version=4)
         record = lift_record(nb) or {}
         page = export_html(nb, record=record)
@@ -69,9 +75,13 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_templ
         return ReportResult(**base, status="failed", html=None, size_bytes=None,
                             duration_s=time.perf_counter() - t0, error_name=type(exc).__name__,
                             error_value=one_line(str(exc)), failed_notebook=failed)
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
 
 
-def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env: dict[str, str] | None = None):
+def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env: dict[str, str] | None = None,
+                               socket_dir: str | Path | None = None):
     """A kernel manager class whose kernel process writes its stderr to ``log_path``.
 
     The kernel's own log lines (e.g. ipykernel's warning about TCP transport)
@@ -80,13 +90,20 @@ def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env:
     a failed notebook, since it holds the cause when a kernel dies. With
     ``template``, the kernel is forked from that warm template
     (:func:`nrlib.reports.warmstart.relay_command`); ``env`` is added to the kernel's
-    environment.
+    environment. With ``socket_dir``, the kernel talks over Unix sockets in that folder (``transport="ipc"``), so
+    no TCP port is chosen, and none can be taken by another process meanwhile.
     """
     from jupyter_client import AsyncKernelManager
 
     from nrlib.reports.warmstart import relay_command
 
     class _LoggingKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            if socket_dir is not None:
+                kwargs.setdefault("transport", "ipc")
+                kwargs.setdefault("ip", str(Path(socket_dir) / "k"))
+            super().__init__(**kwargs)
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             if env:
                 kw["env"] = {**(kw.get("env") or os.environ), **env}
