@@ -105,65 +105,34 @@ def _choice(run: Run, sheet: str, ref: str, raw, list_name: str, what: str) -> s
 
 
 def _read_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
-    """A criteria × years sheet: the new-rural criteria (TieuChi, rows by STT) or, ``rows_from: urban_criteria``,
-    the urban standard's (VanMinhDoThi, rows by code ``VM1`` …, into the result's ``urban_status``)."""
+    """A criteria × years sheet: the new-rural criteria (TieuChi, rows by STT, into the result's
+    ``criteria_status``) or, ``rows_from: urban_criteria``, the urban standard's (VanMinhDoThi, rows by code
+    ``VM1`` …, into ``urban_status``; whether a year may hold a status — the unit was a town then — is checked
+    once the unit is known, :mod:`nrlib.intake.validate`). A status merged across years holds for each of them."""
+    s = run.s
     if spec.get("rows_from") == ROWS_FROM_URBAN:
-        _read_urban_criteria(run, sheet, spec)
-        return
+        codes = list(s.urban_criteria)
+        _read_status_grid(run, sheet, spec, codes, s.row_lookup(spec["name"], codes), "criterion_code",
+                          "tiêu chuẩn {code} năm {year}", "urban", run.res.urban_status)
+    else:
+        nos = sorted(s.criterion_names)
+        _read_status_grid(run, sheet, spec, nos, {str(n): n for n in nos}, "criterion_no",
+                          "tiêu chí {code} năm {year}", "criterion", run.res.criteria_status)
+
+
+def _read_status_grid(run: Run, sheet: Sheet, spec: dict, codes: list, lookup: dict, code_column: str,
+                      what: str, cell_key: str, out: list) -> None:
+    """One status (a choice) per row code and year: each cell read as the clerk sees it, a blank no status
+    (``E_REQUIRED`` where the outline requires one), an unknown word ``E_CHOICE``; rows ``{year, <code_column>,
+    status}`` appended to ``out``."""
     s = run.s
     hdr = run.header(sheet, spec)
     if hdr is None:
         return
     run.check_years(sheet, hdr)
     year_col = spec_years_col(spec)
-    nos = sorted(s.criterion_names)
-    lookup = {str(n): n for n in nos}
     choices = s.choice_lookup[year_col["choices"]]
-    found = run.rows_by_code(sheet, hdr, "criterion_no", lookup, labels.ROW_KINDS["criteria_grid"],
-                             list(hdr.years.values()), expected=nos,
-                             is_data=lambda v: cached_match_key(cell_text(v) or "") in choices)
-    listed = ", ".join(s.choice_labels[year_col["choices"]].values())
-    for no in nos:
-        r = found.get(no)
-        if r is None:
-            continue
-        run.note(sheet, hdr, r, no)
-        for y in s.years:
-            c = hdr.years.get(y)
-            if c is None:
-                continue
-            ref = cell_ref(r, c)
-            what = f"tiêu chí {no} năm {y}"
-            run.res.cells[("criterion", no, y)] = ref
-            raw = run.cell(sheet, r, c, what)      # a status merged across years holds for each of them
-            t = None if raw is UNREADABLE else cell_text(raw)
-            status = None
-            if raw is UNREADABLE:
-                pass
-            elif t is None:
-                if year_col.get("required"):
-                    run.add("E_REQUIRED", sheet.name, ref, what=what)
-            else:
-                status = choices.get(cached_match_key(t))
-                if status is None:
-                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
-            run.res.criteria_status.append({"year": y, "criterion_no": int(no), "status": status})
-
-
-def _read_urban_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
-    """The town's declaration of the urban standard: each criterion's status in each year, as on TieuChi (a
-    status merged across years holds for each); a blank is no declaration. Whether a year may hold one (the
-    unit was a town then) is checked once the unit is known (:mod:`nrlib.intake.validate`)."""
-    s = run.s
-    hdr = run.header(sheet, spec)
-    if hdr is None:
-        return
-    run.check_years(sheet, hdr)
-    year_col = spec_years_col(spec)
-    codes = list(s.urban_criteria)
-    choices = s.choice_lookup[year_col["choices"]]
-    lookup = s.row_lookup(spec["name"], codes)
-    found = run.rows_by_code(sheet, hdr, "criterion_code", lookup, labels.ROW_KINDS["criteria_grid"],
+    found = run.rows_by_code(sheet, hdr, code_column, lookup, labels.ROW_KINDS["criteria_grid"],
                              list(hdr.years.values()), expected=codes,
                              is_data=lambda v: cached_match_key(cell_text(v) or "") in choices)
     listed = ", ".join(s.choice_labels[year_col["choices"]].values())
@@ -177,19 +146,18 @@ def _read_urban_criteria(run: Run, sheet: Sheet, spec: dict) -> None:
             if c is None:
                 continue
             ref = cell_ref(r, c)
-            what = f"tiêu chuẩn {code} năm {y}"
-            run.res.cells[("urban", code, y)] = ref
-            raw = run.cell(sheet, r, c, what)
+            label = what.format(code=code, year=y)
+            run.res.cells[(cell_key, code, y)] = ref
+            raw = run.cell(sheet, r, c, label)      # a status merged across years holds for each of them
             t = None if raw is UNREADABLE else cell_text(raw)
             status = None
             if t is not None:
                 status = choices.get(cached_match_key(t))
                 if status is None:
-                    run.add("E_CHOICE", sheet.name, ref, raw, what=what, value=show_value(raw), choices=listed)
-                    continue
+                    run.add("E_CHOICE", sheet.name, ref, raw, what=label, value=show_value(raw), choices=listed)
             elif raw is not UNREADABLE and year_col.get("required"):
-                run.add("E_REQUIRED", sheet.name, ref, what=what)
-            run.res.urban_status.append({"year": y, "criterion_code": code, "status": status})
+                run.add("E_REQUIRED", sheet.name, ref, what=label)
+            out.append({"year": y, code_column: code, "status": status})
 
 
 def spec_years_col(spec: dict) -> dict:

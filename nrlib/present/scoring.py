@@ -58,6 +58,20 @@ def asks_self_scores(ds, cache: dict | None = None) -> bool:
     return bool((cs["self_status"] != "not_asked").any())
 
 
+
+def _scores_and_headers(ds, cache, order) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The units' scores (in ``order`` of unit codes when given), the contents' scores, and a header per
+    content (``II.1 (20)``: its code and maximum points) under ``c_<code>``."""
+    us = scoring.unit_scores(ds, cache)
+    cs = scoring.content_scores(ds, cache)
+    contents = scoring.table_rows().drop_duplicates("content_code")
+    headers = {f"c_{c}": f"{c} ({points_text(m)})" for c, m in zip(contents["content_code"],
+                                                                   contents["content_max_points"])}
+    if order is not None:
+        pos = {c: i for i, c in enumerate(order)}
+        us = us.sort_values("unit_code", key=lambda s: s.map(pos), kind="stable")
+    return us, cs, headers
+
 def self_vs_verified_frame(ds, cache: dict | None = None, order: list[str] | None = None) -> tuple[pd.DataFrame, dict]:
     """Each scored unit's own score beside the district's verified points, per content: ``18 / 17``
     (``tự chấm / thẩm định``), a blank self-score ``Chưa tự chấm / 17``, a content the council scores
@@ -69,19 +83,12 @@ def self_vs_verified_frame(ds, cache: dict | None = None, order: list[str] | Non
         Columns ``unit_code, name``, ``c_<content code>`` per content and ``total`` (the sums, the verified one
         over the contents scored); the dict maps each column but ``unit_code`` and ``name`` to its header.
     """
-    us = scoring.unit_scores(ds, cache)
-    cs = scoring.content_scores(ds, cache)
-    contents = scoring.table_rows().drop_duplicates("content_code")
-    headers = {f"c_{c}": f"{c} ({points_text(m)})" for c, m in zip(contents["content_code"],
-                                                                   contents["content_max_points"])}
+    us, cs, headers = _scores_and_headers(ds, cache, order)
     headers["total"] = f"{labels.SELF_SCORE} / {labels.VERIFIED_SCORE.lower()}"
     cell = {(u, c): f"{self_cell(ss, sp)} / {content_cell(st, vp)}" for u, c, ss, sp, st, vp in
             zip(cs["unit_code"], cs["content_code"], cs["self_status"], cs["self_points"], cs["status"],
                 cs["verified_points"])}
     own = unit_self_status(cs)
-    if order is not None:
-        pos = {c: i for i, c in enumerate(order)}
-        us = us.sort_values("unit_code", key=lambda s: s.map(pos), kind="stable")
     rows = []
     for r in us.itertuples():
         row = {"unit_code": r.unit_code, "name": r.name}
@@ -105,11 +112,7 @@ def scores_frame(ds, cache: dict | None = None, order: list[str] | None = None) 
         but ``unit_code`` and ``name`` to its Vietnamese header
         (``II.1 (20)``: the content's code and its maximum points).
     """
-    us = scoring.unit_scores(ds, cache)
-    cs = scoring.content_scores(ds, cache)
-    contents = scoring.table_rows().drop_duplicates("content_code")
-    headers = {f"c_{c}": f"{c} ({points_text(m)})" for c, m in zip(contents["content_code"],
-                                                                   contents["content_max_points"])}
+    us, cs, headers = _scores_and_headers(ds, cache, order)
     # the self-score column shows once any workbook asked for it (outline 2's TuCham), "chưa tự chấm" where blank
     own = bool((cs["self_status"] != "not_asked").any()) or us["self_points"].notna().any()
     own_status = unit_self_status(cs)
@@ -118,9 +121,6 @@ def scores_frame(ds, cache: dict | None = None, order: list[str] | None = None) 
     headers |= {"total": "Điểm thẩm định / điểm chuẩn đã chấm", "score_100": "Thang 100", "class": "Xếp loại"}
     cell = {(u, c): content_cell(s, v) for u, c, s, v in
             zip(cs["unit_code"], cs["content_code"], cs["status"], cs["verified_points"])}
-    if order is not None:
-        pos = {c: i for i, c in enumerate(order)}
-        us = us.sort_values("unit_code", key=lambda s: s.map(pos), kind="stable")
     rows = []
     for r in us.itertuples():
         row = {"unit_code": r.unit_code, "name": r.name}

@@ -26,7 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from nrlib.core.vnformat import fmt_date
 from nrlib.reference import Outline, load_criteria, load_outline, load_partners, load_units, unit_years
 from nrlib.reference.partners import Partners, criteria_columns
-from nrlib.workbooks.template import FIXED_TIMESTAMP, print_setup, save_workbook, styles, text_lines
+from nrlib.workbooks.template import (FIXED_TIMESTAMP, instructions_sheet, print_setup, save_workbook, styles,
+                                     text_lines)
 
 #: the first column of a sheet, 1-based (the identity columns start there)
 FIRST_COLUMN = 1
@@ -278,30 +279,11 @@ def _field_label(partners: Partners, key: str) -> str:
 def _instructions(wb: Workbook, partners: Partners, p: Mapping, first: Mapping, outline: Outline,
                   banner: str | None, district: dict) -> None:
     spec = partners.raw["instructions"]
-    st = styles()
-    ws = wb.create_sheet(spec["sheet"])
-    ws.column_dimensions["A"].width = 5
-    ws.column_dimensions["B"].width = 100
     words = {"partner": p["name"], "district": first["district_name"], "deadline": fmt_date(outline.deadline)}
-    rows = [(spec["title"], st.title), (p["name"], st.bold),
-            (f"{first['district_name']} – {_field_label(partners, 'layout_version')}: {p['layout_version']}", st.font)]
-    if banner:
-        rows.append((banner, st.banner))
-    for i, (text, font) in enumerate(rows, start=1):
-        c = ws.cell(i, 1, text)
-        c.font, c.alignment = font, st.wrap
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
-        ws.row_dimensions[i].height = 18 * text_lines(text, 100)
-    start = len(rows) + 2
-    for i, line in enumerate(spec["lines"], start=1):
-        r = start + i - 1
-        text = line.format(**words)
-        ws.cell(r, 1, f"{i}.").font = st.font
-        ws.cell(r, 1).alignment = st.top
-        c = ws.cell(r, 2, text)
-        c.font, c.alignment = st.font, st.wrap
-        ws.row_dimensions[r].height = 16 * text_lines(text, 100)
-    print_setup(ws, landscape=False, unit=district)
+    rows = [(spec["title"], "title"), (p["name"], "bold"),
+            (f"{first['district_name']} – {_field_label(partners, 'layout_version')}: {p['layout_version']}", "font")]
+    instructions_sheet(wb, spec["sheet"], rows, [line.format(**words) for line in spec["lines"]], banner=banner,
+                       unit=district)
 
 
 def write_partner_templates(out_dir: str | Path, district_code: str | int, partners: list[str] | None = None

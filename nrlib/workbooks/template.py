@@ -345,24 +345,31 @@ def _write_grid(ws, layout: SheetLayout, cells: dict[tuple[str, str], object], o
 
 def _instructions(wb: Workbook, outline: Outline, unit: Mapping, banner: str | None) -> None:
     spec = outline.raw["instructions"]
+    fields = {f["key"]: f["label"] for f in outline.sheet("ThongTin")["fields"]}
+    rows = [(spec["title"], "title"), (outline.raw["title"], "bold"),
+            (f"{fields.get('unit_name', '')}: {unit.get('name', '')} – "
+             f"{fields.get('unit_code', '')}: {unit.get('unit_code', '')} – "
+             f"{fields.get('outline_version', '')}: {outline.version}", "font")]
+    instructions_sheet(wb, spec["sheet"], rows, spec["lines"], banner=banner, unit=unit)
+
+
+def instructions_sheet(wb: Workbook, name: str, rows: list[tuple[str, str]], lines: list[str], *,
+                       banner: str | None, unit: Mapping) -> None:
+    """An instructions sheet: heading ``rows`` (text, style name of :func:`styles`: ``title``, ``bold``,
+    ``font``) across both columns, the sample banner when given, then the numbered ``lines``; printed portrait,
+    with ``unit`` in the page header (a commune's workbook and a partner's alike)."""
     st = _styles()
-    ws = wb.create_sheet(spec["sheet"])
+    ws = wb.create_sheet(name)
     ws.column_dimensions["A"].width = 5
     ws.column_dimensions["B"].width = 100
-    rows = [(spec["title"], st.title), (outline.raw["title"], st.bold)]
-    fields = {f["key"]: f["label"] for f in outline.sheet("ThongTin")["fields"]}
-    rows.append((f"{fields.get('unit_name', '')}: {unit.get('name', '')} – "
-                 f"{fields.get('unit_code', '')}: {unit.get('unit_code', '')} – "
-                 f"{fields.get('outline_version', '')}: {outline.version}", st.font))
-    if banner:
-        rows.append((banner, st.banner))
+    rows = list(rows) + ([(banner, "banner")] if banner else [])
     for i, (text, font) in enumerate(rows, start=1):
         c = ws.cell(i, 1, text)
-        c.font, c.alignment = font, st.wrap
+        c.font, c.alignment = getattr(st, font), st.wrap
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=2)
         ws.row_dimensions[i].height = 18 * _lines(text, 100)
     start = len(rows) + 2
-    for i, line in enumerate(spec["lines"], start=1):
+    for i, line in enumerate(lines, start=1):
         r = start + i - 1
         ws.cell(r, 1, f"{i}.").font = st.font
         ws.cell(r, 1).alignment = st.top
