@@ -409,10 +409,15 @@ def _fill_words(raw: dict, key: str) -> dict:
 
 
 def outline_deadline(path: str | Path | None = None) -> dt.date:
-    """The outline's submission deadline (:attr:`Outline.deadline`), read from the same file as :func:`load_outline`
-    and with the same error when it cannot be read, but without the consistency checks against the criteria set
-    (they need pandas): what ``nrlib status`` shows needs nothing else of the outline."""
-    path = Path(path) if path else reference_file("outline")
+    """The submission deadline: without ``path``, the review's (``reviews.yaml``; its outlines state the same,
+    ``tests/test_reviews.py``), read without parsing the outline at all; with ``path``, that outline's
+    (:attr:`Outline.deadline`, the same error as :func:`load_outline` when it cannot be read, without the checks
+    against the criteria set, which need pandas). What ``nrlib status`` shows needs nothing else of the outline."""
+    if path is None:
+        from nrlib.reference.reviews import current_review
+
+        return current_review().deadline
+    path = Path(path)
     return Outline(raw=_read_yaml(str(path)), path=path).deadline
 
 
