@@ -172,3 +172,16 @@ def test_kernels_talk_over_unix_sockets_in_a_folder_of_their_own(sample_store, t
         assert facts["transport"] == "ipc"
         folder = Path(facts["ip"]).parent
         assert folder.name.startswith("nrlib-kernel-") and not folder.exists()   # removed after the report
+
+
+def test_report_kernel_managers_give_a_finished_kernel_little_time_to_exit(tmp_path):
+    """ipykernel's shutdown can deadlock (an upstream race): a report's kernel, whose output is all in, is
+    terminated after half of KERNEL_SHUTDOWN_WAIT instead of jupyter_client's 2,5 s; and on POSIX it uses
+    Unix sockets in the folder it is given."""
+    from nrlib.reports import render
+
+    cls = render._kernel_manager_logging_to(tmp_path / "k.log", None, None, tmp_path / "sockets")
+    km = cls(kernel_name="python3")
+    assert km.shutdown_wait_time == render.KERNEL_SHUTDOWN_WAIT < 5.0
+    assert km.transport == "ipc" and Path(km.ip).parent == tmp_path / "sockets"
+    assert warmstart.EXIT_GRACE_SECONDS < render.KERNEL_SHUTDOWN_WAIT / 2   # the kernel ends itself first

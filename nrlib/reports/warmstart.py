@@ -47,6 +47,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -60,6 +61,8 @@ TEMPLATE_MODULES = (
 )
 
 RELAY = Path(__file__).with_name("_kernel_relay.py")
+#: seconds a forked kernel's exit functions may take once its loop has ended (they take about 0,04 s)
+EXIT_GRACE_SECONDS = 0.3
 
 #: {(store path, district code): (file identity, Dataset)}, filled in the template before any fork
 _PRELOADED: dict[tuple[str, str], tuple[tuple, object, str]] = {}
@@ -207,6 +210,13 @@ def _become_kernel(request: dict, fds: list[int], close: list) -> None:
         traceback.print_exc()
         code = 1
     finally:
+        # The kernel's work is over once its loop has ended (the shutdown reply is sent). ipykernel's own
+        # close, an exit function, can deadlock there (its control thread blocks flushing output to the
+        # stopped IOPub thread while the main thread joins it; an upstream race, seen about once in ten
+        # reports): the kernel manager then waited 2,5 s before terminating it. A watchdog ends the process.
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
         with contextlib.suppress(BaseException):
             atexit._run_exitfuncs()
         with contextlib.suppress(BaseException):
