@@ -525,7 +525,7 @@ def test_ctrl_c_during_an_ingest_with_workers_says_what_to_run_and_keeps_the_sto
     ingest_files(sorted((folder / "a").glob("*.xlsx"))[:1], db, received="2021-02-10")
     before = digests(db)
     # PYTHONFAULTHANDLER: should the ingest ever not stop, SIGABRT makes it print every thread's stack, and the
-    # failure shows where it hung (seen once, in a full run under load; not reproduced in 50 runs since)
+    # failure shows where it hung (seen once, in a full run under load; not reproduced in some 20 runs since)
     proc = cli("ingest", folder, "--db", db, "--received", "2021-02-12", "--workers", "2",
                env={"NRLIB_TEST_PAUSE_IN_TRANSACTION": "60", "PYTHONFAULTHANDLER": "1"}, start_new_session=True)
     try:
