@@ -503,6 +503,13 @@ _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 _WRITE_FAILED = ("Could not write", "No space left", "File too large", "Disk quota", "Read-only file system")
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """A Ctrl-C as DuckDB reports it when it lands inside a statement: ``duckdb.InterruptException`` (DuckDB 1.x)
+    or ``RuntimeError('Query interrupted')`` (DuckDB 2)."""
+    return isinstance(exc, getattr(duckdb, "InterruptException", ())) or (
+        type(exc) is RuntimeError and "interrupted" in str(exc).lower())
+
+
 def _write_failure(exc: BaseException) -> bool:
     """A failed write (disk, permissions), as opposed to content the store refuses."""
     return isinstance(exc, (OSError, duckdb.IOException)) or any(k in str(exc) for k in _WRITE_FAILED)
@@ -515,8 +522,13 @@ def _add(con, pending: list) -> list[dict]:
     items = [item for _, item in pending]
     try:
         return store.add_submissions(con, items)
-    except duckdb.Error as exc:
-        if _write_failure(exc):
+    except Exception as exc:
+        if _interrupted(exc):
+            # DuckDB takes a Ctrl-C that lands while one of its statements runs and reports it as its own error:
+            # the user stopping the run, never content the store refuses (taken for that, the batch was retried
+            # file by file, or the run ended on a traceback)
+            raise KeyboardInterrupt from None
+        if not isinstance(exc, duckdb.Error) or _write_failure(exc):
             raise
         if len(items) > 1:
             return [got for one in pending for got in _add(con, [one])]
@@ -550,7 +562,11 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
             f"{exc}. Lần chạy này đã lưu {stored} tệp; {n_files - len(outcomes)} tệp chưa được lưu: chạy lại đúng "
             f"lệnh này để lưu nốt (các tệp đã lưu sẽ được bỏ qua) / {stored} file(s) of this run were stored, "
             f"{n_files - len(outcomes)} were not: re-run the same command") from exc
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, duckdb.Error, RuntimeError) as exc:
+        if _interrupted(exc):
+            raise KeyboardInterrupt from None   # Ctrl-C, as DuckDB reports it (see _add)
+        if isinstance(exc, RuntimeError) and not isinstance(exc, duckdb.Error):
+            raise
         # the path written to tells which disk is full: a copy's target, else the store's file
         text = f"{exc.strerror}: {exc.filename2 or exc.filename}" if isinstance(exc, OSError) and exc.strerror \
             else str(exc).splitlines()[0]

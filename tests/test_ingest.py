@@ -560,3 +560,31 @@ def test_python_dash_m_nrlib_is_the_command():
 
     out = subprocess.run([sys.executable, "-m", "nrlib", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("nrlib ")
+
+
+@pytest.mark.parametrize("interrupt", ["duckdb", "runtime"])
+def test_a_ctrl_c_that_duckdb_reports_stops_the_ingest_and_stores_nothing(sample_dir, tmp_path, monkeypatch, interrupt):
+    """A Ctrl-C landing inside a DuckDB statement comes back as DuckDB's own error (InterruptException in 1.x,
+    RuntimeError('Query interrupted') in 2.x): the ingest stops as for any Ctrl-C; it is not taken for a file the
+    store refuses (which retried the batch file by file: a Ctrl-C that did not stop, seen in the fault test)."""
+    import duckdb
+
+    from nrlib import ingest as ing
+
+    files = sorted(sample_dir.glob("*.xlsx"))[:3]
+    db = tmp_path / "s.duckdb"
+    calls = []
+
+    def interrupted(con, batch):
+        calls.append(len(batch))
+        raise (duckdb.InterruptException("INTERRUPT Error: Interrupted!") if interrupt == "duckdb"
+               else RuntimeError("Query interrupted"))
+
+    monkeypatch.setattr(ing.store, "add_submissions", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_files(files, db, received="2021-02-12", workers=1)
+    assert calls == [3]                              # once, the whole batch: no retry file by file
+    monkeypatch.undo()
+    if db.exists():
+        with st.open_store(db, read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
