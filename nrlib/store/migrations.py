@@ -71,6 +71,11 @@ def _m1_initial(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TABLE audit (
             audit_id INTEGER PRIMARY KEY, changed_at TIMESTAMP NOT NULL, action VARCHAR NOT NULL,
             submission_id INTEGER, unit_code VARCHAR, file_name VARCHAR, sha256 VARCHAR, detail VARCHAR)""")
+    _submission_views(con)
+
+
+def _submission_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The views of each unit's current (latest accepted) and latest submission."""
     con.execute("""
         CREATE VIEW current_submissions AS
         SELECT s.* FROM submissions s
@@ -129,7 +134,12 @@ def _m5_partners(con: duckdb.DuckDBPyConnection) -> None:
     content goes to three tables keyed by submission and unit as the communes' are. ``partner`` is NULL for a
     commune's file, so every view of the communes' submissions (they require a ``unit_code``) is unchanged.
     """
+    # DuckDB before 2.0 binds a view's ``s.*`` to the columns it had: the views over submissions are made again
+    # with the new column (else every read of them fails: "Contents of view were altered")
+    con.execute("DROP VIEW current_submissions")
+    con.execute("DROP VIEW latest_submissions")
     con.execute("ALTER TABLE submissions ADD COLUMN partner VARCHAR")
+    _submission_views(con)
     con.execute("""
         CREATE TABLE partner_criteria_status (
             submission_id INTEGER NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
