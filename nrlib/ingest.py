@@ -562,11 +562,13 @@ def _write_failures(db_path: Path, outcomes: list, n_files: int):
             f"{exc}. Lần chạy này đã lưu {stored} tệp; {n_files - len(outcomes)} tệp chưa được lưu: chạy lại đúng "
             f"lệnh này để lưu nốt (các tệp đã lưu sẽ được bỏ qua) / {stored} file(s) of this run were stored, "
             f"{n_files - len(outcomes)} were not: re-run the same command") from exc
-    except (OSError, duckdb.Error, RuntimeError) as exc:
-        if _interrupted(exc):
-            raise KeyboardInterrupt from None   # Ctrl-C, as DuckDB reports it (see _add)
-        if isinstance(exc, RuntimeError) and not isinstance(exc, duckdb.Error):
-            raise
+    except RuntimeError as exc:
+        if _interrupted(exc):                   # Ctrl-C, as DuckDB 2 reports it (see _add)
+            raise KeyboardInterrupt from None
+        raise
+    except (OSError, duckdb.Error) as exc:
+        if _interrupted(exc):                   # Ctrl-C, as DuckDB 1.x reports it
+            raise KeyboardInterrupt from None
         # the path written to tells which disk is full: a copy's target, else the store's file
         text = f"{exc.strerror}: {exc.filename2 or exc.filename}" if isinstance(exc, OSError) and exc.strerror \
             else str(exc).splitlines()[0]
@@ -690,22 +692,29 @@ def _prepare(db_path: Path, path: Path, sha: str, size: int, received: dt.date, 
     stored_as = _keep_raw(path, db_path, unit_code, received, sha)
     status = "accepted" if res.accepted and res.unit_code else "rejected"
     m = _LEADING_CODE.match(path.name)
-    record = {
-        "unit_code": unit_code, "district_code": unit["district_code"] if unit else None,
-        "file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
-        "size_bytes": size, "sha256": sha, "received_date": received, "status": status,
-        "n_errors": res.n_errors, "n_warnings": res.n_warnings, "is_sample": res.is_sample,
-        "outline_version": res.outline_version,
-        "claimed_unit_code": (entry or {}).get("unit_code") or (m.group(1) if m else None),
-    }
+    record = _record(path, sha, size, received, res, status, stored_as, unit_code=unit_code,
+                     district_code=unit["district_code"] if unit else None,
+                     claimed_unit_code=(entry or {}).get("unit_code") or (m.group(1) if m else None))
     if status == "accepted" and unit:
         peers.get(unit["district_code"]).set_unit(
             unit_code, {(v["data_element"], v["year"]): v["value"] for v in res.values})
     outcome = FileOutcome(path=path, outcome=status, status=status, sha256=sha, received_date=received,
                           unit_code=unit_code, stored_as=stored_as, problems=res.problems)
-    problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
-                                                                  "value")}
-    return outcome, (record, _tables(res), problems)
+    return outcome, (record, _tables(res), _problem_columns(res))
+
+
+def _record(path: Path, sha: str, size: int, received: dt.date, res: Result, status: str, stored_as: str | None,
+            **who) -> dict:
+    """A received file's row of ``submissions``; ``who``: ``unit_code``, ``district_code``, ``claimed_unit_code``
+    and, for a partner's workbook, ``partner``."""
+    return {"file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
+            "size_bytes": size, "sha256": sha, "received_date": received, "status": status,
+            "n_errors": res.n_errors, "n_warnings": res.n_warnings, "is_sample": res.is_sample,
+            "outline_version": res.outline_version, **who}
+
+
+def _problem_columns(res: Result) -> dict[str, list]:
+    return {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message", "value")}
 
 
 def _prepare_partner(db_path: Path, path: Path, sha: str, size: int, received: dt.date, entry: dict | None,
@@ -716,19 +725,13 @@ def _prepare_partner(db_path: Path, path: Path, sha: str, size: int, received: d
     owner = f"{res.district_code}-{res.partner}" if res.district_code and res.partner else None
     stored_as = _keep_raw(path, db_path, owner, received, sha)
     status = "accepted" if res.accepted and res.partner and res.district_code else "rejected"
-    record = {
-        "unit_code": None, "district_code": res.district_code, "partner": res.partner,
-        "file_name": path.name, "raw_path": stored_as, "file_format": path.suffix.lower().lstrip("."),
-        "size_bytes": size, "sha256": sha, "received_date": received, "status": status,
-        "n_errors": res.n_errors, "n_warnings": res.n_warnings, "is_sample": res.is_sample,
-        "outline_version": res.outline_version, "claimed_unit_code": (entry or {}).get("unit_code"),
-    }
+    record = _record(path, sha, size, received, res, status, stored_as, unit_code=None,
+                     district_code=res.district_code, partner=res.partner,
+                     claimed_unit_code=(entry or {}).get("unit_code"))
     outcome = FileOutcome(path=path, outcome=status, status=status, sha256=sha, received_date=received,
                           unit_code=None, stored_as=stored_as, problems=res.problems, partner=res.partner,
                           partner_name=_partner_name(res.partner))
-    problems = {k: [getattr(p, k) for p in res.problems] for k in ("sheet", "cell", "rule", "severity", "message",
-                                                                  "value")}
-    return outcome, (record, _tables(res), problems)
+    return outcome, (record, _tables(res), _problem_columns(res))
 
 
 def _partner_name(key: str | None) -> str:

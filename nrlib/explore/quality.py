@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from nrlib.analysis import quality
+from nrlib.analysis import partners, quality
 from nrlib.analysis.timeliness import reporting_rates
 from nrlib.core import labels
 from nrlib.core.vnformat import MISSING, fmt_date, fmt_number, fmt_percent, unit_suffix
@@ -33,7 +33,9 @@ from nrlib.explore.common import (
     unit_names,
     unit_order,
 )
+from nrlib.present import partners as present_partners
 from nrlib.present import theme
+from nrlib.reference.partners import load_partners
 
 
 def completeness_view(ds: Dataset) -> tuple[go.Figure, pd.DataFrame]:
@@ -190,9 +192,6 @@ def problems_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure,
 def official_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
     """The communes' declared criteria status beside the coordination office's, where they differ
     (:func:`nrlib.analysis.partners.status_differences`); the office's status is the one counted."""
-    from nrlib.analysis import partners
-    from nrlib.reference.partners import load_partners
-
     d = partners.status_differences(ds, cache=analysis_cache(ds))
     if unit_code:
         d = d[d["unit_code"] == unit_code]
@@ -213,12 +212,7 @@ def official_view(ds: Dataset, unit_code: str | None = None) -> tuple[go.Figure,
                  height=200 + 30 * max(len(crits), 1))
     count_axis(fig, "x", per_crit.max() if len(per_crit) else 0)
     fig.update_yaxes(autorange="reversed")
-    status = {s: ds.outline.choice_label("criterion_status", s) for s in ("reached", "not_reached", "not_applicable")}
-    table = pd.DataFrame({
-        labels.EXPLORE["unit"]: [names.get(u, u) for u in d["unit_code"]],
-        labels.EXPLORE["year"]: [str(int(y)) for y in d["year"]],
-        labels.EXPLORE["criterion"]: [f"{c}. {cnames.get(int(c), '')}" for c in d["criterion_no"]],
-        "Xã, thị trấn tự đánh giá": [status.get(s, s) for s in d["declared_status"]],
-        f"{office} (được tính)": [status.get(s, s) for s in d["official_status"]],
-    })
+    shown = present_partners.status_difference_table(ds, [unit_code] if unit_code else None,
+                                                    cache=analysis_cache(ds))
+    table = shown.assign(year=shown["year"].astype(int).astype(str)).rename(columns=labels.STATUS_DIFFERENCE_COLUMNS)
     return fig, table

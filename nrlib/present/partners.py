@@ -104,6 +104,16 @@ def culture_sentences(ds, unit_codes=None, who: str = "xã, thị trấn", hamle
     return out
 
 
+def status_difference_table(ds, unit_codes=None, cache: dict | None = None) -> pd.DataFrame:
+    """The differences between the declared and the official status, for display: the columns of
+    :data:`nrlib.core.labels.STATUS_DIFFERENCE_COLUMNS` (``criterion`` as "15. Y tế", statuses as their labels)."""
+    diff = _restrict(analysis.status_differences(ds, cache), unit_codes)
+    return diff.assign(
+        criterion=[f"{int(n)}. {t}" for n, t in zip(diff["criterion_no"], diff["criterion_name"])],
+        declared=[_status_label(ds, v) for v in diff["declared_status"]],
+        official=[_status_label(ds, v) for v in diff["official_status"]])[list(labels.STATUS_DIFFERENCE_COLUMNS)]
+
+
 def criteria_section(ds, unit_codes=None, who: str = "xã, thị trấn", cache: dict | None = None) -> str:
     """The criteria section's paragraph on the official status, the table of differences and, for the
     district, the recognitions; ``""`` without the coordination office's data."""
@@ -112,12 +122,8 @@ def criteria_section(ds, unit_codes=None, who: str = "xã, thị trấn", cache:
         return ""
     words = _partner_words(ds, "coordination") | {"who": who}
     out = fragments.paragraph(" ".join(s.text for s in sentences))
-    diff = _restrict(analysis.status_differences(ds, cache), unit_codes)
-    if len(diff):
-        table = diff.assign(
-            criterion=[f"{int(n)}. {t}" for n, t in zip(diff["criterion_no"], diff["criterion_name"])],
-            declared=[_status_label(ds, v) for v in diff["declared_status"]],
-            official=[_status_label(ds, v) for v in diff["official_status"]])
+    table = status_difference_table(ds, unit_codes, cache)
+    if len(table):
         out += fragments.table(table, labels.STATUS_DIFFERENCE_COLUMNS, numeric=["year"],
                                caption=labels.STATUS_DIFFERENCE_CAPTION.format(**words))
     rec = _restrict(analysis.recognitions(ds), unit_codes)
