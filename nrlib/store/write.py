@@ -135,7 +135,6 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
             if cols and len(next(iter(cols.values()))):
                 _insert_frame(con, name, pd.DataFrame(cols))
         _insert_frame(con, "audit", pd.DataFrame(audits))
-        _python_sigint()
         _test_pause()
         con.commit()
     except BaseException:
@@ -144,19 +143,6 @@ def add_submissions(con, batch: list[tuple[dict, dict, pd.DataFrame]]) -> list[d
             con.rollback()
         raise
     return ids
-
-
-def _python_sigint() -> None:
-    """Give SIGINT back to Python's own handler (the one it already has), in the main thread.
-
-    UNVERIFIED guess at a lost Ctrl-C (issue 16): under load an ingest sometimes ran on after a Ctrl-C sent while
-    it paused here; if a DuckDB statement left its own C-level SIGINT handler in place, this puts Python's back."""
-    import signal
-    import threading
-
-    if threading.current_thread() is threading.main_thread():
-        handler = signal.getsignal(signal.SIGINT)      # None: a handler installed from C, not by Python
-        signal.signal(signal.SIGINT, signal.default_int_handler if handler is None else handler)
 
 
 def _test_pause() -> None:
