@@ -225,6 +225,12 @@ def _read_small(zf: zipfile.ZipFile, name: str, limit: int = 4 << 20) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+# What reading a damaged part can raise: zipfile's own errors, zlib's, a truncated file's, the features
+# zipfile refuses, and a local header flagged UTF-8 whose name bytes are not (UnicodeDecodeError).
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError,
+                    UnicodeDecodeError)
+
+
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A part's bytes, never more than its declared (and checked) size.
 
@@ -236,7 +242,7 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     try:
         with zf.open(info) as fh:
             return fh.read(info.file_size)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except _ZIP_READ_ERRORS as exc:
         raise _damaged(info.filename, exc) from None
 
 
@@ -391,7 +397,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scanner, strict: bool
         if strict:
             raise _not_xml(name, exc) from None
         _search_dtd(zf, info)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except _ZIP_READ_ERRORS as exc:
         raise _damaged(name, exc) from None
     return data
 
@@ -441,7 +447,7 @@ def _search_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             while chunk := fh.read(CHUNK):
                 _no_dtd(tail + chunk, info.filename)
                 tail = chunk[-16:]
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except _ZIP_READ_ERRORS as exc:
         raise _damaged(info.filename, exc) from None
 
 

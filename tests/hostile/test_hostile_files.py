@@ -16,6 +16,7 @@ bound or hang.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -70,6 +71,21 @@ def _minimal_ods(path: Path, tables: str) -> Path:
                             ("META-INF/manifest.xml", manifest.encode()), ("content.xml", content.encode())])
 
 
+def _bad_local_name(data: bytes, part: str) -> bytes:
+    """The workbook with one part's local header flagged UTF-8 (bit 11) and its name's first byte made 0xE4,
+    which starts no valid UTF-8 sequence there: zipfile raised UnicodeDecodeError on it (found by the
+    damaged-bytes property test in CI)."""
+    import struct
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        at = zf.getinfo(part).header_offset
+    raw = bytearray(data)
+    flags, = struct.unpack_from("<H", raw, at + 6)
+    struct.pack_into("<H", raw, at + 6, flags | 0x800)
+    raw[at + 30] = 0xE4
+    return bytes(raw)
+
+
 #: case id -> (file name, expected rule, expected sheet or None)
 CASES = {
     "empty file": ("26308_rong.xlsx", "E_FILE_UNREADABLE", None),
@@ -78,6 +94,7 @@ CASES = {
     "PDF renamed .xlsx": ("26308_scan.xlsx", "E_FILE_UNREADABLE", None),
     "Word .docx renamed": ("26308_van-ban.xlsx", "E_FILE_UNREADABLE", None),
     "truncated .xlsx": ("26308_tai-thieu.xlsx", "E_FILE_UNREADABLE", None),
+    "local name flagged UTF-8, not UTF-8": ("26308_ten-hong.xlsx", "E_FILE_UNREADABLE", None),
     "zip bomb 1 GB": ("26308_bom-1gb.xlsx", "E_FILE_TOO_LARGE", None),
     "zip bomb ratio 90 MB": ("26308_bom-90mb.xlsx", "E_FILE_COMPRESSION", None),
     "zip header lies on size": ("26308_bom-khai-sai.xlsx", "E_FILE_UNREADABLE", None),
@@ -114,6 +131,7 @@ def hostile(tmp_path_factory) -> SimpleNamespace:
     write_zip(p["Word .docx renamed"], [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")])
     data = good.read_bytes()
     p["truncated .xlsx"].write_bytes(data[:len(data) // 2])
+    p["local name flagged UTF-8, not UTF-8"].write_bytes(_bad_local_name(data, "docProps/core.xml"))
     replace_parts(good, p["zip bomb 1 GB"], {VANDONG_PART: spaces_bomb(1024)})
     replace_parts(good, p["zip bomb ratio 90 MB"], {VANDONG_PART: spaces_bomb(90)})
     # the same bomb, its headers declaring 1,000 bytes (with the CRC of those 1,000 bytes)
