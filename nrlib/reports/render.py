@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -80,6 +81,78 @@ def render_report(job: ReportJob, *, cwd: str | Path | None = None, kernel_templ
             shutil.rmtree(sockets, ignore_errors=True)
 
 
+#: seconds a kernel's IOPub channel is given to show the status of a kernel_info request before it is asked again
+IOPUB_PROBE_SECONDS = 0.05
+#: milliseconds between a kernel client's attempts to connect to a kernel that has not bound its sockets yet
+RECONNECT_MS = 10
+
+
+@functools.lru_cache(maxsize=1)
+def _ready_client_class():
+    """The :class:`ReadyClient` class (made on first use: jupyter_client is imported only when a report renders)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        """A kernel client whose readiness check ends as soon as the kernel is ready, not 0,2 s later.
+
+        jupyter_client's ``wait_for_ready`` asks for ``kernel_info`` until the
+        reply comes on the shell channel and a message on IOPub shows that
+        channel connected, then *flushes* IOPub until it has been silent for
+        0,2 s: every report's kernel start waited those 0,2 s (a third of
+        what starting a warm kernel costs). Here the check waits for the
+        request's own ``idle`` status on IOPub, which the kernel publishes
+        after its reply and after everything else it sends for that request:
+        seeing it proves IOPub connected and leaves nothing of the request to
+        flush. Messages before it are dropped, as the flush dropped them.
+        """
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            # the channels connect while the kernel is still starting, before it has bound its sockets; ZeroMQ
+            # then tries again every RECONNECT_IVL (0,1 s by default), and a kernel ready 0,05 s after its
+            # start answered 0,1-0,15 s later. Every 10 ms instead (this client's own context, before any channel)
+            import zmq
+
+            self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            from queue import Empty
+
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                msg_id = self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply" and await self._idle_after(msg_id):
+                    self._handle_kernel_info_reply(reply)
+                    return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+        async def _idle_after(self, msg_id: str) -> bool:
+            """Whether IOPub shows the idle status of request ``msg_id`` within :data:`IOPUB_PROBE_SECONDS`."""
+            from queue import Empty
+
+            end = time.monotonic() + IOPUB_PROBE_SECONDS
+            while (left := end - time.monotonic()) > 0:
+                try:
+                    msg = await self.iopub_channel.get_msg(timeout=left)
+                except Empty:
+                    return False
+                if (msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle"
+                        and msg["parent_header"].get("msg_id") == msg_id):
+                    return True
+            return False
+
+    return ReadyClient
+
+
+#: seconds between two looks at whether a kernel asked to shut down has exited
+SHUTDOWN_POLL_SECONDS = 0.01
 #: seconds jupyter_client gives a report's kernel to exit (half of it before SIGTERM, all of it before SIGKILL)
 KERNEL_SHUTDOWN_WAIT = 1.0
 
@@ -109,6 +182,7 @@ def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env:
             # a report's kernel is asked to shut down once every cell has run and its output is in: terminate
             # it after 0,5 s rather than 2,5 s when ipykernel's shutdown deadlocks (an upstream race)
             kwargs.setdefault("shutdown_wait_time", KERNEL_SHUTDOWN_WAIT)
+            kwargs.setdefault("client_factory", _ready_client_class())
             super().__init__(**kwargs)
 
         async def _async_interrupt_kernel(self):
@@ -119,6 +193,11 @@ def _kernel_manager_logging_to(log_path: Path, template: str | None = None, env:
             if self.shutting_down:
                 return
             await super()._async_interrupt_kernel()
+
+        async def _async_wait(self, pollinterval: float = 0.1) -> None:
+            # jupyter_client looks every 0,1 s whether a kernel asked to shut down has exited: a report's
+            # kernel exits some 0,02 s after the request, and each report waited up to 0,1 s more than that
+            await super()._async_wait(pollinterval=min(pollinterval, SHUTDOWN_POLL_SECONDS))
 
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             if env:

@@ -56,6 +56,10 @@ from pathlib import Path
 TEMPLATE_MODULES = (
     "numpy", "pandas", "duckdb", "yaml", "plotly.graph_objects", "plotly.io",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipywidgets",
+    # what IPKernelApp.initialize imports when a kernel starts (its debugger pulls in debugpy: 0,05-0,1 s of
+    # every report's start when left to the forked kernel)
+    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.extensions.storemagic",
+    "tornado.gen", "tornado.queues", "tornado.platform.asyncio",
     "nrlib.reports.params", "nrlib.present.figures", "nrlib.present.fragments", "nrlib.reports.sections", "nrlib.reports.unit",
     "nrlib.reports.district", "nrlib.store", "nrlib.present.narrative",
 )
@@ -200,6 +204,9 @@ def _become_kernel(request: dict, fds: list[int], close: list) -> None:
         parent = request["env"].get("JPY_PARENT_PID")
         if parent and parent.isdigit():  # read by ipykernel at import, i.e. in the template: pass it again
             args.append(f"--IPKernelApp.parent_handle={parent}")
+        # a report's kernel keeps no input history: IPython's history database (one SQLite file in the user's
+        # profile, shared by every kernel) costs each kernel start a connection and a writer thread
+        args.append("--HistoryManager.enabled=False")
         from ipykernel import kernelapp
 
         kernelapp.IPKernelApp.launch_instance(argv=args)
