@@ -202,6 +202,9 @@ def build_demo_reports(district_code: str, jobs: int = 2) -> Path:
 def main_reports(args) -> int:
     """``nrlib reports``: exit 0 when every report was rendered, 1 when any failed."""
     from nrlib.reports.executors import make_executor
+    from nrlib.reports.lean import skip_slow_optional_imports
+
+    skip_slow_optional_imports()   # this command's own process renders too (one report, or --jobs 1)
 
     executor = make_executor(getattr(args, "executor", "local"), jobs=args.jobs, scheduler=getattr(args, "scheduler", None),
                              warm=getattr(args, "kernels", "warm") == "warm", shared_dir=getattr(args, "snapshot_dir", None))

@@ -86,7 +86,8 @@ def _render_in_worker(job: ReportJob, cwd: str, template: str | None) -> ReportR
 
 
 def _exit_with(parent: int) -> None:
-    """Worker initializer: end this worker when the batch process is gone.
+    """Worker initializer: end this worker when the batch process is gone (and skip what a worker never uses:
+    :mod:`nrlib.reports.lean`, for workers started by ``spawn``; the fork server did it for its own).
 
     A ``nrlib reports`` killed outright (SIGKILL, a closed terminal) cannot
     stop its pool, and idle workers would wait for work forever. A daemon
@@ -95,6 +96,10 @@ def _exit_with(parent: int) -> None:
     """
     import threading
     import time
+
+    from nrlib.reports.lean import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
 
     def watch() -> None:
         try:
@@ -138,7 +143,7 @@ def _pool_context():
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["nrlib.reports", "nrlib.reports.executors", "nrlib.reports.warmstart", "nrlib.reports.html_export",
+        ctx.set_forkserver_preload(["nrlib.reports._worker_preload", "nrlib.reports", "nrlib.reports.executors", "nrlib.reports.warmstart", "nrlib.reports.html_export",
                                     "papermill", "nbformat", "nbconvert"])
     return ctx
 

@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import html
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from nrlib.config import PACKAGE_DIR
 from nrlib.core import labels
@@ -49,6 +48,9 @@ from nrlib.core.version import __version__ as VERSION
 from nrlib.present.fragments import RECORD_MIME
 from nrlib.reference import load_outline
 from nrlib.reports import bundle
+
+if TYPE_CHECKING:  # nbformat costs 1,1 s to import (its validator): the batch process, which only writes the
+    import nbformat  # index page with this module's write_html, never needs it
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "nrlib_report"
@@ -143,7 +145,10 @@ def _meta_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter():
+    """One HTML exporter per process: each new one loaded and compiled its Jinja templates again (some 0,07 s of
+    every report); an exporter keeps no state from one notebook to the next (nbconvert's converters reuse theirs)."""
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
