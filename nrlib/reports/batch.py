@@ -74,14 +74,15 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
     common = {"db_path": str(db), "deadline": deadline, "include_personal_data": bool(include_personal_data)}
     codes = [normalise_code(c, CODE_WIDTH["unit"]) for c in (unit_codes or [])]
     jobs: list[ReportJob] = []
+    names: dict[str, str] = {}
     if not codes and not district:
-        units, districts = _store_units(db, district_code)
-        codes = list(units)
+        names, districts = _store_units(db, district_code)
+        codes = list(names)
         district = True
     else:
         districts = {}
     for code in codes:
-        name = find_unit(code)["name"]
+        name = names[code] if code in names else find_unit(code)["name"]
         jobs.append(ReportJob("unit", code, name, {"unit_code": code, **common}, out))
     if district:
         if district_code:
@@ -101,11 +102,15 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
 
 
 def _store_units(db: Path, district_code: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    """``({unit_code: name}, {district_code: district_name})`` of the store's units."""
-    from nrlib.store import load_dataset
+    """``({unit_code: name}, {district_code: district_name})`` of the store's units: the registry's units of the
+    store's district (those a report covers, :func:`nrlib.store.load_dataset`), without reading its data."""
+    from nrlib.reference import load_units
+    from nrlib.store import open_store
+    from nrlib.store.rows import district_of
 
-    ds = load_dataset(db, district_code=district_code)
-    units = ds.units.sort_values("unit_code")
+    with open_store(db, read_only=True) as con:
+        district = district_of(con, district_code)
+    units = load_units(district).sort_values("unit_code")
     if units.empty:
         raise NrlibError(f"kho dữ liệu {db} chưa có đơn vị nào / the store {db} holds no units")
     return (dict(zip(units["unit_code"], units["name"])),
