@@ -93,3 +93,15 @@ def test_no_chart_offers_to_upload_its_data():
     spec = re.search(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*(\{.*?\}),\s*(\{.*?\})\s*\)", out, re.S)
     config = json.loads(spec.group(3))
     assert config["showSendToCloud"] is False and "sendChartToCloud" in config["modeBarButtonsToRemove"]
+
+
+def test_a_chart_renders_without_warnings_and_warm_up_draws_every_basic_trace_type():
+    """plotly warns (into each report kernel's stderr) about a config option plotly.js does not know; and the
+    kernel template's warm-up must keep to the vendored bundle's trace types."""
+    import warnings
+
+    fig = figures.base_layout(go.Figure(go.Bar(x=[2020], y=[1])), "Biểu đồ")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figures.figure_html(fig)
+        figures.warm_up()

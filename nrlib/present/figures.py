@@ -106,6 +106,26 @@ def show(fig: go.Figure | None, *, note: str | None = None) -> None:
     display(bundle, raw=True)
 
 
+def warm_up() -> None:
+    """Build and render one small chart of each trace type, with the report look, a shape and an annotation.
+
+    plotly loads its figure classes and builds their validators on first use: about 0,1 s of the first
+    chart in a new process. The kernel template (:mod:`nrlib.reports.warmstart`) calls this before it forks
+    report kernels, so that each of them starts with plotly warm. No report data is involved.
+    """
+    import pandas as pd
+
+    x, y = pd.Series([2020]), pd.Series([1.5])     # the reports pass pandas columns (plotly reads them via narwhals)
+    fig = go.Figure([go.Bar(x=x, y=y, name="a", marker={"color": "#1f4e79"}, text=["1,5"]),
+                     go.Scatter(x=x, y=y, mode="lines+markers", name="b", line={"width": 2}, marker={"size": 6})])
+    base_layout(fig, "warm-up", y_title="y", x_title="x")
+    fig.add_shape(type="line", x0=0, x1=1, y0=0, y1=0, line={"dash": "dot"})
+    fig.add_annotation(x=0, y=0, text="a", showarrow=False, font={"size": 11})
+    year_axis(fig, [2020])
+    figure_html(fig)
+    figure_html(go.Figure(go.Pie(labels=["a"], values=[1])))
+
+
 # --------------------------------------------------------------------------- figures
 
 

@@ -38,11 +38,11 @@ TEMPLATE = {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white", "font"
 SEPARATORS = ",."
 
 #: plotly.js config of every chart. plotly.js 4 shows a "Share chart..." button by default that uploads the
-#: chart's data to Plotly Cloud: never, for a report that must not send anything anywhere.
+#: chart's data to Plotly Cloud: never, for a report that must not send anything anywhere. (plotly.js 4 has no
+#: "Edit in Chart Studio" option any more; plotly warned on each chart that it was given one.)
 PLOT_CONFIG = {
     "displaylogo": False,
     "showSendToCloud": False,
-    "showEditInChartStudio": False,
     "responsive": True,
     "locale": "vi",
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",

@@ -61,7 +61,8 @@ TEMPLATE_MODULES = (
     "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.extensions.storemagic",
     "tornado.gen", "tornado.queues", "tornado.platform.asyncio",
     "nrlib.reports.params", "nrlib.present.figures", "nrlib.present.fragments", "nrlib.reports.sections", "nrlib.reports.unit",
-    "nrlib.reports.district", "nrlib.store", "nrlib.present.narrative",
+    "nrlib.reports.district", "nrlib.store", "nrlib.present.narrative", "nrlib.present.scoring", "nrlib.store.snapshot",
+    "pandas.core.reshape.reshape",
 )
 
 RELAY = Path(__file__).with_name("_kernel_relay.py")
@@ -108,6 +109,9 @@ def preload_reference() -> None:
     reference.load_unit_history()
     with contextlib.suppress(Exception):
         reference.find_unit("00001")  # builds the registry's ward index; the code itself need not exist
+    from nrlib.present import figures
+
+    figures.warm_up()                 # plotly's figure classes and validators, loaded on first use
 
 
 def preload_dataset(db_path: str | Path, district_code: str, source: str | Path | None = None) -> bool:
