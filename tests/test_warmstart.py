@@ -47,6 +47,38 @@ def test_preloaded_dataset_is_dropped_when_the_store_changes(sample_store, tmp_p
     assert warmstart.preloaded_dataset(db, "738") is None  # the store changed: the kernel reads it itself
 
 
+def test_a_report_of_the_preloaded_dataset_starts_from_the_templates_analyses_and_any_other_computes_its_own(
+        sample_store, tmp_path, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    from nrlib.reports.params import check
+    from nrlib.reports.sections import run_analyses
+    from nrlib.reports.unit import UnitReport
+
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(sample_store, db)
+    monkeypatch.setattr(warmstart, "_PRELOADED", {})
+    monkeypatch.setattr(warmstart, "_ANALYSES", {})
+    assert warmstart.preload_dataset(db, "738")
+    ds = warmstart.preloaded_dataset(db, "738")
+    pre = warmstart.preloaded_analyses(ds)
+    assert pre is not None and set(pre) >= {"matrix", "classes", "values"}
+    params = check({"unit_code": "26308", "db_path": str(db), "deadline": None, "include_personal_data": False},
+                   kind="unit")
+    report = UnitReport(ds, params)
+    assert report.matrix is pre["matrix"] and report.cache is pre["cache"]
+    # the same tables as computing them afresh
+    fresh = run_analyses(ds)
+    for name in ("matrix", "classes", "values", "checks", "flags"):
+        pd.testing.assert_frame_equal(pre[name], fresh[name])
+    # another dataset (another deadline: a new object) is analysed on its own
+    other = dataclasses.replace(ds, deadline=ds.deadline)
+    assert warmstart.preloaded_analyses(other) is None
+    assert UnitReport(other, params).matrix is not pre["matrix"]
+
+
 def _notebook(path: Path, *cells: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
