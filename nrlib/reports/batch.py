@@ -161,6 +161,25 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
     """
     out = Path(out_dir) if out_dir else config.reports_dir()
     t0 = time.perf_counter()
+    if executor is None:
+        from nrlib.reports.executors import LocalExecutor
+
+        executor = LocalExecutor(jobs)
+    unit_codes = None if unit_codes is None else list(unit_codes)
+    try:
+        # the kernel template and the workers start importing while the batch is planned and checked (no kernel
+        # starts before the checks); a failed check ends them
+        if hasattr(executor, "start"):
+            executor.start(None if unit_codes is None else len(set(unit_codes)) + bool(district))
+        return _build(executor, out, t0, db_path, unit_codes, district, deadline, include_personal_data,
+                      district_code, progress)
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
+
+
+def _build(executor, out: Path, t0: float, db_path, unit_codes, district, deadline, include_personal_data,
+           district_code, progress) -> BatchResult:
     plan = plan_reports(db_path, unit_codes, district, out, deadline=deadline,
                         include_personal_data=include_personal_data, district_code=district_code)
     # the store opens before any kernel starts: missing, foreign or outdated, it is one line now; while an
@@ -169,14 +188,10 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
 
     open_store(resolve_db_path(db_path)).close()
     claim_folder(out)           # after the plan (which writes nothing), before any kernel starts
-    if executor is None:
-        from nrlib.reports.executors import LocalExecutor
-
-        executor = LocalExecutor(jobs)
     if progress:
         progress(f"nrlib reports: {len(plan)} báo cáo, {executor.describe()} → {out}")
     try:
-        results = run_reports(plan, jobs, progress=progress, executor=executor)
+        results = run_reports(plan, progress=progress, executor=executor)
     except KeyboardInterrupt as exc:
         # Ctrl-C: the index still lists what is done (and what earlier runs left), then the command says what to run
         done = getattr(exc, "partial", [])

@@ -70,12 +70,19 @@ def preload_targets(jobs: list[ReportJob]) -> list[tuple[str, str]]:
 
 
 def _template(stores, warm: bool):
+    """A kernel template preloading ``stores`` (None: given later, :meth:`~nrlib.reports.warmstart.KernelTemplate.preload`),
+    or None where kernels start cold."""
     from nrlib.reports import warmstart
 
     if not (warm and warmstart.supported()):
         return None
     tpl = warmstart.KernelTemplate(stores)
     return tpl if tpl.ready else (tpl.close() or None)
+
+
+def _worker_started() -> int:
+    """A pool worker's first task: nothing, so that the worker starts (and imports) before the reports come."""
+    return os.getpid()
 
 
 # --------------------------------------------------------------------------- local processes
@@ -156,22 +163,77 @@ class LocalExecutor:
     def __init__(self, n_jobs: int = 2, *, warm: bool = True) -> None:
         self.n_jobs = max(1, int(n_jobs))
         self.warm = warm
+        self._template = None     # started by start(), before the jobs are known
+        self._pool = None
+        self._starting: threading.Thread | None = None
 
     def describe(self) -> str:
         return f"{self.n_jobs} tiến trình song song"
 
+    def start(self, expected_jobs: int | None = None) -> None:
+        """Begin what takes the first second of a batch, while the caller still plans it (optional).
+
+        The kernel template starts importing (its stores come with the jobs)
+        and, when more than one report is expected (``None``: not known, a
+        whole district), the worker processes start. :meth:`close` ends them
+        if :meth:`run` never comes.
+        """
+        if self._starting is not None:
+            return
+        workers = self.n_jobs > 1 and (expected_jobs is None or expected_jobs > 1)
+        if workers:
+            self._pool = self._new_pool(self.n_jobs)
+
+        def begin() -> None:   # in a thread: a process start waits for the fork server's own imports
+            self._template = _template(None, self.warm)
+            if workers:
+                for _ in range(self.n_jobs):    # one no-op each: every worker starts now, not at the first report
+                    self._pool.submit(_worker_started)
+
+        self._starting = threading.Thread(target=begin, name="nrlib-executor-start", daemon=True)
+        self._starting.start()
+
+    def _started(self) -> None:
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.join()
+
+    def close(self) -> None:
+        """End the template and the workers of :meth:`start` (idempotent; :meth:`run` ends them itself)."""
+        self._started()
+        pool, self._pool = self._pool, None
+        template, self._template = self._template, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if template is not None:
+            template.close()
+
+    @staticmethod
+    def _new_pool(workers: int) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                      initializer=_exit_with, initargs=(os.getpid(),))
+
     def run(self, jobs: list[ReportJob], cwd: str) -> Iterator[tuple[int, ReportResult]]:
         if not jobs:
+            self.close()
             return
-        template = _template(preload_targets(jobs), self.warm)
+        self._started()
+        template, self._template = self._template, None
+        pool, self._pool = self._pool, None
+        if template is not None and template.deferred:
+            template.preload(preload_targets(jobs))
+        elif template is None:
+            template = _template(preload_targets(jobs), self.warm)
         sock = template.socket_path if template else None
         try:
             if self.n_jobs <= 1 or len(jobs) <= 1:
+                if pool is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
                 for i, job in enumerate(jobs):
                     yield i, render_report(job, cwd=cwd, kernel_template=sock)
                 return
-            with cf.ProcessPoolExecutor(max_workers=min(self.n_jobs, len(jobs)), mp_context=_pool_context(),
-                                        initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+            pool = pool or self._new_pool(min(self.n_jobs, len(jobs)))
+            with pool:   # its end waits for the workers, as after Ctrl-C for the reports they are rendering
                 futures = {pool.submit(_render_in_worker, job, cwd, sock): i for i, job in enumerate(jobs)}
                 try:
                     for fut in cf.as_completed(futures):

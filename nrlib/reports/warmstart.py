@@ -257,11 +257,25 @@ def _thread_count() -> int:
         return 1
 
 
-def serve(sock_path: str, stores: list[tuple[str, str, str | None]] = ()) -> int:
+def _stores_from(fd: int) -> list[tuple[str, str, str | None]] | None:
+    """The stores to preload, one JSON line on ``fd`` (:meth:`KernelTemplate.preload`); None when it closed first."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return None
+        data += chunk
+    return [(str(db), str(district), None if source is None else str(source))
+            for db, district, source in json.loads(data)]
+
+
+def serve(sock_path: str, stores: list[tuple[str, str, str | None]] | None = ()) -> int:
     """Run a template: bind ``sock_path``, preload, then fork one kernel per connection until stdin closes.
 
     The socket is bound first, so kernels asked for while the template is
-    still importing simply wait for it.
+    still importing simply wait for it. ``stores=None``: the stores come as
+    one JSON line on stdin once the imports are done (the caller starts the
+    template before it knows its reports, :meth:`KernelTemplate.preload`).
     """
     os.environ.pop("JPY_PARENT_PID", None)  # a forked kernel's parent is this process, not the caller
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -272,6 +286,10 @@ def serve(sock_path: str, stores: list[tuple[str, str, str | None]] = ()) -> int
         with contextlib.suppress(ImportError):
             __import__(name)
     preload_reference()
+    if stores is None:
+        stores = _stores_from(sys.stdin.fileno())
+        if stores is None:   # the caller went before it knew its reports: nothing to serve
+            return 0
     for db_path, district, source in stores:
         preload_dataset(db_path, district, source)
     import gc
@@ -370,8 +388,10 @@ class KernelTemplate:
 
     Parameters
     ----------
-    stores : iterable of (db_path, district_code) or (db_path, district_code, source)
-        Datasets to preload (see :func:`preload_dataset`).
+    stores : iterable of (db_path, district_code) or (db_path, district_code, source), or None
+        Datasets to preload (see :func:`preload_dataset`). None: given later,
+        with :meth:`preload`, so that the template imports while the caller
+        is still planning its reports.
 
     The template is started at once and preloads in the background;
     :attr:`socket_path` can be handed to kernel managers right away
@@ -383,8 +403,11 @@ class KernelTemplate:
         self._dir = tempfile.mkdtemp(prefix="nrlib-warm-")
         self.socket_path = os.path.join(self._dir, "template.sock")
         self.log_path = os.path.join(self._dir, "template.log")
+        self.deferred = stores is None
         args = [sys.executable, "-m", "nrlib.reports.warmstart", "--socket", self.socket_path]
-        for store in stores:
+        if self.deferred:
+            args.append("--stores-on-stdin")
+        for store in stores or ():
             db, district, *source = [str(s) for s in store if s is not None]
             args += ["--store", db, district, *source]
         env = dict(os.environ)
@@ -414,6 +437,17 @@ class KernelTemplate:
 
     def alive(self) -> bool:
         return self.ready and self._proc.poll() is None
+
+    def preload(self, stores) -> None:
+        """Give a template started with ``stores=None`` its stores (once); kernels asked for meanwhile wait."""
+        if not self.deferred:
+            raise RuntimeError("this template was given its stores when it started")
+        self.deferred = False
+        rows = [[str(db), str(district), None if not source or source[0] is None else str(source[0])]
+                for db, district, *source in stores]
+        with contextlib.suppress(OSError):   # a template that died is seen by its kernels (started cold)
+            self._proc.stdin.write((json.dumps(rows) + "\n").encode("utf-8"))
+            self._proc.stdin.flush()
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -450,7 +484,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--socket", required=True, help="Unix socket path to listen on")
     p.add_argument("--store", nargs="+", action="append", default=[], metavar="DB DISTRICT [SOURCE]",
                    help="preload the district's dataset of this store (SOURCE: the file to read, e.g. a snapshot)")
+    p.add_argument("--stores-on-stdin", action="store_true",
+                   help="read the stores to preload as one JSON line on stdin, [[DB, DISTRICT, SOURCE|null], ...], "
+                        "once the imports are done")
     args = p.parse_args(argv)
+    if args.stores_on_stdin:
+        if args.store:
+            p.error("--store and --stores-on-stdin are exclusive")
+        return serve(args.socket, None)
     stores = []
     for s in args.store:
         if len(s) not in (2, 3):
