@@ -71,3 +71,35 @@ def test_make_executor():
         make_executor("spark")
     dask = make_executor("dask", scheduler="tcp://10.0.0.5:8786")
     assert "tcp://10.0.0.5:8786" in dask.describe()
+
+
+def test_an_executor_started_before_its_jobs_preloads_them_and_one_never_run_leaves_nothing(sample_store, tmp_path):
+    """``start`` launches the template (stores to come) and the workers; ``run`` hands the template its stores;
+    ``close`` without ``run`` (a check failed) ends both."""
+    from nrlib.reports import warmstart
+
+    if not warmstart.supported():
+        pytest.skip("no fork here: kernels start cold")
+    ex = LocalExecutor(2)
+    ex.start(expected_jobs=None)
+    ex._started()
+    template, pool = ex._template, ex._pool
+    assert template is not None and template.deferred and pool is not None
+    proc = template._proc
+    ex.close()
+    assert proc.wait(timeout=10) == 0 and not template.alive()      # it exits before it was given any store
+    assert ex._template is None and ex._pool is None
+    ex.close()                                                        # idempotent
+
+    one = LocalExecutor(2)
+    one.start(expected_jobs=1)                                        # one report: rendered here, no workers
+    one._started()
+    assert one._pool is None
+    one.close()
+
+    tpl = warmstart.KernelTemplate([])                               # given its stores at the start: no second time
+    try:
+        with pytest.raises(RuntimeError):
+            tpl.preload([(str(sample_store), "738")])
+    finally:
+        tpl.close()

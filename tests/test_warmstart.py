@@ -131,8 +131,9 @@ def test_two_reports_on_one_template_share_nothing(sample_store, tmp_path):
     b = _notebook(tmp_path / "b.ipynb", REPORT_B)
     params = {"db_path": str(sample_store)}
     out = tmp_path / "out"
-    with warmstart.KernelTemplate([(str(sample_store), "738")]) as tpl:
-        assert tpl.ready
+    with warmstart.KernelTemplate(None) as tpl:   # started before its stores are known, as a batch starts it
+        assert tpl.ready and tpl.deferred
+        tpl.preload([(str(sample_store), "738")])   # report A asserts that the template preloaded them
         job_a = ReportJob("unit", "11111", "A", params, out, notebook=a)
         job_b = ReportJob("unit", "22222", "B", params, out, notebook=b)
         ra = render_report(job_a, kernel_template=tpl.socket_path)
