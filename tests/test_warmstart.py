@@ -60,7 +60,9 @@ def test_a_report_of_the_preloaded_dataset_starts_from_the_templates_analyses_an
     db = tmp_path / "store.duckdb"
     shutil.copyfile(sample_store, db)
     monkeypatch.setattr(warmstart, "_PRELOADED", {})
-    monkeypatch.setattr(warmstart, "_ANALYSES", {})
+    from nrlib.reports import sections
+
+    monkeypatch.setattr(sections, "_PRECOMPUTED", {})
     assert warmstart.preload_dataset(db, "738")
     ds = warmstart.preloaded_dataset(db, "738")
     pre = warmstart.preloaded_analyses(ds)

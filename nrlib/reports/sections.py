@@ -107,6 +107,22 @@ ANALYSES = ("matrix", "reached", "criteria", "classes", "values", "unit_totals",
             "urban_matrix", "urban_reached", "urban_checks")
 
 
+#: {id(dataset): (dataset, analyses)}: analyses computed before any report asked, by a kernel template for the
+#: dataset it preloaded (:func:`nrlib.reports.warmstart.preload_dataset`), for the kernels it forks
+_PRECOMPUTED: dict[int, tuple[object, dict]] = {}
+
+
+def precompute_analyses(ds) -> None:
+    """Compute :func:`run_analyses` of ``ds`` now, for every :class:`Report` later built on this very object."""
+    _PRECOMPUTED[id(ds)] = (ds, run_analyses(ds))
+
+
+def precomputed_analyses(ds) -> dict | None:
+    """The analyses :func:`precompute_analyses` computed for exactly this dataset object, or None."""
+    hit = _PRECOMPUTED.get(id(ds))
+    return hit[1] if hit is not None and hit[0] is ds else None
+
+
 def run_analyses(ds, cache: dict | None = None) -> dict:
     """Every analysis table the reports use, for ``ds`` (names: :data:`ANALYSES`).
 
@@ -155,10 +171,8 @@ class Report:
         self.today = dt.date.today()
         self.status_labels = _status_labels(ds.outline)
         self.metrics = ds.outline.metrics.set_index("code")
-        if analyses is None:
-            from nrlib.reports.warmstart import preloaded_analyses
-
-            analyses = preloaded_analyses(ds) or run_analyses(ds)   # a warm kernel's template ran them already
+        if analyses is None:   # a warm kernel's template ran them already (precompute_analyses)
+            analyses = precomputed_analyses(ds) or run_analyses(ds)
         for name, table in analyses.items():
             setattr(self, name, table)
         first = ds.units.iloc[0]

@@ -71,8 +71,6 @@ EXIT_GRACE_SECONDS = 0.3
 
 #: {(store path, district code): (file identity, Dataset)}, filled in the template before any fork
 _PRELOADED: dict[tuple[str, str], tuple[tuple, object, str]] = {}
-#: {id(dataset): (dataset, analyses)}: the report analyses of each preloaded dataset (sections.run_analyses)
-_ANALYSES: dict[int, tuple[object, dict]] = {}
 
 
 def supported() -> bool:
@@ -137,17 +135,18 @@ def preload_dataset(db_path: str | Path, district_code: str, source: str | Path 
     _PRELOADED[(_key(db_path), str(district_code))] = (identity, ds, str(src))
     # the analyses every report of the district starts from (0,15-0,25 s each): computed once here, from the
     # dataset alone; a report whose dataset differs (another deadline: a new Dataset) computes its own
-    from nrlib.reports.sections import run_analyses
+    from nrlib.reports.sections import precompute_analyses
 
     with contextlib.suppress(Exception):   # an analysis that fails is the report's to show, in its own kernel
-        _ANALYSES[id(ds)] = (ds, run_analyses(ds))
+        precompute_analyses(ds)
     return True
 
 
 def preloaded_analyses(ds) -> dict | None:
     """The analyses computed by the template for exactly this dataset object, or None."""
-    hit = _ANALYSES.get(id(ds))
-    return hit[1] if hit is not None and hit[0] is ds else None
+    from nrlib.reports.sections import precomputed_analyses
+
+    return precomputed_analyses(ds)
 
 
 def preloaded_dataset(db_path: str | Path, district_code: str):
