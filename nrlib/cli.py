@@ -290,8 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     except NrlibError as exc:
         print(f"nrlib: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(labels.INTERRUPTED.get(args.command, labels.INTERRUPTED[None]), file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        command = None if getattr(exc, "nothing_written", False) else args.command
+        print(labels.INTERRUPTED.get(command, labels.INTERRUPTED[None]), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # output piped into `head` and the like: stop quietly, as Unix tools do

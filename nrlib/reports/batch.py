@@ -45,12 +45,20 @@ def run_reports(jobs: list[ReportJob], n_jobs: int = 2, *, progress: Callable[[s
         else:
             progress(f"[{n}/{total}] LỖI   {KIND_DIR[r.kind]}/{r.code} {r.name}: {r.failure_text()}")
 
+    running = executor.run(jobs, cwd)
     try:
-        for i, r in executor.run(jobs, cwd):
+        for i, r in running:
             _report(i, r)
     except KeyboardInterrupt as exc:
         exc.partial = [results[i] for i in sorted(results)]   # what was done, for the index (build_reports)
         raise
+    finally:
+        # a Ctrl-C that lands here, not inside the executor, still ends its workers and its template now, in
+        # that order (left to the garbage collector, the template went first and the reports still rendering
+        # printed "Kernel died")
+        close = getattr(running, "close", None)
+        if close is not None:
+            close()
     return [results[i] for i in range(total)]
 
 
@@ -173,6 +181,10 @@ def build_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] |
             executor.start(None if unit_codes is None else len(set(unit_codes)) + bool(district))
         return _build(executor, out, t0, db_path, unit_codes, district, deadline, include_personal_data,
                       district_code, progress)
+    except KeyboardInterrupt as exc:
+        if getattr(exc, "index", None) is None:   # stopped before a report was asked for: nothing was written
+            exc.nothing_written = True
+        raise
     finally:
         if hasattr(executor, "close"):
             executor.close()
@@ -195,7 +207,8 @@ def _build(executor, out: Path, t0: float, db_path, unit_codes, district, deadli
     except KeyboardInterrupt as exc:
         # Ctrl-C: the index still lists what is done (and what earlier runs left), then the command says what to run
         done = getattr(exc, "partial", [])
-        write_index(done, out, duration_s=time.perf_counter() - t0, earlier=earlier_results(out, exclude=done))
+        exc.index = write_index(done, out, duration_s=time.perf_counter() - t0,
+                                earlier=earlier_results(out, exclude=done))
         shutil.rmtree(out / WORK_DIR, ignore_errors=True)
         raise
     duration = time.perf_counter() - t0

@@ -32,6 +32,7 @@ import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import uuid
@@ -134,6 +135,8 @@ def _exit_with(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):   # blocked in the fork server (_start_fork_server): ignored is enough
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _pool_context():
@@ -150,9 +153,57 @@ def _pool_context():
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["nrlib.reports._worker_preload", "nrlib.reports", "nrlib.reports.executors", "nrlib.reports.warmstart", "nrlib.reports.html_export",
+        ctx.set_forkserver_preload(["nrlib.reports._worker_preload", "nrlib.reports", "nrlib.reports.executors",
+                                    "nrlib.reports.warmstart", "nrlib.reports.html_export",
                                     "papermill", "nbformat", "nbconvert"])
+        _start_fork_server()
     return ctx
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now, from the main thread, with Ctrl-C blocked in the process it becomes.
+
+    The server imports its preload modules before it ignores SIGINT itself
+    (CPython's ``forkserver.main``), and it is in the terminal's process
+    group: a Ctrl-C in that second ended it on a ``KeyboardInterrupt``
+    traceback, and the thread starting the workers on another
+    (``EOFError``). A blocked signal stays blocked across ``exec``; the
+    server then discards it when it ignores SIGINT, and each worker unblocks
+    it once it ignores it too (:func:`_exit_with`). Here the signal is only
+    blocked in this thread while the server is spawned, and a Ctrl-C of those
+    milliseconds is delivered after, not lost. The batch process handles
+    Ctrl-C for all: it stops the workers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return      # the server then starts with the first worker, as CPython would start it
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()   # it unblocks SIGINT after spawning its own process: before, not inside
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold a Ctrl-C that comes during the block and raise it when the block ends (main thread only).
+
+    For steps that must not be cut in half: a thread interrupted while it
+    was being started cannot be joined, and a pool half made cannot be shut.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, caught[0])
 
 
 class LocalExecutor:
@@ -166,6 +217,7 @@ class LocalExecutor:
         self._template = None     # started by start(), before the jobs are known
         self._pool = None
         self._starting: threading.Thread | None = None
+        self._broken = False      # the pool of start() could not start its workers
 
     def describe(self) -> str:
         return f"{self.n_jobs} tiến trình song song"
@@ -180,15 +232,21 @@ class LocalExecutor:
         """
         if self._starting is not None:
             return
-        workers = self.n_jobs > 1 and (expected_jobs is None or expected_jobs > 1)
+        with _ctrl_c_deferred():     # a Ctrl-C now is raised once the pool and the thread are set for close()
+            self._start(self.n_jobs > 1 and (expected_jobs is None or expected_jobs > 1))
+
+    def _start(self, workers: bool) -> None:
         if workers:
             self._pool = self._new_pool(self.n_jobs)
 
         def begin() -> None:   # in a thread: a process start waits for the fork server's own imports
             self._template = _template(None, self.warm)
             if workers:
-                for _ in range(self.n_jobs):    # one no-op each: every worker starts now, not at the first report
-                    self._pool.submit(_worker_started)
+                try:
+                    for _ in range(self.n_jobs):    # one no-op each: every worker starts now, not at the first one
+                        self._pool.submit(_worker_started)
+                except Exception:   # the pool could not start (the fork server went away): run() starts another
+                    self._broken = True
 
         self._starting = threading.Thread(target=begin, name="nrlib-executor-start", daemon=True)
         self._starting.start()
@@ -220,6 +278,9 @@ class LocalExecutor:
         self._started()
         template, self._template = self._template, None
         pool, self._pool = self._pool, None
+        if pool is not None and self._broken:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
         if template is not None and template.deferred:
             template.preload(preload_targets(jobs))
         elif template is None:
@@ -233,7 +294,7 @@ class LocalExecutor:
                     yield i, render_report(job, cwd=cwd, kernel_template=sock)
                 return
             pool = pool or self._new_pool(min(self.n_jobs, len(jobs)))
-            with pool:   # its end waits for the workers, as after Ctrl-C for the reports they are rendering
+            with pool:
                 futures = {pool.submit(_render_in_worker, job, cwd, sock): i for i, job in enumerate(jobs)}
                 try:
                     for fut in cf.as_completed(futures):
@@ -244,7 +305,10 @@ class LocalExecutor:
                             r = failed_result(jobs[i], exc)
                         yield i, r
                 except (KeyboardInterrupt, GeneratorExit):
-                    pool.shutdown(wait=False, cancel_futures=True)   # reports not started: not started
+                    # Ctrl-C: reports not started are not started; those being rendered end first, with the
+                    # template still there for their kernels (a first shutdown(wait=False) would make the one
+                    # of the with-block return at once: the template went, and their kernels "died")
+                    pool.shutdown(wait=True, cancel_futures=True)
                     raise
         finally:
             if template is not None:

@@ -463,6 +463,78 @@ def test_sigkill_mid_batch_of_reports_leaves_no_process_and_a_rerun_completes(re
            f"{len(family)} child processes gone; re-run rendered all, index consistent")
 
 
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("when", ["while the workers start", "after the first report"])
+def test_ctrl_c_during_a_batch_of_reports_stops_it_quietly_and_leaves_nothing(report_store, tmp_path, figures,
+                                                                               when):
+    """Ctrl-C (SIGINT to the terminal's process group) while the fork server imports, or while reports render:
+    exit 130 with the one line saying what to run, no traceback or kernel message from any process, an index
+    of what is done, and no process or temporary folder left behind."""
+    import json
+    import re
+    import time
+
+    out, tmp = tmp_path / "reports", tmp_path / "tmp"
+    tmp.mkdir()
+    args = ["reports", "--db", report_store, "--jobs", "2", "--out", out, *[x for u in REPORT_UNITS for x in
+                                                                           ("--unit", u)]]
+    proc = cli(*args, env={"TMPDIR": str(tmp)}, start_new_session=True, preexec_fn=_as_from_a_terminal)
+    family: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        if when == "while the workers start":    # the fork server is importing papermill and nbconvert
+            while time.monotonic() < deadline and proc.poll() is None:
+                kids = _descendants(proc.pid)
+                family.update(kids)
+                if any("forkserver" in _cmdline(k) for k in kids):
+                    break
+                time.sleep(0.005)
+        else:
+            while time.monotonic() < deadline:
+                line = proc.stdout.readline()
+                if "xong" in line or (not line and proc.poll() is not None):
+                    break
+            family.update(_descendants(proc.pid))
+        assert proc.poll() is None, proc.communicate()
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    for noise in ("Traceback", "Kernel died", "Error occurred", "Exception in thread"):
+        assert noise not in err, err
+    assert err.count("\n") == 1 and "đã dừng (Ctrl-C)" in err, err
+    if (out / "index.html").exists():      # the batch had begun: the index lists what is done
+        assert "chạy lại đúng lệnh này" in err, err
+        index = (out / "index.html").read_text(encoding="utf-8")
+        rec = json.loads(re.search(r'id="nrlib-report">(.*?)</script>', index, re.S).group(1))
+        assert all(r["status"] == "ok" and (out / r["html"]).is_file() for r in rec["reports"])
+    else:                                  # stopped while it was planned: nothing written, and it says so
+        assert "không có gì bị ghi dở" in err and when == "while the workers start", err
+        rec = {"reports": []}
+    if when == "after the first report":
+        assert rec["reports"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in family):
+        time.sleep(0.2)
+    assert not [p for p in family if _alive(p)], "processes left running after Ctrl-C"
+    assert not list(tmp.iterdir()), sorted(p.name for p in tmp.iterdir())
+    assert not (out / ".nrlib-work").exists()
+    record(figures, f"Ctrl-C of nrlib reports {when}", f"exit 130, one line; {len(rec['reports'])} in the index, "
+                                                       "no process or temporary folder left")
+
+
 RAISING_NOTEBOOK = {
     "cells": [
         {"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": None,
