@@ -17,6 +17,8 @@ is skipped, and a unit-year typed twice is ``E_ROW_DUPLICATE``.
 
 from __future__ import annotations
 
+import functools
+
 from nrlib.core import labels
 from nrlib.core.textmatch import build_lookup, strip_invisible
 from nrlib.core.vnformat import parse_date
@@ -27,6 +29,7 @@ from nrlib.intake.result import Result, cell_text, show_number, show_value
 from nrlib.intake.schema import Schema, cached_match_key, registry_unit
 from nrlib.intake.sheets import READERS, range_rules
 from nrlib.reference import load_partners, load_units
+from nrlib.reference.files import reference_file
 from nrlib.reference.outline import same_version
 from nrlib.reference.partners import Partners
 
@@ -40,10 +43,12 @@ def partner_form(book: Workbook, partners: Partners | None = None) -> str | None
     Method: the row of ThongTin whose first non-blank cell is the label of the partners' ``form_code`` field;
     its value is the next non-blank cell on that row (``""`` when there is none, still a partner's workbook).
     """
-    partners = partners or load_partners()
-    info = partners.info
-    label = cached_match_key(next(f["label"] for f in info["fields"] if f["key"] == FORM_FIELD))
-    sheet = next((s for n, s in book.sheets.items() if cached_match_key(n) == cached_match_key(info["name"])), None)
+    if partners is None:
+        path = reference_file("partners")
+        sheet_key, label = _form_keys(str(path), path.stat().st_mtime)
+    else:
+        sheet_key, label = _form_keys_of(partners)
+    sheet = next((s for n, s in book.sheets.items() if cached_match_key(n) == sheet_key), None)
     if sheet is None:
         return None
     for row in sheet.rows[:40]:
@@ -52,6 +57,19 @@ def partner_form(book: Workbook, partners: Partners | None = None) -> str | None
         if texts and cached_match_key(texts[0]) == label:
             return strip_invisible(texts[1]).strip() if len(texts) > 1 else ""
     return None
+
+
+def _form_keys_of(partners: Partners) -> tuple[str, str]:
+    """Match keys of the partners' ThongTin sheet name and of the label of its form-code row."""
+    info = partners.info
+    return (cached_match_key(info["name"]),
+            cached_match_key(next(f["label"] for f in info["fields"] if f["key"] == FORM_FIELD)))
+
+
+@functools.lru_cache(maxsize=4)
+def _form_keys(path: str, mtime: float) -> tuple[str, str]:
+    """:func:`_form_keys_of` the layouts file at ``path``, read once (it is asked for every received file)."""
+    return _form_keys_of(load_partners(path))
 
 
 def partner_sheets() -> set[str]:

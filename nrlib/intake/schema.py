@@ -40,6 +40,7 @@ from nrlib.reference import (
     unit_types,
     unit_years,
 )
+from nrlib.reference.files import reference_file
 from nrlib.reference.outline import same_version
 from nrlib.reference.urban import load_urban_criteria
 
@@ -251,11 +252,20 @@ def _history_names() -> dict[str, tuple[str, ...]]:
     return {str(u): tuple(g) for u, g in history.groupby("unit_code")["name"]}
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4)
+def _type_prefixes(types_path: str) -> tuple[str, ...]:
+    """The unit types' name prefixes, longest first, read once per types file (not once per unit)."""
+    return tuple(sorted(unit_types()["name_prefix"], key=len, reverse=True))
+
+
 def _unit_name_keys(unit_code: str, name: str) -> frozenset:
     """Match keys of the names a unit goes by (the registry's and the history's), with and without their type."""
+    return _name_keys(unit_code, name, _type_prefixes(str(reference_file("unit_types"))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_keys(unit_code: str, name: str, prefixes: tuple[str, ...]) -> frozenset:
     names = {name, *_history_names().get(unit_code, ())}
-    prefixes = sorted(unit_types()["name_prefix"], key=len, reverse=True)
     keys = set()
     for n in names:
         keys.add(match_key(n))
