@@ -14,6 +14,10 @@ CRITERION_STATUSES = (REACHED, NOT_REACHED, NOT_APPLICABLE)
 #: the effective status of a unit-year-criterion nobody declared (a blank cell, no submission)
 MISSING = "missing"
 
+#: MIME type of the record a report notebook displays (:func:`nrlib.present.fragments.record_output`) and the
+#: HTML export lifts out of it
+RECORD_MIME = "application/vnd.nrlib.report+json"
+
 #: how each unit kept each criterion over the period (:mod:`nrlib.analysis.maintenance`)
 MAINTENANCE_CLASSES = ("kept", "gained", "lost", "lost_and_regained", "never", "not_applicable", "no_data")
 

@@ -25,7 +25,7 @@ from nrlib import config
 from nrlib.core.textmatch import slugify
 from nrlib.core.version import __version__
 from nrlib.core.vnformat import MISSING, fmt_date_long, fmt_number
-from nrlib.core.vocab import is_missing
+from nrlib.core.vocab import RECORD_MIME, is_missing
 
 __all__ = ["e", "show", "text", "anchor_id", "heading", "keep_units", "paragraph", "bullet_list", "callout", "title_block", "cards", "Formatter", "table", "number", "status_legend", "scorecard", "narrative_html", "RECORD_MIME", "record", "record_output", "short", "year_ranges"]
 
@@ -230,8 +230,6 @@ def narrative_html(sections: Iterable[tuple[str, str, str | None]]) -> str:
     return "".join(out)
 
 
-#: MIME type of the record a report notebook displays (see :func:`record_output`)
-RECORD_MIME = "application/vnd.nrlib.report+json"
 
 
 def record_output(record: dict[str, Any]) -> dict[str, Any]:

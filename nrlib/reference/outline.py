@@ -276,7 +276,17 @@ class Outline:
 
     @property
     def sample_marker(self) -> str:
-        return str(self.raw.get("sample_marker", "DỮ LIỆU MẪU"))
+        return _sample_marker(self.raw)
+
+
+def _sample_marker(raw: dict) -> str:
+    return str(raw.get("sample_marker", "DỮ LIỆU MẪU"))
+
+
+def sample_marker() -> str:
+    """The review's outline's mark of sample data (:attr:`Outline.sample_marker`), read without checking the
+    whole outline (and without pandas): what the reports' index needs of it."""
+    return _sample_marker(_read_yaml(str(reference_file("outline"))))
 
 
 def load_outline(path: str | Path | None = None, version: str | None = None) -> Outline:

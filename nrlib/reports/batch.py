@@ -74,8 +74,17 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
     before anything runs); ``district`` adds the district report of the
     store's district (or of ``district_code``). Names come from the registry.
     """
-    from nrlib.reference import find_unit, load_units
     from nrlib.reports.params import CODE_WIDTH, normalise_code, resolve_db_path
+
+    def find_unit(code):        # the registry with pandas only where a unit or district is named
+        from nrlib.reference import find_unit
+
+        return find_unit(code)
+
+    def load_units(code):
+        from nrlib.reference import load_units
+
+        return load_units(code)
 
     out = Path(out_dir) if out_dir else config.reports_dir()
     db = resolve_db_path(db_path)
@@ -83,15 +92,17 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
     codes = [normalise_code(c, CODE_WIDTH["unit"]) for c in (unit_codes or [])]
     jobs: list[ReportJob] = []
     names: dict[str, str] = {}
+    of: dict[str, str] = {}
     if not codes and not district:
         names, districts = _store_units(db, district_code)
         codes = list(names)
         district = True
+        of = dict.fromkeys(codes, next(iter(districts)))
     else:
         districts = {}
     for code in codes:
         name = names[code] if code in names else find_unit(code)["name"]
-        jobs.append(ReportJob("unit", code, name, {"unit_code": code, **common}, out))
+        jobs.append(ReportJob("unit", code, name, {"unit_code": code, **common}, out, district_code=of.get(code)))
     if district:
         if district_code:
             dcode = normalise_code(district_code, CODE_WIDTH["district"], "huyện/district")
@@ -112,17 +123,16 @@ def plan_reports(db_path: str | Path | None = None, unit_codes: Iterable[str] | 
 def _store_units(db: Path, district_code: str | None) -> tuple[dict[str, str], dict[str, str]]:
     """``({unit_code: name}, {district_code: district_name})`` of the store's units: the registry's units of the
     store's district (those a report covers, :func:`nrlib.store.load_dataset`), without reading its data."""
-    from nrlib.reference import load_units
+    from nrlib.reference.unit_rows import unit_rows
     from nrlib.store import open_store
     from nrlib.store.rows import district_of
 
     with open_store(db, read_only=True) as con:
         district = district_of(con, district_code)
-    units = load_units(district).sort_values("unit_code")
-    if units.empty:
+    units = unit_rows(district)     # plain rows: the batch process itself never needs pandas
+    if not units:
         raise NrlibError(f"kho dữ liệu {db} chưa có đơn vị nào / the store {db} holds no units")
-    return (dict(zip(units["unit_code"], units["name"])),
-            dict(zip(units["district_code"], units["district_name"])))
+    return ({u["unit_code"]: u["name"] for u in units}, {u["district_code"]: u["district_name"] for u in units})
 
 
 def _our_index(out: Path) -> bool:

@@ -55,19 +55,23 @@ def preload_targets(jobs: list[ReportJob]) -> list[tuple[str, str]]:
     A job whose unit or district cannot be resolved is left out: its own
     kernel reports the error.
     """
-    from nrlib.reference import find_unit
-
     seen: list[tuple[str, str]] = []
     for job in jobs:
         p = job.parameters
         try:
-            district = p.get("district_code") or find_unit(p["unit_code"])["district_code"]
+            district = p.get("district_code") or job.district_code or _district_of_unit(p["unit_code"])
             target = (str(p["db_path"]), str(district))
         except Exception:
             continue
         if target not in seen and p.get("db_path"):
             seen.append(target)
     return seen
+
+
+def _district_of_unit(unit_code: str) -> str:
+    from nrlib.reference import find_unit
+
+    return find_unit(unit_code)["district_code"]
 
 
 def _template(stores, warm: bool):

@@ -45,7 +45,7 @@ from nrlib.config import PACKAGE_DIR
 from nrlib.core import labels
 from nrlib.core.files import atomic_write
 from nrlib.core.version import __version__ as VERSION
-from nrlib.present.fragments import RECORD_MIME
+from nrlib.core.vocab import RECORD_MIME
 from nrlib.reference import load_outline
 from nrlib.reports import bundle
 

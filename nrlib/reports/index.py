@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from nrlib.core import labels
-from nrlib.reference import load_outline
+from nrlib.reference.outline import sample_marker
 from nrlib.reports.jobs import KIND_LABEL, NOTEBOOKS, ReportResult
 
 _HTML_PATH = re.compile(r"^(units|district)/[0-9]{2,6}_[a-z0-9-]+\.html$")
@@ -88,7 +88,7 @@ def write_index(results: list[ReportResult], out_dir: str | Path, *, duration_s:
                     f"<td class=\"num\">{size}</td></tr>")
     failure_block = (f'<div class="callout bad" role="note"><strong>Báo cáo lỗi</strong><ul>{"".join(failures)}</ul>'
                      "</div>") if failures else ""
-    banner = (f'<div class="sample-banner" role="note">{e(labels.sample_notice(load_outline().sample_marker))}</div>'
+    banner = (f'<div class="sample-banner" role="note">{e(labels.sample_notice(sample_marker()))}</div>'
               if sample else "")
     summary = f"Lần chạy này: {n_ok}/{len(results)} báo cáo hoàn thành"
     if duration_s is not None:

@@ -29,6 +29,9 @@ class ReportJob:
     parameters: dict
     out_dir: Path
     notebook: Path | None = None
+    #: the district whose data the report reads, where the plan knew it (a kernel template preloads it); not a
+    #: notebook parameter
+    district_code: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in NOTEBOOKS:
