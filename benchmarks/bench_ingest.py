@@ -51,8 +51,7 @@ def _generator_key(n: int) -> str:
 
     pkg = Path(nrlib.__file__).parent
     h = hashlib.sha256(f"{n} {openpyxl.__version__}".encode())
-    for f in [pkg / "layout.py", pkg / "workbook.py", pkg / "sample.py", pkg / "synthetic.py",
-              *sorted((pkg.parent / "data" / "reference").glob("*"))]:
+    for f in [*sorted((pkg / "workbooks").glob("*.py")), *sorted((pkg.parent / "data" / "reference").glob("*"))]:
         if f.is_file():
             h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()[:16]
