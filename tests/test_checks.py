@@ -131,3 +131,22 @@ def test_level_gap_is_negative_when_short():
 def test_derived_value_needs_a_positive_denominator():
     assert list(derived_value([30, 30, 30], [3000, 0, np.nan], 100)) == pytest.approx([1.0, np.nan, np.nan],
                                                                                        nan_ok=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CELLS, hs.sampled_from([0.0, 0.5]), hs.integers(min_value=1, max_value=4), hs.data())
+def test_scoring_some_units_gives_their_numbers_of_scoring_all(x, floor, min_peers, data):
+    """What an ingest asks (its one unit, ``rows=[-1]``, or any rows) is what scoring every unit gives them."""
+    rule = OutlierRule(z=1.0, min_peers=min_peers, mad_floor=floor)
+    rows = sorted(data.draw(hs.sets(hs.integers(0, x.shape[0] - 1), min_size=1)))
+    every, some = outlier_scores(x, rule), outlier_scores(x, rule, rows=rows)
+    for i in rows:
+        np.testing.assert_array_equal(some.n_peers[i], every.n_peers[i])
+        np.testing.assert_allclose(some.z[i], every.z[i], rtol=1e-9, atol=1e-12, equal_nan=True)
+        np.testing.assert_array_equal(some.flagged[i], every.flagged[i])
+        scored = ~np.isnan(every.z[i])
+        np.testing.assert_allclose(some.median[i][scored], every.median[i][scored], rtol=1e-9)
+    rest = [i for i in range(x.shape[0]) if i not in rows]
+    assert np.isnan(some.z[rest]).all() and not some.flagged[rest].any()
+    last = outlier_scores(x, rule, rows=[-1])
+    np.testing.assert_allclose(last.z[-1], every.z[-1], rtol=1e-9, atol=1e-12, equal_nan=True)

@@ -222,7 +222,7 @@ def check_outliers(res: Result, schema: Schema, peers: Peers) -> Result:
         return res
     values = _values_map(res)
     block = np.vstack([others, peers.vector(values)[None, :]])
-    scores = checks.outlier_scores(block, rule)
+    scores = checks.outlier_scores(block, rule, rows=[len(block) - 1])    # the workbook's unit only
     for i in np.flatnonzero(scores.flagged[-1]):
         element, year = peers.keys[i]
         sheet, ref = _cell(res, (element, year))
