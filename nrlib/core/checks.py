@@ -242,11 +242,12 @@ def yoy_changes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return change, previous
 
 
-def derived_value(numerator, denominator, scale: float):
-    """``scale × numerator / denominator`` where the denominator is > 0, else NaN (arrays or numbers)."""
+def derived_value(numerator, denominator, scale):
+    """``scale × numerator / denominator`` where the denominator is > 0, else NaN (arrays or numbers, ``scale``
+    too)."""
     num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, float(scale) * num / den, np.nan)
+        return np.where(den > 0, np.asarray(scale, dtype=float) * num / den, np.nan)
 
 
 def meets_level(value, comparison, level, lower_bound=False, upper_bound=False) -> tuple[np.ndarray, np.ndarray]:

@@ -58,28 +58,39 @@ def check_declared_vs_measured(res: Result, schema: Schema, unit: dict) -> None:
         no = s.indicator_info.get(code, {}).get("criterion_no")
         if no is not None:
             by_criterion.setdefault((int(no), year), []).append((code, lv))
+    # every indicator of every criterion declared reached, then one call of each rule over them all
+    todo, num, den, scale = [], [], [], []
     for st in res.criteria_status:
         if st["status"] != "reached" or not applies.get(st["year"], True):
             continue
         for code, (comparison, level) in by_criterion.get((st["criterion_no"], st["year"]), []):
             derived = s.derived.get(code)
             if derived:
-                value = float(checks.derived_value(values.get((derived["numerator"], st["year"]), np.nan),
-                                                   values.get((derived["denominator"], st["year"]), np.nan),
-                                                   float(derived.get("scale", 1))))
+                num.append(values.get((derived["numerator"], st["year"]), np.nan))
+                den.append(values.get((derived["denominator"], st["year"]), np.nan))
+                scale.append(float(derived.get("scale", 1)))
             elif code in s.indicators:
-                value = values.get((code, st["year"]), np.nan)
+                num.append(values.get((code, st["year"]), np.nan))
+                den.append(np.nan)
+                scale.append(np.nan)
             else:
                 continue
-            lower = bool(derived) and derived.get("bound") == "lower"
-            met, proven = checks.meets_level(value, comparison, level, lower)
-            if not proven or met:
-                continue
-            unit_text = s.indicator_info.get(code, {}).get("unit") or ""
-            res.add("W_DECLARED_VS_MEASURED", "TieuChi", res.cells.get(("criterion", st["criterion_no"], st["year"]), ""),
-                    **labels.declared_vs_measured_params(
-                        criterion_no=st["criterion_no"], year=st["year"], declared=reached_label, indicator_code=code,
-                        value=value, unit=unit_text, comparison=comparison, level=level, derived=bool(derived)))
+            todo.append((st, code, comparison, level, bool(derived), bool(derived) and derived.get("bound") == "lower"))
+    if not todo:
+        return
+    is_derived = np.array([t[4] for t in todo])
+    value = np.where(is_derived, checks.derived_value(num, den, np.nan_to_num(np.array(scale), nan=1.0)),
+                     np.array(num, dtype=float))
+    met, proven = checks.meets_level(value, [t[2] for t in todo], np.array([t[3] for t in todo], dtype=float),
+                                     np.array([t[5] for t in todo]))
+    for (st, code, comparison, level, derived, _), v, m, p in zip(todo, value, met, proven):
+        if not p or m:
+            continue
+        unit_text = s.indicator_info.get(code, {}).get("unit") or ""
+        res.add("W_DECLARED_VS_MEASURED", "TieuChi", res.cells.get(("criterion", st["criterion_no"], st["year"]), ""),
+                **labels.declared_vs_measured_params(
+                    criterion_no=st["criterion_no"], year=st["year"], declared=reached_label, indicator_code=code,
+                    value=float(v), unit=unit_text, comparison=comparison, level=level, derived=derived))
 
 
 def check_yoy(res: Result, schema: Schema) -> None:

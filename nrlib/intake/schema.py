@@ -25,6 +25,7 @@ import functools
 
 import pandas as pd
 
+from nrlib import config
 from nrlib.core.checks import OutlierRule
 from nrlib.core.textmatch import build_lookup, match_key
 from nrlib.exceptions import UnknownUnitError
@@ -134,9 +135,12 @@ class Schema:
         """``{(indicator_code, year): (comparison, level)}`` for a unit's district, province, region."""
         scopes = tuple(s for s in (unit.get("district_code"), unit.get("province_code"), unit.get("region_code")) if s)
         if scopes not in self._levels:
-            lv = resolve_levels(list(scopes), self.years)
-            self._levels[scopes] = {(r.indicator_code, int(r.year)): (r.comparison, float(r.level))
-                                    for r in lv.itertuples()}
+            key = (scopes, tuple(self.years), *_levels_files())
+            if key not in _LEVELS:     # kept for the process, as the registry is: every outline's schema shares it
+                lv = resolve_levels(list(scopes), self.years)
+                _LEVELS[key] = {(r.indicator_code, int(r.year)): (r.comparison, float(r.level))
+                                for r in lv.itertuples()}
+            self._levels[scopes] = _LEVELS[key]
         return self._levels[scopes]
 
     def names_unit(self, typed: str, unit: dict) -> bool:
@@ -208,6 +212,20 @@ def compile_schemas() -> Schemas:
 
 
 _UNITS: dict[str, dict | None] = {}
+#: :meth:`Schema.levels_for` of each (scopes, years, levels files as they were)
+_LEVELS: dict[tuple, dict] = {}
+
+
+def _levels_files() -> tuple:
+    """What the levels are read from (:func:`nrlib.reference.criteria.load_criteria_levels`), with the files'
+    modification times: a level edited between two ingests of one process (a notebook) is read again."""
+    out = []
+    for path in (reference_file("levels"), config.local_levels_path()):
+        try:
+            out += [str(path), path.stat().st_mtime_ns] if path is not None else [None, None]
+        except OSError:
+            out += [str(path), None]
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=64)
